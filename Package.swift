@@ -1,0 +1,125 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Module map (see docs/architecture.md):
+//   AgentwsJSON       JSON value, strict parser with positions, canonical writer. No Foundation I/O.
+//   AgentwsCore       threads, bindings, configuration model, model policy, reaper, sessions.
+//                     Pure logic: no processes, sockets or dlopen, so it is testable in memory.
+//   AgentwsConfig     YAML configuration loading and layering (Yams).
+//   AgentwsStorage    the workspace on disk: atomic binding writes, advisory locks, runtime state.
+//   AgentwsPlugins    the plugin loader (ELF checks, dlopen, magic) and the ABI host adapter.
+//   CAgentwsProvider  the C ABI header: the whole contract between host and plugins.
+//   ProviderKit       linked statically into Swift plugins: one protocol to implement.
+//   agentws           the command line.
+let strictSwift: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "agentws",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "agentws", targets: ["agentws"]),
+        .library(name: "AgentwsCore", targets: ["AgentwsCore"]),
+        .library(name: "ProviderKit", targets: ["ProviderKit"]),
+        // Provider plugins: each one is its own shared object, loaded with dlopen at run time.
+        .library(name: "AgentwsEcho", type: .dynamic, targets: ["EchoProvider"]),
+        .library(name: "AgentwsCEcho", type: .dynamic, targets: ["CEchoProvider"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "CAgentwsProvider", path: "Sources/CAgentwsProvider"),
+        .target(
+            name: "AgentwsJSON",
+            swiftSettings: strictSwift,
+            // Floating-point conversions call into libm; nothing else would link it for a plugin.
+            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
+        .target(name: "AgentwsCore", dependencies: ["AgentwsJSON"], swiftSettings: strictSwift),
+        .target(
+            name: "AgentwsConfig",
+            dependencies: ["AgentwsCore", "AgentwsJSON", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AgentwsStorage",
+            dependencies: ["AgentwsCore", "AgentwsJSON"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AgentwsPlugins",
+            dependencies: [
+                "AgentwsCore", "AgentwsJSON", "CAgentwsProvider",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "ProviderKit",
+            dependencies: ["AgentwsJSON", "CAgentwsProvider"],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "agentws",
+            dependencies: [
+                "AgentwsCore", "AgentwsJSON", "AgentwsConfig", "AgentwsStorage", "AgentwsPlugins",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
+        // Plugins. Built as shared objects; nothing in Sources/ or Tests/ links them.
+        .target(
+            name: "EchoProvider",
+            dependencies: ["ProviderKit", "AgentwsJSON"],
+            path: "Plugins/EchoProvider",
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "CEchoProvider",
+            dependencies: ["CAgentwsProvider"],
+            path: "Plugins/CEchoProvider"
+        ),
+
+        // A small executable the tests drive as a child process (crash safety, lock contention).
+        .executableTarget(
+            name: "agentws-test-helper",
+            dependencies: ["AgentwsCore", "AgentwsJSON", "AgentwsStorage"],
+            path: "Tests/Helper",
+            swiftSettings: strictSwift
+        ),
+
+        .testTarget(name: "AgentwsJSONTests", dependencies: ["AgentwsJSON"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AgentwsCoreTests",
+            dependencies: ["AgentwsCore", "AgentwsJSON"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AgentwsConfigTests",
+            dependencies: ["AgentwsConfig", "AgentwsCore", "AgentwsJSON"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AgentwsStorageTests",
+            dependencies: ["AgentwsStorage", "AgentwsCore", "AgentwsJSON"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AgentwsPluginsTests",
+            dependencies: ["AgentwsPlugins", "AgentwsCore", "AgentwsJSON"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AgentwsCLITests",
+            dependencies: ["AgentwsJSON"],
+            swiftSettings: strictSwift
+        ),
+    ]
+)

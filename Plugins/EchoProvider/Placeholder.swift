@@ -1,0 +1,1 @@
+// EchoProvider: filled in by its own change.

@@ -1,0 +1,1 @@
+// AgentwsConfig: filled in by its own change.

@@ -1,0 +1,97 @@
+import AgentwsJSON
+
+/// The effective configuration (SPEC §7). `Configuration.defaults` is the built-in layer; the
+/// repository's `config.yaml` spells out exactly these values, and a test keeps the two equal.
+public struct Configuration: Sendable, Equatable {
+    public struct Reaper: Sendable, Equatable {
+        public var idleTimeout: ConfigDuration
+        public var sweepInterval: ConfigDuration
+        public init(idleTimeout: ConfigDuration, sweepInterval: ConfigDuration) {
+            self.idleTimeout = idleTimeout
+            self.sweepInterval = sweepInterval
+        }
+    }
+
+    public enum ResumeFailurePolicy: String, Sendable, Equatable, CaseIterable {
+        /// Tell the user; keep the cursor; do nothing else.
+        case fail
+        /// Start a fresh conversation, replace the cursor, warn.
+        case fresh
+    }
+
+    public struct Sessions: Sendable, Equatable {
+        public var onResumeFailure: ResumeFailurePolicy
+        public init(onResumeFailure: ResumeFailurePolicy) { self.onResumeFailure = onResumeFailure }
+    }
+
+    public enum ModelChangePolicy: String, Sendable, Equatable, CaseIterable {
+        case restart
+        case reject
+    }
+
+    public struct Models: Sendable, Equatable {
+        /// `provider/model` for new threads.
+        public var defaultModel: String
+        /// Glob patterns over `provider/model`; empty means no restriction.
+        public var allow: [String]
+        /// Short names for `provider/model`.
+        public var aliases: [String: String]
+        public var onChange: ModelChangePolicy
+        public init(defaultModel: String, allow: [String], aliases: [String: String], onChange: ModelChangePolicy) {
+            self.defaultModel = defaultModel
+            self.allow = allow
+            self.aliases = aliases
+            self.onChange = onChange
+        }
+    }
+
+    public struct Plugins: Sendable, Equatable {
+        /// Directories searched for plugins after `AGENTWS_PLUGIN_PATH`, relative to the workspace
+        /// root unless absolute.
+        public var paths: [String]
+        public init(paths: [String]) { self.paths = paths }
+    }
+
+    /// One configured provider instance (`providers.<name>`).
+    public struct Provider: Sendable, Equatable {
+        /// The plugin name as the plugin declares it in its magic block.
+        public var plugin: String
+        /// Overrides `reaper.idle_timeout` for this provider's sessions.
+        public var idleTimeout: ConfigDuration?
+        /// Passed to the plugin as JSON; plugin-defined. Always an object.
+        public var options: JSONValue
+        public init(plugin: String, idleTimeout: ConfigDuration? = nil, options: JSONValue = .object([:])) {
+            self.plugin = plugin
+            self.idleTimeout = idleTimeout
+            self.options = options
+        }
+    }
+
+    public var reaper: Reaper
+    public var sessions: Sessions
+    public var models: Models
+    public var plugins: Plugins
+    public var providers: [String: Provider]
+
+    public init(reaper: Reaper, sessions: Sessions, models: Models, plugins: Plugins, providers: [String: Provider]) {
+        self.reaper = reaper
+        self.sessions = sessions
+        self.models = models
+        self.plugins = plugins
+        self.providers = providers
+    }
+
+    /// The built-in defaults.
+    public static let defaults = Configuration(
+        reaper: Reaper(idleTimeout: .minutes(30), sweepInterval: .minutes(1)),
+        sessions: Sessions(onResumeFailure: .fail),
+        models: Models(defaultModel: "echo/echo-1", allow: [], aliases: [:], onChange: .restart),
+        plugins: Plugins(paths: [".agentws/plugins"]),
+        providers: ["echo": Provider(plugin: "echo")]
+    )
+
+    /// The idle timeout that applies to sessions of provider instance `name`.
+    public func idleTimeout(forProvider name: String) -> ConfigDuration {
+        providers[name]?.idleTimeout ?? reaper.idleTimeout
+    }
+}

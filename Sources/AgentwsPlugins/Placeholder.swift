@@ -1,0 +1,1 @@
+// AgentwsPlugins: filled in by its own change.

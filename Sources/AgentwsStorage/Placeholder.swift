@@ -1,0 +1,1 @@
+// AgentwsStorage: filled in by its own change.

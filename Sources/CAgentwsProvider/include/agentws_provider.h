@@ -1,0 +1,118 @@
+/*
+ * agentws provider plugin ABI.
+ *
+ * This header is the whole contract between the agentws host and a provider plugin. A plugin is a
+ * shared object that exports two symbols:
+ *
+ *   const agentws_provider_magic agentws_provider_magic_block;   read first, before anything else
+ *   const agentws_provider_entry agentws_provider_entry_table;   the function table
+ *
+ * The host checks the magic block (magic number, ABI major, struct size) before it looks at the entry
+ * table, and checks the table (size, no NULL function pointers) before it calls anything. A plugin
+ * learns about the host only through the agentws_host_callbacks table handed to create().
+ *
+ * All data crosses the boundary as UTF-8 JSON given as pointer + length (never NUL-terminated by
+ * contract, although the host always adds a NUL after its own buffers as a convenience).
+ *
+ * Ownership, threading and versioning rules: docs/plugin-abi.md.
+ */
+#ifndef AGENTWS_PROVIDER_H
+#define AGENTWS_PROVIDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* "AGWSPRV1" read as a little-endian 64-bit integer is not the point; it is simply unlikely. */
+#define AGENTWS_PROVIDER_MAGIC UINT64_C(0x4147575350525631)
+
+/* A different major version is refused. Minor versions only append fields at the end of structs. */
+#define AGENTWS_PROVIDER_ABI_MAJOR 1
+#define AGENTWS_PROVIDER_ABI_MINOR 0
+
+#define AGENTWS_PROVIDER_MAGIC_SYMBOL "agentws_provider_magic_block"
+#define AGENTWS_PROVIDER_ENTRY_SYMBOL "agentws_provider_entry_table"
+
+/* Identifies the plugin. Exported as `agentws_provider_magic_block`. */
+typedef struct agentws_provider_magic {
+    uint64_t magic;          /* AGENTWS_PROVIDER_MAGIC */
+    uint32_t abi_major;      /* AGENTWS_PROVIDER_ABI_MAJOR the plugin was built against */
+    uint32_t abi_minor;      /* AGENTWS_PROVIDER_ABI_MINOR the plugin was built against */
+    uint32_t struct_size;    /* sizeof(agentws_provider_magic) as the plugin saw it */
+    uint32_t reserved;       /* 0 */
+    const char *plugin_name;    /* NUL-terminated, [a-z0-9][a-z0-9._-]*: the name configs refer to */
+    const char *plugin_version; /* NUL-terminated, free form (semantic version recommended) */
+    const char *toolchain;      /* NUL-terminated, e.g. "swift-6.3.1" or "gcc-12.2.0" */
+} agentws_provider_magic;
+
+/* Log levels for agentws_host_callbacks.log. */
+enum {
+    AGENTWS_LOG_DEBUG = 0,
+    AGENTWS_LOG_INFO = 1,
+    AGENTWS_LOG_WARNING = 2,
+    AGENTWS_LOG_ERROR = 3,
+};
+
+/*
+ * Callbacks the host hands to create(). The table and `context` stay valid until destroy() returns.
+ * Both functions may be called from any thread, at any time between create() and destroy(). The JSON
+ * or text passed in is only read during the call (the host copies what it keeps).
+ */
+typedef struct agentws_host_callbacks {
+    uint32_t struct_size; /* sizeof(agentws_host_callbacks) as the host saw it */
+    uint32_t abi_minor;   /* host's AGENTWS_PROVIDER_ABI_MINOR */
+    void *context;        /* opaque, passed back as the first argument */
+    /* An event of a session: {"session": "...", "type": "...", ...}; see docs/plugin-abi.md. */
+    void (*emit_event)(void *context, const char *json, size_t json_len);
+    /* A diagnostic line for the host's log. */
+    void (*log)(void *context, int32_t level, const char *message, size_t message_len);
+} agentws_host_callbacks;
+
+/* Completion status values. */
+enum {
+    AGENTWS_CALL_OK = 0,    /* json is the method's result object */
+    AGENTWS_CALL_ERROR = 1, /* json is {"code": "...", "message": "..."} */
+};
+
+/*
+ * Answers one call(). Must be invoked exactly once per call, from any thread, possibly before call()
+ * returns. `json` belongs to the plugin and only needs to stay valid until the completion returns.
+ */
+typedef void (*agentws_completion_fn)(void *call_context, int32_t status, const char *json,
+                                      size_t json_len);
+
+/* The function table. Exported as `agentws_provider_entry_table`. */
+typedef struct agentws_provider_entry {
+    uint32_t struct_size; /* sizeof(agentws_provider_entry) as the plugin saw it */
+    uint32_t abi_minor;   /* the plugin's AGENTWS_PROVIDER_ABI_MINOR */
+
+    /*
+     * Creates an instance from a JSON configuration. Returns 0 and sets *instance_out, or returns
+     * non-zero and may set *error_json_out / *error_len_out to an error object the host releases
+     * with free_buffer(). `host` stays valid until destroy(instance) returns.
+     */
+    int32_t (*create)(const char *config_json, size_t config_len, const agentws_host_callbacks *host,
+                      void **instance_out, char **error_json_out, size_t *error_len_out);
+
+    /*
+     * Calls a method: request is {"method": "...", "params": {...}}. The answer arrives through
+     * `completion`, exactly once. May be called concurrently from several threads.
+     */
+    void (*call)(void *instance, const char *request_json, size_t request_len,
+                 agentws_completion_fn completion, void *call_context);
+
+    /* Destroys an instance. No call is outstanding; no callback may be made after it returns. */
+    void (*destroy)(void *instance);
+
+    /* Releases a buffer the plugin allocated and handed to the host (create's error). */
+    void (*free_buffer)(char *buffer, size_t length);
+} agentws_provider_entry;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AGENTWS_PROVIDER_H */

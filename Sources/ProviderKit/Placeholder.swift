@@ -1,0 +1,1 @@
+// ProviderKit: filled in by its own change.
