@@ -2,12 +2,15 @@
  * agentws provider plugin ABI.
  *
  * This header is the whole contract between the agentws host and a provider plugin. A plugin is a
- * shared object that exports two symbols:
+ * shared object that exports two functions (the PostgreSQL `Pg_magic_func` pattern: a function
+ * rather than a data symbol, so that languages without C data exports, Swift among them, can
+ * provide it):
  *
- *   const agentws_provider_magic agentws_provider_magic_block;   read first, before anything else
- *   const agentws_provider_entry agentws_provider_entry_table;   the function table
+ *   const agentws_provider_magic *agentws_provider_magic(void);  called first, before anything else
+ *   const agentws_provider_entry *agentws_provider_entry(void);  the function table
  *
- * The host checks the magic block (magic number, ABI major, struct size) before it looks at the entry
+ * Both must return pointers to static data that lives as long as the process, do no other work
+ * and have no side effects. The host checks the magic block (magic number, ABI major, struct size) before it looks at the entry
  * table, and checks the table (size, no NULL function pointers) before it calls anything. A plugin
  * learns about the host only through the agentws_host_callbacks table handed to create().
  *
@@ -33,10 +36,10 @@ extern "C" {
 #define AGENTWS_PROVIDER_ABI_MAJOR 1
 #define AGENTWS_PROVIDER_ABI_MINOR 0
 
-#define AGENTWS_PROVIDER_MAGIC_SYMBOL "agentws_provider_magic_block"
-#define AGENTWS_PROVIDER_ENTRY_SYMBOL "agentws_provider_entry_table"
+#define AGENTWS_PROVIDER_MAGIC_SYMBOL "agentws_provider_magic"
+#define AGENTWS_PROVIDER_ENTRY_SYMBOL "agentws_provider_entry"
 
-/* Identifies the plugin. Exported as `agentws_provider_magic_block`. */
+/* Identifies the plugin. Returned by `agentws_provider_magic()`. */
 typedef struct agentws_provider_magic {
     uint64_t magic;          /* AGENTWS_PROVIDER_MAGIC */
     uint32_t abi_major;      /* AGENTWS_PROVIDER_ABI_MAJOR the plugin was built against */
@@ -84,7 +87,7 @@ enum {
 typedef void (*agentws_completion_fn)(void *call_context, int32_t status, const char *json,
                                       size_t json_len);
 
-/* The function table. Exported as `agentws_provider_entry_table`. */
+/* The function table. Returned by `agentws_provider_entry()`. */
 typedef struct agentws_provider_entry {
     uint32_t struct_size; /* sizeof(agentws_provider_entry) as the plugin saw it */
     uint32_t abi_minor;   /* the plugin's AGENTWS_PROVIDER_ABI_MINOR */
@@ -110,6 +113,10 @@ typedef struct agentws_provider_entry {
     /* Releases a buffer the plugin allocated and handed to the host (create's error). */
     void (*free_buffer)(char *buffer, size_t length);
 } agentws_provider_entry;
+
+/* The two exported functions. */
+typedef const agentws_provider_magic *(*agentws_provider_magic_fn)(void);
+typedef const agentws_provider_entry *(*agentws_provider_entry_fn)(void);
 
 #ifdef __cplusplus
 }
