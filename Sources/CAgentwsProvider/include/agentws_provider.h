@@ -6,8 +6,8 @@
  * rather than a data symbol, so that languages without C data exports, Swift among them, can
  * provide it):
  *
- *   const agentws_provider_magic *agentws_provider_magic(void);  called first, before anything else
- *   const agentws_provider_entry *agentws_provider_entry(void);  the function table
+ *   const agentws_plugin_magic *agentws_provider_magic(void);  called first, before anything else
+ *   const agentws_plugin_entry *agentws_provider_entry(void);  the function table
  *
  * Both must return pointers to static data that lives as long as the process, do no other work
  * and have no side effects. The host checks the magic block (magic number, ABI major, struct size) before it looks at the entry
@@ -40,16 +40,16 @@ extern "C" {
 #define AGENTWS_PROVIDER_ENTRY_SYMBOL "agentws_provider_entry"
 
 /* Identifies the plugin. Returned by `agentws_provider_magic()`. */
-typedef struct agentws_provider_magic {
+typedef struct agentws_plugin_magic {
     uint64_t magic;          /* AGENTWS_PROVIDER_MAGIC */
     uint32_t abi_major;      /* AGENTWS_PROVIDER_ABI_MAJOR the plugin was built against */
     uint32_t abi_minor;      /* AGENTWS_PROVIDER_ABI_MINOR the plugin was built against */
-    uint32_t struct_size;    /* sizeof(agentws_provider_magic) as the plugin saw it */
+    uint32_t struct_size;    /* sizeof(agentws_plugin_magic) as the plugin saw it */
     uint32_t reserved;       /* 0 */
     const char *plugin_name;    /* NUL-terminated, [a-z0-9][a-z0-9._-]*: the name configs refer to */
     const char *plugin_version; /* NUL-terminated, free form (semantic version recommended) */
     const char *toolchain;      /* NUL-terminated, e.g. "swift-6.3.1" or "gcc-12.2.0" */
-} agentws_provider_magic;
+} agentws_plugin_magic;
 
 /* Log levels for agentws_host_callbacks.log. */
 enum {
@@ -88,8 +88,8 @@ typedef void (*agentws_completion_fn)(void *call_context, int32_t status, const 
                                       size_t json_len);
 
 /* The function table. Returned by `agentws_provider_entry()`. */
-typedef struct agentws_provider_entry {
-    uint32_t struct_size; /* sizeof(agentws_provider_entry) as the plugin saw it */
+typedef struct agentws_plugin_entry {
+    uint32_t struct_size; /* sizeof(agentws_plugin_entry) as the plugin saw it */
     uint32_t abi_minor;   /* the plugin's AGENTWS_PROVIDER_ABI_MINOR */
 
     /*
@@ -112,11 +112,11 @@ typedef struct agentws_provider_entry {
 
     /* Releases a buffer the plugin allocated and handed to the host (create's error). */
     void (*free_buffer)(char *buffer, size_t length);
-} agentws_provider_entry;
+} agentws_plugin_entry;
 
 /* The two exported functions. */
-typedef const agentws_provider_magic *(*agentws_provider_magic_fn)(void);
-typedef const agentws_provider_entry *(*agentws_provider_entry_fn)(void);
+typedef const agentws_plugin_magic *(*agentws_provider_magic_fn)(void);
+typedef const agentws_plugin_entry *(*agentws_provider_entry_fn)(void);
 
 #ifdef __cplusplus
 }
