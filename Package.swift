@@ -99,6 +99,7 @@ let package = Package(
         .testTarget(
             name: "AgentwsCoreTests",
             dependencies: ["AgentwsCore", "AgentwsJSON"],
+            exclude: ["Golden"],
             swiftSettings: strictSwift
         ),
         .testTarget(

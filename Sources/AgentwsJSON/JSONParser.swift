@@ -102,7 +102,9 @@ private struct Reader {
     }
 
     mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        if depth > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth) levels") }
+        if depth > JSONParser.maximumDepth {
+            throw error("nesting deeper than \(JSONParser.maximumDepth) levels")
+        }
         index += 1
         var members: [String: JSONValue] = [:]
         skipWhitespace()
@@ -140,7 +142,9 @@ private struct Reader {
     }
 
     mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        if depth > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth) levels") }
+        if depth > JSONParser.maximumDepth {
+            throw error("nesting deeper than \(JSONParser.maximumDepth) levels")
+        }
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()
@@ -190,7 +194,8 @@ private struct Reader {
         var runStart = index
         func flushRun(_ reader: Reader, upTo end: Int, into scalars: inout String.UnicodeScalarView) {
             if end > runStart {
-                scalars.append(contentsOf: String(decoding: reader.bytes[runStart..<end], as: UTF8.self).unicodeScalars)
+                scalars.append(
+                    contentsOf: String(decoding: reader.bytes[runStart..<end], as: UTF8.self).unicodeScalars)
             }
         }
         while true {
@@ -201,7 +206,11 @@ private struct Reader {
                 index += 1
                 return String(scalars)
             }
-            if byte < 0x20 { throw error("control character in string (escape it as \\u00\(byte < 16 ? "0" : "")\(String(byte, radix: 16)))") }
+            if byte < 0x20 {
+                throw error(
+                    "control character in string (escape it as \\u00\(byte < 16 ? "0" : "")\(String(byte, radix: 16)))"
+                )
+            }
             if byte >= 0x80 {
                 // Validate UTF-8 so that a corrupt file is reported, not silently repaired.
                 let length = try validateUTF8Sequence()
@@ -230,7 +239,8 @@ private struct Reader {
                 let escapeStart = index - 2
                 var code = try parseHex4()
                 if (0xD800...0xDBFF).contains(code) {
-                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                        bytes[index + 1] == UInt8(ascii: "u")
                     else { throw error("unpaired surrogate in \\u escape", at: escapeStart) }
                     index += 2
                     let low = try parseHex4()
@@ -283,21 +293,29 @@ private struct Reader {
         guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number", at: start) }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
-            if index < bytes.count, isDigit(bytes[index]) { throw error("leading zeros are not allowed in numbers", at: start) }
+            if index < bytes.count, isDigit(bytes[index]) {
+                throw error("leading zeros are not allowed in numbers", at: start)
+            }
         } else {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             isInteger = false
             index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit after '.'") }
+            guard index < bytes.count, isDigit(bytes[index]) else {
+                throw error("expected a digit after '.'")
+            }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             isInteger = false
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit in the exponent") }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            guard index < bytes.count, isDigit(bytes[index]) else {
+                throw error("expected a digit in the exponent")
+            }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)

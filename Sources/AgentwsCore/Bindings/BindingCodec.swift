@@ -33,7 +33,9 @@ public enum BindingCodec {
 
     /// Decodes the bytes of the file for thread `expected`, reporting every problem as a
     /// `BindingFileProblem` so the caller can name the file.
-    public static func decode(_ bytes: [UInt8], expectedThread expected: ThreadID) throws(BindingFileProblem) -> Binding {
+    public static func decode(_ bytes: [UInt8], expectedThread expected: ThreadID) throws(BindingFileProblem)
+        -> Binding
+    {
         if let marker = conflictMarkerLine(in: bytes) {
             throw .mergeConflict(line: marker)
         }
@@ -46,7 +48,9 @@ public enum BindingCodec {
         guard case .object(let members) = document else {
             throw .invalid("the file holds \(document.kindDescription), not a JSON object")
         }
-        guard let versionValue = members["schemaVersion"] else { throw .invalid("\"schemaVersion\" is missing") }
+        guard let versionValue = members["schemaVersion"] else {
+            throw .invalid("\"schemaVersion\" is missing")
+        }
         guard let version = versionValue.integerValue, version >= 1 else {
             throw .invalid("\"schemaVersion\" must be a positive integer, found \(versionValue)")
         }
@@ -64,12 +68,16 @@ public enum BindingCodec {
         if strict {
             let unknown = members.keys.filter { !knownKeys.contains($0) }.sorted()
             if let first = unknown.first {
-                throw .invalid("unknown field \"\(first)\" (schema version \(version) has: \(knownKeys.sorted().joined(separator: ", ")))")
+                throw .invalid(
+                    "unknown field \"\(first)\" (schema version \(version) has: \(knownKeys.sorted().joined(separator: ", ")))"
+                )
             }
         }
         func requiredString(_ key: String) throws(BindingFileProblem) -> String {
             guard let value = members[key] else { throw .invalid("\"\(key)\" is missing") }
-            guard let text = value.stringValue else { throw .invalid("\"\(key)\" must be a string, found \(value.kindDescription)") }
+            guard let text = value.stringValue else {
+                throw .invalid("\"\(key)\" must be a string, found \(value.kindDescription)")
+            }
             return text
         }
         func optionalString(_ key: String) throws(BindingFileProblem) -> String? {
@@ -106,7 +114,8 @@ public enum BindingCodec {
         }
         return Binding(
             threadID: expected, provider: provider, model: try optionalString("model"), status: status,
-            resumeCursor: cursor == .null ? nil : cursor, cwd: cwd, runtimeMode: try optionalString("runtimeMode"),
+            resumeCursor: cursor == .null ? nil : cursor, cwd: cwd,
+            runtimeMode: try optionalString("runtimeMode"),
             lastError: try optionalString("lastError"), createdAt: createdAt, schemaVersion: version)
     }
 
@@ -115,14 +124,21 @@ public enum BindingCodec {
         var line = 1
         var atLineStart = true
         var index = 0
-        let markers: [[UInt8]] = [Array("<<<<<<< ".utf8), Array("=======".utf8), Array(">>>>>>> ".utf8), Array("<<<<<<<\n".utf8), Array(">>>>>>>\n".utf8)]
+        let markers: [[UInt8]] = [
+            Array("<<<<<<< ".utf8), Array("=======".utf8), Array(">>>>>>> ".utf8), Array("<<<<<<<\n".utf8),
+            Array(">>>>>>>\n".utf8),
+        ]
         while index < bytes.count {
             if atLineStart {
                 for marker in markers where bytes[index...].starts(with: marker) {
                     // "=======" must be the whole line to count.
                     if marker == Array("=======".utf8) {
                         let end = index + marker.count
-                        if end < bytes.count && bytes[end] != UInt8(ascii: "\n") && bytes[end] != UInt8(ascii: "\r") { continue }
+                        if end < bytes.count && bytes[end] != UInt8(ascii: "\n")
+                            && bytes[end] != UInt8(ascii: "\r")
+                        {
+                            continue
+                        }
                     }
                     return line
                 }
@@ -144,11 +160,14 @@ public enum BindingFileProblem: Error, Sendable, Equatable, CustomStringConverti
 
     public var description: String {
         switch self {
-        case .syntax(let error): return "JSON syntax error at line \(error.line), column \(error.column): \(error.reason)"
+        case .syntax(let error):
+            return "JSON syntax error at line \(error.line), column \(error.column): \(error.reason)"
         case .mergeConflict(let line):
-            return "unresolved git merge-conflict marker at line \(line); resolve the conflict and keep one version"
+            return
+                "unresolved git merge-conflict marker at line \(line); resolve the conflict and keep one version"
         case .threadMismatch(let found):
-            return "\"threadId\" is \"\(found)\" but the file name says otherwise; rename the file or fix the field"
+            return
+                "\"threadId\" is \"\(found)\" but the file name says otherwise; rename the file or fix the field"
         case .invalid(let reason): return reason
         }
     }

@@ -4,11 +4,15 @@ public struct ConfigDuration: Sendable, Hashable, Comparable, CustomStringConver
 
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
-    public static func seconds(_ value: Int64) -> ConfigDuration { ConfigDuration(milliseconds: value * 1000) }
+    public static func seconds(_ value: Int64) -> ConfigDuration {
+        ConfigDuration(milliseconds: value * 1000)
+    }
     public static func minutes(_ value: Int64) -> ConfigDuration { .seconds(value * 60) }
     public static func hours(_ value: Int64) -> ConfigDuration { .minutes(value * 60) }
 
-    public static func < (lhs: ConfigDuration, rhs: ConfigDuration) -> Bool { lhs.milliseconds < rhs.milliseconds }
+    public static func < (lhs: ConfigDuration, rhs: ConfigDuration) -> Bool {
+        lhs.milliseconds < rhs.milliseconds
+    }
 
     /// The value as a Swift `Duration`.
     public var duration: Duration { .milliseconds(milliseconds) }
@@ -37,7 +41,9 @@ public struct ConfigDuration: Sendable, Hashable, Comparable, CustomStringConver
                 throw InvalidDuration(text: text, reason: "units must go from largest to smallest, each once")
             }
             lastUnitIndex = unitIndex
-            guard let value = Int64(digits) else { throw InvalidDuration(text: text, reason: "number too large") }
+            guard let value = Int64(digits) else {
+                throw InvalidDuration(text: text, reason: "number too large")
+            }
             let (product, overflow1) = value.multipliedReportingOverflow(by: units[unitIndex].1)
             let (sum, overflow2) = total.addingReportingOverflow(product)
             if overflow1 || overflow2 { throw InvalidDuration(text: text, reason: "duration too large") }
@@ -51,7 +57,8 @@ public struct ConfigDuration: Sendable, Hashable, Comparable, CustomStringConver
         if milliseconds == 0 { return "0s" }
         var rest = milliseconds
         var text = ""
-        for (unit, size) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1000), ("ms", 1)] where rest >= size {
+        for (unit, size) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1000), ("ms", 1)]
+        where rest >= size {
             text += "\(rest / size)\(unit)"
             rest %= size
         }

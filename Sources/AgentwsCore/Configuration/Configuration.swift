@@ -37,7 +37,9 @@ public struct Configuration: Sendable, Equatable {
         /// Short names for `provider/model`.
         public var aliases: [String: String]
         public var onChange: ModelChangePolicy
-        public init(defaultModel: String, allow: [String], aliases: [String: String], onChange: ModelChangePolicy) {
+        public init(
+            defaultModel: String, allow: [String], aliases: [String: String], onChange: ModelChangePolicy
+        ) {
             self.defaultModel = defaultModel
             self.allow = allow
             self.aliases = aliases
@@ -73,7 +75,9 @@ public struct Configuration: Sendable, Equatable {
     public var plugins: Plugins
     public var providers: [String: Provider]
 
-    public init(reaper: Reaper, sessions: Sessions, models: Models, plugins: Plugins, providers: [String: Provider]) {
+    public init(
+        reaper: Reaper, sessions: Sessions, models: Models, plugins: Plugins, providers: [String: Provider]
+    ) {
         self.reaper = reaper
         self.sessions = sessions
         self.models = models

@@ -33,7 +33,8 @@ public struct SessionStartRequest: Sendable, Equatable {
     /// The stored cursor to resume, or nil for a fresh conversation.
     public var resumeCursor: JSONValue?
 
-    public init(thread: ThreadID, cwd: String, model: String?, runtimeMode: String?, resumeCursor: JSONValue?) {
+    public init(thread: ThreadID, cwd: String, model: String?, runtimeMode: String?, resumeCursor: JSONValue?)
+    {
         self.thread = thread
         self.cwd = cwd
         self.model = model
@@ -126,7 +127,8 @@ public protocol Provider: Sendable {
     func describe() async throws(ProviderError) -> ProviderCapabilities
     /// Starts or resumes a conversation. With a cursor, a provider that cannot find the conversation
     /// throws `resume-failed`; it never starts a fresh one instead.
-    func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler) async throws(ProviderError)
+    func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler)
+        async throws(ProviderError)
         -> any ProviderSession
 }
 

@@ -20,14 +20,17 @@ public struct ThreadID: Sendable, Hashable, Comparable, CustomStringConvertible 
     public static func problem(with text: String) -> String? {
         let bytes = Array(text.utf8)
         if bytes.isEmpty { return "it is empty" }
-        if bytes.count > maximumLength { return "it is \(bytes.count) bytes long; the limit is \(maximumLength)" }
+        if bytes.count > maximumLength {
+            return "it is \(bytes.count) bytes long; the limit is \(maximumLength)"
+        }
         if text == "." || text == ".." { return "'.' and '..' are reserved" }
         for byte in bytes {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): continue
             case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"): continue
             case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                return "it has upper-case letters (ids are lower case so that case-insensitive file systems cannot collide)"
+                return
+                    "it has upper-case letters (ids are lower case so that case-insensitive file systems cannot collide)"
             case UInt8(ascii: "/"), UInt8(ascii: "\\"): return "it contains a path separator"
             case 0: return "it contains a NUL byte"
             case 0x80...: return "it contains non-ASCII characters"
@@ -58,7 +61,10 @@ public struct InvalidThreadID: AgentwsFailure, Equatable {
     public var category: ErrorCategory { .usage }
 
     public var description: String {
-        let shown = text.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined()
+        let shown = text.unicodeScalars.map {
+            $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F
+                ? String($0) : "\\u{\(String($0.value, radix: 16))}"
+        }.joined()
         return "invalid thread id \"\(shown)\": \(reason). Thread ids match [a-z0-9][a-z0-9._-]{0,127}."
     }
 }

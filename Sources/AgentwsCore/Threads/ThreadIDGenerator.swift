@@ -11,10 +11,13 @@ public struct ThreadIDGenerator: Sendable {
     }
 
     public func makeID(at date: UTCDateTime, using generator: inout some RandomNumberGenerator) -> ThreadID {
-        let suffix = String((0..<4).map { _ in Self.alphabet[Int(generator.next() % UInt64(Self.alphabet.count))] })
+        let suffix = String(
+            (0..<4).map { _ in Self.alphabet[Int(generator.next() % UInt64(Self.alphabet.count))] })
         let text = date.compactStamp + "-" + suffix
         // The stamp is digits and '-', the suffix [0-9a-z]: always a valid id.
-        guard let id = try? ThreadID(text) else { preconditionFailure("generated thread id \(text) is invalid") }
+        guard let id = try? ThreadID(text) else {
+            preconditionFailure("generated thread id \(text) is invalid")
+        }
         return id
     }
 }

@@ -30,13 +30,15 @@ public struct UTCDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
     /// RFC 3339, UTC, second precision.
     public var description: String {
         let f = fields
-        return "\(pad(f.year, 4))-\(pad(f.month, 2))-\(pad(f.day, 2))T\(pad(f.hour, 2)):\(pad(f.minute, 2)):\(pad(f.second, 2))Z"
+        return
+            "\(pad(f.year, 4))-\(pad(f.month, 2))-\(pad(f.day, 2))T\(pad(f.hour, 2)):\(pad(f.minute, 2)):\(pad(f.second, 2))Z"
     }
 
     /// `yyyymmdd-hhmmss`, for generated ids.
     public var compactStamp: String {
         let f = fields
-        return "\(pad(f.year, 4))\(pad(f.month, 2))\(pad(f.day, 2))-\(pad(f.hour, 2))\(pad(f.minute, 2))\(pad(f.second, 2))"
+        return
+            "\(pad(f.year, 4))\(pad(f.month, 2))\(pad(f.day, 2))-\(pad(f.hour, 2))\(pad(f.minute, 2))\(pad(f.second, 2))"
     }
 
     /// Parses RFC 3339 with a `Z` or numeric offset and optional fractional seconds (dropped).
@@ -72,7 +74,8 @@ public struct UTCDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
             guard index + 1 == bytes.count else { return nil }
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":"),
-                let offsetHours = number(index + 1..<index + 3), let offsetMinutes = number(index + 4..<index + 6)
+                let offsetHours = number(index + 1..<index + 3),
+                let offsetMinutes = number(index + 4..<index + 6)
             else { return nil }
             offset = (offsetHours * 3600 + offsetMinutes * 60) * (bytes[index] == UInt8(ascii: "+") ? 1 : -1)
         default: return nil

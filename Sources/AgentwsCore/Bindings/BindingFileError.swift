@@ -1,0 +1,51 @@
+/// A binding file that cannot be used, with its path and the reason (SPEC §3.3).
+public struct BindingFileError: AgentwsFailure, Equatable {
+    public let path: String
+    public let problem: BindingFileProblem
+
+    public init(path: String, problem: BindingFileProblem) {
+        self.path = path
+        self.problem = problem
+    }
+
+    public var category: ErrorCategory { .invalidData }
+
+    public var description: String {
+        if let line = problem.line, case .syntax(let error) = problem {
+            return "\(path):\(line):\(error.column): \(problem)"
+        }
+        if let line = problem.line { return "\(path):\(line): \(problem)" }
+        return "\(path): \(problem)"
+    }
+}
+
+/// A binding written by a newer agentws: readable, but this build must not rewrite it.
+public struct NewerBindingSchema: AgentwsFailure, Equatable {
+    public let path: String
+    public let version: Int64
+
+    public init(path: String, version: Int64) {
+        self.path = path
+        self.version = version
+    }
+
+    public var category: ErrorCategory { .invalidData }
+
+    public var description: String {
+        "\(path): schema version \(version) is newer than this agentws understands (\(Binding.currentSchemaVersion)); it can be read but not changed. Upgrade agentws to modify this thread."
+    }
+}
+
+/// One entry of a listing: a binding, or the reason its file could not be read.
+public enum BindingListing: Sendable, Equatable {
+    case binding(Binding)
+    case unreadable(thread: String, error: BindingFileError)
+
+    /// The thread's id as written in the file name.
+    public var threadName: String {
+        switch self {
+        case .binding(let binding): return binding.threadID.rawValue
+        case .unreadable(let thread, _): return thread
+        }
+    }
+}

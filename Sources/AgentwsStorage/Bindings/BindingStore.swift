@@ -1,0 +1,211 @@
+import AgentwsCore
+
+/// The binding files of a workspace (SPEC §3.3): canonical bytes, atomic durable writes that skip
+/// identical content, per-thread advisory locks, lock-free reads.
+///
+/// Nothing here scans the directory on a write, so the cost of a write does not grow with the
+/// number of threads; only `list` and the stray-temporary cleanup in `open` read the directory.
+public final class BindingStore: Sendable {
+    public let workspace: Workspace
+
+    private init(workspace: Workspace) { self.workspace = workspace }
+
+    /// Opens the store, creating missing directories and removing temporary files left by writers
+    /// that died mid-write (a temporary whose thread lock is free belongs to nobody).
+    public static func open(_ workspace: Workspace) throws(FileSystemError) -> BindingStore {
+        try FileIO.makeDirectories(workspace.bindingsDirectory)
+        try FileIO.makeDirectories(workspace.locksDirectory)
+        let store = BindingStore(workspace: workspace)
+        try store.removeStrayTemporaries()
+        return store
+    }
+
+    private func removeStrayTemporaries() throws(FileSystemError) {
+        for name in try FileIO.listDirectory(workspace.bindingsDirectory) {
+            guard let target = AtomicFile.targetName(ofTemporary: name) else { continue }
+            let stem = target.hasSuffix(".json") ? String(target.dropLast(5)) : target
+            let path = workspace.bindingsDirectory + "/" + name
+            guard let thread = try? ThreadID(stem) else {
+                try FileIO.removeIfPresent(path)
+                continue
+            }
+            // A live writer holds the thread's lock while its temporary exists; leave those alone.
+            if let lock = try tryLock(thread) {
+                try FileIO.removeIfPresent(path)
+                lock.release()
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The binding of `thread`, or nil when the thread is unbound. Needs no lock: files are only
+    /// ever replaced whole.
+    public func read(_ thread: ThreadID) throws(BindingReadFailure) -> Binding? {
+        let path = workspace.bindingPath(thread)
+        let bytes: [UInt8]?
+        do {
+            bytes = try FileIO.readIfPresent(path)
+        } catch {
+            throw .fileSystem(error)
+        }
+        guard let bytes else { return nil }
+        do {
+            return try BindingCodec.decode(bytes, expectedThread: thread)
+        } catch {
+            throw .badFile(BindingFileError(path: path, problem: error))
+        }
+    }
+
+    /// Every binding file, sorted by thread id; unreadable files are listed with their reason so one
+    /// bad file never hides the others.
+    public func list() throws(FileSystemError) -> [BindingListing] {
+        var listings: [BindingListing] = []
+        for name in try FileIO.listDirectory(workspace.bindingsDirectory).sorted()
+        where name.hasSuffix(".json") && !name.hasPrefix(".") {
+            let stem = String(name.dropLast(5))
+            let path = workspace.bindingsDirectory + "/" + name
+            guard let thread = try? ThreadID(stem) else {
+                let reason = ThreadID.problem(with: stem) ?? "invalid"
+                listings.append(
+                    .unreadable(
+                        thread: stem,
+                        error: BindingFileError(
+                            path: path, problem: .invalid("the file name is not a valid thread id: \(reason)")
+                        )))
+                continue
+            }
+            do throws(BindingReadFailure) {
+                if let binding = try read(thread) { listings.append(.binding(binding)) }
+            } catch {
+                switch error {
+                case .badFile(let fileError):
+                    listings.append(.unreadable(thread: stem, error: fileError))
+                case .fileSystem(let systemError):
+                    let problem = BindingFileProblem.invalid("\(systemError)")
+                    listings.append(
+                        .unreadable(thread: stem, error: BindingFileError(path: path, problem: problem)))
+                }
+            }
+        }
+        return listings
+    }
+
+    // MARK: Writing
+
+    /// Writes `binding` if its canonical bytes differ from the file's. The caller must hold the
+    /// thread's lock. Refuses to replace a file written by a newer schema.
+    @discardableResult
+    public func write(_ binding: Binding, holding lock: ThreadLock) throws -> BindingWriteOutcome {
+        try checkLock(lock, for: binding.threadID)
+        let path = workspace.bindingPath(binding.threadID)
+        if binding.schemaVersion > Binding.currentSchemaVersion {
+            throw NewerBindingSchema(path: path, version: binding.schemaVersion)
+        }
+        let bytes = BindingCodec.encode(binding)
+        if let current = try FileIO.readIfPresent(path) {
+            if current == bytes { return .unchanged }
+            try refuseIfNewer(current, path: path, thread: binding.threadID)
+        }
+        let outcome = try AtomicFile.write(
+            bytes, directory: workspace.bindingsDirectory, fileName: binding.threadID.rawValue + ".json")
+        return outcome == .unchanged ? .unchanged : .written
+    }
+
+    /// Deletes the binding of `thread`; returns whether there was one. The caller must hold the lock.
+    @discardableResult
+    public func delete(_ thread: ThreadID, holding lock: ThreadLock) throws -> Bool {
+        try checkLock(lock, for: thread)
+        let path = workspace.bindingPath(thread)
+        if let current = try FileIO.readIfPresent(path) {
+            try refuseIfNewer(current, path: path, thread: thread)
+        }
+        return try AtomicFile.remove(
+            directory: workspace.bindingsDirectory, fileName: thread.rawValue + ".json")
+    }
+
+    private func refuseIfNewer(_ bytes: [UInt8], path: String, thread: ThreadID) throws(NewerBindingSchema) {
+        if let existing = try? BindingCodec.decode(bytes, expectedThread: thread),
+            existing.schemaVersion > Binding.currentSchemaVersion
+        {
+            throw NewerBindingSchema(path: path, version: existing.schemaVersion)
+        }
+    }
+
+    private func checkLock(_ lock: ThreadLock, for thread: ThreadID) throws(AgentwsError) {
+        guard lock.thread == thread, lock.isHeld, lock.path == lockPath(thread) else {
+            throw AgentwsError(.failure, "internal error: writing thread \(thread) without holding its lock")
+        }
+    }
+
+    // MARK: Locks
+
+    func lockPath(_ thread: ThreadID) -> String { workspace.locksDirectory + "/" + thread.rawValue + ".lock" }
+
+    /// Takes `thread`'s lock if it is free; nil when another holder has it.
+    public func tryLock(_ thread: ThreadID) throws(FileSystemError) -> ThreadLock? {
+        try ThreadLock.tryAcquire(thread: thread, path: lockPath(thread))
+    }
+
+    /// Takes `thread`'s lock, failing fast with `ThreadBusy` (naming the holder's pid) when taken.
+    public func lock(_ thread: ThreadID) throws -> ThreadLock {
+        if let lock = try tryLock(thread) { return lock }
+        throw ThreadBusy(thread: thread, ownerPID: owner(of: thread))
+    }
+
+    /// Takes `thread`'s lock, waiting (polling, without blocking a thread) until it is free.
+    public func waitForLock(_ thread: ThreadID, pollInterval: Duration = .milliseconds(50)) async throws
+        -> ThreadLock
+    {
+        while true {
+            if let lock = try tryLock(thread) { return lock }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// The pid the current holder of `thread`'s lock recorded, if the lock is held.
+    public func owner(of thread: ThreadID) -> Int32? {
+        ThreadLock.recordedOwner(path: lockPath(thread))
+    }
+}
+
+/// What a write did.
+public enum BindingWriteOutcome: Sendable, Equatable {
+    /// The file already held the same bytes; it was not touched.
+    case unchanged
+    case written
+}
+
+/// Why a binding could not be read.
+public enum BindingReadFailure: AgentwsFailure {
+    case badFile(BindingFileError)
+    case fileSystem(FileSystemError)
+
+    public var category: ErrorCategory {
+        switch self {
+        case .badFile(let error): return error.category
+        case .fileSystem(let error): return error.category
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .badFile(let error): return error.description
+        case .fileSystem(let error): return error.description
+        }
+    }
+}
+
+/// Another process owns the thread (SPEC §4.3).
+public struct ThreadBusy: AgentwsFailure, Equatable {
+    public let thread: ThreadID
+    public let ownerPID: Int32?
+
+    public var category: ErrorCategory { .conflict }
+
+    public var description: String {
+        let owner = ownerPID.map { "owned by pid \($0)" } ?? "owned by another process"
+        return
+            "thread \(thread) is busy (\(owner)); wait for it to finish, use --wait, or send through 'agentws serve'"
+    }
+}

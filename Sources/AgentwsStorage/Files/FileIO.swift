@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Thin, typed wrappers over the POSIX calls the store is built on. Foundation's file APIs hide
+/// `fsync` and `O_EXCL`, which are the whole point here.
+enum FileIO {
+    /// The whole content of `path`, or nil when it does not exist.
+    static func readIfPresent(_ path: String) throws(FileSystemError) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw .last("open", path)
+        }
+        defer { close(fd) }
+        return try readAll(fd, path: path)
+    }
+
+    static func readAll(_ fd: Int32, path: String) throws(FileSystemError) -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .last("read", path)
+            }
+            if count == 0 { return result }
+            result.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes {
+                write(fd, $0.baseAddress.map { $0 + offset }, bytes.count - offset)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .last("write", path)
+            }
+            offset += count
+        }
+    }
+
+    static func fsyncOrThrow(_ fd: Int32, path: String) throws(FileSystemError) {
+        while fsync(fd) != 0 {
+            if errno == EINTR { continue }
+            throw .last("fsync", path)
+        }
+    }
+
+    /// `fsync` of a directory, so that a rename or unlink in it is durable.
+    static func syncDirectory(_ path: String) throws(FileSystemError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd < 0 { throw .last("open directory", path) }
+        defer { close(fd) }
+        try fsyncOrThrow(fd, path: path)
+    }
+
+    /// Creates `path` and any missing parents with `mode`; an existing directory is fine.
+    static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(FileSystemError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            current += "/" + component
+            if mkdir(current, mode) != 0 && errno != EEXIST {
+                throw .last("create directory", current)
+            }
+        }
+        var info = stat()
+        if stat(path, &info) != 0 { throw .last("stat", path) }
+        if info.st_mode & S_IFMT != S_IFDIR {
+            throw FileSystemError(path: path, operation: "use as a directory", errorNumber: ENOTDIR)
+        }
+    }
+
+    /// Names in a directory (without `.` and `..`), or an empty list when it does not exist.
+    static func listDirectory(_ path: String) throws(FileSystemError) -> [String] {
+        guard let directory = opendir(path) else {
+            if errno == ENOENT { return [] }
+            throw .last("list", path)
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// Removes a file; a missing file is not an error.
+    static func removeIfPresent(_ path: String) throws(FileSystemError) {
+        if unlink(path) != 0 && errno != ENOENT { throw .last("remove", path) }
+    }
+
+    /// Creates `path` with `bytes` only if it does not exist yet; returns whether it created it.
+    @discardableResult
+    static func createExclusively(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644)
+        throws(FileSystemError) -> Bool
+    {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        if fd < 0 {
+            if errno == EEXIST { return false }
+            throw .last("create", path)
+        }
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+        try fsyncOrThrow(fd, path: path)
+        return true
+    }
+}

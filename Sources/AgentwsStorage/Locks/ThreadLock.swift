@@ -1,0 +1,78 @@
+import AgentwsCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// An exclusive advisory lock on one thread (`state/locks/<thread>.lock`), held through an open file
+/// description with `flock`. The kernel drops it when the holder exits or dies, so there is never a
+/// stale lock to delete by hand; two opens in one process also exclude each other.
+///
+/// The holder writes its pid into the file so that a refused process can say who is in the way.
+public final class ThreadLock: Sendable {
+    public let thread: ThreadID
+    public let path: String
+    private let descriptor: Mutex<Int32>
+
+    init(thread: ThreadID, path: String, descriptor: Int32) {
+        self.thread = thread
+        self.path = path
+        self.descriptor = Mutex(descriptor)
+    }
+
+    deinit { release() }
+
+    /// Whether the lock is still held by this object.
+    public var isHeld: Bool { descriptor.withLock { $0 >= 0 } }
+
+    /// Releases the lock. Idempotent.
+    public func release() {
+        descriptor.withLock { fd in
+            guard fd >= 0 else { return }
+            // Clear the pid first so a reader never sees a dead owner's pid on a free lock.
+            _ = ftruncate(fd, 0)
+            close(fd)
+            fd = -1
+        }
+    }
+
+    /// Tries to take the lock at `path` without waiting. Returns nil when another holder has it.
+    static func tryAcquire(thread: ThreadID, path: String) throws(FileSystemError) -> ThreadLock? {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd < 0 { throw .last("open lock file", path) }
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            let error = errno
+            close(fd)
+            if error == EWOULDBLOCK { return nil }
+            throw FileSystemError(path: path, operation: "lock", errorNumber: error)
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        if ftruncate(fd, 0) == 0 {
+            _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        }
+        return ThreadLock(thread: thread, path: path, descriptor: fd)
+    }
+
+    /// The pid recorded by the current holder of the lock at `path`, if any.
+    static func recordedOwner(path: String) -> Int32? {
+        guard let bytes = try? FileIO.readIfPresent(path) else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingWhitespace
+        return Int32(text)
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+}

@@ -1,1 +1,0 @@
-// AgentwsStorage: filled in by its own change.

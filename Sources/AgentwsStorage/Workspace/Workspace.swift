@@ -1,0 +1,114 @@
+import AgentwsCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A directory holding `.agentws/` (SPEC §2), and the paths inside it.
+public struct Workspace: Sendable, Equatable {
+    /// The name of the workspace directory.
+    public static let directoryName = ".agentws"
+
+    /// Absolute, symlink-free path of the directory that holds `.agentws/`.
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    public var agentwsDirectory: String { root + "/" + Self.directoryName }
+    public var configPath: String { agentwsDirectory + "/config.yaml" }
+    public var bindingsDirectory: String { agentwsDirectory + "/bindings" }
+    public var pluginsDirectory: String { agentwsDirectory + "/plugins" }
+    public var stateDirectory: String { agentwsDirectory + "/state" }
+    public var locksDirectory: String { stateDirectory + "/locks" }
+    public var threadStateDirectory: String { stateDirectory + "/threads" }
+    public var logsDirectory: String { stateDirectory + "/logs" }
+    public var socketPath: String { stateDirectory + "/agentws.sock" }
+
+    /// Where provider instance `name` keeps its own state.
+    public func providerStateDirectory(_ name: String) -> String { stateDirectory + "/providers/" + name }
+
+    /// The path of thread `thread`'s binding file. Only a validated `ThreadID` can build it.
+    public func bindingPath(_ thread: ThreadID) -> String {
+        bindingsDirectory + "/" + thread.rawValue + ".json"
+    }
+
+    /// `relative` (as stored in a binding's `cwd`) resolved against the root.
+    public func absolutePath(ofRelative relative: String) -> String {
+        relative == "." || relative.isEmpty ? root : root + "/" + relative
+    }
+
+    /// `absolute` relative to the root, or nil when it is outside the workspace.
+    public func relativePath(of absolute: String) -> String? {
+        let resolved = Workspace.realPath(absolute) ?? absolute
+        if resolved == root { return "." }
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        guard resolved.hasPrefix(prefix) else { return nil }
+        return String(resolved.dropFirst(prefix.count))
+    }
+}
+
+extension Workspace {
+    /// Finds the workspace for a command: `explicit` (`--workspace`), else `AGENTWS_WORKSPACE`, else the
+    /// nearest directory at or above `currentDirectory` holding `.agentws/`, the way git finds `.git`.
+    public static func locate(
+        explicit: String?, environment: [String: String], currentDirectory: String
+    ) throws(WorkspaceError) -> Workspace {
+        if let given = explicit ?? environment["AGENTWS_WORKSPACE"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            let source = explicit != nil ? "--workspace" : "AGENTWS_WORKSPACE"
+            let absolute = given.hasPrefix("/") ? given : currentDirectory + "/" + given
+            guard let resolved = realPath(absolute), FileIO.isDirectory(resolved) else {
+                throw .missingDirectory(path: given, source: source)
+            }
+            guard FileIO.isDirectory(resolved + "/" + directoryName) else {
+                throw .notAWorkspace(path: resolved, source: source)
+            }
+            return Workspace(root: resolved)
+        }
+        guard var directory = realPath(currentDirectory) else {
+            throw .missingDirectory(path: currentDirectory, source: "the current directory")
+        }
+        while true {
+            if FileIO.isDirectory(directory + "/" + directoryName) { return Workspace(root: directory) }
+            if directory == "/" { break }
+            directory = parent(of: directory)
+        }
+        throw .notFound(startingAt: currentDirectory)
+    }
+
+    /// The canonical absolute path (symlinks resolved), or nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+}
+
+/// Why no workspace could be used.
+public enum WorkspaceError: AgentwsFailure, Equatable {
+    case notFound(startingAt: String)
+    case missingDirectory(path: String, source: String)
+    case notAWorkspace(path: String, source: String)
+
+    public var category: ErrorCategory { .notFound }
+
+    public var description: String {
+        switch self {
+        case .notFound(let start):
+            return
+                "no agentws workspace found in \(start) or any parent directory; run 'agentws init' to create one, or pass --workspace DIR"
+        case .missingDirectory(let path, let source):
+            return "\(path) (from \(source)) is not a directory"
+        case .notAWorkspace(let path, let source):
+            return "\(path) (from \(source)) has no .agentws directory; run 'agentws init' there first"
+        }
+    }
+}

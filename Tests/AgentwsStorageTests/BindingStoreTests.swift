@@ -1,0 +1,175 @@
+import AgentwsCore
+import AgentwsJSON
+import AgentwsStorage
+import Foundation
+import Testing
+
+@Suite("Binding store")
+struct BindingStoreTests {
+    let directory: TemporaryDirectory
+    let workspace: Workspace
+    let store: BindingStore
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        workspace = try WorkspaceInitializer.initialize(at: directory.path).workspace
+        store = try BindingStore.open(workspace)
+    }
+
+    func binding(_ id: String, model: String = "echo-1", cursor: JSONValue? = nil) throws -> Binding {
+        Binding(
+            threadID: try ThreadID(id), provider: "echo", model: model, resumeCursor: cursor,
+            createdAt: UTCDateTime(secondsSinceEpoch: 1_796_086_944))
+    }
+
+    @Test func writesCanonicalBytesAndReadsThemBack() throws {
+        defer { directory.remove() }
+        let first = try binding("t1", cursor: ["conversation": "c1"])
+        let lock = try store.lock(first.threadID)
+        #expect(try store.write(first, holding: lock) == .written)
+        let onDisk = try #require(FileManager.default.contents(atPath: workspace.bindingPath(first.threadID)))
+        #expect(Array(onDisk) == BindingCodec.encode(first))
+        #expect(try store.read(first.threadID) == first)
+        #expect(try store.read(try ThreadID("unbound")) == nil)
+    }
+
+    @Test func identicalRewriteLeavesTheFileUntouched() throws {
+        defer { directory.remove() }
+        let value = try binding("same")
+        let lock = try store.lock(value.threadID)
+        try store.write(value, holding: lock)
+        let path = workspace.bindingPath(value.threadID)
+        // Put the modification time far in the past, so any rewrite would be visible.
+        let past = Date(timeIntervalSince1970: 1_000_000_000)
+        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: path)
+        let inodeBefore = try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int
+        #expect(try store.write(value, holding: lock) == .unchanged)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect(attributes[.modificationDate] as? Date == past)
+        #expect(attributes[.systemFileNumber] as? Int == inodeBefore)
+        // A changed binding is written.
+        #expect(try store.write(try binding("same", model: "echo-2"), holding: lock) == .written)
+    }
+
+    @Test func writingNeedsTheThreadsLock() throws {
+        defer { directory.remove() }
+        let value = try binding("locked")
+        let otherLock = try store.lock(try ThreadID("other"))
+        #expect(throws: AgentwsError.self) { try store.write(value, holding: otherLock) }
+        let lock = try store.lock(value.threadID)
+        lock.release()
+        #expect(throws: AgentwsError.self) { try store.write(value, holding: lock) }
+        #expect(!FileManager.default.fileExists(atPath: workspace.bindingPath(value.threadID)))
+    }
+
+    @Test func aSecondLockOnTheSameThreadIsRefusedWithTheOwnersPID() throws {
+        defer { directory.remove() }
+        let thread = try ThreadID("busy")
+        let lock = try store.lock(thread)
+        #expect(try store.tryLock(thread) == nil)
+        do {
+            _ = try store.lock(thread)
+            Issue.record("second lock was granted")
+        } catch let busy as ThreadBusy {
+            #expect(busy.ownerPID == getpid())
+            #expect(busy.description.contains("busy (owned by pid \(getpid()))"))
+            #expect(busy.category.exitCode == 4)
+        }
+        lock.release()
+        #expect(try store.tryLock(thread) != nil)
+    }
+
+    @Test func deleteRemovesTheFile() throws {
+        defer { directory.remove() }
+        let value = try binding("gone")
+        let lock = try store.lock(value.threadID)
+        try store.write(value, holding: lock)
+        #expect(try store.delete(value.threadID, holding: lock))
+        #expect(try store.read(value.threadID) == nil)
+        #expect(try store.delete(value.threadID, holding: lock) == false)
+    }
+
+    @Test func aNewerSchemaIsReadableButNotWritable() throws {
+        defer { directory.remove() }
+        let value = try binding("future")
+        let path = workspace.bindingPath(value.threadID)
+        let text = String(decoding: BindingCodec.encode(value), as: UTF8.self)
+            .replacingOccurrences(of: "\"schemaVersion\": 1", with: "\"schemaVersion\": 7")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let read = try #require(try store.read(value.threadID))
+        #expect(read.schemaVersion == 7)
+        let lock = try store.lock(value.threadID)
+        #expect(throws: NewerBindingSchema.self) { try store.write(value, holding: lock) }
+        #expect(throws: NewerBindingSchema.self) { try store.write(read, holding: lock) }
+        #expect(throws: NewerBindingSchema.self) { try store.delete(value.threadID, holding: lock) }
+        #expect(
+            String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self) == text)
+    }
+
+    @Test func aBadFileIsReportedWithItsPathWhileOtherThreadsKeepWorking() throws {
+        defer { directory.remove() }
+        let good = try binding("good")
+        let lock = try store.lock(good.threadID)
+        try store.write(good, holding: lock)
+        let badPath = workspace.bindingsDirectory + "/bad.json"
+        try Data("{\n  \"schemaVersion\": 1,\n  oops\n}\n".utf8).write(to: URL(fileURLWithPath: badPath))
+        let mismatchPath = workspace.bindingsDirectory + "/renamed.json"
+        try Data(BindingCodec.encode(try binding("original"))).write(to: URL(fileURLWithPath: mismatchPath))
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: workspace.bindingsDirectory + "/Bad Name.json"))
+
+        let listings = try store.list()
+        #expect(listings.map(\.threadName) == ["Bad Name", "bad", "good", "renamed"])
+        #expect(listings[2] == .binding(good))
+        guard case .unreadable(_, let badError) = listings[1],
+            case .unreadable(_, let mismatchError) = listings[3],
+            case .unreadable(_, let nameError) = listings[0]
+        else {
+            Issue.record("expected unreadable entries: \(listings)")
+            return
+        }
+        #expect(badError.description.hasPrefix(badPath + ":3:3: JSON syntax error"))
+        #expect(mismatchError.description.hasPrefix(mismatchPath + ": \"threadId\" is \"original\""))
+        #expect(nameError.description.contains("not a valid thread id"))
+        #expect(throws: BindingReadFailure.self) { try store.read(try ThreadID("bad")) }
+    }
+
+    @Test func initIsIdempotentAndNeverOverwrites() throws {
+        defer { directory.remove() }
+        let config = workspace.configPath
+        try Data("reaper:\n  idle_timeout: 5m\n".utf8).write(to: URL(fileURLWithPath: config))
+        let again = try WorkspaceInitializer.initialize(at: directory.path)
+        #expect(again.created.isEmpty)
+        #expect(
+            String(decoding: try #require(FileManager.default.contents(atPath: config)), as: UTF8.self)
+                == "reaper:\n  idle_timeout: 5m\n")
+        let ignore = String(
+            decoding: try #require(
+                FileManager.default.contents(atPath: workspace.agentwsDirectory + "/.gitignore")),
+            as: UTF8.self)
+        #expect(ignore.contains("/state/"))
+    }
+
+    @Test func workspaceIsFoundFromASubdirectoryAndByOverride() throws {
+        defer { directory.remove() }
+        let nested = directory.path + "/a/b/c"
+        try FileManager.default.createDirectory(atPath: nested, withIntermediateDirectories: true)
+        #expect(try Workspace.locate(explicit: nil, environment: [:], currentDirectory: nested) == workspace)
+        #expect(
+            try Workspace.locate(explicit: directory.path, environment: [:], currentDirectory: "/")
+                == workspace)
+        #expect(
+            try Workspace.locate(
+                explicit: nil, environment: ["AGENTWS_WORKSPACE": directory.path], currentDirectory: "/")
+                == workspace)
+        let outside = try TemporaryDirectory()
+        defer { outside.remove() }
+        #expect(throws: WorkspaceError.self) {
+            try Workspace.locate(explicit: nil, environment: [:], currentDirectory: outside.path)
+        }
+        #expect(throws: WorkspaceError.self) {
+            try Workspace.locate(explicit: outside.path, environment: [:], currentDirectory: "/")
+        }
+        #expect(workspace.relativePath(of: nested) == "a/b/c")
+        #expect(workspace.relativePath(of: outside.path) == nil)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A fresh directory under the system temporary directory, removed by `remove()`.
+struct TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        let base = FileManager.default.temporaryDirectory.path
+        path = base + "/agentws-test-" + UUID().uuidString.lowercased()
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// The directory holding the built products (the test bundle lives there too).
+let buildDirectory: String = {
+    let executable =
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        ?? CommandLine.arguments[0]
+    return URL(fileURLWithPath: executable).deletingLastPathComponent().path
+}()
+
+/// The built `agentws-test-helper`; fails the test clearly when it has not been built.
+func helperPath() throws -> String {
+    let path = buildDirectory + "/agentws-test-helper"
+    guard FileManager.default.isExecutableFile(atPath: path) else {
+        throw TestSetupError(
+            "\(path) is missing: run 'swift build' before 'swift test' (scripts/test does both)")
+    }
+    return path
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A running child process with its standard output captured.
+final class Child {
+    let process = Process()
+    private let output = Pipe()
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Reads until a line starting with `prefix` arrives; returns it.
+    func waitForLine(startingWith prefix: String) -> String? {
+        var buffer = ""
+        let handle = output.fileHandleForReading
+        while true {
+            let data = handle.availableData
+            if data.isEmpty { return nil }
+            buffer += String(decoding: data, as: UTF8.self)
+            if let line = buffer.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
+                return String(line)
+            }
+        }
+    }
+
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Everything the child wrote, after it has exited.
+    func remainingOutput() -> String {
+        process.waitUntilExit()
+        return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+}
