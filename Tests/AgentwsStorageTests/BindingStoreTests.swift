@@ -70,7 +70,7 @@ struct BindingStoreTests {
         do {
             _ = try store.lock(thread)
             Issue.record("second lock was granted")
-        } catch let busy as ThreadBusy {
+        } catch let busy as ThreadBusyError {
             #expect(busy.ownerPID == getpid())
             #expect(busy.description.contains("busy (owned by pid \(getpid()))"))
             #expect(busy.category.exitCode == 4)

@@ -147,10 +147,10 @@ public final class BindingStore: Sendable {
         try ThreadLock.tryAcquire(thread: thread, path: lockPath(thread))
     }
 
-    /// Takes `thread`'s lock, failing fast with `ThreadBusy` (naming the holder's pid) when taken.
+    /// Takes `thread`'s lock, failing fast with `ThreadBusyError` (naming the holder's pid) when taken.
     public func lock(_ thread: ThreadID) throws -> ThreadLock {
         if let lock = try tryLock(thread) { return lock }
-        throw ThreadBusy(thread: thread, ownerPID: owner(of: thread))
+        throw ThreadBusyError(thread: thread, ownerPID: owner(of: thread))
     }
 
     /// Takes `thread`'s lock, waiting (polling, without blocking a thread) until it is free.
@@ -193,19 +193,5 @@ public enum BindingReadFailure: AgentwsFailure {
         case .badFile(let error): return error.description
         case .fileSystem(let error): return error.description
         }
-    }
-}
-
-/// Another process owns the thread (SPEC §4.3).
-public struct ThreadBusy: AgentwsFailure, Equatable {
-    public let thread: ThreadID
-    public let ownerPID: Int32?
-
-    public var category: ErrorCategory { .conflict }
-
-    public var description: String {
-        let owner = ownerPID.map { "owned by pid \($0)" } ?? "owned by another process"
-        return
-            "thread \(thread) is busy (\(owner)); wait for it to finish, use --wait, or send through 'agentws serve'"
     }
 }

@@ -1,0 +1,104 @@
+import Synchronization
+
+/// A `ThreadStore` in memory: for tests and benchmarks of the session logic. Leases exclude each
+/// other within the process, like the file store's locks do across processes.
+public final class InMemoryThreadStore: ThreadStore {
+    private struct State {
+        var bindings: [ThreadID: Binding] = [:]
+        var runtime: [ThreadID: RuntimeRecord] = [:]
+        var leased: [ThreadID: Int32] = [:]
+        var writes = 0
+    }
+
+    private let state = Mutex(State())
+    public let processID: Int32
+
+    public init(processID: Int32 = 1) { self.processID = processID }
+
+    /// How many binding writes changed something (identical writes are not counted).
+    public var writeCount: Int { state.withLock { $0.writes } }
+
+    final class Lease: ThreadLease {
+        let thread: ThreadID
+        private let store: InMemoryThreadStore
+        private let held = Mutex(true)
+
+        init(thread: ThreadID, store: InMemoryThreadStore) {
+            self.thread = thread
+            self.store = store
+        }
+
+        var isHeld: Bool { held.withLock { $0 } }
+
+        func release() {
+            let wasHeld = held.withLock { value in
+                defer { value = false }
+                return value
+            }
+            if wasHeld { _ = store.state.withLock { $0.leased.removeValue(forKey: thread) } }
+        }
+    }
+
+    private func check(_ lease: any ThreadLease, _ thread: ThreadID) throws(AgentwsError) {
+        guard let lease = lease as? Lease, lease.thread == thread, lease.isHeld else {
+            throw AgentwsError(.failure, "internal error: writing thread \(thread) without holding its lease")
+        }
+    }
+
+    public func readBinding(_ thread: ThreadID) throws -> Binding? { state.withLock { $0.bindings[thread] } }
+
+    public func writeBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
+        try check(lease, binding.threadID)
+        return state.withLock { state in
+            if state.bindings[binding.threadID] == binding { return false }
+            state.bindings[binding.threadID] = binding
+            state.writes += 1
+            return true
+        }
+    }
+
+    public func deleteBinding(_ thread: ThreadID, lease: any ThreadLease) throws -> Bool {
+        try check(lease, thread)
+        return state.withLock { $0.bindings.removeValue(forKey: thread) != nil }
+    }
+
+    public func listBindings() throws -> [BindingListing] {
+        state.withLock { $0.bindings.values.sorted { $0.threadID < $1.threadID }.map(BindingListing.binding) }
+    }
+
+    public func tryLease(_ thread: ThreadID) throws -> (any ThreadLease)? {
+        let granted = state.withLock { state in
+            if state.leased[thread] != nil { return false }
+            state.leased[thread] = processID
+            return true
+        }
+        return granted ? Lease(thread: thread, store: self) : nil
+    }
+
+    public func leaseState(_ thread: ThreadID) -> LeaseState {
+        state.withLock { $0.leased[thread].map { .held(pid: $0) } ?? .free }
+    }
+
+    public func readRuntime(_ thread: ThreadID) -> RuntimeRecord? { state.withLock { $0.runtime[thread] } }
+
+    public func writeRuntime(_ record: RuntimeRecord, for thread: ThreadID) throws {
+        state.withLock { $0.runtime[thread] = record }
+    }
+
+    public func deleteRuntime(_ thread: ThreadID) throws {
+        _ = state.withLock { $0.runtime.removeValue(forKey: thread) }
+    }
+
+    /// Puts a binding in place as if a file had appeared (another machine, a `git pull`).
+    public func seed(_ binding: Binding) { state.withLock { $0.bindings[binding.threadID] = binding } }
+
+    /// Marks a thread as leased by another, dead or alive, process (for tests).
+    public func simulateForeignLease(_ thread: ThreadID, pid: Int32) {
+        state.withLock { $0.leased[thread] = pid }
+    }
+
+    /// Drops a foreign lease as the kernel would when its holder dies.
+    public func simulateForeignLeaseDied(_ thread: ThreadID) {
+        _ = state.withLock { $0.leased.removeValue(forKey: thread) }
+    }
+}

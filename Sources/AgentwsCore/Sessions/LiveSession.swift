@@ -1,0 +1,92 @@
+import AgentwsJSON
+import Synchronization
+
+/// One live provider session owned by this process, with the facts the reaper needs. Provider events
+/// arrive on arbitrary threads, so what they touch sits behind a mutex instead of on the actor.
+final class LiveSession: Sendable {
+    struct Activity {
+        var lastActivity: Duration
+        var turnRunning = false
+        var providerBusy = false
+        /// Where the running turn's events go.
+        var sink: (@Sendable (SessionEvent) -> Void)?
+    }
+
+    let thread: ThreadID
+    let provider: String
+    let lease: any ThreadLease
+    let activity: EventRouter
+    let session: any ProviderSession
+
+    init(
+        thread: ThreadID, provider: String, lease: any ThreadLease, router: EventRouter,
+        session: any ProviderSession
+    ) {
+        self.thread = thread
+        self.provider = provider
+        self.lease = lease
+        self.activity = router
+        self.session = session
+    }
+
+    func snapshot() -> LiveSessionSnapshot {
+        activity.state.withLock {
+            LiveSessionSnapshot(
+                thread: thread, provider: provider, lastActivity: $0.lastActivity,
+                turnRunning: $0.turnRunning,
+                providerBusy: $0.providerBusy)
+        }
+    }
+}
+
+/// Receives a session's provider events: forwards them to the running turn's caller and records
+/// activity. Created before the session starts, because `start` already needs the handler.
+final class EventRouter: Sendable {
+    let state: Mutex<LiveSession.Activity>
+    private let clock: any IdleClock
+
+    init(clock: any IdleClock) {
+        self.clock = clock
+        self.state = Mutex(LiveSession.Activity(lastActivity: clock.now()))
+    }
+
+    var handler: ProviderEventHandler {
+        { [self] event in self.receive(event) }
+    }
+
+    private func receive(_ event: ProviderEvent) {
+        let now = clock.now()
+        let sink = state.withLock { activity -> (@Sendable (SessionEvent) -> Void)? in
+            activity.lastActivity = now
+            if case .busy(let busy) = event { activity.providerBusy = busy }
+            return activity.sink
+        }
+        guard let sink else { return }
+        switch event {
+        case .text(let text): sink(.text(text))
+        case .toolCall(let call): sink(.toolCall(call))
+        case .notice(let text): sink(.notice(text))
+        case .busy(let busy):
+            sink(.notice(busy ? "provider reports work in progress" : "provider work finished"))
+        case .other(let value): sink(.providerEvent(value))
+        }
+    }
+
+    func beginTurn(sink: @escaping @Sendable (SessionEvent) -> Void) {
+        state.withLock {
+            $0.turnRunning = true
+            $0.sink = sink
+        }
+    }
+
+    func endTurn() {
+        let now = clock.now()
+        state.withLock {
+            $0.turnRunning = false
+            $0.sink = nil
+            $0.lastActivity = now
+        }
+    }
+
+    var turnRunning: Bool { state.withLock { $0.turnRunning } }
+}

@@ -1,0 +1,260 @@
+import AgentwsJSON
+
+extension SessionService {
+    /// Sends one turn (SPEC §4.1): binds an unbound thread, resumes a stopped one from its cursor,
+    /// reuses a live one; streams events to `events` in order; finishes when the turn ends.
+    public func send(_ request: SendRequest, events: @escaping @Sendable (SessionEvent) -> Void) async throws
+        -> SendResult
+    {
+        let thread = request.thread ?? ThreadIDGenerator().makeID(at: wallClock())
+        await enterGate(thread)
+        defer { leaveGate(thread) }
+        let result = try await sendHoldingGate(thread, request, events: events)
+        if residency == .oneShot {
+            if let failure = await endLiveSession(thread, cause: .exit) {
+                events(.warning("stopping the session of thread \(thread) failed: \(failure)"))
+            }
+        }
+        return result
+    }
+
+    private func sendHoldingGate(
+        _ thread: ThreadID, _ request: SendRequest, events: @escaping @Sendable (SessionEvent) -> Void
+    )
+        async throws -> SendResult
+    {
+        var acquired: (any ThreadLease)?
+        let lease: any ThreadLease
+        if let session = live[thread] {
+            lease = session.lease
+        } else {
+            let new = try await acquireLease(thread, wait: request.waitForOwner, events: events)
+            acquired = new
+            lease = new
+        }
+        do {
+            return try await sendWithLease(thread, request, lease: lease, events: events)
+        } catch {
+            // A lease taken for this call is only kept by a session that went live.
+            if let acquired, live[thread] == nil { acquired.release() }
+            throw error
+        }
+    }
+
+    private func sendWithLease(
+        _ thread: ThreadID, _ request: SendRequest, lease: any ThreadLease,
+        events: @escaping @Sendable (SessionEvent) -> Void
+    ) async throws -> SendResult {
+        var binding = try store.readBinding(thread)
+        if let existing = binding, existing.schemaVersion > Binding.currentSchemaVersion {
+            throw AgentwsError(
+                .invalidData,
+                "thread \(thread) was written by a newer agentws (schema version \(existing.schemaVersion)); upgrade agentws to use it"
+            )
+        }
+        let bound = binding.map { ModelPolicy.Choice(provider: $0.provider, model: $0.model) }
+        let choice = try policy.resolve(model: request.model, provider: request.provider, bound: bound)
+        if let binding, choice.provider != binding.provider {
+            throw AgentwsError(
+                .conflict,
+                "thread \(thread) is bound to provider '\(binding.provider)' and cannot switch to '\(choice.provider)'. Run 'agentws unbind \(thread)' to release it (this forgets the \(binding.provider) conversation), or use another thread."
+            )
+        }
+        let capabilities = try await capabilities(of: choice.provider)
+        if let model = choice.model, let accepted = capabilities.models, !accepted.contains(model) {
+            throw AgentwsError(
+                .usage,
+                "provider '\(choice.provider)' does not accept model '\(model)'; it accepts: \(accepted.joined(separator: ", "))"
+            )
+        }
+
+        // A model change on a bound thread (SPEC §6).
+        var turnModel: String?
+        var mustStartFresh = false
+        if var current = binding, choice.model != current.model {
+            switch capabilities.modelSwitch {
+            case .inSession:
+                current.model = choice.model
+                try store.writeBinding(current, lease: lease)
+                binding = current
+                turnModel = choice.model
+                events(.notice("thread \(thread) now uses model \(choice.qualifiedName) (same conversation)"))
+            case .restart:
+                guard configuration.models.onChange == .restart else {
+                    throw AgentwsError(
+                        .conflict,
+                        "thread \(thread) uses model \(current.model ?? "(provider default)"); provider '\(current.provider)' needs a fresh conversation to switch to \(choice.model ?? "its default model") and models.on_change is 'reject'. Use another thread, or set models.on_change: restart."
+                    )
+                }
+                if live[thread] != nil {
+                    // Keep the lease across the restart: the session ends, the ownership does not.
+                    if let session = live.removeValue(forKey: thread) {
+                        try? await session.session.stop()
+                        try recordStop(thread, cause: .modelChange)
+                    }
+                } else {
+                    try recordStop(thread, cause: .modelChange)
+                }
+                // Drop the cursor on disk before anything else, so no later start can pick it up.
+                current.model = choice.model
+                current.resumeCursor = nil
+                current.status = .stopped
+                current.lastError = nil
+                try store.writeBinding(current, lease: lease)
+                binding = current
+                mustStartFresh = true
+                events(
+                    .notice(
+                        "thread \(thread): model changed to \(choice.qualifiedName); started a fresh \(current.provider) conversation (the previous one is not carried over)"
+                    ))
+            }
+        }
+
+        let startKind: SessionStartKind
+        let session: LiveSession
+        if let warm = live[thread] {
+            session = warm
+            startKind = .warm
+        } else {
+            (session, startKind) = try await startSession(
+                thread, request: request, choice: choice, binding: binding, fresh: mustStartFresh,
+                lease: lease, events: events)
+        }
+        events(
+            .sessionReady(thread: thread, provider: choice.provider, model: choice.model, start: startKind))
+        let stopReason = try await runTurn(session, text: request.text, model: turnModel, events: events)
+        events(.turnFinished(stopReason))
+        return SendResult(
+            thread: thread, provider: choice.provider, model: choice.model, start: startKind,
+            stopReason: stopReason)
+    }
+
+    /// Records a stop in the runtime state without touching the binding.
+    func recordStop(_ thread: ThreadID, cause: StopCause) throws {
+        var record = store.readRuntime(thread) ?? RuntimeRecord()
+        record.ownerPID = nil
+        record.lastStopCause = cause
+        record.lastStoppedAt = wallClock()
+        try store.writeRuntime(record, for: thread)
+    }
+
+    private func startSession(
+        _ thread: ThreadID, request: SendRequest, choice: ModelPolicy.Choice, binding: Binding?, fresh: Bool,
+        lease: any ThreadLease, events: @escaping @Sendable (SessionEvent) -> Void
+    ) async throws -> (LiveSession, SessionStartKind) {
+        let provider = try await providers.provider(named: choice.provider)
+        let cursor = fresh ? nil : binding?.resumeCursor
+        let cwd = binding?.cwd ?? request.cwd
+        let runtimeMode = binding?.runtimeMode ?? request.runtimeMode
+        let router = EventRouter(clock: clock)
+        func start(_ cursor: JSONValue?) async throws(ProviderError) -> any ProviderSession {
+            try await provider.start(
+                SessionStartRequest(
+                    thread: thread, cwd: absoluteCwd(cwd), model: choice.model, runtimeMode: runtimeMode,
+                    resumeCursor: cursor),
+                events: router.handler)
+        }
+
+        var kind: SessionStartKind = cursor == nil ? .fresh : .resumed
+        let providerSession: any ProviderSession
+        do {
+            providerSession = try await start(cursor)
+        } catch let error where error.code == .resumeFailed && cursor != nil {
+            let cursorText = cursor.map { JSONWriter.compactString($0) } ?? "null"
+            let freshAllowed =
+                request.freshOnResumeFailure || configuration.sessions.onResumeFailure == .fresh
+            guard freshAllowed else {
+                let message =
+                    "cannot resume thread \(thread): provider '\(choice.provider)' no longer has the conversation behind cursor \(cursorText) (\(error.message)). The cursor is kept. Run 'agentws send --fresh --thread \(thread) …' to start a new conversation, or 'agentws reset \(thread)' to forget it."
+                try markFailed(thread, binding: binding, lease: lease, message: message)
+                throw ProviderError(.resumeFailed, message)
+            }
+            events(
+                .warning(
+                    "thread \(thread): the \(choice.provider) conversation behind cursor \(cursorText) could not be resumed (\(error.message)); started a fresh conversation — the provider context was NOT carried over"
+                ))
+            do {
+                providerSession = try await start(nil)
+            } catch {
+                try markFailed(
+                    thread, binding: binding, lease: lease,
+                    message: "starting a fresh \(choice.provider) session failed: \(error.message)")
+                throw error
+            }
+            kind = .replaced
+        } catch {
+            let verb = cursor == nil ? "starting" : "resuming"
+            let message = "\(verb) a \(choice.provider) session for thread \(thread) failed: \(error.message)"
+            try markFailed(thread, binding: binding, lease: lease, message: message)
+            throw ProviderError(error.code, message)
+        }
+
+        var updated =
+            binding
+            ?? Binding(
+                threadID: thread, provider: choice.provider, model: choice.model, status: .active,
+                resumeCursor: nil, cwd: request.cwd,
+                runtimeMode: request.runtimeMode, createdAt: wallClock())
+        updated.status = .active
+        updated.lastError = nil
+        updated.model = choice.model
+        if let newCursor = providerSession.cursor { updated.resumeCursor = newCursor }
+        do {
+            try store.writeBinding(updated, lease: lease)
+            var record = store.readRuntime(thread) ?? RuntimeRecord()
+            record.ownerPID = store.processID
+            record.lastActivity = wallClock()
+            try store.writeRuntime(record, for: thread)
+        } catch {
+            // The binding could not record the session: do not leave a session nobody knows about.
+            try? await providerSession.stop()
+            throw error
+        }
+        let session = LiveSession(
+            thread: thread, provider: choice.provider, lease: lease, router: router, session: providerSession)
+        live[thread] = session
+        return (session, kind)
+    }
+
+    /// Records a failed start in the binding (`status: error`, `lastError`), cursor kept. An unbound
+    /// thread stays unbound: nothing was agreed with a provider.
+    private func markFailed(_ thread: ThreadID, binding: Binding?, lease: any ThreadLease, message: String)
+        throws
+    {
+        guard var failed = binding else { return }
+        failed.status = .error
+        failed.lastError = message
+        try store.writeBinding(failed, lease: lease)
+    }
+
+    private func runTurn(
+        _ session: LiveSession, text: String, model: String?,
+        events: @escaping @Sendable (SessionEvent) -> Void
+    )
+        async throws -> StopReason
+    {
+        let thread = session.thread
+        session.activity.beginTurn(sink: events)
+        let outcome: TurnOutcome
+        do {
+            outcome = try await session.session.send(TurnRequest(text: text, model: model))
+        } catch {
+            session.activity.endTurn()
+            let message = "the \(session.provider) turn on thread \(thread) failed: \(error.message)"
+            // The provider may be gone with its session: end it, keep the cursor, record the error.
+            await endLiveSession(thread, cause: .failure) { binding in
+                binding.status = .error
+                binding.lastError = message
+            }
+            throw ProviderError(error.code, message)
+        }
+        session.activity.endTurn()
+        if let cursor = outcome.cursor, var binding = try store.readBinding(thread),
+            binding.resumeCursor != cursor
+        {
+            binding.resumeCursor = cursor
+            try store.writeBinding(binding, lease: session.lease)
+        }
+        return outcome.stopReason
+    }
+}

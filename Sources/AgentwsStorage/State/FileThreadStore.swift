@@ -1,0 +1,64 @@
+import AgentwsCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension ThreadLock: ThreadLease {}
+
+/// The session service's store on disk: bindings in `bindings/`, leases as `flock` locks in
+/// `state/locks/`, runtime records in `state/threads/`.
+public final class FileThreadStore: ThreadStore {
+    public let bindings: BindingStore
+    private let runtime: RuntimeStateStore
+    public let processID: Int32
+
+    public init(workspace: Workspace) throws {
+        bindings = try BindingStore.open(workspace)
+        try FileIO.makeDirectories(workspace.threadStateDirectory)
+        runtime = RuntimeStateStore(directory: workspace.threadStateDirectory)
+        processID = getpid()
+    }
+
+    private func lock(_ lease: any ThreadLease) throws(AgentwsError) -> ThreadLock {
+        guard let lock = lease as? ThreadLock else {
+            throw AgentwsError(
+                .failure, "internal error: a lease for thread \(lease.thread) that is not a file lock")
+        }
+        return lock
+    }
+
+    public func readBinding(_ thread: ThreadID) throws -> Binding? { try bindings.read(thread) }
+
+    public func writeBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
+        try bindings.write(binding, holding: lock(lease)) == .written
+    }
+
+    public func deleteBinding(_ thread: ThreadID, lease: any ThreadLease) throws -> Bool {
+        try bindings.delete(thread, holding: lock(lease))
+    }
+
+    public func listBindings() throws -> [BindingListing] { try bindings.list() }
+
+    public func tryLease(_ thread: ThreadID) throws -> (any ThreadLease)? { try bindings.tryLock(thread) }
+
+    public func leaseState(_ thread: ThreadID) -> LeaseState {
+        // The pid in a lock file may belong to a holder that was killed (it cannot clean up), so the
+        // lock itself is the only truth: probe it.
+        guard let probe = try? bindings.tryLock(thread) else { return .held(pid: bindings.owner(of: thread)) }
+        probe.release()
+        return .free
+    }
+
+    public func readRuntime(_ thread: ThreadID) -> RuntimeRecord? { runtime.read(thread) }
+
+    public func writeRuntime(_ record: RuntimeRecord, for thread: ThreadID) throws {
+        try runtime.write(record, for: thread)
+    }
+
+    public func deleteRuntime(_ thread: ThreadID) throws { try runtime.delete(thread) }
+}

@@ -1,0 +1,155 @@
+import AgentwsCore
+import AgentwsJSON
+import Synchronization
+
+/// An in-memory provider for the session tests: conversations live in a shared `Backend`, so a new
+/// session can resume one by cursor, and a test can make resumes fail, turns hang or stops fail.
+final class MemoryBackend: Sendable {
+    struct State {
+        var conversations: [String: Int] = [:]
+        var nextConversation = 1
+        var starts: [SessionStartRequest] = []
+        var stops = 0
+        var failStopFor: Set<String> = []
+        var busy = false
+        var hold: [CheckedContinuation<Void, Never>] = []
+        var holdTurns = false
+    }
+
+    let state = Mutex(State())
+
+    func turns(of conversation: String) -> Int? { state.withLock { $0.conversations[conversation] } }
+    func forget(_ conversation: String) {
+        _ = state.withLock { $0.conversations.removeValue(forKey: conversation) }
+    }
+    var starts: [SessionStartRequest] { state.withLock { $0.starts } }
+    var stops: Int { state.withLock { $0.stops } }
+    func setBusy(_ busy: Bool) { state.withLock { $0.busy = busy } }
+    func failStop(forThread thread: String) { _ = state.withLock { $0.failStopFor.insert(thread) } }
+    func holdTurns(_ hold: Bool) { state.withLock { $0.holdTurns = hold } }
+    func releaseHeldTurns() {
+        let held = state.withLock { state in
+            defer { state.hold = [] }
+            return state.hold
+        }
+        for continuation in held { continuation.resume() }
+    }
+}
+
+struct MemoryProvider: Provider {
+    let name: String
+    let backend: MemoryBackend
+    var modelSwitch: ModelSwitch = .inSession
+    var models: [String]? = ["m1", "m2"]
+
+    func describe() async throws(ProviderError) -> ProviderCapabilities {
+        ProviderCapabilities(modelSwitch: modelSwitch, models: models, canResume: true)
+    }
+
+    func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler)
+        async throws(ProviderError) -> any ProviderSession
+    {
+        let conversation: String = try backend.state.withLock { (state) throws(ProviderError) -> String in
+            state.starts.append(request)
+            if let cursor = request.resumeCursor {
+                guard let id = cursor["conversation"]?.stringValue, state.conversations[id] != nil else {
+                    throw ProviderError(.resumeFailed, "no conversation \(cursor)")
+                }
+                return id
+            }
+            let id = "conv-\(state.nextConversation)"
+            state.nextConversation += 1
+            state.conversations[id] = 0
+            return id
+        }
+        return MemorySession(
+            thread: request.thread.rawValue, conversation: conversation, backend: backend, events: events)
+    }
+}
+
+final class MemorySession: ProviderSession {
+    let thread: String
+    let conversation: String
+    let backend: MemoryBackend
+    let events: ProviderEventHandler
+    let interrupted = Mutex(false)
+
+    init(thread: String, conversation: String, backend: MemoryBackend, events: @escaping ProviderEventHandler)
+    {
+        self.thread = thread
+        self.conversation = conversation
+        self.backend = backend
+        self.events = events
+    }
+
+    var cursor: JSONValue? { ["conversation": .string(conversation)] }
+
+    func send(_ turn: TurnRequest) async throws(ProviderError) -> TurnOutcome {
+        let hold = backend.state.withLock { $0.holdTurns }
+        if hold {
+            await withCheckedContinuation { continuation in
+                backend.state.withLock { $0.hold.append(continuation) }
+            }
+        }
+        if interrupted.withLock({ $0 }) { return TurnOutcome(stopReason: .cancelled) }
+        if turn.text == "fail" { throw ProviderError(.providerFailed, "the model fell over") }
+        let number = backend.state.withLock { state -> Int in
+            state.conversations[conversation, default: 0] += 1
+            return state.conversations[conversation] ?? 0
+        }
+        events(.text("turn \(number) (\(turn.model ?? "session model")): "))
+        events(.text(turn.text))
+        return TurnOutcome(stopReason: .endTurn)
+    }
+
+    func interrupt() async throws(ProviderError) {
+        interrupted.withLock { $0 = true }
+        backend.releaseHeldTurns()
+    }
+
+    func isBusy() async throws(ProviderError) -> Bool { backend.state.withLock { $0.busy } }
+
+    func stop() async throws(ProviderError) {
+        let fail = backend.state.withLock { state -> Bool in
+            state.stops += 1
+            return state.failStopFor.contains(thread)
+        }
+        if fail { throw ProviderError(.providerFailed, "stop refused") }
+    }
+}
+
+struct MemoryResolver: ProviderResolver {
+    let providers: [String: any Provider]
+    func provider(named name: String) async throws -> any Provider {
+        guard let provider = providers[name] else { throw AgentwsError(.notFound, "no provider \(name)") }
+        return provider
+    }
+}
+
+/// Clocks the test moves by hand. `suspend` models a machine asleep: wall time passes, the monotonic
+/// clock does not (as CLOCK_MONOTONIC behaves on Linux).
+final class ManualClock: IdleClock {
+    private let value = Mutex((monotonic: Duration.seconds(1000), wall: Int64(1_796_086_944)))
+    func now() -> Duration { value.withLock { $0.monotonic } }
+    var wall: UTCDateTime { value.withLock { UTCDateTime(secondsSinceEpoch: $0.wall) } }
+    func advance(_ duration: Duration) {
+        value.withLock {
+            $0.monotonic += duration
+            $0.wall += duration.components.seconds
+        }
+    }
+    func suspend(for duration: Duration) { value.withLock { $0.wall += duration.components.seconds } }
+}
+
+/// Collects a send's events.
+final class EventLog: Sendable {
+    private let events = Mutex<[SessionEvent]>([])
+    var all: [SessionEvent] { events.withLock { $0 } }
+    var text: String {
+        all.compactMap { if case .text(let text) = $0 { return text } else { return nil } }.joined()
+    }
+    var warnings: [String] {
+        all.compactMap { if case .warning(let text) = $0 { return text } else { return nil } }
+    }
+    var handler: @Sendable (SessionEvent) -> Void { { [self] event in events.withLock { $0.append(event) } } }
+}
