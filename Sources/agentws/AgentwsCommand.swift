@@ -1,0 +1,31 @@
+import ArgumentParser
+
+/// `agentws`: per-project agent workspaces (SPEC §9).
+@main
+struct AgentwsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agentws",
+        abstract: "Per-project agent workspaces: threads bound to coding-agent providers, kept in git.",
+        discussion: """
+            Exit codes: 0 success · 1 failure · 3 not found · 4 conflict (provider switch, model change \
+            refused, thread busy) · 5 invalid data (config, binding file) · 6 provider failure · 64 usage.
+            """,
+        version: AgentwsVersion.current,
+        subcommands: [
+            // Workspace
+            InitCommand.self, ConfigCommand.self, DoctorCommand.self,
+            // Threads
+            ListCommand.self, ShowCommand.self,
+            // Sessions
+            SendCommand.self, StopCommand.self, InterruptCommand.self, ResetCommand.self, UnbindCommand.self,
+            ReapCommand.self,
+            // Providers
+            ProvidersCommand.self,
+        ]
+    )
+}
+
+/// The version printed by `agentws --version`.
+enum AgentwsVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,83 @@
+import AgentwsCore
+import AgentwsJSON
+import ArgumentParser
+
+struct ReapCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reap",
+        abstract: "Run one reaper sweep: stop idle sessions, recover bindings whose owner died.",
+        discussion: """
+            Idle sessions live in the daemon ('agentws serve'); run without one, a sweep has no live \
+            sessions of its own and only reconciles bindings left 'active' by processes that are gone.
+            """)
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .long, help: "Decide and print, change nothing.")
+    var dryRun = false
+
+    mutating func run() async throws {
+        let options = workspaceOptions
+        let json = output.json
+        let dryRun = dryRun
+        try await reportingFailures(json: json) {
+            let context = try CommandContext.open(options)
+            let service = context.makeService(residency: .oneShot, store: try context.openStore())
+            let report = await service.reap(dryRun: dryRun)
+            ReapPrinter.print(report, json: json)
+            if !report.failures.isEmpty { throw ExitCode.failure }
+        }
+    }
+}
+
+/// Prints a reaper report (shared with the daemon's `_agentws/reap`).
+enum ReapPrinter {
+    static func print(_ report: ReapReport, json: Bool) {
+        if json {
+            Terminal.json(self.json(report))
+            return
+        }
+        let prefix = report.dryRun ? "would " : ""
+        if report.decisions.isEmpty { Terminal.line("no live sessions in this process") }
+        for decision in report.decisions {
+            Terminal.line(decision.verdict == .stop && report.dryRun ? "would " + decision.description : decision.description)
+        }
+        for thread in report.recovered {
+            Terminal.line("\(prefix)recover \(thread): binding left active by a process that is gone → stopped (recovered), cursor kept")
+        }
+        for (thread, reason) in report.failures.sorted(by: { $0.key < $1.key }) {
+            Terminal.line("failed \(thread): \(reason)")
+        }
+        for (thread, reason) in report.unreadable.sorted(by: { $0.key < $1.key }) {
+            Terminal.line("skipped \(thread): \(reason)")
+        }
+    }
+
+    static func json(_ report: ReapReport) -> JSONValue {
+        [
+            "dryRun": .bool(report.dryRun),
+            "decisions": .array(
+                report.decisions.map { decision in
+                    let verdict: String
+                    switch decision.verdict {
+                    case .stop: verdict = "stop"
+                    case .keepWithinTimeout: verdict = "keep-within-timeout"
+                    case .keepTurnRunning: verdict = "keep-turn-running"
+                    case .keepProviderBusy: verdict = "keep-provider-busy"
+                    }
+                    return [
+                        "thread": .string(decision.thread.rawValue), "provider": .string(decision.provider), "verdict": .string(verdict),
+                        "idle": .string(ReapPrinter.format(decision.idle)), "idleTimeout": .string(decision.timeout.description),
+                        "reason": .string(decision.description),
+                    ]
+                }),
+            "stopped": .array(report.stopped.map { .string($0.rawValue) }),
+            "recovered": .array(report.recovered.map { .string($0.rawValue) }),
+            "failures": .object(Dictionary(uniqueKeysWithValues: report.failures.map { ($0.key.rawValue, JSONValue.string($0.value)) })),
+            "unreadable": .object(report.unreadable.mapValues { JSONValue.string($0) }),
+        ]
+    }
+
+    static func format(_ duration: Duration) -> String { StatusFormatting.format(duration) }
+}

@@ -1,0 +1,164 @@
+import AgentwsCore
+import AgentwsJSON
+import ArgumentParser
+import Dispatch
+import Foundation
+import Synchronization
+
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Send a message to a thread's provider and stream the reply.",
+        discussion: """
+            Without --thread a new thread is created and its id printed on stderr. A bound thread resumes \
+            its provider conversation from the stored cursor. The reply goes to stdout as it arrives; \
+            notices go to stderr. Ctrl-C interrupts the turn (a second Ctrl-C exits at once; the thread \
+            is recovered, cursor kept, by the next command).
+            """)
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+
+    @Option(name: .long, help: "The thread id (default: a new thread).")
+    var thread: String?
+
+    @Option(name: .long, help: "The model: an alias, provider/model, or a model of the thread's provider.")
+    var model: String?
+
+    @Option(name: .long, help: "The provider instance for a new thread.")
+    var provider: String?
+
+    @Flag(name: .long, help: "If the stored conversation cannot be resumed, start a fresh one (and say so) instead of failing.")
+    var fresh = false
+
+    @Flag(name: .long, help: "If another process owns the thread, wait for it instead of failing.")
+    var wait = false
+
+    @Flag(name: .long, help: "Print one JSON event per line on stdout.")
+    var json = false
+
+    @Argument(parsing: .remaining, help: "The message.")
+    var message: [String] = []
+
+    mutating func validate() throws {
+        if message.isEmpty { throw ValidationError("missing MESSAGE: what to send to the provider") }
+    }
+
+    mutating func run() async throws {
+        let options = workspaceOptions
+        let json = json
+        let threadText = thread
+        let request = (model: model, provider: provider, fresh: fresh, wait: wait, text: message.joined(separator: " "))
+        try await reportingFailures(json: json) {
+            let thread = try threadText.map { text throws(InvalidThreadID) in try ThreadID(text) }
+            let context = try CommandContext.open(options)
+            let service = context.makeService(residency: .oneShot, store: try context.openStore())
+            let printer = EventPrinter(json: json)
+            let send = SendRequest(
+                thread: thread, text: request.text, model: request.model, provider: request.provider,
+                freshOnResumeFailure: request.fresh, waitForOwner: request.wait, cwd: context.relativeCurrentDirectory)
+            let interrupts = InterruptForwarder(service: service)
+            defer { interrupts.cancel() }
+            let result = try await service.send(send) { event in
+                if case .sessionReady(let thread, _, _, _) = event { interrupts.watch(thread) }
+                printer.print(event)
+            }
+            printer.finish()
+            if thread == nil, !json { Terminal.notice("thread \(result.thread)") }
+        }
+    }
+}
+
+/// Prints a send's events: reply text to stdout as it arrives, the rest to stderr (or everything as
+/// JSON lines).
+final class EventPrinter: Sendable {
+    let json: Bool
+    private let endsWithNewline = Mutex(true)
+
+    init(json: Bool) { self.json = json }
+
+    func print(_ event: SessionEvent) {
+        if json {
+            Terminal.jsonLine(Self.json(event))
+            return
+        }
+        switch event {
+        case .sessionReady(let thread, let provider, let model, let start):
+            let name = model.map { provider + "/" + $0 } ?? provider
+            let how: String
+            switch start {
+            case .fresh: how = "new conversation"
+            case .resumed: how = "resumed"
+            case .warm: how = "live session"
+            case .replaced: how = "new conversation (the old one could not be resumed)"
+            }
+            Terminal.notice("thread \(thread) · \(name) · \(how)")
+        case .text(let text):
+            Terminal.out(text)
+            endsWithNewline.withLock { $0 = text.hasSuffix("\n") || (text.isEmpty && $0) }
+        case .toolCall(let call):
+            Terminal.notice("tool: \(call["title"]?.stringValue ?? JSONWriter.compactString(call))")
+        case .notice(let text): Terminal.notice(text)
+        case .warning(let text): Terminal.warning(text)
+        case .providerEvent: break
+        case .turnFinished(let reason):
+            if reason != .endTurn { Terminal.notice("turn ended: \(reason.rawValue)") }
+        }
+    }
+
+    /// Ends the reply with a newline so the shell prompt starts on its own line.
+    func finish() {
+        if !json, !endsWithNewline.withLock({ $0 }) { Terminal.out("\n") }
+    }
+
+    static func json(_ event: SessionEvent) -> JSONValue {
+        switch event {
+        case .sessionReady(let thread, let provider, let model, let start):
+            return ["type": "session", "thread": .string(thread.rawValue), "provider": .string(provider), "model": .optional(model), "start": .string(start.rawValue)]
+        case .text(let text): return ["type": "text", "text": .string(text)]
+        case .toolCall(let call): return ["type": "tool_call", "toolCall": call]
+        case .notice(let text): return ["type": "notice", "text": .string(text)]
+        case .warning(let text): return ["type": "warning", "text": .string(text)]
+        case .providerEvent(let value): return ["type": "provider_event", "event": value]
+        case .turnFinished(let reason): return ["type": "turn_finished", "stopReason": .string(reason.rawValue)]
+        }
+    }
+}
+
+/// Turns Ctrl-C during a send into an interrupt of the running turn; a second Ctrl-C exits at once.
+final class InterruptForwarder: Sendable {
+    private let service: SessionService
+    private let state = Mutex<(thread: ThreadID?, source: (any DispatchSourceSignal)?, count: Int)>((nil, nil, 0))
+
+    init(service: SessionService) {
+        self.service = service
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [weak self] in self?.interrupted() }
+        source.resume()
+        state.withLock { $0.source = source }
+    }
+
+    func watch(_ thread: ThreadID) { state.withLock { $0.thread = thread } }
+
+    private func interrupted() {
+        let (thread, count) = state.withLock { state -> (ThreadID?, Int) in
+            state.count += 1
+            return (state.thread, state.count)
+        }
+        guard count == 1, let thread else {
+            Terminal.notice("interrupted again; exiting now (the thread is recovered by the next command, cursor kept)")
+            exit(130)
+        }
+        Terminal.notice("interrupting the turn (Ctrl-C again to exit at once)")
+        let service = service
+        Task { try? await service.interrupt(thread) }
+    }
+
+    func cancel() {
+        state.withLock {
+            $0.source?.cancel()
+            $0.source = nil
+        }
+        signal(SIGINT, SIG_DFL)
+    }
+}

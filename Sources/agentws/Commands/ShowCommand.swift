@@ -1,0 +1,48 @@
+import AgentwsCore
+import AgentwsJSON
+import ArgumentParser
+import Foundation
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one thread: its binding and live state.")
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "The thread id.")
+    var thread: String
+
+    mutating func run() async throws {
+        let options = workspaceOptions
+        let json = output.json
+        let text = thread
+        try await reportingFailures(json: json) {
+            let thread = try ThreadID(text)
+            let context = try CommandContext.open(options)
+            let service = context.makeService(residency: .oneShot, store: try context.openStore())
+            let status = try await service.show(thread)
+            if json {
+                Terminal.json(StatusFormatting.json(status))
+                return
+            }
+            guard case .binding(let binding) = status.listing else { return }
+            let rows: [(String, String)] = [
+                ("thread", binding.threadID.rawValue),
+                ("provider", binding.provider),
+                ("model", binding.model ?? "(provider default)"),
+                ("status", binding.status.rawValue),
+                ("cursor", binding.resumeCursor.map { JSONWriter.compactString($0) } ?? "none (next send starts a fresh conversation)"),
+                ("cwd", binding.cwd),
+                ("runtime mode", binding.runtimeMode ?? "-"),
+                ("created", binding.createdAt.description),
+                ("last error", binding.lastError ?? "-"),
+                ("live", StatusFormatting.liveText(status.liveness)),
+                ("last stop", StatusFormatting.lastStopText(status.runtime)),
+                ("file", context.workspace.relativePath(of: context.workspace.bindingPath(thread)) ?? ""),
+            ]
+            for (key, value) in rows { Terminal.line(key.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import AgentwsConfig
+import AgentwsCore
+import AgentwsPlugins
+import AgentwsStorage
+import Foundation
+
+/// What a workspace command works with: the workspace, its effective configuration, and on demand
+/// the store, the plugins and the session service.
+struct CommandContext {
+    let workspace: Workspace
+    let loaded: LoadedConfiguration
+    var configuration: Configuration { loaded.configuration }
+
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+    static var currentDirectory: String { FileManager.default.currentDirectoryPath }
+
+    /// Finds the workspace and loads the configuration layers for it.
+    static func open(_ options: WorkspaceOptions) throws -> CommandContext {
+        let workspace = try Workspace.locate(
+            explicit: options.workspace, environment: environment, currentDirectory: currentDirectory)
+        return CommandContext(workspace: workspace, loaded: try loadConfiguration(workspace: workspace, options: options))
+    }
+
+    static func loadConfiguration(workspace: Workspace?, options: WorkspaceOptions) throws -> LoadedConfiguration {
+        let overrides = try options.overrides.map { argument throws(AgentwsError) in try ConfigOverride(parsing: argument) }
+        let loader = ConfigurationLoader(
+            environment: environment,
+            userConfigPath: ConfigurationLoader.userConfigPath(environment: environment),
+            workspaceConfigPath: workspace.map { ConfigurationLoader.workspaceConfigPath(workspaceRoot: $0.root) },
+            overrides: overrides)
+        return try loader.load()
+    }
+
+    func openStore() throws -> FileThreadStore { try FileThreadStore(workspace: workspace) }
+
+    /// Discovers the plugins on the search path (SPEC §8.2).
+    func discoverPlugins() -> PluginCatalog {
+        PluginCatalog.discover(
+            searchPath: PluginSearchPath.current(configuration: configuration.plugins, workspaceRoot: workspace.root))
+    }
+
+    /// The session service for this process.
+    func makeService(residency: SessionService.Residency, store: FileThreadStore) -> SessionService {
+        let providers = ConfiguredProviders(
+            configuration: configuration, workspace: workspace.root,
+            stateDirectory: { workspace.providerStateDirectory($0) }, catalog: { discoverPlugins() })
+        return SessionService(
+            store: store, providers: providers, configuration: configuration, workspaceRoot: workspace.root,
+            residency: residency, wallClock: { UTCDateTime.now })
+    }
+
+    /// The working directory of a new thread: the current directory relative to the workspace root
+    /// (the root itself when the command runs from outside it).
+    var relativeCurrentDirectory: String {
+        workspace.relativePath(of: Self.currentDirectory) ?? "."
+    }
+}
+
+extension UTCDateTime {
+    /// The current time, to the second.
+    static var now: UTCDateTime {
+        UTCDateTime(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down)))
+    }
+}

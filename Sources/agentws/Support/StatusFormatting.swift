@@ -1,0 +1,63 @@
+import AgentwsCore
+import AgentwsJSON
+
+/// How `list` and `show` present a thread.
+enum StatusFormatting {
+    static func liveText(_ liveness: ThreadStatus.Liveness) -> String {
+        switch liveness {
+        case .none: return "-"
+        case .live(let idle, let turnRunning, let busy):
+            if turnRunning { return "turn running" }
+            return "idle \(format(idle))" + (busy ? ", provider busy" : "")
+        case .ownedElsewhere(let pid): return "live in pid \(pid.map(String.init) ?? "?")"
+        case .orphaned: return "owner gone (recovered on next use)"
+        }
+    }
+
+    static func lastStopText(_ runtime: RuntimeRecord?) -> String {
+        guard let cause = runtime?.lastStopCause else { return "-" }
+        return cause.rawValue + (runtime?.lastStoppedAt.map { " at \($0)" } ?? "")
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let seconds = max(0, duration.components.seconds)
+        return ConfigDuration.seconds(seconds).description
+    }
+
+    static func liveJSON(_ liveness: ThreadStatus.Liveness) -> JSONValue {
+        switch liveness {
+        case .none: return ["state": "none"]
+        case .live(let idle, let turnRunning, let busy):
+            let milliseconds = idle.components.seconds * 1000 + idle.components.attoseconds / 1_000_000_000_000_000
+            return ["state": "live", "idleMs": .integer(milliseconds), "turnRunning": .bool(turnRunning), "providerBusy": .bool(busy)]
+        case .ownedElsewhere(let pid): return ["state": "owned-elsewhere", "ownerPid": pid.map { .integer(Int64($0)) } ?? .null]
+        case .orphaned: return ["state": "orphaned"]
+        }
+    }
+
+    static func json(_ status: ThreadStatus) -> JSONValue {
+        var object: [String: JSONValue] = ["thread": .string(status.thread), "live": liveJSON(status.liveness)]
+        switch status.listing {
+        case .binding(let binding):
+            object["binding"] = BindingCodec.jsonValue(of: binding)
+            object["error"] = .null
+        case .unreadable(_, let error):
+            object["binding"] = .null
+            object["error"] = .string(error.description)
+        }
+        object["runtime"] = status.runtime?.jsonValue ?? .null
+        return .object(object)
+    }
+
+    /// A fixed-width table; the last column is not padded.
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in all { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        return all.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}
