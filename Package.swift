@@ -117,6 +117,13 @@ let package = Package(
             dependencies: ["AgentwsPlugins", "AgentwsCore", "AgentwsJSON"],
             swiftSettings: strictSwift
         ),
+        // Drives ProviderKit through its C entry table, and the built echo plugin through dlopen
+        // (build the AgentwsEcho product first); it never links a plugin target.
+        .testTarget(
+            name: "ProviderKitTests",
+            dependencies: ["ProviderKit", "AgentwsJSON", "CAgentwsProvider"],
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "AgentwsCLITests",
             dependencies: ["AgentwsJSON"],

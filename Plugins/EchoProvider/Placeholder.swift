@@ -1,1 +1,0 @@
-// EchoProvider: filled in by its own change.

@@ -1,0 +1,76 @@
+import AgentwsJSON
+
+// The JSON forms of the protocol's values, in both directions (docs/plugin-abi.md).
+
+extension PluginConfiguration {
+    init(parsing bytes: [UInt8]) throws(PluginError) {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes: bytes)
+        } catch {
+            throw PluginError(code: .invalidRequest, message: "the configuration is not valid JSON: \(error)")
+        }
+        let fields = try Fields(value, context: "the configuration")
+        self.init(
+            instanceName: try fields.string("provider"),
+            options: try fields.optionalObject("options"),
+            workspace: try fields.string("workspace"),
+            stateDirectory: try fields.string("stateDirectory")
+        )
+    }
+}
+
+extension StartRequest {
+    init(_ fields: Fields) throws(PluginError) {
+        self.init(
+            thread: try fields.string("thread"),
+            cwd: try fields.string("cwd"),
+            model: try fields.optionalString("model"),
+            runtimeMode: try fields.optionalString("runtimeMode"),
+            resumeCursor: fields.optionalValue("resumeCursor")
+        )
+    }
+}
+
+extension SendRequest {
+    init(_ fields: Fields) throws(PluginError) {
+        self.init(
+            session: try fields.string("session"),
+            text: try fields.string("text"),
+            model: try fields.optionalString("model")
+        )
+    }
+}
+
+extension PluginCapabilities {
+    var json: JSONValue {
+        [
+            "modelSwitch": .string(modelSwitch.rawValue),
+            "models": models.map { .array($0.map(JSONValue.string)) } ?? .null,
+            "canResume": .bool(canResume),
+        ]
+    }
+}
+
+extension StartResult {
+    var json: JSONValue {
+        ["session": .string(session), "cursor": cursor ?? .null, "resumed": .bool(resumed)]
+    }
+}
+
+extension SendResult {
+    var json: JSONValue {
+        var members: [String: JSONValue] = ["stopReason": .string(stopReason.rawValue)]
+        // Present only when it changed: an absent cursor tells the host to write nothing.
+        if let cursor { members["cursor"] = cursor }
+        return .object(members)
+    }
+}
+
+extension SessionStatus {
+    var json: JSONValue { ["busy": .bool(busy)] }
+}
+
+extension PluginError {
+    var json: JSONValue { ["code": .string(code.rawValue), "message": .string(message)] }
+}

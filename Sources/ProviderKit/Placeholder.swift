@@ -1,1 +1,0 @@
-// ProviderKit: filled in by its own change.
