@@ -85,6 +85,11 @@ import Testing
             ]
         )
         #expect(
+            try errors("providers:\n  codex: codex\n") == [
+                "FILE:2:10: providers.codex: expected a mapping with the keys plugin, idle_timeout, options, found the string \"codex\""
+            ]
+        )
+        #expect(
             try errors("reaper: 5m\n") == [
                 "FILE:1:9: reaper: expected a mapping with the keys idle_timeout, sweep_interval, found the string \"5m\""
             ]

@@ -120,6 +120,8 @@ struct LayerDecoder {
         let expected = "a mapping with the keys \(ConfigKeys.providerFields.joined(separator: ", "))"
         guard let entries = entries(of: value, key: "\(ConfigKeys.providers).\(name)", expected: expected)
         else {
+            // Already reported; "no plugin is set" on top of it would only repeat the problem.
+            layer.providers[name]?.pluginRefused = true
             return
         }
         for entry in entries {
