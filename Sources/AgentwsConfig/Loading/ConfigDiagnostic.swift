@@ -18,6 +18,7 @@ public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
         self.init(location: origin.diagnosticLocation, message: message)
     }
 
+    /// `location: message`, the form printed to the user.
     public var description: String { "\(location): \(message)" }
 }
 
@@ -31,6 +32,7 @@ public struct ConfigurationError: AgentwsFailure, Equatable {
     /// Creates an error from its diagnostics (never empty when thrown by the loader).
     public init(diagnostics: [ConfigDiagnostic]) { self.diagnostics = diagnostics }
 
+    /// Always `.invalidData` (exit code 5): the configuration, not the program, needs fixing.
     public var category: ErrorCategory { .invalidData }
 
     /// One diagnostic per line.
