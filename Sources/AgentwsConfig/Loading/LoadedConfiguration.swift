@@ -1,0 +1,22 @@
+import AgentwsCore
+
+/// The effective configuration and where each of its values came from.
+public struct LoadedConfiguration: Sendable, Equatable {
+    /// The typed configuration the rest of agentws uses.
+    public var configuration: Configuration
+    /// The origin of every value, by dotted key: `reaper.idle_timeout`, `models.aliases.fast`,
+    /// `providers.codex.plugin`, … (`models.aliases` itself while there are no aliases). Provider
+    /// fields appear only when some layer set them.
+    public var origins: [String: ConfigOrigin]
+
+    /// Pairs a configuration with its origins.
+    public init(configuration: Configuration, origins: [String: ConfigOrigin]) {
+        self.configuration = configuration
+        self.origins = origins
+    }
+
+    /// The origin of `key`, or `default` for a key no layer set.
+    public func origin(of key: String) -> ConfigOrigin {
+        origins[key] ?? .defaults
+    }
+}

@@ -1,1 +1,0 @@
-// AgentwsConfig: filled in by its own change.

@@ -1,0 +1,24 @@
+import AgentwsJSON
+import Yams
+
+/// Values spelled the way they could be written back into a YAML file.
+enum ConfigValueText {
+    /// The text as a plain scalar when YAML would read it back as the same string, else double-quoted.
+    static func scalar(_ text: String) -> String {
+        let plainSafe = text.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                    || "._/-*+@".unicodeScalars.contains(scalar))
+        }
+        let startsSafely = text.first.map { !"-*@".contains($0) } ?? false
+        if plainSafe, startsSafely, Node(text).tagName == .str {
+            return text
+        }
+        return JSONWriter.compactString(.string(text))
+    }
+
+    /// A flow list: `[a, b]`.
+    static func list(_ items: [String]) -> String {
+        "[" + items.map(scalar).joined(separator: ", ") + "]"
+    }
+}
