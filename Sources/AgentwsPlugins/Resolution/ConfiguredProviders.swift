@@ -1,0 +1,70 @@
+import AgentwsCore
+import AgentwsJSON
+import Logging
+import Synchronization
+
+/// Resolves provider instance names from the configuration (`providers.<name>`) to live plugin
+/// instances: discovers plugins once, on first use, and creates each instance once.
+public final class ConfiguredProviders: ProviderResolver {
+    private let configuration: Configuration
+    private let workspace: String
+    private let stateDirectory: @Sendable (String) -> String
+    private let discover: @Sendable () -> PluginCatalog
+    private let logger: Logger
+    private let state = Mutex<(catalog: PluginCatalog?, instances: [String: PluginProvider])>((nil, [:]))
+
+    /// - Parameters:
+    ///   - stateDirectory: where instance `name` keeps its state (created before the plugin sees it).
+    ///   - catalog: discovers the plugins; called at most once.
+    public init(
+        configuration: Configuration, workspace: String, stateDirectory: @escaping @Sendable (String) -> String,
+        catalog: @escaping @Sendable () -> PluginCatalog, logger: Logger = Logger(label: "agentws.plugins")
+    ) {
+        self.configuration = configuration
+        self.workspace = workspace
+        self.stateDirectory = stateDirectory
+        self.discover = catalog
+        self.logger = logger
+    }
+
+    /// The discovered plugins (discovering them now if needed).
+    public var catalog: PluginCatalog {
+        if let known = state.withLock({ $0.catalog }) { return known }
+        let found = discover()
+        return state.withLock { state in
+            if let known = state.catalog { return known }
+            state.catalog = found
+            return found
+        }
+    }
+
+    public func provider(named name: String) async throws -> any Provider {
+        if let existing = state.withLock({ $0.instances[name] }) { return existing }
+        guard let settings = configuration.providers[name] else {
+            let known = configuration.providers.keys.sorted().joined(separator: ", ")
+            throw AgentwsError(.notFound, "no provider instance '\(name)' is configured (configured: \(known)); add it under 'providers:' in .agentws/config.yaml")
+        }
+        let catalog = catalog
+        guard let plugin = catalog.plugin(named: settings.plugin) else {
+            var message = "provider '\(name)' needs plugin '\(settings.plugin)', which was not found"
+            let refusals = catalog.refused.filter { $0.path.contains(settings.plugin) }
+            if !refusals.isEmpty {
+                message += "; refused candidates: " + refusals.map(\.description).joined(separator: "; ")
+            }
+            message += ". 'agentws providers' lists what was found and why anything was refused."
+            throw AgentwsError(.notFound, message)
+        }
+        let directory = stateDirectory(name)
+        try FileSystem.makeDirectories(directory)
+        let instance = try PluginProvider(
+            plugin: plugin,
+            configuration: PluginProviderConfiguration(
+                instanceName: name, options: settings.options, workspace: workspace, stateDirectory: directory),
+            logger: logger)
+        return state.withLock { state in
+            if let raced = state.instances[name] { return raced }
+            state.instances[name] = instance
+            return instance
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import AgentwsConfig
+import AgentwsCore
+import AgentwsPlugins
+import AgentwsStorage
+import ArgumentParser
+
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check the configuration, the plugins and every binding; exit non-zero on problems.")
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+
+    mutating func run() async throws {
+        let options = workspaceOptions
+        try await reportingFailures {
+            let workspace = try Workspace.locate(
+                explicit: options.workspace, environment: CommandContext.environment,
+                currentDirectory: CommandContext.currentDirectory)
+            Terminal.line("workspace \(workspace.root)")
+            var problems = 0
+            func problem(_ text: String) {
+                problems += 1
+                Terminal.line("  ✗ " + text)
+            }
+
+            Terminal.line("configuration")
+            let loaded: LoadedConfiguration
+            do {
+                loaded = try CommandContext.loadConfiguration(workspace: workspace, options: options)
+                Terminal.line("  ✓ valid (\(loaded.configuration.providers.count) provider instances)")
+            } catch let error as ConfigurationError {
+                for diagnostic in error.diagnostics { problem(diagnostic.description) }
+                Terminal.line("plugins and bindings were not checked: fix the configuration first")
+                throw ExitCode(ErrorCategory.invalidData.exitCode)
+            }
+            let context = CommandContext(workspace: workspace, loaded: loaded)
+
+            Terminal.line("plugins")
+            let catalog = context.discoverPlugins()
+            for plugin in catalog.loaded {
+                Terminal.line("  ✓ \(plugin.name) \(plugin.version) (ABI \(plugin.abiMajor).\(plugin.abiMinor)) \(plugin.path)")
+            }
+            for refusal in catalog.refused { problem(refusal.description) }
+            for (name, settings) in loaded.configuration.providers.sorted(by: { $0.key < $1.key })
+            where catalog.plugin(named: settings.plugin) == nil {
+                problem("provider '\(name)' needs plugin '\(settings.plugin)', which is not on the plugin search path (\(loaded.origin(of: "providers.\(name).plugin")))")
+            }
+
+            Terminal.line("bindings")
+            let store = try BindingStore.open(workspace)
+            var good = 0
+            for listing in try store.list() {
+                switch listing {
+                case .unreadable(_, let error): problem(error.description)
+                case .binding(let binding):
+                    if loaded.configuration.providers[binding.provider] == nil {
+                        problem("\(workspace.bindingPath(binding.threadID)): provider '\(binding.provider)' is not configured; add it under 'providers:' or unbind the thread")
+                    } else if binding.schemaVersion > Binding.currentSchemaVersion {
+                        problem("\(workspace.bindingPath(binding.threadID)): schema version \(binding.schemaVersion) is newer than this agentws; it can be read but not changed")
+                    } else {
+                        good += 1
+                    }
+                }
+            }
+            Terminal.line("  ✓ \(good) binding\(good == 1 ? "" : "s") valid")
+            if problems > 0 {
+                Terminal.line("\(problems) problem\(problems == 1 ? "" : "s") found")
+                throw ExitCode(ErrorCategory.invalidData.exitCode)
+            }
+            Terminal.line("no problems found")
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import AgentwsCore
+import AgentwsJSON
+import AgentwsPlugins
+import ArgumentParser
+
+struct ProvidersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "providers",
+        abstract: "List the plugins found (name, version, ABI, path), the configured provider instances with their capabilities, and refused plugins with the reason.")
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+    @OptionGroup var output: OutputOptions
+
+    mutating func run() async throws {
+        let options = workspaceOptions
+        let json = output.json
+        try await reportingFailures(json: json) {
+            let context = try CommandContext.open(options)
+            let catalog = context.discoverPlugins()
+            let resolver = ConfiguredProviders(
+                configuration: context.configuration, workspace: context.workspace.root,
+                stateDirectory: { context.workspace.providerStateDirectory($0) }, catalog: { catalog })
+            var instances: [(name: String, plugin: String, result: Result<ProviderCapabilities, any Error>)] = []
+            for (name, settings) in context.configuration.providers.sorted(by: { $0.key < $1.key }) {
+                do {
+                    let provider = try await resolver.provider(named: name)
+                    instances.append((name, settings.plugin, .success(try await provider.describe())))
+                } catch {
+                    instances.append((name, settings.plugin, .failure(error)))
+                }
+            }
+            if json {
+                Terminal.json(Self.json(catalog: catalog, instances: instances))
+                return
+            }
+            Terminal.line("plugins")
+            if catalog.loaded.isEmpty { Terminal.line("  (none found)") }
+            Terminal.out(
+                StatusFormatting.table(
+                    ["  NAME", "VERSION", "ABI", "TOOLCHAIN", "PATH"],
+                    catalog.loaded.map { ["  " + $0.name, $0.version, "\($0.abiMajor).\($0.abiMinor)", $0.toolchain, $0.path] }))
+            Terminal.line("provider instances")
+            for instance in instances {
+                switch instance.result {
+                case .success(let capabilities):
+                    let models = capabilities.models?.joined(separator: ", ") ?? "any"
+                    Terminal.line(
+                        "  \(instance.name) (plugin \(instance.plugin)): modelSwitch \(capabilities.modelSwitch.rawValue), resume \(capabilities.canResume ? "yes" : "no"), models \(models)")
+                case .failure(let error):
+                    Terminal.line("  \(instance.name) (plugin \(instance.plugin)): unavailable: \(error)")
+                }
+            }
+            if !catalog.refused.isEmpty {
+                Terminal.line("refused")
+                for refusal in catalog.refused { Terminal.line("  \(refusal.path): \(refusal.reason)") }
+            }
+        }
+    }
+
+    static func json(catalog: PluginCatalog, instances: [(name: String, plugin: String, result: Result<ProviderCapabilities, any Error>)]) -> JSONValue {
+        [
+            "plugins": .array(
+                catalog.loaded.map {
+                    [
+                        "name": .string($0.name), "version": .string($0.version), "abi": .string("\($0.abiMajor).\($0.abiMinor)"),
+                        "toolchain": .string($0.toolchain), "path": .string($0.path),
+                    ]
+                }),
+            "providers": .array(
+                instances.map { instance in
+                    var object: [String: JSONValue] = ["name": .string(instance.name), "plugin": .string(instance.plugin)]
+                    switch instance.result {
+                    case .success(let capabilities):
+                        object["capabilities"] = [
+                            "modelSwitch": .string(capabilities.modelSwitch.rawValue), "canResume": .bool(capabilities.canResume),
+                            "models": capabilities.models.map { .array($0.map(JSONValue.string)) } ?? .null,
+                        ]
+                    case .failure(let error):
+                        object["error"] = .string("\(error)")
+                    }
+                    return .object(object)
+                }),
+            "refused": .array(catalog.refused.map { ["path": .string($0.path), "reason": .string($0.reason.description)] }),
+        ]
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+
+/// Runs the real `agentws` binary (built next to the test bundle) in a temporary workspace.
+struct CLIHarness {
+    /// The directory holding the built products.
+    static let buildDirectory: String = {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().path
+    }()
+
+    static var agentwsPath: String { buildDirectory + "/agentws" }
+
+    let root: String
+    var environment: [String: String]
+
+    /// A fresh temporary directory, initialised as a workspace unless `initialise` is false.
+    init(initialise: Bool = true, config: String? = nil) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.agentwsPath) else {
+            throw HarnessError("\(Self.agentwsPath) is missing: run 'swift build' before 'swift test' (scripts/test does both)")
+        }
+        root = FileManager.default.temporaryDirectory.path + "/agentws-cli-" + UUID().uuidString.lowercased().prefix(12)
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        var environment = ProcessInfo.processInfo.environment
+        // Isolate from the developer's own configuration and plugins.
+        environment["XDG_CONFIG_HOME"] = root + "/.xdg"
+        environment["HOME"] = root + "/.home"
+        for key in environment.keys where key.hasPrefix("AGENTWS_") { environment[key] = nil }
+        self.environment = environment
+        if initialise {
+            try run("init").expectSuccess()
+            if let config { try write(".agentws/config.yaml", config) }
+        }
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: root) }
+
+    struct Result: CustomStringConvertible {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+
+        var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+
+        @discardableResult
+        func expectSuccess(sourceLocation: SourceLocation = #_sourceLocation) -> Result {
+            #expect(status == 0, "\(self)", sourceLocation: sourceLocation)
+            return self
+        }
+
+        func expectExit(_ code: Int32, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(status == code, "\(self)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Runs `agentws ARGUMENTS` in the workspace root and waits for it.
+    @discardableResult
+    func run(_ arguments: String..., in directory: String? = nil) throws -> Result {
+        try start(arguments, in: directory).finish()
+    }
+
+    /// Starts `agentws ARGUMENTS` without waiting.
+    func start(_ arguments: [String], in directory: String? = nil) throws -> RunningCLI {
+        try RunningCLI(arguments: arguments, directory: directory ?? root, environment: environment)
+    }
+
+    func path(_ relative: String) -> String { root + "/" + relative }
+
+    func read(_ relative: String) -> String? {
+        FileManager.default.contents(atPath: path(relative)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func write(_ relative: String, _ content: String) throws {
+        try Data(content.utf8).write(to: URL(fileURLWithPath: path(relative)))
+    }
+
+    func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path(relative)) }
+
+    func binding(_ thread: String) -> String? { read(".agentws/bindings/\(thread).json") }
+
+    /// The binding file parsed into a dictionary.
+    func bindingFields(_ thread: String) throws -> [String: Any] {
+        let text = try #require(binding(thread), "no binding for \(thread)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+}
+
+/// A running `agentws` process.
+final class RunningCLI: @unchecked Sendable {
+    // @unchecked: the pipes' buffers are only touched by the reader threads and then by finish().
+    let process = Process()
+    private let output = Pipe()
+    private let errors = Pipe()
+    private var stdoutData = Data()
+    private var stderrData = Data()
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+
+    init(arguments: [String], directory: String, environment: [String: String]) throws {
+        process.executableURL = URL(fileURLWithPath: CLIHarness.agentwsPath)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = environment
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        drain(output.fileHandleForReading) { self.stdoutData.append($0) }
+        drain(errors.fileHandleForReading) { self.stderrData.append($0) }
+    }
+
+    private func drain(_ handle: FileHandle, _ append: @escaping (Data) -> Void) {
+        group.enter()
+        Thread.detachNewThread { [self] in
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                lock.lock()
+                append(chunk)
+                lock.unlock()
+            }
+            group.leave()
+        }
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    var stderrSoFar: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: stderrData, as: UTF8.self)
+    }
+
+    var stdoutSoFar: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: stdoutData, as: UTF8.self)
+    }
+
+    /// Waits (up to `limit`) until stdout or stderr contains `text`.
+    func waitFor(_ text: String, limit: Duration = .seconds(30)) throws {
+        let deadline = ContinuousClock.now + limit
+        while !stdoutSoFar.contains(text) && !stderrSoFar.contains(text) {
+            if ContinuousClock.now > deadline || !process.isRunning && !(stdoutSoFar + stderrSoFar).contains(text) {
+                if !process.isRunning { break }
+                throw HarnessError("timed out waiting for \"\(text)\"; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)")
+            }
+            usleep(10_000)
+        }
+        if !(stdoutSoFar + stderrSoFar).contains(text) {
+            throw HarnessError("the process ended without printing \"\(text)\"; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)")
+        }
+    }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    func finish() -> CLIHarness.Result {
+        process.waitUntilExit()
+        group.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return CLIHarness.Result(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
