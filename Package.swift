@@ -113,7 +113,9 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentwsPluginsTests",
-            dependencies: ["AgentwsPlugins", "AgentwsCore", "AgentwsJSON"],
+            dependencies: [
+                "AgentwsPlugins", "AgentwsCore", "AgentwsJSON", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(
