@@ -1,7 +1,6 @@
 import AgentwsJSON
 import CAgentwsProvider
 import Logging
-import Synchronization
 
 /// What a plugin's completion delivered, parsed while its buffer was still valid.
 enum CallReply: Sendable {
@@ -54,7 +53,7 @@ final class CallRegistry: Sendable {
     }
 
     private static let rememberedCalls = 256
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let logger = Logger(label: "agentws.plugins")
 
     /// Records a call about to be made and returns its number.

@@ -2,7 +2,6 @@ import AgentwsCore
 import AgentwsJSON
 import CAgentwsProvider
 import Logging
-import Synchronization
 
 /// Receives one provider instance's `emit_event` and `log` callbacks and hands each event to the
 /// handler of the session it names.
@@ -21,7 +20,7 @@ final class EventRouter: Sendable {
         var startsInFlight = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// "plugin c-echo (/path)", for the log.
     private let label: String
     private let logger: Logger

@@ -1,17 +1,16 @@
 import AgentwsCore
 import AgentwsJSON
-import Synchronization
 
 /// A live session of a plugin provider, named by the session id the plugin chose in `start`.
 final class PluginSession: ProviderSession {
     let id: String
     private let instance: PluginInstance
-    private let currentCursor: Mutex<JSONValue?>
+    private let currentCursor: Locked<JSONValue?>
 
     init(id: String, instance: PluginInstance, cursor: JSONValue?) {
         self.id = id
         self.instance = instance
-        self.currentCursor = Mutex(cursor)
+        self.currentCursor = Locked(cursor)
     }
 
     deinit {

@@ -1,10 +1,11 @@
 import AgentwsCore
 import Logging
-import Synchronization
+
+@testable import AgentwsPlugins
 
 /// Collects a session's events; the handler may be called from any thread.
 final class EventRecorder: Sendable {
-    private let events = Mutex<[ProviderEvent]>([])
+    private let events = Locked<[ProviderEvent]>([])
 
     var handler: ProviderEventHandler {
         { event in self.events.withLock { $0.append(event) } }
@@ -15,7 +16,7 @@ final class EventRecorder: Sendable {
 
 /// A swift-log handler that keeps the messages, so tests can check what was logged.
 final class LogRecorder: Sendable {
-    private let messages = Mutex<[String]>([])
+    private let messages = Locked<[String]>([])
 
     var recorded: [String] { messages.withLock { $0 } }
 
