@@ -114,7 +114,9 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentwsPluginsTests",
-            dependencies: ["AgentwsPlugins", "AgentwsCore", "AgentwsJSON"],
+            dependencies: [
+                "AgentwsPlugins", "AgentwsCore", "AgentwsJSON", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift
         ),
         // Drives ProviderKit through its C entry table, and the built echo plugin through dlopen

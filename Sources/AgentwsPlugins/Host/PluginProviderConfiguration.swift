@@ -1,0 +1,50 @@
+import AgentwsCore
+import AgentwsJSON
+
+/// What a provider instance is created with: the JSON handed to the plugin's `create`.
+public struct PluginProviderConfiguration: Sendable, Equatable {
+    /// The instance name (`providers.<name>` in the config), e.g. "echo".
+    public var instanceName: String
+    /// `providers.<name>.options`: plugin-defined, always an object.
+    public var options: JSONValue
+    /// Absolute path of the workspace root.
+    public var workspace: String
+    /// Absolute path of the instance's private state directory; created before the plugin is.
+    public var stateDirectory: String
+
+    /// A configuration with an explicit state directory.
+    public init(instanceName: String, options: JSONValue, workspace: String, stateDirectory: String) {
+        self.instanceName = instanceName
+        self.options = options
+        self.workspace = workspace
+        self.stateDirectory = stateDirectory
+    }
+
+    /// The standard state directory: `<workspace>/.agentws/state/providers/<instance>`.
+    public init(instanceName: String, options: JSONValue, workspace: String) {
+        self.init(
+            instanceName: instanceName, options: options, workspace: workspace,
+            stateDirectory: workspace.appendingPathComponent(".agentws/state/providers/\(instanceName)"))
+    }
+
+    /// The JSON `create` receives.
+    var json: JSONValue {
+        [
+            "provider": .string(instanceName), "options": options, "workspace": .string(workspace),
+            "stateDirectory": .string(stateDirectory),
+        ]
+    }
+
+    /// Why this configuration cannot be handed to a plugin, or nil.
+    var problem: String? {
+        if instanceName.isEmpty || instanceName.contains("/") || instanceName == "." || instanceName == ".." {
+            return "provider instance name \"\(instanceName)\" cannot name a directory"
+        }
+        if options.objectValue == nil { return "options of provider \(instanceName) must be an object" }
+        if !workspace.hasPrefix("/") { return "workspace \(workspace) is not an absolute path" }
+        if !stateDirectory.hasPrefix("/") {
+            return "state directory \(stateDirectory) is not an absolute path"
+        }
+        return nil
+    }
+}

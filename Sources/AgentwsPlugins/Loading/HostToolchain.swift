@@ -1,0 +1,42 @@
+/// The Swift toolchain this host was built with, and whether a plugin's toolchain matches it.
+///
+/// Swift has no stable ABI on Linux: a Swift plugin built by another compiler release may not work
+/// with the Swift runtime already loaded in this process. Plugins in other languages do not share the
+/// runtime, so only Swift toolchains are compared, and only by major.minor (patch releases keep the
+/// runtime compatible).
+enum HostToolchain {
+    /// "swift-<major>.<minor>" of the compiler that built this module.
+    static let identifier: String = {
+        #if compiler(>=7.0)
+            return "swift-7.0"
+        #elseif compiler(>=6.5)
+            return "swift-6.5"
+        #elseif compiler(>=6.4)
+            return "swift-6.4"
+        #elseif compiler(>=6.3)
+            return "swift-6.3"
+        #elseif compiler(>=6.2)
+            return "swift-6.2"
+        #elseif compiler(>=6.1)
+            return "swift-6.1"
+        #else
+            return "swift-6.0"
+        #endif
+    }()
+
+    /// True when `toolchain` names a Swift release other than the host's.
+    static func isMismatchedSwift(_ toolchain: String) -> Bool {
+        guard let plugin = swiftRelease(toolchain), let host = swiftRelease(identifier) else { return false }
+        return plugin != host
+    }
+
+    /// "6.3" from "swift-6.3", "swift-6.3.1" or "swift-6.3.1-RELEASE"; nil for anything not Swift.
+    static func swiftRelease(_ toolchain: String) -> Substring? {
+        guard toolchain.hasPrefix("swift-") else { return nil }
+        let version = toolchain.dropFirst("swift-".count)
+        let components = version.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
+        guard components.count >= 2 else { return version }
+        let minor = components[1].prefix { $0.isNumber }
+        return version[version.startIndex..<minor.endIndex]
+    }
+}

@@ -1,0 +1,50 @@
+import CAgentwsProvider
+
+/// A plugin that passed every check of SPEC §8.2 and is mapped into this process for good.
+public struct LoadedPlugin: Sendable {
+    /// The name from its magic block; what `providers.<instance>.plugin` refers to.
+    public let name: String
+    /// Free-form version from its magic block.
+    public let version: String
+    /// The ABI major version it was built against; always this host's (others are refused).
+    public let abiMajor: UInt32
+    /// The ABI minor version it was built against; it may be older or newer than this host's.
+    public let abiMinor: UInt32
+    /// The compiler that built it, as it says (e.g. "swift-6.3", "gcc-12.2.0").
+    public let toolchain: String
+    /// The file as it was found in the search path.
+    public let path: String
+    /// The file after symbolic links are resolved; what was actually opened.
+    public let realPath: String
+
+    let functions: PluginFunctions
+
+    /// "plugin echo (/path/libAgentwsEcho.so)", for messages about a misbehaving plugin.
+    var label: String { "plugin \(name) (\(path))" }
+}
+
+/// The entry table's functions, copied out once after the table was checked.
+///
+/// `@unchecked Sendable`: these are C function pointers into a shared object that is never unloaded
+/// (RTLD_NODELETE, no dlclose), and the ABI requires them to be callable from any thread.
+struct PluginFunctions: @unchecked Sendable {
+    typealias Create =
+        @convention(c) (
+            UnsafePointer<CChar>?, Int, UnsafePointer<agentws_host_callbacks>?,
+            UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+            UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+            UnsafeMutablePointer<Int>?
+        ) -> Int32
+    typealias Call =
+        @convention(c) (
+            UnsafeMutableRawPointer?, UnsafePointer<CChar>?, Int, agentws_completion_fn?,
+            UnsafeMutableRawPointer?
+        ) -> Void
+    typealias Destroy = @convention(c) (UnsafeMutableRawPointer?) -> Void
+    typealias FreeBuffer = @convention(c) (UnsafeMutablePointer<CChar>?, Int) -> Void
+
+    let create: Create
+    let call: Call
+    let destroy: Destroy
+    let freeBuffer: FreeBuffer
+}

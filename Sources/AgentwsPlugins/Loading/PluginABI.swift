@@ -1,0 +1,16 @@
+import CAgentwsProvider
+
+/// The constants of `agentws_provider.h` as this host was built with them.
+enum PluginABI {
+    /// `AGENTWS_PROVIDER_MAGIC`, spelled out because Swift cannot import a `UINT64_C(...)` macro.
+    static let magicNumber: UInt64 = 0x4147_5753_5052_5631
+    static let major = UInt32(AGENTWS_PROVIDER_ABI_MAJOR)
+    static let minor = UInt32(AGENTWS_PROVIDER_ABI_MINOR)
+    static let magicSymbol = AGENTWS_PROVIDER_MAGIC_SYMBOL
+    static let entrySymbol = AGENTWS_PROVIDER_ENTRY_SYMBOL
+
+    /// Plugin names become config values and log labels; keep them short.
+    static let maximumNameLength = 64
+    /// Version and toolchain strings are shown to users; anything longer is a bug or garbage.
+    static let maximumStringLength = 256
+}

@@ -1,1 +1,0 @@
-// AgentwsPlugins: filled in by its own change.
