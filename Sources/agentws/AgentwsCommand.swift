@@ -23,6 +23,21 @@ struct AgentwsCommand: AsyncParsableCommand {
             ProvidersCommand.self,
         ]
     )
+
+    /// Sets up logging before any command runs, then parses and runs as usual.
+    static func main() async {
+        LoggingSetup.bootstrap()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// The version printed by `agentws --version`.

@@ -5,7 +5,9 @@ import Testing
 struct CLIHarness {
     /// The directory holding the built products.
     static let buildDirectory: String = {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: executable).deletingLastPathComponent().path
     }()
 
@@ -17,9 +19,13 @@ struct CLIHarness {
     /// A fresh temporary directory, initialised as a workspace unless `initialise` is false.
     init(initialise: Bool = true, config: String? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.agentwsPath) else {
-            throw HarnessError("\(Self.agentwsPath) is missing: run 'swift build' before 'swift test' (scripts/test does both)")
+            throw HarnessError(
+                "\(Self.agentwsPath) is missing: run 'swift build' before 'swift test' (scripts/test does both)"
+            )
         }
-        root = FileManager.default.temporaryDirectory.path + "/agentws-cli-" + UUID().uuidString.lowercased().prefix(12)
+        root =
+            FileManager.default.temporaryDirectory.path + "/agentws-cli-"
+            + UUID().uuidString.lowercased().prefix(12)
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         var environment = ProcessInfo.processInfo.environment
         // Isolate from the developer's own configuration and plugins.
@@ -105,18 +111,18 @@ final class RunningCLI: @unchecked Sendable {
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        drain(output.fileHandleForReading) { self.stdoutData.append($0) }
-        drain(errors.fileHandleForReading) { self.stderrData.append($0) }
+        drain(output.fileHandleForReading, isStandardError: false)
+        drain(errors.fileHandleForReading, isStandardError: true)
     }
 
-    private func drain(_ handle: FileHandle, _ append: @escaping (Data) -> Void) {
+    private func drain(_ handle: FileHandle, isStandardError: Bool) {
         group.enter()
         Thread.detachNewThread { [self] in
             while true {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
                 lock.lock()
-                append(chunk)
+                if isStandardError { stderrData.append(chunk) } else { stdoutData.append(chunk) }
                 lock.unlock()
             }
             group.leave()
@@ -141,14 +147,19 @@ final class RunningCLI: @unchecked Sendable {
     func waitFor(_ text: String, limit: Duration = .seconds(30)) throws {
         let deadline = ContinuousClock.now + limit
         while !stdoutSoFar.contains(text) && !stderrSoFar.contains(text) {
-            if ContinuousClock.now > deadline || !process.isRunning && !(stdoutSoFar + stderrSoFar).contains(text) {
+            if ContinuousClock.now > deadline
+                || !process.isRunning && !(stdoutSoFar + stderrSoFar).contains(text)
+            {
                 if !process.isRunning { break }
-                throw HarnessError("timed out waiting for \"\(text)\"; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)")
+                throw HarnessError(
+                    "timed out waiting for \"\(text)\"; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)")
             }
             usleep(10_000)
         }
         if !(stdoutSoFar + stderrSoFar).contains(text) {
-            throw HarnessError("the process ended without printing \"\(text)\"; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)")
+            throw HarnessError(
+                "the process ended without printing \"\(text)\"; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)"
+            )
         }
     }
 

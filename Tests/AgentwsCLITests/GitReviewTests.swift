@@ -38,11 +38,15 @@ struct GitReviewTests {
         try cli.run("stop", "beta").expectSuccess()
         #expect(try git(cli, "status", "--porcelain", ".agentws/bindings") == "")
         // The state directory is ignored, not committed.
-        #expect(try git(cli, "status", "--porcelain", "--ignored", ".agentws/state").contains("!! .agentws/state/"))
+        #expect(
+            try git(cli, "status", "--porcelain", "--ignored", ".agentws/state").contains(
+                "!! .agentws/state/"))
 
         try cli.run("send", "--thread", "beta", "--model", "echo-2", "switch").expectSuccess()
         let diff = try git(cli, "diff", "--unified=0", ".agentws/bindings")
-        let changed = diff.split(separator: "\n").filter { ($0.hasPrefix("+") || $0.hasPrefix("-")) && !$0.hasPrefix("+++") && !$0.hasPrefix("---") }
+        let changed = diff.split(separator: "\n").filter {
+            ($0.hasPrefix("+") || $0.hasPrefix("-")) && !$0.hasPrefix("+++") && !$0.hasPrefix("---")
+        }
         #expect(changed == ["-  \"model\": \"echo-1\",", "+  \"model\": \"echo-2\","], "\(diff)")
     }
 }

@@ -25,7 +25,8 @@ struct SessionCommandTests {
         let stopped = try cli.bindingFields("t1")
         #expect(stopped["status"] as? String == "stopped")
         #expect(stopped["provider"] as? String == "echo" && stopped["model"] as? String == "echo-1")
-        #expect((stopped["resumeCursor"] as? [String: String]) == (before["resumeCursor"] as? [String: String]))
+        #expect(
+            (stopped["resumeCursor"] as? [String: String]) == (before["resumeCursor"] as? [String: String]))
         #expect(stopped["resumeCursor"] is [String: String])
         let resumed = try cli.run("send", "--thread", "t1", "after the stop").expectSuccess()
         #expect(resumed.stdout == "echo-1 turn 3 (start 3): after the stop\n")
@@ -97,7 +98,8 @@ struct SessionCommandTests {
     }
 
     @Test func aRestartModelChangeStartsFreshAndRecordsTheModel() throws {
-        let cli = try CLIHarness(config: "providers:\n  echo:\n    plugin: echo\n    options:\n      model_switch: restart\n")
+        let cli = try CLIHarness(
+            config: "providers:\n  echo:\n    plugin: echo\n    options:\n      model_switch: restart\n")
         defer { cli.remove() }
         try cli.run("send", "--thread", "t1", "one").expectSuccess()
         try cli.run("send", "--thread", "t1", "two").expectSuccess()
@@ -115,7 +117,9 @@ struct SessionCommandTests {
 
     @Test func aRejectedModelChangeExitsFourAndChangesNothing() throws {
         let cli = try CLIHarness(
-            config: "models:\n  on_change: reject\nproviders:\n  echo:\n    plugin: echo\n    options:\n      model_switch: restart\n")
+            config:
+                "models:\n  on_change: reject\nproviders:\n  echo:\n    plugin: echo\n    options:\n      model_switch: restart\n"
+        )
         defer { cli.remove() }
         try cli.run("send", "--thread", "t1", "one").expectSuccess()
         let before = try #require(cli.binding("t1"))
@@ -130,7 +134,8 @@ struct SessionCommandTests {
         defer { cli.remove() }
         let refused = try cli.run("send", "--thread", "t1", "--model", "echo/echo-2", "one")
         refused.expectExit(64)
-        #expect(refused.stderr.contains("model echo/echo-2 is not allowed by models.allow; allowed: echo/echo-1"))
+        #expect(
+            refused.stderr.contains("model echo/echo-2 is not allowed by models.allow; allowed: echo/echo-1"))
         #expect(!cli.exists(".agentws/bindings/t1.json"))
     }
 
@@ -195,7 +200,8 @@ struct SessionCommandTests {
         #expect(stop.stderr.contains("recovered"))
         #expect(try cli.bindingFields("t1")["status"] as? String == "stopped")
         let show = try cli.run("show", "t1").expectSuccess()
-        #expect(show.stdout.contains("last stop    explicit") || show.stdout.contains("last stop    recovered"))
+        #expect(
+            show.stdout.contains("last stop    explicit") || show.stdout.contains("last stop    recovered"))
         try cli.run("send", "--thread", "t1", "back").expectSuccess()
     }
 
@@ -226,7 +232,8 @@ struct SessionCommandTests {
         #expect(events.first?["start"] as? String == "fresh")
         #expect(events.last?["type"] as? String == "turn_finished")
         #expect(events.last?["stopReason"] as? String == "end_turn")
-        let text = events.filter { $0["type"] as? String == "text" }.compactMap { $0["text"] as? String }.joined()
+        let text = events.filter { $0["type"] as? String == "text" }.compactMap { $0["text"] as? String }
+            .joined()
         #expect(text == "echo-1 turn 1 (start 1): two words")
         let error = try cli.run("send", "--json", "--thread", "t1", "--provider", "nope", "x")
         error.expectExit(3)

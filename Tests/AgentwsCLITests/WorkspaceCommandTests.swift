@@ -12,7 +12,8 @@ struct WorkspaceCommandTests {
         let second = try cli.run("init").expectSuccess()
         #expect(second.stdout.contains("nothing changed"))
         #expect(cli.read(".agentws/config.yaml") == "reaper:\n  idle_timeout: 5m\n")
-        try FileManager.default.createDirectory(atPath: cli.path("src/deep"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: cli.path("src/deep"), withIntermediateDirectories: true)
         let list = try cli.run("list", in: cli.path("src/deep")).expectSuccess()
         #expect(list.stdout.contains("no threads yet"))
     }
@@ -26,12 +27,16 @@ struct WorkspaceCommandTests {
         #expect(result.stderr.contains("agentws init"))
     }
 
-    @Test(arguments: ["", ".", "..", "../x", "a/b", "Upper", String(repeating: "a", count: 129), "a b", "café", "-x"])
+    @Test(arguments: [
+        "", ".", "..", "../x", "a/b", "Upper", String(repeating: "a", count: 129), "a b", "café", "_x",
+    ])
     func invalidThreadIDsAreRefusedBeforeAnyFileIsTouched(id: String) throws {
         let cli = try CLIHarness()
         defer { cli.remove() }
         let before = try FileManager.default.subpathsOfDirectory(atPath: cli.path(".agentws")).sorted()
-        for command in [["show", id], ["stop", id], ["reset", id], ["unbind", id], ["send", "--thread", id, "hi"]] {
+        for command in [
+            ["show", id], ["stop", id], ["reset", id], ["unbind", id], ["send", "--thread", id, "hi"],
+        ] {
             let result = try cli.start(command).finish()
             result.expectExit(64)
             #expect(result.stderr.contains("invalid thread id"), "\(command): \(result)")

@@ -38,7 +38,7 @@ import Testing
         let expected: JSONValue = [
             "count": 42, "hex": 31, "negative": -7, "ratio": 0.5, "exponent": 1000.0, "enabled": true,
             "legacy": true,
-            "nothing": nil, "tilde": nil, "empty": nil, "text": "hello world", "quoted": "42",
+            "nothing": .null, "tilde": .null, "empty": .null, "text": "hello world", "quoted": "42",
             "single": "true",
             "quotedNull": "null", "date": "2024-05-01", "version": "1.10.2", "list": [1, "two", 3.0, false],
             "nested": ["a": ["b": ["x"]]],

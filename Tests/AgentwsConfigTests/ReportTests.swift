@@ -99,7 +99,7 @@ import Testing
                 "plugins": ["paths": [".agentws/plugins"]],
                 "providers": [
                     "codex": ["plugin": "codex", "idle_timeout": "2h", "options": [:]],
-                    "echo": ["plugin": "echo", "idle_timeout": nil, "options": [:]],
+                    "echo": ["plugin": "echo", "idle_timeout": .null, "options": [:]],
                 ],
             ],
             "origins": [

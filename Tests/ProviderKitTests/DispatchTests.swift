@@ -32,7 +32,7 @@ struct DispatchTests {
 
     @Test func optionalParametersMayBeNullOrAbsent() async throws {
         let driver = try ProbeExport.create("optional")
-        let result = try await driver.call("start", ["thread": "t1", "cwd": "/w", "model": nil]).result()
+        let result = try await driver.call("start", ["thread": "t1", "cwd": "/w", "model": .null]).result()
         #expect(result["resumed"] == false)
         #expect(result["cursor"]?["model"] == .null)
         #expect(result["cursor"]?["runtimeMode"] == .null)

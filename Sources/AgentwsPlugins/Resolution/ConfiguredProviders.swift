@@ -1,7 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
 import Logging
-import Synchronization
 
 /// Resolves provider instance names from the configuration (`providers.<name>`) to live plugin
 /// instances: discovers plugins once, on first use, and creates each instance once.
@@ -11,13 +10,14 @@ public final class ConfiguredProviders: ProviderResolver {
     private let stateDirectory: @Sendable (String) -> String
     private let discover: @Sendable () -> PluginCatalog
     private let logger: Logger
-    private let state = Mutex<(catalog: PluginCatalog?, instances: [String: PluginProvider])>((nil, [:]))
+    private let state = Locked<(catalog: PluginCatalog?, instances: [String: PluginProvider])>((nil, [:]))
 
     /// - Parameters:
     ///   - stateDirectory: where instance `name` keeps its state (created before the plugin sees it).
     ///   - catalog: discovers the plugins; called at most once.
     public init(
-        configuration: Configuration, workspace: String, stateDirectory: @escaping @Sendable (String) -> String,
+        configuration: Configuration, workspace: String,
+        stateDirectory: @escaping @Sendable (String) -> String,
         catalog: @escaping @Sendable () -> PluginCatalog, logger: Logger = Logger(label: "agentws.plugins")
     ) {
         self.configuration = configuration
@@ -42,7 +42,10 @@ public final class ConfiguredProviders: ProviderResolver {
         if let existing = state.withLock({ $0.instances[name] }) { return existing }
         guard let settings = configuration.providers[name] else {
             let known = configuration.providers.keys.sorted().joined(separator: ", ")
-            throw AgentwsError(.notFound, "no provider instance '\(name)' is configured (configured: \(known)); add it under 'providers:' in .agentws/config.yaml")
+            throw AgentwsError(
+                .notFound,
+                "no provider instance '\(name)' is configured (configured: \(known)); add it under 'providers:' in .agentws/config.yaml"
+            )
         }
         let catalog = catalog
         guard let plugin = catalog.plugin(named: settings.plugin) else {
@@ -54,15 +57,13 @@ public final class ConfiguredProviders: ProviderResolver {
             message += ". 'agentws providers' lists what was found and why anything was refused."
             throw AgentwsError(.notFound, message)
         }
-        let directory = stateDirectory(name)
-        try FileSystem.makeDirectories(directory)
-        let instance = try PluginProvider(
-            plugin: plugin,
-            configuration: PluginProviderConfiguration(
-                instanceName: name, options: settings.options, workspace: workspace, stateDirectory: directory),
-            logger: logger)
-        return state.withLock { state in
-            if let raced = state.instances[name] { return raced }
+        let configuration = PluginProviderConfiguration(
+            instanceName: name, options: settings.options, workspace: workspace,
+            stateDirectory: stateDirectory(name))
+        // Created under the lock: two racing callers must not create two instances of one provider.
+        return try state.withLock { state in
+            if let existing = state.instances[name] { return existing }
+            let instance = try PluginProvider(plugin: plugin, configuration: configuration, logger: logger)
             state.instances[name] = instance
             return instance
         }

@@ -39,12 +39,16 @@ struct DoctorCommand: AsyncParsableCommand {
             Terminal.line("plugins")
             let catalog = context.discoverPlugins()
             for plugin in catalog.loaded {
-                Terminal.line("  ✓ \(plugin.name) \(plugin.version) (ABI \(plugin.abiMajor).\(plugin.abiMinor)) \(plugin.path)")
+                Terminal.line(
+                    "  ✓ \(plugin.name) \(plugin.version) (ABI \(plugin.abiMajor).\(plugin.abiMinor)) \(plugin.path)"
+                )
             }
             for refusal in catalog.refused { problem(refusal.description) }
             for (name, settings) in loaded.configuration.providers.sorted(by: { $0.key < $1.key })
             where catalog.plugin(named: settings.plugin) == nil {
-                problem("provider '\(name)' needs plugin '\(settings.plugin)', which is not on the plugin search path (\(loaded.origin(of: "providers.\(name).plugin")))")
+                problem(
+                    "provider '\(name)' needs plugin '\(settings.plugin)', which is not on the plugin search path (\(loaded.origin(of: "providers.\(name).plugin")))"
+                )
             }
 
             Terminal.line("bindings")
@@ -55,9 +59,13 @@ struct DoctorCommand: AsyncParsableCommand {
                 case .unreadable(_, let error): problem(error.description)
                 case .binding(let binding):
                     if loaded.configuration.providers[binding.provider] == nil {
-                        problem("\(workspace.bindingPath(binding.threadID)): provider '\(binding.provider)' is not configured; add it under 'providers:' or unbind the thread")
+                        problem(
+                            "\(workspace.bindingPath(binding.threadID)): provider '\(binding.provider)' is not configured; add it under 'providers:' or unbind the thread"
+                        )
                     } else if binding.schemaVersion > Binding.currentSchemaVersion {
-                        problem("\(workspace.bindingPath(binding.threadID)): schema version \(binding.schemaVersion) is newer than this agentws; it can be read but not changed")
+                        problem(
+                            "\(workspace.bindingPath(binding.threadID)): schema version \(binding.schemaVersion) is newer than this agentws; it can be read but not changed"
+                        )
                     } else {
                         good += 1
                     }

@@ -30,14 +30,18 @@ struct ListCommand: AsyncParsableCommand {
                 case .binding(let binding):
                     return [
                         status.thread, binding.provider, binding.model ?? "-", binding.status.rawValue,
-                        StatusFormatting.liveText(status.liveness), StatusFormatting.lastStopText(status.runtime),
+                        StatusFormatting.liveText(status.liveness),
+                        StatusFormatting.lastStopText(status.runtime),
                     ]
                 case .unreadable(_, let error):
                     return [status.thread, "?", "?", "unreadable", "-", error.description]
                 }
             }
-            Terminal.out(StatusFormatting.table(["THREAD", "PROVIDER", "MODEL", "STATUS", "LIVE", "LAST STOP"], rows))
-            if statuses.contains(where: { if case .unreadable = $0.listing { return true } else { return false } }) {
+            Terminal.out(
+                StatusFormatting.table(["THREAD", "PROVIDER", "MODEL", "STATUS", "LIVE", "LAST STOP"], rows))
+            if statuses.contains(where: {
+                if case .unreadable = $0.listing { return true } else { return false }
+            }) {
                 throw ExitCode(ErrorCategory.invalidData.exitCode)
             }
         }

@@ -6,7 +6,9 @@ import ArgumentParser
 struct ProvidersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "providers",
-        abstract: "List the plugins found (name, version, ABI, path), the configured provider instances with their capabilities, and refused plugins with the reason.")
+        abstract:
+            "List the plugins found (name, version, ABI, path), the configured provider instances with their capabilities, and refused plugins with the reason."
+    )
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
     @OptionGroup var output: OutputOptions
@@ -20,7 +22,8 @@ struct ProvidersCommand: AsyncParsableCommand {
             let resolver = ConfiguredProviders(
                 configuration: context.configuration, workspace: context.workspace.root,
                 stateDirectory: { context.workspace.providerStateDirectory($0) }, catalog: { catalog })
-            var instances: [(name: String, plugin: String, result: Result<ProviderCapabilities, any Error>)] = []
+            var instances: [(name: String, plugin: String, result: Result<ProviderCapabilities, any Error>)] =
+                []
             for (name, settings) in context.configuration.providers.sorted(by: { $0.key < $1.key }) {
                 do {
                     let provider = try await resolver.provider(named: name)
@@ -38,14 +41,17 @@ struct ProvidersCommand: AsyncParsableCommand {
             Terminal.out(
                 StatusFormatting.table(
                     ["  NAME", "VERSION", "ABI", "TOOLCHAIN", "PATH"],
-                    catalog.loaded.map { ["  " + $0.name, $0.version, "\($0.abiMajor).\($0.abiMinor)", $0.toolchain, $0.path] }))
+                    catalog.loaded.map {
+                        ["  " + $0.name, $0.version, "\($0.abiMajor).\($0.abiMinor)", $0.toolchain, $0.path]
+                    }))
             Terminal.line("provider instances")
             for instance in instances {
                 switch instance.result {
                 case .success(let capabilities):
                     let models = capabilities.models?.joined(separator: ", ") ?? "any"
                     Terminal.line(
-                        "  \(instance.name) (plugin \(instance.plugin)): modelSwitch \(capabilities.modelSwitch.rawValue), resume \(capabilities.canResume ? "yes" : "no"), models \(models)")
+                        "  \(instance.name) (plugin \(instance.plugin)): modelSwitch \(capabilities.modelSwitch.rawValue), resume \(capabilities.canResume ? "yes" : "no"), models \(models)"
+                    )
                 case .failure(let error):
                     Terminal.line("  \(instance.name) (plugin \(instance.plugin)): unavailable: \(error)")
                 }
@@ -57,22 +63,29 @@ struct ProvidersCommand: AsyncParsableCommand {
         }
     }
 
-    static func json(catalog: PluginCatalog, instances: [(name: String, plugin: String, result: Result<ProviderCapabilities, any Error>)]) -> JSONValue {
+    static func json(
+        catalog: PluginCatalog,
+        instances: [(name: String, plugin: String, result: Result<ProviderCapabilities, any Error>)]
+    ) -> JSONValue {
         [
             "plugins": .array(
                 catalog.loaded.map {
                     [
-                        "name": .string($0.name), "version": .string($0.version), "abi": .string("\($0.abiMajor).\($0.abiMinor)"),
+                        "name": .string($0.name), "version": .string($0.version),
+                        "abi": .string("\($0.abiMajor).\($0.abiMinor)"),
                         "toolchain": .string($0.toolchain), "path": .string($0.path),
                     ]
                 }),
             "providers": .array(
                 instances.map { instance in
-                    var object: [String: JSONValue] = ["name": .string(instance.name), "plugin": .string(instance.plugin)]
+                    var object: [String: JSONValue] = [
+                        "name": .string(instance.name), "plugin": .string(instance.plugin),
+                    ]
                     switch instance.result {
                     case .success(let capabilities):
                         object["capabilities"] = [
-                            "modelSwitch": .string(capabilities.modelSwitch.rawValue), "canResume": .bool(capabilities.canResume),
+                            "modelSwitch": .string(capabilities.modelSwitch.rawValue),
+                            "canResume": .bool(capabilities.canResume),
                             "models": capabilities.models.map { .array($0.map(JSONValue.string)) } ?? .null,
                         ]
                     case .failure(let error):
@@ -80,7 +93,8 @@ struct ProvidersCommand: AsyncParsableCommand {
                     }
                     return .object(object)
                 }),
-            "refused": .array(catalog.refused.map { ["path": .string($0.path), "reason": .string($0.reason.description)] }),
+            "refused": .array(
+                catalog.refused.map { ["path": .string($0.path), "reason": .string($0.reason.description)] }),
         ]
     }
 }

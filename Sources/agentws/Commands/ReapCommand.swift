@@ -41,10 +41,14 @@ enum ReapPrinter {
         let prefix = report.dryRun ? "would " : ""
         if report.decisions.isEmpty { Terminal.line("no live sessions in this process") }
         for decision in report.decisions {
-            Terminal.line(decision.verdict == .stop && report.dryRun ? "would " + decision.description : decision.description)
+            Terminal.line(
+                decision.verdict == .stop && report.dryRun
+                    ? "would " + decision.description : decision.description)
         }
         for thread in report.recovered {
-            Terminal.line("\(prefix)recover \(thread): binding left active by a process that is gone → stopped (recovered), cursor kept")
+            Terminal.line(
+                "\(prefix)recover \(thread): binding left active by a process that is gone → stopped (recovered), cursor kept"
+            )
         }
         for (thread, reason) in report.failures.sorted(by: { $0.key < $1.key }) {
             Terminal.line("failed \(thread): \(reason)")
@@ -67,14 +71,20 @@ enum ReapPrinter {
                     case .keepProviderBusy: verdict = "keep-provider-busy"
                     }
                     return [
-                        "thread": .string(decision.thread.rawValue), "provider": .string(decision.provider), "verdict": .string(verdict),
-                        "idle": .string(ReapPrinter.format(decision.idle)), "idleTimeout": .string(decision.timeout.description),
+                        "thread": .string(decision.thread.rawValue), "provider": .string(decision.provider),
+                        "verdict": .string(verdict),
+                        "idle": .string(ReapPrinter.format(decision.idle)),
+                        "idleTimeout": .string(decision.timeout.description),
                         "reason": .string(decision.description),
                     ]
                 }),
             "stopped": .array(report.stopped.map { .string($0.rawValue) }),
             "recovered": .array(report.recovered.map { .string($0.rawValue) }),
-            "failures": .object(Dictionary(uniqueKeysWithValues: report.failures.map { ($0.key.rawValue, JSONValue.string($0.value)) })),
+            "failures": .object(
+                Dictionary(
+                    uniqueKeysWithValues: report.failures.map {
+                        ($0.key.rawValue, JSONValue.string($0.value))
+                    })),
             "unreadable": .object(report.unreadable.mapValues { JSONValue.string($0) }),
         ]
     }

@@ -27,7 +27,11 @@ struct SendCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The provider instance for a new thread.")
     var provider: String?
 
-    @Flag(name: .long, help: "If the stored conversation cannot be resumed, start a fresh one (and say so) instead of failing.")
+    @Flag(
+        name: .long,
+        help:
+            "If the stored conversation cannot be resumed, start a fresh one (and say so) instead of failing."
+    )
     var fresh = false
 
     @Flag(name: .long, help: "If another process owns the thread, wait for it instead of failing.")
@@ -47,7 +51,9 @@ struct SendCommand: AsyncParsableCommand {
         let options = workspaceOptions
         let json = json
         let threadText = thread
-        let request = (model: model, provider: provider, fresh: fresh, wait: wait, text: message.joined(separator: " "))
+        let request = (
+            model: model, provider: provider, fresh: fresh, wait: wait, text: message.joined(separator: " ")
+        )
         try await reportingFailures(json: json) {
             let thread = try threadText.map { text throws(InvalidThreadID) in try ThreadID(text) }
             let context = try CommandContext.open(options)
@@ -55,7 +61,8 @@ struct SendCommand: AsyncParsableCommand {
             let printer = EventPrinter(json: json)
             let send = SendRequest(
                 thread: thread, text: request.text, model: request.model, provider: request.provider,
-                freshOnResumeFailure: request.fresh, waitForOwner: request.wait, cwd: context.relativeCurrentDirectory)
+                freshOnResumeFailure: request.fresh, waitForOwner: request.wait,
+                cwd: context.relativeCurrentDirectory)
             let interrupts = InterruptForwarder(service: service)
             defer { interrupts.cancel() }
             let result = try await service.send(send) { event in
@@ -113,13 +120,17 @@ final class EventPrinter: Sendable {
     static func json(_ event: SessionEvent) -> JSONValue {
         switch event {
         case .sessionReady(let thread, let provider, let model, let start):
-            return ["type": "session", "thread": .string(thread.rawValue), "provider": .string(provider), "model": .optional(model), "start": .string(start.rawValue)]
+            return [
+                "type": "session", "thread": .string(thread.rawValue), "provider": .string(provider),
+                "model": .optional(model), "start": .string(start.rawValue),
+            ]
         case .text(let text): return ["type": "text", "text": .string(text)]
         case .toolCall(let call): return ["type": "tool_call", "toolCall": call]
         case .notice(let text): return ["type": "notice", "text": .string(text)]
         case .warning(let text): return ["type": "warning", "text": .string(text)]
         case .providerEvent(let value): return ["type": "provider_event", "event": value]
-        case .turnFinished(let reason): return ["type": "turn_finished", "stopReason": .string(reason.rawValue)]
+        case .turnFinished(let reason):
+            return ["type": "turn_finished", "stopReason": .string(reason.rawValue)]
         }
     }
 }
@@ -127,7 +138,8 @@ final class EventPrinter: Sendable {
 /// Turns Ctrl-C during a send into an interrupt of the running turn; a second Ctrl-C exits at once.
 final class InterruptForwarder: Sendable {
     private let service: SessionService
-    private let state = Mutex<(thread: ThreadID?, source: (any DispatchSourceSignal)?, count: Int)>((nil, nil, 0))
+    private let state = Mutex<(thread: ThreadID?, source: (any DispatchSourceSignal)?, count: Int)>(
+        (nil, nil, 0))
 
     init(service: SessionService) {
         self.service = service
@@ -146,7 +158,8 @@ final class InterruptForwarder: Sendable {
             return (state.thread, state.count)
         }
         guard count == 1, let thread else {
-            Terminal.notice("interrupted again; exiting now (the thread is recovered by the next command, cursor kept)")
+            Terminal.notice(
+                "interrupted again; exiting now (the thread is recovered by the next command, cursor kept)")
             exit(130)
         }
         Terminal.notice("interrupting the turn (Ctrl-C again to exit at once)")

@@ -33,7 +33,11 @@ struct ShowCommand: AsyncParsableCommand {
                 ("provider", binding.provider),
                 ("model", binding.model ?? "(provider default)"),
                 ("status", binding.status.rawValue),
-                ("cursor", binding.resumeCursor.map { JSONWriter.compactString($0) } ?? "none (next send starts a fresh conversation)"),
+                (
+                    "cursor",
+                    binding.resumeCursor.map { JSONWriter.compactString($0) }
+                        ?? "none (next send starts a fresh conversation)"
+                ),
                 ("cwd", binding.cwd),
                 ("runtime mode", binding.runtimeMode ?? "-"),
                 ("created", binding.createdAt.description),
@@ -42,7 +46,9 @@ struct ShowCommand: AsyncParsableCommand {
                 ("last stop", StatusFormatting.lastStopText(status.runtime)),
                 ("file", context.workspace.relativePath(of: context.workspace.bindingPath(thread)) ?? ""),
             ]
-            for (key, value) in rows { Terminal.line(key.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
+            for (key, value) in rows {
+                Terminal.line(key.padding(toLength: 13, withPad: " ", startingAt: 0) + value)
+            }
         }
     }
 }

@@ -18,15 +18,22 @@ struct CommandContext {
     static func open(_ options: WorkspaceOptions) throws -> CommandContext {
         let workspace = try Workspace.locate(
             explicit: options.workspace, environment: environment, currentDirectory: currentDirectory)
-        return CommandContext(workspace: workspace, loaded: try loadConfiguration(workspace: workspace, options: options))
+        return CommandContext(
+            workspace: workspace, loaded: try loadConfiguration(workspace: workspace, options: options))
     }
 
-    static func loadConfiguration(workspace: Workspace?, options: WorkspaceOptions) throws -> LoadedConfiguration {
-        let overrides = try options.overrides.map { argument throws(AgentwsError) in try ConfigOverride(parsing: argument) }
+    static func loadConfiguration(workspace: Workspace?, options: WorkspaceOptions) throws
+        -> LoadedConfiguration
+    {
+        let overrides = try options.overrides.map { argument throws(AgentwsError) in
+            try ConfigOverride(parsing: argument)
+        }
         let loader = ConfigurationLoader(
             environment: environment,
             userConfigPath: ConfigurationLoader.userConfigPath(environment: environment),
-            workspaceConfigPath: workspace.map { ConfigurationLoader.workspaceConfigPath(workspaceRoot: $0.root) },
+            workspaceConfigPath: workspace.map {
+                ConfigurationLoader.workspaceConfigPath(workspaceRoot: $0.root)
+            },
             overrides: overrides)
         return try loader.load()
     }
@@ -36,7 +43,8 @@ struct CommandContext {
     /// Discovers the plugins on the search path (SPEC §8.2).
     func discoverPlugins() -> PluginCatalog {
         PluginCatalog.discover(
-            searchPath: PluginSearchPath.current(configuration: configuration.plugins, workspaceRoot: workspace.root))
+            searchPath: PluginSearchPath.current(
+                configuration: configuration.plugins, workspaceRoot: workspace.root))
     }
 
     /// The session service for this process.

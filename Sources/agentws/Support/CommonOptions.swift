@@ -2,12 +2,18 @@ import ArgumentParser
 
 /// Options every workspace command takes.
 struct WorkspaceOptions: ParsableArguments {
-    @Option(name: .long, help: "The workspace directory (default: the nearest directory holding .agentws/, or $AGENTWS_WORKSPACE).")
+    @Option(
+        name: .long,
+        help:
+            "The workspace directory (default: the nearest directory holding .agentws/, or $AGENTWS_WORKSPACE)."
+    )
     var workspace: String?
 
     @Option(
         name: .customLong("set"),
-        help: ArgumentHelp("Override a configuration value for this command, e.g. --set reaper.idle_timeout=5m.", valueName: "key=value"))
+        help: ArgumentHelp(
+            "Override a configuration value for this command, e.g. --set reaper.idle_timeout=5m.",
+            valueName: "key=value"))
     var overrides: [String] = []
 }
 

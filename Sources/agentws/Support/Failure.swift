@@ -11,9 +11,9 @@ func reportingFailures(json: Bool = false, _ body: () async throws -> Void) asyn
     } catch let failure as any AgentwsFailure {
         Terminal.error(failure.description, json: json, exitCode: failure.category.exitCode)
         throw ExitCode(failure.category.exitCode)
-    } catch let error as CancellationError {
+    } catch is CancellationError {
         Terminal.error("cancelled", json: json, exitCode: 1)
-        throw ExitCode(1) as any Error
+        throw ExitCode.failure
     } catch {
         Terminal.error("\(error)", json: json, exitCode: 1)
         throw ExitCode.failure

@@ -28,15 +28,22 @@ enum StatusFormatting {
         switch liveness {
         case .none: return ["state": "none"]
         case .live(let idle, let turnRunning, let busy):
-            let milliseconds = idle.components.seconds * 1000 + idle.components.attoseconds / 1_000_000_000_000_000
-            return ["state": "live", "idleMs": .integer(milliseconds), "turnRunning": .bool(turnRunning), "providerBusy": .bool(busy)]
-        case .ownedElsewhere(let pid): return ["state": "owned-elsewhere", "ownerPid": pid.map { .integer(Int64($0)) } ?? .null]
+            let milliseconds =
+                idle.components.seconds * 1000 + idle.components.attoseconds / 1_000_000_000_000_000
+            return [
+                "state": "live", "idleMs": .integer(milliseconds), "turnRunning": .bool(turnRunning),
+                "providerBusy": .bool(busy),
+            ]
+        case .ownedElsewhere(let pid):
+            return ["state": "owned-elsewhere", "ownerPid": pid.map { .integer(Int64($0)) } ?? .null]
         case .orphaned: return ["state": "orphaned"]
         }
     }
 
     static func json(_ status: ThreadStatus) -> JSONValue {
-        var object: [String: JSONValue] = ["thread": .string(status.thread), "live": liveJSON(status.liveness)]
+        var object: [String: JSONValue] = [
+            "thread": .string(status.thread), "live": liveJSON(status.liveness),
+        ]
         switch status.listing {
         case .binding(let binding):
             object["binding"] = BindingCodec.jsonValue(of: binding)
@@ -53,10 +60,13 @@ enum StatusFormatting {
     static func table(_ header: [String], _ rows: [[String]]) -> String {
         let all = [header] + rows
         var widths = [Int](repeating: 0, count: header.count)
-        for row in all { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        for row in all {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
         return all.map { row in
             row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+                index == row.count - 1
+                    ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
     }

@@ -88,7 +88,7 @@ struct EchoInstance {
     }
 
     /// Starts a session and returns its id and cursor.
-    func start(thread: String = "t1", model: JSONValue = nil, cursor: JSONValue = nil) async throws -> (
+    func start(thread: String = "t1", model: JSONValue = .null, cursor: JSONValue = .null) async throws -> (
         session: String, cursor: JSONValue
     ) {
         let result = try await driver.call(
@@ -99,7 +99,7 @@ struct EchoInstance {
     }
 
     /// Sends a turn and returns the reply text it streamed, recording an issue unless it ended well.
-    func send(_ session: String, _ text: String, model: JSONValue = nil) async throws -> String {
+    func send(_ session: String, _ text: String, model: JSONValue = .null) async throws -> String {
         let before = host.events(of: session).count
         let result = try await driver.call(
             "send", ["session": .string(session), "text": .string(text), "model": model]
