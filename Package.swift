@@ -127,6 +127,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "AgentwsIntegrationTests",
+            dependencies: ["AgentwsCore", "AgentwsJSON", "AgentwsStorage", "AgentwsPlugins"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "AgentwsCLITests",
             dependencies: ["AgentwsJSON"],
             swiftSettings: strictSwift

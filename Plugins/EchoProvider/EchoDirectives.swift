@@ -15,11 +15,14 @@ struct EchoDirectives: Sendable, Equatable {
     var busyMilliseconds: Int64?
     /// `[echo:tool]`: the turn reports a tool call.
     var tool = false
+    /// `[echo:fail-stop]`: the next `stop` of this session fails (it still ends the session), so a
+    /// host's handling of a failing stop can be exercised.
+    var failStop = false
     /// The message with the directives taken out, which is what gets echoed.
     var message = ""
 
     private static let opening = Array("[echo:".utf8)
-    private static let names = ["busy N", "crash", "fail", "forget", "sleep N", "tool"]
+    private static let names = ["busy N", "crash", "fail", "fail-stop", "forget", "sleep N", "tool"]
 
     /// Parses `text`; a malformed or unknown directive is an `invalid-request` naming it.
     init(parsing text: String) throws(PluginError) {
@@ -53,10 +56,11 @@ struct EchoDirectives: Sendable, Equatable {
         switch name {
         case "sleep": sleepMilliseconds = try Self.milliseconds(arguments, whole)
         case "busy": busyMilliseconds = try Self.milliseconds(arguments, whole)
-        case "fail", "forget", "crash", "tool":
+        case "fail", "forget", "crash", "tool", "fail-stop":
             guard arguments.isEmpty else { throw Self.refuse("\(whole): \(name) takes no argument") }
             switch name {
             case "fail": fail = true
+            case "fail-stop": failStop = true
             case "forget": forget = true
             case "crash": crash = true
             default: tool = true

@@ -112,6 +112,7 @@ actor EchoPlugin: ProviderPlugin {
         session.conversation.record("user", request.text)
         if !session.forgotten { try store.save(session.conversation) }
         session.turn = EchoSession.Turn()
+        if directives.failStop { session.failStop = true }
         sessions[session.id] = session
         do {
             let result = try await run(directives, in: session)
@@ -218,6 +219,10 @@ actor EchoPlugin: ProviderPlugin {
         guard let session = sessions.removeValue(forKey: id) else { throw Self.noSession(id) }
         session.turn?.sleeper?.cancel()
         session.background?.task.cancel()
+        if session.failStop {
+            throw PluginError(
+                code: .providerFailed, message: "echo: stopping \(id) failed as asked ([echo:fail-stop])")
+        }
     }
 
     func shutdown() async {

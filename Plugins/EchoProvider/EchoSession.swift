@@ -20,6 +20,8 @@ struct EchoSession: Sendable {
     var forgotten = false
     var turn: Turn?
     var background: Background?
+    /// Set by `[echo:fail-stop]`.
+    var failStop = false
 
     var isBusy: Bool { turn != nil || background != nil }
 }

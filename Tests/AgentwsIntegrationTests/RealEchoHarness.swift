@@ -1,0 +1,85 @@
+import AgentwsCore
+import AgentwsJSON
+import AgentwsPlugins
+import AgentwsStorage
+import Foundation
+import Synchronization
+
+/// The session service as the product assembles it — files on disk, plugins through the loader —
+/// but with a clock the test moves, so the reaper can be driven without waiting.
+final class RealEchoHarness: Sendable {
+    static let buildDirectory: String = {
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().path
+    }()
+
+    let root: String
+    let workspace: Workspace
+    let store: FileThreadStore
+    let clock = TestClock()
+
+    init() throws {
+        root =
+            FileManager.default.temporaryDirectory.path + "/agentws-it-"
+            + UUID().uuidString.lowercased().prefix(12)
+        workspace = try WorkspaceInitializer.initialize(at: root).workspace
+        store = try FileThreadStore(workspace: workspace)
+        guard FileManager.default.fileExists(atPath: Self.buildDirectory + "/libAgentwsEcho.so") else {
+            throw HarnessError(
+                "\(Self.buildDirectory)/libAgentwsEcho.so is missing: run 'swift build' first (scripts/test does)"
+            )
+        }
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: root) }
+
+    func service(_ change: (inout Configuration) -> Void = { _ in }) -> SessionService {
+        var configuration = Configuration.defaults
+        configuration.reaper.idleTimeout = .minutes(10)
+        change(&configuration)
+        let workspace = workspace
+        let providers = ConfiguredProviders(
+            configuration: configuration, workspace: workspace.root,
+            stateDirectory: { workspace.providerStateDirectory($0) },
+            catalog: {
+                PluginCatalog.discover(
+                    searchPath: PluginSearchPath(directories: [RealEchoHarness.buildDirectory]))
+            })
+        let clock = clock
+        return SessionService(
+            store: store, providers: providers, configuration: configuration, workspaceRoot: workspace.root,
+            residency: .resident,
+            clock: clock, wallClock: { clock.wall })
+    }
+
+    /// Sends and returns the reply text.
+    func send(_ service: SessionService, _ thread: String, _ text: String) async throws -> String {
+        let reply = Mutex("")
+        _ = try await service.send(SendRequest(thread: try ThreadID(thread), text: text)) { event in
+            if case .text(let text) = event { reply.withLock { $0 += text } }
+        }
+        return reply.withLock { $0 }
+    }
+
+    func binding(_ thread: String) throws -> Binding? { try store.readBinding(try ThreadID(thread)) }
+}
+
+/// A monotonic clock moved by hand, with a wall clock beside it.
+final class TestClock: IdleClock {
+    private let value = Mutex((monotonic: Duration.seconds(100), wall: Int64(1_796_086_944)))
+    func now() -> Duration { value.withLock { $0.monotonic } }
+    var wall: UTCDateTime { value.withLock { UTCDateTime(secondsSinceEpoch: $0.wall) } }
+    func advance(_ duration: Duration) {
+        value.withLock {
+            $0.monotonic += duration
+            $0.wall += duration.components.seconds
+        }
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
