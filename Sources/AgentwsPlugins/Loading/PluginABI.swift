@@ -2,8 +2,7 @@ import CAgentwsProvider
 
 /// The constants of `agentws_provider.h` as this host was built with them.
 enum PluginABI {
-    /// `AGENTWS_PROVIDER_MAGIC`, spelled out because Swift cannot import a `UINT64_C(...)` macro.
-    static let magicNumber: UInt64 = 0x4147_5753_5052_5631
+    static let magicNumber = UInt64(AGENTWS_PROVIDER_MAGIC)
     static let major = UInt32(AGENTWS_PROVIDER_ABI_MAJOR)
     static let minor = UInt32(AGENTWS_PROVIDER_ABI_MINOR)
     static let magicSymbol = AGENTWS_PROVIDER_MAGIC_SYMBOL

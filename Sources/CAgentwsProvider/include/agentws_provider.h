@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /* "AGWSPRV1" read as a little-endian 64-bit integer is not the point; it is simply unlikely. */
-#define AGENTWS_PROVIDER_MAGIC UINT64_C(0x4147575350525631)
+#define AGENTWS_PROVIDER_MAGIC 0x4147575350525631ULL /* a plain literal so that Swift imports it */
 
 /* A different major version is refused. Minor versions only append fields at the end of structs. */
 #define AGENTWS_PROVIDER_ABI_MAJOR 1

@@ -71,8 +71,8 @@ final class ExportedTables: @unchecked Sendable {
     }
 }
 
-/// `AGENTWS_PROVIDER_MAGIC`. The header spells it with `UINT64_C`, which Swift cannot import.
-let providerMagicNumber: UInt64 = 0x4147_5753_5052_5631
+/// `AGENTWS_PROVIDER_MAGIC` from the header.
+let providerMagicNumber = UInt64(AGENTWS_PROVIDER_MAGIC)
 
 /// A NUL-terminated copy of `text` that is never freed.
 private func permanentCString(_ text: String) -> UnsafePointer<CChar> {
