@@ -11,8 +11,8 @@ directions so the protocol can be read afterwards:
   resume-unknown  thread/resume of a made-up (well-formed) thread id and of a malformed one
   interrupt       turn/interrupt while the mock holds the model stream open; then a turn after it
   crash-resume    SIGKILL codex between turns, start a new process, thread/resume, one more turn
-  approval        a thread with approvalPolicy "untrusted": the model asks to run a command three
-                  times; the driver answers accept, decline, cancel
+  approval        approvalPolicy "untrusted": the model runs a command (answered accept, decline,
+                  cancel) and writes a file by apply_patch (accept, decline); "never" asks nothing
   model-switch    turn/start with a `model` override, then a turn without one
   busy            turn/start while a turn is running (codex steers it into the running turn)
   model-error     the mock answers HTTP 400; the turn must fail with a readable error
@@ -501,29 +501,48 @@ class Run:
         decision = {"value": "decline"}
 
         def decide(request: dict[str, Any]) -> dict[str, Any]:
-            if request["method"] in ("item/commandExecution/requestApproval", "item/fileChange/requestApproval"):
+            if request["method"] in ("item/commandExecution/requestApproval",
+                                     "item/fileChange/requestApproval"):
                 return {"decision": decision["value"]}
             return {}
 
         server.on_server_request = decide
-        started = server.request("thread/start", self.thread_params(approvalPolicy="untrusted",
-                                                                     sandbox="workspace-write"))
-        if not self.check("approval thread starts", "result" in started, started):
-            return
-        thread_id = started["result"]["thread"]["id"]
+        threads = {}
+        for policy in ("untrusted", "never"):
+            started = server.request("thread/start", self.thread_params(approvalPolicy=policy,
+                                                                         sandbox="workspace-write"))
+            if not self.check(f"thread with approvalPolicy {policy} starts", "result" in started, started):
+                return
+            threads[policy] = started["result"]["thread"]["id"]
+
+        def add_file(name: str) -> str:
+            # A shell apply_patch heredoc: codex intercepts it and runs it as a fileChange item.
+            return (f"apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: {name}\n+written by codex\n"
+                    "*** End Patch\nEOF")
+
+        command = "item/commandExecution/requestApproval"
+        file_change = "item/fileChange/requestApproval"
+        # label: (policy, command, decision, expected server requests, turn status, file)
+        cases = {
+            "command accept": ("untrusted", "touch accepted.txt", "accept", [command], "completed", "accepted.txt"),
+            "command decline": ("untrusted", "touch declined.txt", "decline", [command], "completed", "declined.txt"),
+            "command cancel": ("untrusted", "touch cancelled.txt", "cancel", [command], "interrupted", "cancelled.txt"),
+            "patch accept": ("untrusted", add_file("patched.txt"), "accept", [file_change], "completed", "patched.txt"),
+            "patch decline": ("untrusted", add_file("unpatched.txt"), "decline", [file_change], "completed",
+                              "unpatched.txt"),
+            "never asks": ("never", "touch unasked.txt", "decline", [], "completed", "unasked.txt"),
+        }
         results = {}
-        # decision -> (file the command creates, expected turn status)
-        cases = {"accept": ("accepted.txt", "completed"), "decline": ("declined.txt", "completed"),
-                 "cancel": ("cancelled.txt", "interrupted")}
-        for value, (file_name, expected_status) in cases.items():
+        for label, (policy, shell, value, expected_requests, expected_status, file_name) in cases.items():
             decision["value"] = value
             count = len(server.server_requests)
             before = len(self.mock.requests())
-            turn = self.run_turn(server, thread_id, f"[[run:touch {file_name}]]")
+            turn = self.run_turn(server, threads[policy], f"[[run:{shell}]]")
             asked = server.server_requests[count:]
             new = self.mock.requests()[before:]
             status = turn["completed"]["params"]["turn"]["status"]
-            results[value] = turn | {
+            should_exist = value == "accept" or not expected_requests
+            results[label] = turn | {
                 "server_requests": asked,
                 "methods": self.methods(turn["notifications"]),
                 "model_requests": len(new),
@@ -531,12 +550,11 @@ class Run:
                 "tool_output_sent_to_model": self.tool_outputs(new[-1])[-1] if len(new) > 1 else None,
                 "file_exists": (self.project / file_name).exists(),
             }
-            self.check(f"{value}: codex asks item/commandExecution/requestApproval once",
-                       [r["method"] for r in asked] == ["item/commandExecution/requestApproval"],
-                       [r["method"] for r in asked])
-            self.check(f"{value}: turn ends {expected_status}", status == expected_status, status)
-            self.check(f"{value}: command {'ran' if value == 'accept' else 'did not run'}",
-                       results[value]["file_exists"] == (value == "accept"))
+            self.check(f"{label}: server requests {expected_requests}",
+                       [r["method"] for r in asked] == expected_requests, [r["method"] for r in asked])
+            self.check(f"{label}: turn ends {expected_status}", status == expected_status, status)
+            self.check(f"{label}: {file_name} {'written' if should_exist else 'not written'}",
+                       results[label]["file_exists"] == should_exist)
         self.observations["approval"] = results
         server.on_server_request = None
 
@@ -617,6 +635,11 @@ class Run:
         self.observations["model-error"] = turn | {"methods": self.methods(turn["notifications"])}
         status = turn["completed"]["params"]["turn"]["status"]
         self.check("a 400 from the model fails the turn", status == "failed", turn["completed"])
+        # The thread reports status systemError after the failure; it must still take turns.
+        again = self.run_turn(server, thread_id, "after the failure")
+        self.observations["model-error"]["next_turn_methods"] = self.methods(again["notifications"])
+        self.check("a thread takes turns again after a failed turn",
+                   again["completed"]["params"]["turn"]["status"] == "completed", again["completed"])
 
     # -- whole run -------------------------------------------------------------------------
 
