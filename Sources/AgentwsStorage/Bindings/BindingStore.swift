@@ -153,16 +153,6 @@ public final class BindingStore: Sendable {
         throw ThreadBusyError(thread: thread, ownerPID: owner(of: thread))
     }
 
-    /// Takes `thread`'s lock, waiting (polling, without blocking a thread) until it is free.
-    public func waitForLock(_ thread: ThreadID, pollInterval: Duration = .milliseconds(50)) async throws
-        -> ThreadLock
-    {
-        while true {
-            if let lock = try tryLock(thread) { return lock }
-            try await Task.sleep(for: pollInterval)
-        }
-    }
-
     /// The pid the current holder of `thread`'s lock recorded, if the lock is held.
     public func owner(of thread: ThreadID) -> Int32? {
         ThreadLock.recordedOwner(path: lockPath(thread))
