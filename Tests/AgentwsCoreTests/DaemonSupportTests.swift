@@ -6,7 +6,7 @@ import Testing
 extension SessionServiceTests {
     @Test func checkModelRefusesWhatSendWouldRefuseAndChangesNothing() async throws {
         let service = service(configuration: configuration { $0.models.onChange = .reject })
-        _ = try await send(service, "t1", "one", provider: "restarting")
+        _ = try await send(service, "t1", "one", model: "m1", provider: "restarting")
         let writes = store.writeCount
         let thread = try ThreadID("t1")
         var checkMessage: String?
