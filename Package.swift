@@ -8,6 +8,8 @@ import PackageDescription
 //   AgentwsConfig     YAML configuration loading and layering (Yams).
 //   AgentwsStorage    the workspace on disk: atomic binding writes, advisory locks, runtime state.
 //   AgentwsPlugins    the plugin loader (ELF checks, dlopen, magic) and the ABI host adapter.
+//   AgentwsACP        the Agent Client Protocol, agent side: JSON-RPC messages in, session operations
+//                     and session/update notifications out. No I/O, so it is tested without sockets.
 //   CAgentwsProvider  the C ABI header: the whole contract between host and plugins.
 //   ProviderKit       linked statically into Swift plugins: one protocol to implement.
 //   agentws           the command line.
@@ -56,6 +58,13 @@ let package = Package(
             dependencies: [
                 "AgentwsCore", "AgentwsJSON", "CAgentwsProvider",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AgentwsACP",
+            dependencies: [
+                "AgentwsCore", "AgentwsJSON", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),
@@ -117,6 +126,11 @@ let package = Package(
             dependencies: [
                 "AgentwsPlugins", "AgentwsCore", "AgentwsJSON", .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AgentwsACPTests",
+            dependencies: ["AgentwsACP", "AgentwsCore", "AgentwsJSON"],
             swiftSettings: strictSwift
         ),
         // Drives ProviderKit through its C entry table, and the built echo plugin through dlopen
