@@ -93,6 +93,7 @@ let package = Package(
             name: "agentws",
             dependencies: [
                 "AgentwsCore", "AgentwsJSON", "AgentwsConfig", "AgentwsStorage", "AgentwsPlugins",
+                "AgentwsACP", "AgentwsDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
