@@ -14,7 +14,7 @@ import Synchronization
 /// (`SO_PEERCRED`), and serves each client with a `ConnectionLoop`.
 ///
 /// On graceful shutdown it stops accepting, interrupts the turns its clients have running, lets
-/// the requests under way answer (a few seconds at most), then closes every connection — before the
+/// the requests under way answer (a few seconds at most) and closes every connection — before the
 /// session owner stops the sessions themselves.
 final class SocketServer: Service {
     private let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
@@ -80,16 +80,23 @@ final class SocketServer: Service {
         logger.debug("\(label): closed")
     }
 
+    /// Ends every connection at shutdown: their turns are interrupted, their input is closed (so they
+    /// read no more requests), and each closes once it has answered and flushed what is under way —
+    /// or after `drainTimeout`, when a provider does not let go of a turn.
     private func drain() async {
         agent.beginShutdown()
         let open = connections.withLock { Array($0.values) }
-        for handle in open { handle.connection.closed() }
+        for handle in open {
+            handle.connection.closed()
+            handle.channel.close(mode: .input, promise: nil)
+        }
         let deadline = ContinuousClock.now + Self.drainTimeout
-        while ContinuousClock.now < deadline,
-            open.contains(where: { $0.inFlight.load(ordering: .relaxed) > 0 })
-        {
+        while ContinuousClock.now < deadline, !connections.withLock({ $0.isEmpty }) {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        for handle in connections.withLock({ Array($0.values) }) { handle.channel.close(promise: nil) }
+        for handle in connections.withLock({ Array($0.values) }) {
+            logger.warning("a connection did not finish its requests in time; closing it")
+            handle.channel.close(promise: nil)
+        }
     }
 }

@@ -22,7 +22,8 @@ struct StdioServer: Service {
         await withGracefulShutdownHandler {
             await loop.run(channel, label: "stdio")
         } onGracefulShutdown: {
-            channel.channel.close(promise: nil)
+            // No more requests; the loop answers what is under way (its turns interrupted), then closes.
+            channel.channel.close(mode: .input, promise: nil)
         }
     }
 }
