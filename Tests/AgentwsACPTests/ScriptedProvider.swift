@@ -13,6 +13,20 @@ struct ScriptedProvider: Provider {
         let state = Mutex<(count: [String: Int], held: Int, starts: Int)>(([:], 0, 0))
         var held: Int { state.withLock { $0.held } }
         var starts: Int { state.withLock { $0.starts } }
+        /// While set, a session start waits here until `releaseStarts()`.
+        let startGate = Mutex<(holding: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+        func holdStarts() { startGate.withLock { $0.holding = true } }
+        var startsWaiting: Int { startGate.withLock { $0.waiting.count } }
+
+        func releaseStarts() {
+            let waiting = startGate.withLock { gate in
+                gate.holding = false
+                defer { gate.waiting = [] }
+                return gate.waiting
+            }
+            for continuation in waiting { continuation.resume() }
+        }
     }
 
     func describe() async throws(ProviderError) -> ProviderCapabilities {
@@ -22,6 +36,14 @@ struct ScriptedProvider: Provider {
     func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler)
         async throws(ProviderError) -> any ProviderSession
     {
+        await withCheckedContinuation { continuation in
+            let now = turns.startGate.withLock { gate -> Bool in
+                guard gate.holding else { return true }
+                gate.waiting.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
         turns.state.withLock { $0.starts += 1 }
         let conversation = request.resumeCursor?["conversation"]?.stringValue ?? "c-\(request.thread)"
         return ScriptedSession(

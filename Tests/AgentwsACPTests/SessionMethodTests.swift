@@ -142,24 +142,41 @@ struct SessionMethodTests {
             ])
     }
 
-    @Test func aCancelSentRightAfterThePromptCancelsItsTurn() async throws {
+    @Test func aCancelSentRightAfterThePromptStopsItBeforeItsTurn() async throws {
         let harness = AgentHarness()
         _ = try await harness.newSession("t1")
         let (id, prompt) = harness.makeRequest("session/prompt", AgentHarness.prompt("t1", "hold on"))
-        // Taken in order, as a transport does; the cancel arrives before the turn has started.
+        // Taken in order, as a transport does; the cancel is carried out before the prompt runs.
         let work = harness.connection.receive(prompt)
-        let cancel = harness.connection.receive([
-            "jsonrpc": "2.0", "method": "session/cancel", "params": ["sessionId": "t1"],
-        ])
+        let cancel = harness.connection.receive(
+            ["jsonrpc": "2.0", "method": "session/cancel", "params": ["sessionId": "t1"]])
         await cancel()
         await work()
         let (response, _) = harness.split(harness.takeSent(), id: id)
-        #expect(response["result"]?["stopReason"] == "cancelled")
-        #expect(harness.provider.turns.held == 0)
-        // The session stays warm and usable.
+        #expect(response["result"] == ["stopReason": "cancelled"])
+        #expect(harness.provider.turns.starts == 0)
+        // The session is usable: its first turn is the next prompt's.
         let (next, notifications) = await harness.request("session/prompt", AgentHarness.prompt("t1", "next"))
         #expect(next["result"]?["stopReason"] == "end_turn")
-        #expect(AgentHarness.replyText(notifications) == "m1 turn 2: next")
+        #expect(AgentHarness.replyText(notifications) == "m1 turn 1: next")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aCancelThatArrivesWhileTheSessionStartsInterruptsTheTurnAsSoonAsItBegins() async throws {
+        let harness = AgentHarness()
+        _ = try await harness.newSession("t1")
+        harness.provider.turns.holdStarts()
+        let (id, prompt) = harness.makeRequest("session/prompt", AgentHarness.prompt("t1", "hold on"))
+        let work = harness.connection.receive(prompt)
+        async let done: Void = work()
+        while harness.provider.turns.startsWaiting == 0 { await Task.yield() }
+        await harness.connection.receive(
+            ["jsonrpc": "2.0", "method": "session/cancel", "params": ["sessionId": "t1"]])()
+        harness.provider.turns.releaseStarts()
+        await done
+        let (response, _) = harness.split(harness.takeSent(), id: id)
+        #expect(response["result"]?["stopReason"] == "cancelled")
+        #expect(response["result"]?["_meta"]?["agentws"]?["start"] == "fresh")
     }
 
     @Test func aClientThatGoesAwayMidTurnHasItsTurnInterrupted() async throws {

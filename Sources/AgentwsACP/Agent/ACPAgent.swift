@@ -74,6 +74,26 @@ public final class ACPAgent: Sendable {
         }
     }
 
+    /// The session whose earlier requests on this connection a request must wait for, if any.
+    /// Requests that must get through while a turn runs (`_agentws/interrupt`), and those about no
+    /// session in particular, wait for nothing. `session/close` cancels the session's running
+    /// prompts here, in arrival order, and then waits for them to end, as ACP asks.
+    func orderingKey(_ method: String, _ raw: JSONValue?, _ connection: ACPConnection) -> ThreadID? {
+        let text: String?
+        switch method {
+        case ACPMethod.sessionNew: text = raw?["_meta"]?["agentws"]?["thread"]?.stringValue
+        case ACPMethod.sessionResume, ACPMethod.sessionPrompt, ACPMethod.sessionSetConfigOption,
+            ACPMethod.sessionClose:
+            text = raw?["sessionId"]?.stringValue
+        case ACPMethod.send, ACPMethod.stop, ACPMethod.reset, ACPMethod.unbind, ACPMethod.show:
+            text = raw?["thread"]?.stringValue
+        default: text = nil
+        }
+        guard let thread = text.flatMap({ try? ThreadID($0) }) else { return nil }
+        if method == ACPMethod.sessionClose { cancel(thread, connection) }
+        return thread
+    }
+
     /// Registers a request that runs a turn (`session/prompt`, `_agentws/send`) as a prompt of the
     /// connection, in arrival order, so that a `session/cancel` sent right after it finds it. A
     /// send without a thread gets its new thread id here. Nil for other requests, and for
@@ -107,6 +127,28 @@ public final class ACPAgent: Sendable {
                 try await service.interrupt(thread)
             } catch {
                 logger.debug("interrupt of \(thread) did nothing: \(error)")
+            }
+        }
+    }
+
+    /// Interrupts the turn of a cancelled prompt, again and again until the prompt has ended. A
+    /// provider may receive the interrupt an instant before the turn it is meant for (the session
+    /// service counts the turn as running before the provider has it), and then ignores it; while
+    /// the prompt is registered its turn is the thread's running one, so repeating is safe.
+    func interrupt(_ thread: ThreadID, until token: Int, of connection: ACPConnection) {
+        let service = service
+        let logger = logger
+        Task {
+            var pause = Duration.milliseconds(50)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while connection.prompts.isRunning(token), ContinuousClock.now < deadline {
+                do {
+                    try await service.interrupt(thread)
+                } catch {
+                    logger.debug("interrupt of \(thread) did nothing: \(error)")
+                }
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(1))
             }
         }
     }

@@ -7,11 +7,13 @@ import AgentwsJSON
 /// Messages are taken in two steps so that several can be handled at once (a `session/cancel` must
 /// get through while a `session/prompt` runs) without losing their order where it matters:
 /// `receive(line:)` runs in line order and does what must follow that order — registering a prompt,
-/// carrying out a cancel — and returns the rest of the work, which the transport runs concurrently.
+/// carrying out a cancel, queueing a request behind the earlier ones on its session — and returns
+/// the rest of the work, which the transport runs concurrently.
 public final class ACPConnection: Sendable {
     let agent: ACPAgent
     private let sink: @Sendable (JSONValue) -> Void
     let prompts = RunningPrompts()
+    let ordering = RequestOrdering()
 
     /// - Parameter send: writes one message; called from any thread, in order.
     public init(agent: ACPAgent, send: @escaping @Sendable (JSONValue) -> Void) {
@@ -49,8 +51,14 @@ public final class ACPConnection: Sendable {
         case .request(let id, let method, let params):
             let prompt = agent.registerPrompt(method, params, self)
             let context = RequestContext(id: id, connection: self, prompt: prompt)
+            let session = agent.orderingKey(method, params, self)
+            let ticket = session.map { ordering.ticket($0) }
             return { [self] in
-                defer { if let prompt { _ = prompts.end(prompt.token) } }
+                if let session, let ticket { await ordering.wait(session, ticket) }
+                defer {
+                    if let prompt { _ = prompts.end(prompt.token) }
+                    if let session, let ticket { ordering.done(session, ticket) }
+                }
                 do {
                     let result = try await agent.call(method, params, context)
                     send(OutgoingMessage.result(id: id.json, result))
@@ -76,6 +84,6 @@ public final class ACPConnection: Sendable {
     /// The client's input ended: its running prompts are interrupted, since nobody waits for them.
     /// The sessions themselves stay warm in the agent, bindings untouched.
     public func closed() {
-        for thread in prompts.cancelAll() { agent.interruptQuietly(thread) }
+        for prompt in prompts.cancelAll() { agent.interrupt(prompt.thread, until: prompt.token, of: self) }
     }
 }

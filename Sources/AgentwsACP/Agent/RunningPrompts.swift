@@ -30,33 +30,39 @@ final class RunningPrompts: Sendable {
         }
     }
 
-    /// Marks the thread's prompts cancelled. `underWay`: one of them has its turn under way, which
-    /// the caller interrupts now (the others are interrupted when they become ready); `found`: the
-    /// connection has a prompt on the thread at all.
-    func cancel(_ thread: ThreadID) -> (underWay: Bool, found: Bool) {
+    /// Marks the thread's prompts cancelled. `underWay`: those whose turns are under way, which the
+    /// caller interrupts now (the others are interrupted when they become ready, or never start);
+    /// `found`: whether the connection has a prompt on the thread at all.
+    func cancel(_ thread: ThreadID) -> (underWay: [Int], found: Bool) {
         state.withLock { state in
-            var underWay = false
+            var underWay: [Int] = []
             var found = false
             for token in state.prompts.keys where state.prompts[token]?.thread == thread {
                 found = true
                 state.prompts[token]?.cancelRequested = true
-                underWay = underWay || state.prompts[token]?.ready == true
+                if state.prompts[token]?.ready == true { underWay.append(token) }
             }
             return (underWay, found)
         }
     }
 
-    /// Cancels every prompt (the client went away); returns the threads whose turns are under way.
-    func cancelAll() -> Set<ThreadID> {
+    /// Cancels every prompt (the client went away); returns those whose turns are under way.
+    func cancelAll() -> [(token: Int, thread: ThreadID)] {
         state.withLock { state in
-            var underWay: Set<ThreadID> = []
+            var underWay: [(token: Int, thread: ThreadID)] = []
             for token in state.prompts.keys {
                 state.prompts[token]?.cancelRequested = true
-                if let prompt = state.prompts[token], prompt.ready { underWay.insert(prompt.thread) }
+                if let prompt = state.prompts[token], prompt.ready { underWay.append((token, prompt.thread)) }
             }
             return underWay
         }
     }
+
+    /// Whether the prompt is still running.
+    func isRunning(_ token: Int) -> Bool { state.withLock { $0.prompts[token] != nil } }
+
+    /// Whether the prompt has been cancelled (before its turn started, it then never starts).
+    func isCancelled(_ token: Int) -> Bool { state.withLock { $0.prompts[token]?.cancelRequested ?? false } }
 
     /// Forgets the prompt; true when it was cancelled.
     func end(_ token: Int) -> Bool {

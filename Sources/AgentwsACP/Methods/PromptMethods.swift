@@ -15,11 +15,16 @@ extension ACPAgent {
             cwd: entry?.cwd ?? ".")
         let connection = context.connection
         let updates = Mutex(SessionUpdates())
-        let result = try await runPrompt(request, context) { event in
-            guard let update = updates.withLock({ $0.update(for: event) }) else { return }
-            connection.send(
-                OutgoingMessage.notification(
-                    ACPMethod.sessionUpdate, ["sessionId": .string(thread.rawValue), "update": update]))
+        let result: (send: SendResult, cancelled: Bool)
+        do {
+            result = try await runPrompt(request, context) { event in
+                guard let update = updates.withLock({ $0.update(for: event) }) else { return }
+                connection.send(
+                    OutgoingMessage.notification(
+                        ACPMethod.sessionUpdate, ["sessionId": .string(thread.rawValue), "update": update]))
+            }
+        } catch is PromptCancelled {
+            return ["stopReason": .string(StopReason.cancelled.rawValue)]
         }
         sessions.settle(thread, requested: entry)
         let stopReason = result.cancelled ? StopReason.cancelled : result.send.stopReason
@@ -38,8 +43,9 @@ extension ACPAgent {
     /// reached its turn yet is interrupted as soon as it does.
     func cancel(_ thread: ThreadID, _ connection: ACPConnection) {
         let (underWay, found) = connection.prompts.cancel(thread)
+        for token in underWay { interrupt(thread, until: token, of: connection) }
         // With no prompt here, the turn to cancel is another client's on the same session.
-        if underWay || !found { interruptQuietly(thread) }
+        if !found { interruptQuietly(thread) }
     }
 
     /// Runs a send as the request's registered prompt, so that `session/cancel` and a disconnect
@@ -51,12 +57,22 @@ extension ACPAgent {
             throw AgentwsError(.failure, "internal error: a turn without its prompt registration")
         }
         let connection = context.connection
+        // Cancelled while it waited behind earlier requests: the turn never starts.
+        if connection.prompts.isCancelled(prompt.token) { throw PromptCancelled(thread: prompt.thread) }
         let result = try await service.send(request) { [self] event in
             if case .sessionReady = event, connection.prompts.ready(prompt.token) {
-                interruptQuietly(prompt.thread)
+                interrupt(prompt.thread, until: prompt.token, of: connection)
             }
             events(event)
         }
         return (result, connection.prompts.end(prompt.token))
     }
+}
+
+/// A prompt cancelled before its turn started (by `session/cancel`, `session/close` or the client
+/// going away while it waited behind earlier requests on its session).
+struct PromptCancelled: AgentwsFailure {
+    let thread: ThreadID
+    var category: ErrorCategory { .failure }
+    var description: String { "the turn on thread \(thread) was cancelled before it started" }
 }
