@@ -55,6 +55,17 @@ enum StdioChannel {
     }
 
     private static func duplicates() throws -> (CInt, CInt) {
+        // NIO watches descriptors with epoll, which takes pipes, sockets and terminals but not
+        // regular files: say so rather than fail with "Operation unsupported".
+        for (fd, name) in [(STDIN_FILENO, "stdin"), (STDOUT_FILENO, "stdout")] {
+            var status = stat()
+            if fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG {
+                throw StdioUnavailable(
+                    reason:
+                        "\(name) is a regular file; ACP runs over pipes, as editors launch it (use a pipe, e.g. 'cat requests.jsonl | agentws acp | cat > answers.jsonl')"
+                )
+            }
+        }
         let input = dup(STDIN_FILENO)
         let output = dup(STDOUT_FILENO)
         guard input >= 0, output >= 0 else {

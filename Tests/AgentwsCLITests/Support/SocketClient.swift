@@ -88,7 +88,8 @@ final class SocketClient {
     /// The next message as a dictionary.
     func readMessage(limit: Duration = .seconds(30)) throws -> [String: Any] {
         let line = try #require(try readLine(limit: limit), "the daemon closed the connection")
-        return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+        let message = try JSONSerialization.jsonObject(with: Data(line.utf8))
+        return try #require(message as? [String: Any], "\(line)")
     }
 
     /// Reads messages until the response to request `id`, returning it and the notifications before it.
