@@ -53,9 +53,9 @@ struct LineTooLong: Error, CustomStringConvertible {
 }
 
 /// Limits of the line protocol.
-public enum LineLimits {
+enum LineLimits {
     /// The longest message the daemon (and `agentws acp`) reads: 1 MiB.
-    public static let server = 1 << 20
+    static let server = 1 << 20
     /// The longest message the CLI reads from the daemon: a `list` of many threads is long.
-    public static let client = 256 << 20
+    static let client = 256 << 20
 }
