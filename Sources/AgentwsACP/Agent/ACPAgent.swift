@@ -31,7 +31,7 @@ public final class ACPAgent: Sendable {
     /// Runs a request and returns its result.
     func call(_ method: String, _ raw: JSONValue?, _ context: RequestContext) async throws -> JSONValue {
         if shuttingDown.load(ordering: .relaxed) {
-            throw AgentwsError(.failure, "the agentws daemon is shutting down; run the command again")
+            throw AgentwsError(.failure, "agentws is shutting down here; run the command again")
         }
         let params = try Params(method: method, raw)
         switch method {
