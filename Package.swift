@@ -8,6 +8,11 @@ import PackageDescription
 //   AgentwsConfig     YAML configuration loading and layering (Yams).
 //   AgentwsStorage    the workspace on disk: atomic binding writes, advisory locks, runtime state.
 //   AgentwsPlugins    the plugin loader (ELF checks, dlopen, magic) and the ABI host adapter.
+//   AgentwsACP        the Agent Client Protocol, agent side: JSON-RPC messages in, session operations
+//                     and session/update notifications out. No I/O, so it is tested without sockets.
+//   AgentwsDaemon     transports for AgentwsACP (SwiftNIO): the daemon's Unix socket with peer
+//                     credential checks, stdio for `agentws acp`, the CLI's client; the daemon's
+//                     services (swift-service-lifecycle): reaper loop, graceful shutdown.
 //   CAgentwsProvider  the C ABI header: the whole contract between host and plugins.
 //   ProviderKit       linked statically into Swift plugins: one protocol to implement.
 //   agentws           the command line.
@@ -31,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
         .target(name: "CAgentwsProvider", path: "Sources/CAgentwsProvider"),
@@ -60,6 +67,24 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(
+            name: "AgentwsACP",
+            dependencies: [
+                "AgentwsCore", "AgentwsJSON", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AgentwsDaemon",
+            dependencies: [
+                "AgentwsACP", "AgentwsCore", "AgentwsJSON", "AgentwsStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
             name: "ProviderKit",
             dependencies: ["AgentwsJSON", "CAgentwsProvider"],
             swiftSettings: strictSwift
@@ -68,6 +93,7 @@ let package = Package(
             name: "agentws",
             dependencies: [
                 "AgentwsCore", "AgentwsJSON", "AgentwsConfig", "AgentwsStorage", "AgentwsPlugins",
+                "AgentwsACP", "AgentwsDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -117,6 +143,11 @@ let package = Package(
             dependencies: [
                 "AgentwsPlugins", "AgentwsCore", "AgentwsJSON", .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AgentwsACPTests",
+            dependencies: ["AgentwsACP", "AgentwsCore", "AgentwsJSON"],
             swiftSettings: strictSwift
         ),
         // Drives ProviderKit through its C entry table, and the built echo plugin through dlopen

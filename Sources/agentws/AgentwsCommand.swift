@@ -19,6 +19,8 @@ struct AgentwsCommand: AsyncParsableCommand {
             // Sessions
             SendCommand.self, StopCommand.self, InterruptCommand.self, ResetCommand.self, UnbindCommand.self,
             ReapCommand.self,
+            // The daemon and editors
+            ServeCommand.self, AcpCommand.self,
             // Providers
             ProvidersCommand.self,
         ]

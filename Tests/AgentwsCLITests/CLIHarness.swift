@@ -13,11 +13,24 @@ struct CLIHarness {
 
     static var agentwsPath: String { buildDirectory + "/agentws" }
 
+    /// Where a harness's session commands run.
+    enum Mode: String, CaseIterable, CustomTestStringConvertible {
+        /// No daemon: every command owns its sessions while it runs.
+        case inProcess
+        /// `agentws serve` runs for the workspace; the commands go through it.
+        case daemon
+
+        var testDescription: String { rawValue }
+    }
+
     let root: String
     var environment: [String: String]
+    /// The daemon the harness started (mode `.daemon`).
+    private(set) var daemon: RunningCLI?
 
-    /// A fresh temporary directory, initialised as a workspace unless `initialise` is false.
-    init(initialise: Bool = true, config: String? = nil) throws {
+    /// A fresh temporary directory, initialised as a workspace unless `initialise` is false; with
+    /// mode `.daemon`, a daemon serves it (stopped by `remove()`).
+    init(initialise: Bool = true, config: String? = nil, mode: Mode = .inProcess) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.agentwsPath) else {
             throw HarnessError(
                 "\(Self.agentwsPath) is missing: run 'swift build' before 'swift test' (scripts/test does both)"
@@ -37,9 +50,36 @@ struct CLIHarness {
             try run("init").expectSuccess()
             if let config { try write(".agentws/config.yaml", config) }
         }
+        if mode == .daemon { daemon = try startDaemon() }
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: root) }
+    /// Starts `agentws serve` and waits until it listens.
+    func startDaemon() throws -> RunningCLI {
+        let daemon = try start(["serve"])
+        try daemon.waitFor("serving \(root)")
+        return daemon
+    }
+
+    /// Stops the harness's daemon (SIGTERM) and returns how it ended.
+    @discardableResult
+    mutating func stopDaemon() -> Result? {
+        guard let daemon else { return nil }
+        self.daemon = nil
+        daemon.signal(SIGTERM)
+        return daemon.finish()
+    }
+
+    func remove() {
+        if let daemon {
+            daemon.signal(SIGTERM)
+            _ = daemon.finish()
+        }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    var socketPath: String { path(".agentws/state/agentws.sock") }
+
+    var daemonLog: String { read(".agentws/state/logs/daemon.log") ?? "" }
 
     struct Result: CustomStringConvertible {
         let status: Int32

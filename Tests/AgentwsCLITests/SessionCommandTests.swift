@@ -47,8 +47,9 @@ struct SessionCommandTests {
         unbound.expectExit(3)
     }
 
-    @Test func resetDropsTheCursorAndKeepsTheProvider() throws {
-        let cli = try CLIHarness()
+    @Test(arguments: CLIHarness.Mode.allCases)
+    func resetDropsTheCursorAndKeepsTheProvider(mode: CLIHarness.Mode) throws {
+        let cli = try CLIHarness(mode: mode)
         defer { cli.remove() }
         try cli.run("send", "--thread", "t1", "--model", "echo-2", "one").expectSuccess()
         try cli.run("send", "--thread", "t1", "two").expectSuccess()
@@ -60,8 +61,9 @@ struct SessionCommandTests {
         #expect(next.stdout == "echo-2 turn 1 (start 1): three\n")
     }
 
-    @Test func unbindDeletesTheFileSoAnotherProviderMayBind() throws {
-        let cli = try CLIHarness(config: Self.twoProviders)
+    @Test(arguments: CLIHarness.Mode.allCases)
+    func unbindDeletesTheFileSoAnotherProviderMayBind(mode: CLIHarness.Mode) throws {
+        let cli = try CLIHarness(config: Self.twoProviders, mode: mode)
         defer { cli.remove() }
         try cli.run("send", "--thread", "t1", "one").expectSuccess()
         try cli.run("unbind", "t1").expectSuccess()
@@ -73,8 +75,9 @@ struct SessionCommandTests {
         try cli.run("unbind", "t1").expectExit(3)
     }
 
-    @Test func aProviderSwitchIsRefusedAndTheFileStaysByteIdentical() throws {
-        let cli = try CLIHarness(config: Self.twoProviders)
+    @Test(arguments: CLIHarness.Mode.allCases)
+    func aProviderSwitchIsRefusedAndTheFileStaysByteIdentical(mode: CLIHarness.Mode) throws {
+        let cli = try CLIHarness(config: Self.twoProviders, mode: mode)
         defer { cli.remove() }
         try cli.run("send", "--thread", "t1", "one").expectSuccess()
         let before = try #require(cli.binding("t1"))
@@ -115,11 +118,12 @@ struct SessionCommandTests {
         #expect(next.stdout == "echo-2 turn 2 (start 2): four\n")
     }
 
-    @Test func aRejectedModelChangeExitsFourAndChangesNothing() throws {
+    @Test(arguments: CLIHarness.Mode.allCases)
+    func aRejectedModelChangeExitsFourAndChangesNothing(mode: CLIHarness.Mode) throws {
         let cli = try CLIHarness(
             config:
-                "models:\n  on_change: reject\nproviders:\n  echo:\n    plugin: echo\n    options:\n      model_switch: restart\n"
-        )
+                "models:\n  on_change: reject\nproviders:\n  echo:\n    plugin: echo\n    options:\n      model_switch: restart\n",
+            mode: mode)
         defer { cli.remove() }
         try cli.run("send", "--thread", "t1", "one").expectSuccess()
         let before = try #require(cli.binding("t1"))
@@ -129,8 +133,9 @@ struct SessionCommandTests {
         #expect(cli.binding("t1") == before)
     }
 
-    @Test func aModelOutsideAllowIsRefusedWithTheAllowedList() throws {
-        let cli = try CLIHarness(config: "models:\n  allow: [\"echo/echo-1\"]\n")
+    @Test(arguments: CLIHarness.Mode.allCases)
+    func aModelOutsideAllowIsRefusedWithTheAllowedList(mode: CLIHarness.Mode) throws {
+        let cli = try CLIHarness(config: "models:\n  allow: [\"echo/echo-1\"]\n", mode: mode)
         defer { cli.remove() }
         let refused = try cli.run("send", "--thread", "t1", "--model", "echo/echo-2", "one")
         refused.expectExit(64)
@@ -221,8 +226,9 @@ struct SessionCommandTests {
         owner.finish().expectSuccess()
     }
 
-    @Test func jsonOutputIsOneEventPerLine() throws {
-        let cli = try CLIHarness()
+    @Test(arguments: CLIHarness.Mode.allCases)
+    func jsonOutputIsOneEventPerLine(mode: CLIHarness.Mode) throws {
+        let cli = try CLIHarness(mode: mode)
         defer { cli.remove() }
         let result = try cli.run("send", "--json", "--thread", "t1", "two words").expectSuccess()
         let events = try result.stdout.split(separator: "\n").map {
@@ -240,8 +246,9 @@ struct SessionCommandTests {
         #expect(error.stdout.contains("\"type\":\"error\""))
     }
 
-    @Test func aNewThreadGetsAGeneratedID() throws {
-        let cli = try CLIHarness()
+    @Test(arguments: CLIHarness.Mode.allCases)
+    func aNewThreadGetsAGeneratedID(mode: CLIHarness.Mode) throws {
+        let cli = try CLIHarness(mode: mode)
         defer { cli.remove() }
         let result = try cli.run("send", "hello").expectSuccess()
         let files = try FileManager.default.contentsOfDirectory(atPath: cli.path(".agentws/bindings"))

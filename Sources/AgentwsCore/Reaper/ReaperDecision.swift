@@ -36,6 +36,15 @@ public struct ReapDecision: Sendable, Equatable, CustomStringConvertible {
     public var idle: Duration
     public var timeout: ConfigDuration
 
+    public init(thread: ThreadID, provider: String, verdict: Verdict, idle: Duration, timeout: ConfigDuration)
+    {
+        self.thread = thread
+        self.provider = provider
+        self.verdict = verdict
+        self.idle = idle
+        self.timeout = timeout
+    }
+
     public var description: String {
         let idleText = ReapDecision.format(idle)
         switch verdict {

@@ -11,6 +11,8 @@ public struct ReapReport: Sendable, Equatable {
     /// Threads whose binding file could not be read during reconciliation, with the reason.
     public var unreadable: [String: String] = [:]
     public var dryRun: Bool
+
+    public init(dryRun: Bool) { self.dryRun = dryRun }
 }
 
 extension SessionService {

@@ -52,21 +52,8 @@ extension SessionService {
                 "thread \(thread) was written by a newer agentws (schema version \(existing.schemaVersion)); upgrade agentws to use it"
             )
         }
-        let bound = binding.map { ModelPolicy.Choice(provider: $0.provider, model: $0.model) }
-        let choice = try policy.resolve(model: request.model, provider: request.provider, bound: bound)
-        if let binding, choice.provider != binding.provider {
-            throw AgentwsError(
-                .conflict,
-                "thread \(thread) is bound to provider '\(binding.provider)' and cannot switch to '\(choice.provider)'. Run 'agentws unbind \(thread)' to release it (this forgets the \(binding.provider) conversation), or use another thread."
-            )
-        }
-        let capabilities = try await capabilities(of: choice.provider)
-        if let model = choice.model, let accepted = capabilities.models, !accepted.contains(model) {
-            throw AgentwsError(
-                .usage,
-                "provider '\(choice.provider)' does not accept model '\(model)'; it accepts: \(accepted.joined(separator: ", "))"
-            )
-        }
+        let (choice, capabilities) = try await resolveChoice(
+            thread, binding: binding, model: request.model, provider: request.provider)
 
         // A model change on a bound thread (SPEC §6).
         var turnModel: String?
@@ -81,10 +68,7 @@ extension SessionService {
                 events(.notice("thread \(thread) now uses model \(choice.qualifiedName) (same conversation)"))
             case .restart:
                 guard configuration.models.onChange == .restart else {
-                    throw AgentwsError(
-                        .conflict,
-                        "thread \(thread) uses model \(current.model ?? "(provider default)"); provider '\(current.provider)' needs a fresh conversation to switch to \(choice.model ?? "its default model") and models.on_change is 'reject'. Use another thread, or set models.on_change: restart."
-                    )
+                    throw Self.modelChangeRejected(thread, binding: current, choice: choice)
                 }
                 if live[thread] != nil {
                     // Keep the lease across the restart: the session ends, the ownership does not.
@@ -127,6 +111,56 @@ extension SessionService {
         return SendResult(
             thread: thread, provider: choice.provider, model: choice.model, start: startKind,
             stopReason: stopReason)
+    }
+
+    /// The provider and model a send with `model` / `provider` would use, with the refusals a send
+    /// makes before it touches anything: the model policy, a provider switch on a bound thread, a
+    /// model the provider does not accept.
+    func resolveChoice(_ thread: ThreadID, binding: Binding?, model: String?, provider: String?)
+        async throws -> (ModelPolicy.Choice, ProviderCapabilities)
+    {
+        let bound = binding.map { ModelPolicy.Choice(provider: $0.provider, model: $0.model) }
+        let choice = try policy.resolve(model: model, provider: provider, bound: bound)
+        if let binding, choice.provider != binding.provider {
+            throw AgentwsError(
+                .conflict,
+                "thread \(thread) is bound to provider '\(binding.provider)' and cannot switch to '\(choice.provider)'. Run 'agentws unbind \(thread)' to release it (this forgets the \(binding.provider) conversation), or use another thread."
+            )
+        }
+        let capabilities = try await capabilities(of: choice.provider)
+        if let model = choice.model, let accepted = capabilities.models, !accepted.contains(model) {
+            throw AgentwsError(
+                .usage,
+                "provider '\(choice.provider)' does not accept model '\(model)'; it accepts: \(accepted.joined(separator: ", "))"
+            )
+        }
+        return (choice, capabilities)
+    }
+
+    static func modelChangeRejected(_ thread: ThreadID, binding: Binding, choice: ModelPolicy.Choice)
+        -> AgentwsError
+    {
+        AgentwsError(
+            .conflict,
+            "thread \(thread) uses model \(binding.model ?? "(provider default)"); provider '\(binding.provider)' needs a fresh conversation to switch to \(choice.model ?? "its default model") and models.on_change is 'reject'. Use another thread, or set models.on_change: restart."
+        )
+    }
+
+    /// Checks, without changing anything, whether the next send on `thread` may use `model` (and
+    /// `provider`, for an unbound thread): the same refusals, with the same messages, as `send`.
+    /// Returns the provider and model that send would use.
+    public func checkModel(_ model: String?, provider: String? = nil, for thread: ThreadID) async throws
+        -> ModelPolicy.Choice
+    {
+        let binding = try store.readBinding(thread)
+        let (choice, capabilities) = try await resolveChoice(
+            thread, binding: binding, model: model, provider: provider)
+        if let binding, choice.model != binding.model, capabilities.modelSwitch == .restart,
+            configuration.models.onChange == .reject
+        {
+            throw Self.modelChangeRejected(thread, binding: binding, choice: choice)
+        }
+        return choice
     }
 
     /// Records a stop in the runtime state without touching the binding.

@@ -17,11 +17,13 @@ public actor SessionService {
 
     let store: any ThreadStore
     let providers: any ProviderResolver
-    let configuration: Configuration
+    /// The effective configuration this service applies.
+    public nonisolated let configuration: Configuration
     let policy: ModelPolicy
     let clock: any IdleClock
     let wallClock: @Sendable () -> UTCDateTime
-    let workspaceRoot: String
+    /// The absolute path of the workspace root; bindings store `cwd` relative to it.
+    public nonisolated let workspaceRoot: String
     let residency: Residency
 
     var live: [ThreadID: LiveSession] = [:]
@@ -118,6 +120,12 @@ public actor SessionService {
         return described
     }
 
+    /// What provider instance `name` says about itself (loading its plugin on first use); cached for
+    /// the life of the service.
+    public func providerCapabilities(_ name: String) async throws -> ProviderCapabilities {
+        try await capabilities(of: name)
+    }
+
     func absoluteCwd(_ relative: String) -> String {
         relative == "." || relative.isEmpty ? workspaceRoot : workspaceRoot + "/" + relative
     }
@@ -155,9 +163,13 @@ public actor SessionService {
         return failure
     }
 
-    /// Stops every live session (daemon shutdown, end of a one-shot command).
+    /// Stops every live session (daemon shutdown, end of a one-shot command). Running turns are
+    /// interrupted first, so that a shutdown does not wait for a slow turn to finish.
     public func stopAll(cause: StopCause) async -> [ThreadID: String] {
         var failures: [ThreadID: String] = [:]
+        for session in live.values where session.activity.turnRunning {
+            try? await session.session.interrupt()
+        }
         for thread in live.keys.sorted() {
             await enterGate(thread)
             if let failure = await endLiveSession(thread, cause: cause) { failures[thread] = failure }

@@ -17,6 +17,13 @@ public struct ThreadStatus: Sendable, Equatable {
     public var listing: BindingListing
     public var runtime: RuntimeRecord?
     public var liveness: Liveness
+
+    public init(thread: String, listing: BindingListing, runtime: RuntimeRecord?, liveness: Liveness) {
+        self.thread = thread
+        self.listing = listing
+        self.runtime = runtime
+        self.liveness = liveness
+    }
 }
 
 extension SessionService {

@@ -34,37 +34,19 @@ public final class ThreadLock: Sendable {
     public func release() {
         descriptor.withLock { fd in
             guard fd >= 0 else { return }
-            // Clear the pid first so a reader never sees a dead owner's pid on a free lock.
-            _ = ftruncate(fd, 0)
-            close(fd)
+            FlockFile.release(fd)
             fd = -1
         }
     }
 
     /// Tries to take the lock at `path` without waiting. Returns nil when another holder has it.
     static func tryAcquire(thread: ThreadID, path: String) throws(FileSystemError) -> ThreadLock? {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        if fd < 0 { throw .last("open lock file", path) }
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            if errno == EINTR { continue }
-            let error = errno
-            close(fd)
-            if error == EWOULDBLOCK { return nil }
-            throw FileSystemError(path: path, operation: "lock", errorNumber: error)
-        }
-        let pid = Array("\(getpid())\n".utf8)
-        if ftruncate(fd, 0) == 0 {
-            _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        }
+        guard let fd = try FlockFile.tryAcquire(path: path) else { return nil }
         return ThreadLock(thread: thread, path: path, descriptor: fd)
     }
 
     /// The pid recorded by the current holder of the lock at `path`, if any.
-    static func recordedOwner(path: String) -> Int32? {
-        guard let bytes = try? FileIO.readIfPresent(path) else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self).trimmingWhitespace
-        return Int32(text)
-    }
+    static func recordedOwner(path: String) -> Int32? { FlockFile.recordedOwner(path: path) }
 }
 
 extension String {

@@ -27,6 +27,9 @@ public struct Workspace: Sendable, Equatable {
     public var threadStateDirectory: String { stateDirectory + "/threads" }
     public var logsDirectory: String { stateDirectory + "/logs" }
     public var socketPath: String { stateDirectory + "/agentws.sock" }
+    /// Held (`flock`) by the daemon that serves this workspace, for as long as it runs.
+    public var daemonLockPath: String { stateDirectory + "/daemon.lock" }
+    public var daemonLogPath: String { logsDirectory + "/daemon.log" }
 
     /// Where provider instance `name` keeps its own state.
     public func providerStateDirectory(_ name: String) -> String { stateDirectory + "/providers/" + name }

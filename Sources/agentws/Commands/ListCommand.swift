@@ -1,3 +1,4 @@
+import AgentwsACP
 import AgentwsCore
 import AgentwsJSON
 import ArgumentParser
@@ -15,35 +16,45 @@ struct ListCommand: AsyncParsableCommand {
         let json = output.json
         try await reportingFailures(json: json) {
             let context = try CommandContext.open(options)
-            let service = context.makeService(residency: .oneShot, store: try context.openStore())
-            let statuses = try await service.list()
+            let reports = try await Self.reports(context, options: options)
             if json {
-                Terminal.json(.array(statuses.map(StatusFormatting.json)))
+                Terminal.json(.array(reports.map(\.json)))
                 return
             }
-            if statuses.isEmpty {
+            if reports.isEmpty {
                 Terminal.line("no threads yet; 'agentws send MESSAGE' starts one")
                 return
             }
-            let rows = statuses.map { status -> [String] in
-                switch status.listing {
-                case .binding(let binding):
-                    return [
-                        status.thread, binding.provider, binding.model ?? "-", binding.status.rawValue,
-                        StatusFormatting.liveText(status.liveness),
-                        StatusFormatting.lastStopText(status.runtime),
-                    ]
-                case .unreadable(_, let error):
-                    return [status.thread, "?", "?", "unreadable", "-", error.description]
+            let rows = reports.map { report -> [String] in
+                guard let binding = report.binding else {
+                    return [report.thread, "?", "?", "unreadable", "-", report.error ?? "-"]
                 }
+                return [
+                    report.thread, binding.provider, binding.model ?? "-", binding.status.rawValue,
+                    StatusFormatting.liveText(report.liveness), StatusFormatting.lastStopText(report.runtime),
+                ]
             }
             Terminal.out(
                 StatusFormatting.table(["THREAD", "PROVIDER", "MODEL", "STATUS", "LIVE", "LAST STOP"], rows))
-            if statuses.contains(where: {
-                if case .unreadable = $0.listing { return true } else { return false }
-            }) {
+            if reports.contains(where: { $0.binding == nil }) {
                 throw ExitCode(ErrorCategory.invalidData.exitCode)
             }
         }
+    }
+
+    /// Every thread: from the daemon when one serves the workspace, else read here.
+    static func reports(_ context: CommandContext, options: WorkspaceOptions) async throws -> [ThreadReport] {
+        let collected = Collected<[ThreadReport]>()
+        try await SessionRoute.run(context, options: options) { daemon in
+            let result = try await daemon.call(ACPMethod.list, [:])
+            collected.set(
+                try (result["threads"]?.arrayValue ?? []).map { value throws(JSONRPCError) in
+                    try ThreadReport(json: value)
+                })
+        } local: {
+            let service = context.makeService(residency: .oneShot, store: try context.openStore())
+            collected.set(try await service.list().map(ThreadReport.init))
+        }
+        return collected.value ?? []
     }
 }

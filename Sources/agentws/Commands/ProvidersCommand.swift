@@ -22,16 +22,8 @@ struct ProvidersCommand: AsyncParsableCommand {
             let resolver = ConfiguredProviders(
                 configuration: context.configuration, workspace: context.workspace.root,
                 stateDirectory: { context.workspace.providerStateDirectory($0) }, catalog: { catalog })
-            var instances: [(name: String, plugin: String, result: Result<ProviderCapabilities, any Error>)] =
-                []
-            for (name, settings) in context.configuration.providers.sorted(by: { $0.key < $1.key }) {
-                do {
-                    let provider = try await resolver.provider(named: name)
-                    instances.append((name, settings.plugin, .success(try await provider.describe())))
-                } catch {
-                    instances.append((name, settings.plugin, .failure(error)))
-                }
-            }
+            let instances = await Self.describeInstances(
+                configuration: context.configuration, resolver: resolver)
             if json {
                 Terminal.json(Self.json(catalog: catalog, instances: instances))
                 return
@@ -63,9 +55,34 @@ struct ProvidersCommand: AsyncParsableCommand {
         }
     }
 
+    typealias Instance = (name: String, plugin: String, result: Result<ProviderCapabilities, any Error>)
+
+    /// Every configured provider instance with its capabilities, or why it is unavailable.
+    static func describeInstances(configuration: Configuration, resolver: ConfiguredProviders) async
+        -> [Instance]
+    {
+        var instances: [Instance] = []
+        for (name, settings) in configuration.providers.sorted(by: { $0.key < $1.key }) {
+            do {
+                let provider = try await resolver.provider(named: name)
+                instances.append((name, settings.plugin, .success(try await provider.describe())))
+            } catch {
+                instances.append((name, settings.plugin, .failure(error)))
+            }
+        }
+        return instances
+    }
+
+    /// What `providers --json` prints, for a resolver already in use (the daemon's `_agentws/providers`).
+    static func report(configuration: Configuration, providers: ConfiguredProviders) async -> JSONValue {
+        json(
+            catalog: providers.catalog,
+            instances: await describeInstances(configuration: configuration, resolver: providers))
+    }
+
     static func json(
         catalog: PluginCatalog,
-        instances: [(name: String, plugin: String, result: Result<ProviderCapabilities, any Error>)]
+        instances: [Instance]
     ) -> JSONValue {
         [
             "plugins": .array(

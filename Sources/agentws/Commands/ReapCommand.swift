@@ -1,3 +1,4 @@
+import AgentwsACP
 import AgentwsCore
 import AgentwsJSON
 import ArgumentParser
@@ -7,8 +8,10 @@ struct ReapCommand: AsyncParsableCommand {
         commandName: "reap",
         abstract: "Run one reaper sweep: stop idle sessions, recover bindings whose owner died.",
         discussion: """
-            Idle sessions live in the daemon ('agentws serve'); run without one, a sweep has no live \
-            sessions of its own and only reconciles bindings left 'active' by processes that are gone.
+            Idle sessions live in the daemon ('agentws serve'), which sweeps on its own every \
+            reaper.sweep_interval; while it runs, this command asks it for one sweep now. Without a \
+            daemon there are no live sessions to reap: the sweep only reconciles bindings left 'active' \
+            by processes that are gone.
             """)
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
@@ -23,8 +26,15 @@ struct ReapCommand: AsyncParsableCommand {
         let dryRun = dryRun
         try await reportingFailures(json: json) {
             let context = try CommandContext.open(options)
-            let service = context.makeService(residency: .oneShot, store: try context.openStore())
-            let report = await service.reap(dryRun: dryRun)
+            let collected = Collected<ReapReport>()
+            try await SessionRoute.run(context, options: options) { daemon in
+                let result = try await daemon.call(ACPMethod.reap, ["dryRun": .bool(dryRun)])
+                collected.set(try ReapReportJSON.decode(result))
+            } local: {
+                let service = context.makeService(residency: .oneShot, store: try context.openStore())
+                collected.set(await service.reap(dryRun: dryRun))
+            }
+            guard let report = collected.value else { return }
             ReapPrinter.print(report, json: json)
             if !report.failures.isEmpty { throw ExitCode.failure }
         }
@@ -63,13 +73,7 @@ enum ReapPrinter {
             "dryRun": .bool(report.dryRun),
             "decisions": .array(
                 report.decisions.map { decision in
-                    let verdict: String
-                    switch decision.verdict {
-                    case .stop: verdict = "stop"
-                    case .keepWithinTimeout: verdict = "keep-within-timeout"
-                    case .keepTurnRunning: verdict = "keep-turn-running"
-                    case .keepProviderBusy: verdict = "keep-provider-busy"
-                    }
+                    let verdict = ReapReportJSON.verdictName(decision.verdict)
                     return [
                         "thread": .string(decision.thread.rawValue), "provider": .string(decision.provider),
                         "verdict": .string(verdict),

@@ -1,3 +1,4 @@
+import AgentwsACP
 import AgentwsCore
 import AgentwsJSON
 import ArgumentParser
@@ -57,21 +58,49 @@ struct SendCommand: AsyncParsableCommand {
         try await reportingFailures(json: json) {
             let thread = try threadText.map { text throws(InvalidThreadID) in try ThreadID(text) }
             let context = try CommandContext.open(options)
-            let service = context.makeService(residency: .oneShot, store: try context.openStore())
             let printer = EventPrinter(json: json)
             let send = SendRequest(
                 thread: thread, text: request.text, model: request.model, provider: request.provider,
                 freshOnResumeFailure: request.fresh, waitForOwner: request.wait,
                 cwd: context.relativeCurrentDirectory)
-            let interrupts = InterruptForwarder(service: service)
-            defer { interrupts.cancel() }
-            let result = try await service.send(send) { event in
-                if case .sessionReady(let thread, _, _, _) = event { interrupts.watch(thread) }
-                printer.print(event)
+            var resultThread: ThreadID?
+            try await SessionRoute.run(context, options: options) { daemon in
+                let interrupts = InterruptForwarder { thread in
+                    try? await daemon.notify(ACPMethod.sessionCancel, ["sessionId": .string(thread.rawValue)])
+                }
+                defer { interrupts.cancel() }
+                let result = try await daemon.call(ACPMethod.send, Self.params(send)) { value in
+                    guard let event = SessionEventJSON.decode(value) else { return }
+                    if case .sessionReady(let thread, _, _, _) = event { interrupts.watch(thread) }
+                    printer.print(event)
+                }
+                printer.finish()
+                if thread == nil, !json, let created = result["thread"]?.stringValue {
+                    Terminal.notice("thread \(created)")
+                }
+            } local: {
+                let service = context.makeService(residency: .oneShot, store: try context.openStore())
+                let interrupts = InterruptForwarder { thread in try? await service.interrupt(thread) }
+                defer { interrupts.cancel() }
+                let result = try await service.send(send) { event in
+                    if case .sessionReady(let thread, _, _, _) = event { interrupts.watch(thread) }
+                    printer.print(event)
+                }
+                printer.finish()
+                resultThread = result.thread
             }
-            printer.finish()
-            if thread == nil, !json { Terminal.notice("thread \(result.thread)") }
+            if thread == nil, !json, let resultThread { Terminal.notice("thread \(resultThread)") }
         }
+    }
+
+    /// The `_agentws/send` parameters of a send.
+    static func params(_ send: SendRequest) -> JSONValue {
+        [
+            "thread": .optional(send.thread?.rawValue), "text": .string(send.text),
+            "model": .optional(send.model),
+            "provider": .optional(send.provider), "fresh": .bool(send.freshOnResumeFailure),
+            "wait": .bool(send.waitForOwner), "cwd": .string(send.cwd),
+        ]
     }
 }
 
@@ -117,32 +146,18 @@ final class EventPrinter: Sendable {
         if !json, !endsWithNewline.withLock({ $0 }) { Terminal.out("\n") }
     }
 
-    static func json(_ event: SessionEvent) -> JSONValue {
-        switch event {
-        case .sessionReady(let thread, let provider, let model, let start):
-            return [
-                "type": "session", "thread": .string(thread.rawValue), "provider": .string(provider),
-                "model": .optional(model), "start": .string(start.rawValue),
-            ]
-        case .text(let text): return ["type": "text", "text": .string(text)]
-        case .toolCall(let call): return ["type": "tool_call", "toolCall": call]
-        case .notice(let text): return ["type": "notice", "text": .string(text)]
-        case .warning(let text): return ["type": "warning", "text": .string(text)]
-        case .providerEvent(let value): return ["type": "provider_event", "event": value]
-        case .turnFinished(let reason):
-            return ["type": "turn_finished", "stopReason": .string(reason.rawValue)]
-        }
-    }
+    static func json(_ event: SessionEvent) -> JSONValue { SessionEventJSON.encode(event) }
 }
 
-/// Turns Ctrl-C during a send into an interrupt of the running turn; a second Ctrl-C exits at once.
+/// Turns Ctrl-C during a send into an interrupt of the running turn (in this process, or in the
+/// daemon that runs it); a second Ctrl-C exits at once.
 final class InterruptForwarder: Sendable {
-    private let service: SessionService
+    private let interrupt: @Sendable (ThreadID) async -> Void
     private let state = Mutex<(thread: ThreadID?, source: (any DispatchSourceSignal)?, count: Int)>(
         (nil, nil, 0))
 
-    init(service: SessionService) {
-        self.service = service
+    init(interrupt: @escaping @Sendable (ThreadID) async -> Void) {
+        self.interrupt = interrupt
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler { [weak self] in self?.interrupted() }
@@ -163,8 +178,8 @@ final class InterruptForwarder: Sendable {
             exit(130)
         }
         Terminal.notice("interrupting the turn (Ctrl-C again to exit at once)")
-        let service = service
-        Task { try? await service.interrupt(thread) }
+        let interrupt = interrupt
+        Task { await interrupt(thread) }
     }
 
     func cancel() {

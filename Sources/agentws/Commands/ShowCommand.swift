@@ -1,3 +1,4 @@
+import AgentwsACP
 import AgentwsCore
 import AgentwsJSON
 import ArgumentParser
@@ -21,13 +22,20 @@ struct ShowCommand: AsyncParsableCommand {
         try await reportingFailures(json: json) {
             let thread = try ThreadID(text)
             let context = try CommandContext.open(options)
-            let service = context.makeService(residency: .oneShot, store: try context.openStore())
-            let status = try await service.show(thread)
+            let collected = Collected<ThreadReport>()
+            try await SessionRoute.run(context, options: options) { daemon in
+                let result = try await daemon.call(ACPMethod.show, ["thread": .string(thread.rawValue)])
+                collected.set(try ThreadReport(json: result["thread"] ?? .null))
+            } local: {
+                let service = context.makeService(residency: .oneShot, store: try context.openStore())
+                collected.set(ThreadReport(try await service.show(thread)))
+            }
+            guard let report = collected.value else { return }
             if json {
-                Terminal.json(StatusFormatting.json(status))
+                Terminal.json(report.json)
                 return
             }
-            guard case .binding(let binding) = status.listing else { return }
+            guard let binding = report.binding else { return }
             let rows: [(String, String)] = [
                 ("thread", binding.threadID.rawValue),
                 ("provider", binding.provider),
@@ -42,8 +50,8 @@ struct ShowCommand: AsyncParsableCommand {
                 ("runtime mode", binding.runtimeMode ?? "-"),
                 ("created", binding.createdAt.description),
                 ("last error", binding.lastError ?? "-"),
-                ("live", StatusFormatting.liveText(status.liveness)),
-                ("last stop", StatusFormatting.lastStopText(status.runtime)),
+                ("live", StatusFormatting.liveText(report.liveness)),
+                ("last stop", StatusFormatting.lastStopText(report.runtime)),
                 ("file", context.workspace.relativePath(of: context.workspace.bindingPath(thread)) ?? ""),
             ]
             for (key, value) in rows {

@@ -1,4 +1,7 @@
+import AgentwsACP
 import AgentwsCore
+import AgentwsDaemon
+import AgentwsJSON
 import ArgumentParser
 
 /// The arguments of the single-thread session commands.
@@ -8,15 +11,27 @@ struct ThreadArgument: ParsableArguments {
     @Argument(help: "The thread id.")
     var thread: String
 
-    /// Validates the id, opens the workspace and runs `body` with a one-shot session service.
-    func run(_ body: @escaping @Sendable (SessionService, ThreadID) async throws -> String) async throws {
+    /// Validates the id, opens the workspace and runs the operation — through the daemon's
+    /// `method` when a daemon serves the workspace, else with `local` on a one-shot session service
+    /// — then prints `done`.
+    func run(
+        method: String, done: @escaping @Sendable (ThreadID) -> String,
+        local: @escaping @Sendable (SessionService, ThreadID) async throws -> Void
+    ) async throws {
         let options = workspaceOptions
         let text = thread
         try await reportingFailures {
             let thread = try ThreadID(text)
             let context = try CommandContext.open(options)
-            let service = context.makeService(residency: .oneShot, store: try context.openStore())
-            Terminal.line(try await body(service, thread))
+            try await SessionRoute.run(context, options: options) { daemon in
+                _ = try await daemon.call(method, ["thread": .string(thread.rawValue)]) { value in
+                    if let event = SessionEventJSON.decode(value) { printNotices(event) }
+                }
+            } local: {
+                let service = context.makeService(residency: .oneShot, store: try context.openStore())
+                try await local(service, thread)
+            }
+            Terminal.line(done(thread))
         }
     }
 }
@@ -38,9 +53,9 @@ struct StopCommand: AsyncParsableCommand {
     @OptionGroup var arguments: ThreadArgument
 
     mutating func run() async throws {
-        try await arguments.run { service, thread in
+        try await arguments.run(method: ACPMethod.stop, done: { "stopped \($0); binding and cursor kept" }) {
+            service, thread in
             try await service.stop(thread, events: printNotices)
-            return "stopped \(thread); binding and cursor kept"
         }
     }
 }
@@ -53,9 +68,9 @@ struct InterruptCommand: AsyncParsableCommand {
     @OptionGroup var arguments: ThreadArgument
 
     mutating func run() async throws {
-        try await arguments.run { service, thread in
+        try await arguments.run(method: ACPMethod.interrupt, done: { "interrupted the turn on \($0)" }) {
+            service, thread in
             try await service.interrupt(thread)
-            return "interrupted the turn on \(thread)"
         }
     }
 }
@@ -68,9 +83,10 @@ struct ResetCommand: AsyncParsableCommand {
     @OptionGroup var arguments: ThreadArgument
 
     mutating func run() async throws {
-        try await arguments.run { service, thread in
+        try await arguments.run(
+            method: ACPMethod.reset, done: { "reset \($0); the next send starts a fresh conversation" }
+        ) { service, thread in
             try await service.reset(thread, events: printNotices)
-            return "reset \(thread); the next send starts a fresh conversation"
         }
     }
 }
@@ -83,9 +99,8 @@ struct UnbindCommand: AsyncParsableCommand {
     @OptionGroup var arguments: ThreadArgument
 
     mutating func run() async throws {
-        try await arguments.run { service, thread in
+        try await arguments.run(method: ACPMethod.unbind, done: { "unbound \($0)" }) { service, thread in
             try await service.unbind(thread, events: printNotices)
-            return "unbound \(thread)"
         }
     }
 }

@@ -1,12 +1,14 @@
+import AgentwsACP
 import AgentwsConfig
 import AgentwsCore
 import AgentwsPlugins
 import AgentwsStorage
 import Foundation
+import Logging
 
 /// What a workspace command works with: the workspace, its effective configuration, and on demand
 /// the store, the plugins and the session service.
-struct CommandContext {
+struct CommandContext: Sendable {
     let workspace: Workspace
     let loaded: LoadedConfiguration
     var configuration: Configuration { loaded.configuration }
@@ -47,14 +49,38 @@ struct CommandContext {
                 configuration: configuration.plugins, workspaceRoot: workspace.root))
     }
 
-    /// The session service for this process.
-    func makeService(residency: SessionService.Residency, store: FileThreadStore) -> SessionService {
-        let providers = ConfiguredProviders(
+    /// The provider instances of the configuration, with plugins discovered on first use.
+    func makeProviders() -> ConfiguredProviders {
+        let workspace = workspace
+        let context = self
+        return ConfiguredProviders(
             configuration: configuration, workspace: workspace.root,
-            stateDirectory: { workspace.providerStateDirectory($0) }, catalog: { discoverPlugins() })
-        return SessionService(
-            store: store, providers: providers, configuration: configuration, workspaceRoot: workspace.root,
-            residency: residency, wallClock: { UTCDateTime.now })
+            stateDirectory: { workspace.providerStateDirectory($0) }, catalog: { context.discoverPlugins() })
+    }
+
+    /// The session service for this process.
+    func makeService(
+        residency: SessionService.Residency, store: FileThreadStore, providers: ConfiguredProviders? = nil
+    ) -> SessionService {
+        SessionService(
+            store: store, providers: providers ?? makeProviders(), configuration: configuration,
+            workspaceRoot: workspace.root, residency: residency, wallClock: { UTCDateTime.now })
+    }
+
+    /// An ACP agent over a resident session service of this process (the daemon, `agentws acp`).
+    func makeAgent(logger: Logger) throws -> ACPAgent {
+        let providers = makeProviders()
+        let service = makeService(residency: .resident, store: try openStore(), providers: providers)
+        let workspace = workspace
+        let configuration = configuration
+        let environment = ACPEnvironment(
+            agentVersion: AgentwsVersion.current,
+            relativePath: { workspace.relativePath(of: $0) },
+            providersReport: {
+                await ProvidersCommand.report(configuration: configuration, providers: providers)
+            },
+            now: { UTCDateTime.now })
+        return ACPAgent(service: service, environment: environment, logger: logger)
     }
 
     /// The working directory of a new thread: the current directory relative to the workspace root

@@ -24,38 +24,6 @@ enum StatusFormatting {
         return ConfigDuration.seconds(seconds).description
     }
 
-    static func liveJSON(_ liveness: ThreadStatus.Liveness) -> JSONValue {
-        switch liveness {
-        case .none: return ["state": "none"]
-        case .live(let idle, let turnRunning, let busy):
-            let milliseconds =
-                idle.components.seconds * 1000 + idle.components.attoseconds / 1_000_000_000_000_000
-            return [
-                "state": "live", "idleMs": .integer(milliseconds), "turnRunning": .bool(turnRunning),
-                "providerBusy": .bool(busy),
-            ]
-        case .ownedElsewhere(let pid):
-            return ["state": "owned-elsewhere", "ownerPid": pid.map { .integer(Int64($0)) } ?? .null]
-        case .orphaned: return ["state": "orphaned"]
-        }
-    }
-
-    static func json(_ status: ThreadStatus) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "thread": .string(status.thread), "live": liveJSON(status.liveness),
-        ]
-        switch status.listing {
-        case .binding(let binding):
-            object["binding"] = BindingCodec.jsonValue(of: binding)
-            object["error"] = .null
-        case .unreadable(_, let error):
-            object["binding"] = .null
-            object["error"] = .string(error.description)
-        }
-        object["runtime"] = status.runtime?.jsonValue ?? .null
-        return .object(object)
-    }
-
     /// A fixed-width table; the last column is not padded.
     static func table(_ header: [String], _ rows: [[String]]) -> String {
         let all = [header] + rows

@@ -1,0 +1,110 @@
+import AgentwsCore
+import AgentwsJSON
+
+/// A JSON-RPC error object. Every error agentws sends carries `data.exitCode`: the exit code the CLI
+/// would have exited with, and its message is exactly what the CLI would have printed after
+/// `agentws: error: `. So a CLI command routed through the daemon fails the same way as in-process.
+public struct JSONRPCError: Error, Sendable, Equatable {
+    public var code: Int64
+    public var message: String
+    public var data: JSONValue?
+
+    public init(code: Int64, message: String, data: JSONValue? = nil) {
+        self.code = code
+        self.message = message
+        self.data = data
+    }
+
+    /// JSON-RPC's and ACP's error codes.
+    public enum Code {
+        public static let parseError: Int64 = -32700
+        public static let invalidRequest: Int64 = -32600
+        public static let methodNotFound: Int64 = -32601
+        public static let invalidParams: Int64 = -32602
+        public static let internalError: Int64 = -32603
+        /// ACP's `resource_not_found`.
+        public static let resourceNotFound: Int64 = -32002
+    }
+
+    private static func protocolError(_ code: Int64, _ message: String) -> JSONRPCError {
+        JSONRPCError(
+            code: code, message: message, data: ["exitCode": .integer(Int64(ErrorCategory.usage.exitCode))])
+    }
+
+    /// A line that is not JSON.
+    public static func parseError(_ reason: String) -> JSONRPCError {
+        protocolError(Code.parseError, "the message is not valid JSON: \(reason)")
+    }
+
+    /// JSON that is not a JSON-RPC 2.0 message.
+    public static func invalidRequest(_ reason: String) -> JSONRPCError {
+        protocolError(Code.invalidRequest, "not a JSON-RPC 2.0 message: \(reason)")
+    }
+
+    public static func methodNotFound(_ method: String) -> JSONRPCError {
+        protocolError(
+            Code.methodNotFound,
+            "unknown method '\(method)'; see docs/daemon.md for the methods agentws serves")
+    }
+
+    /// Parameters of the wrong shape: `method` names where.
+    public static func invalidParams(_ method: String, _ reason: String) -> JSONRPCError {
+        protocolError(Code.invalidParams, "\(method): \(reason)")
+    }
+
+    /// Any error, as the CLI would report it: an agentws failure keeps its message and category.
+    public init(_ error: any Error) {
+        switch error {
+        case let rpc as JSONRPCError:
+            self = rpc
+        case let failure as any AgentwsFailure:
+            let code: Int64
+            switch failure.category {
+            case .usage: code = Code.invalidParams
+            case .notFound: code = Code.resourceNotFound
+            case .failure, .conflict, .invalidData, .providerFailure: code = Code.internalError
+            }
+            self.init(
+                code: code, message: failure.description,
+                data: ["exitCode": .integer(Int64(failure.category.exitCode))])
+        case is CancellationError:
+            self.init(code: Code.internalError, message: "cancelled", data: ["exitCode": 1])
+        default:
+            self.init(code: Code.internalError, message: "\(error)", data: ["exitCode": 1])
+        }
+    }
+
+    /// The error object of a response.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = ["code": .integer(code), "message": .string(message)]
+        if let data { object["data"] = data }
+        return .object(object)
+    }
+
+    /// Reads an error object; nil when `value` is not one.
+    public init?(json value: JSONValue) {
+        guard let code = value["code"]?.integerValue, let message = value["message"]?.stringValue else {
+            return nil
+        }
+        self.init(code: code, message: message, data: value["data"])
+    }
+
+    /// The exit code the CLI exits with for this error.
+    public var exitCode: Int32 {
+        data?["exitCode"]?.integerValue.flatMap { Int32(exactly: $0) } ?? ErrorCategory.failure.exitCode
+    }
+}
+
+extension JSONRPCError: AgentwsFailure {
+    public var category: ErrorCategory { ErrorCategory(exitCode: exitCode) ?? .failure }
+    public var description: String { message }
+}
+
+extension ErrorCategory {
+    /// The category §9 gives `exitCode`, or nil for a code no category has.
+    public init?(exitCode: Int32) {
+        let all: [ErrorCategory] = [.failure, .notFound, .conflict, .invalidData, .providerFailure, .usage]
+        guard let match = all.first(where: { $0.exitCode == exitCode }) else { return nil }
+        self = match
+    }
+}

@@ -1,0 +1,97 @@
+import AgentwsCore
+import AgentwsJSON
+
+/// A thread as `list` and `show` present it, in a form that crosses the socket: the binding (or why
+/// its file cannot be read), the live state and the runtime record. Its JSON is what
+/// `agentws list --json` prints.
+public struct ThreadReport: Sendable, Equatable {
+    public var thread: String
+    public var binding: Binding?
+    /// Why the binding file could not be read, when it could not.
+    public var error: String?
+    public var liveness: ThreadStatus.Liveness
+    public var runtime: RuntimeRecord?
+
+    public init(_ status: ThreadStatus) {
+        thread = status.thread
+        switch status.listing {
+        case .binding(let binding):
+            self.binding = binding
+            error = nil
+        case .unreadable(_, let problem):
+            binding = nil
+            error = problem.description
+        }
+        liveness = status.liveness
+        runtime = status.runtime
+    }
+
+    public var json: JSONValue {
+        [
+            "thread": .string(thread),
+            "binding": binding.map(BindingCodec.jsonValue(of:)) ?? .null,
+            "error": .optional(error),
+            "live": Self.json(liveness),
+            "runtime": runtime?.jsonValue ?? .null,
+        ]
+    }
+
+    /// Reads a report written by `json`.
+    public init(json value: JSONValue) throws(JSONRPCError) {
+        func bad(_ reason: String) -> JSONRPCError {
+            JSONRPCError(
+                code: JSONRPCError.Code.internalError,
+                message: "the daemon sent a thread report this agentws cannot read: \(reason)",
+                data: ["exitCode": 1])
+        }
+        guard let thread = value["thread"]?.stringValue else { throw bad("no thread") }
+        self.thread = thread
+        if let bindingJSON = value["binding"], bindingJSON != .null {
+            guard let id = try? ThreadID(thread) else { throw bad("invalid thread id \(thread)") }
+            do {
+                binding = try BindingCodec.decode(JSONWriter.canonical(bindingJSON), expectedThread: id)
+            } catch {
+                throw bad("binding of \(thread): \(error)")
+            }
+        } else {
+            binding = nil
+        }
+        error = value["error"]?.stringValue
+        guard let live = value["live"], let liveness = Self.liveness(live) else { throw bad("no live state") }
+        self.liveness = liveness
+        runtime = value["runtime"].flatMap { $0 == .null ? nil : RuntimeRecord(json: $0) }
+    }
+
+    static func json(_ liveness: ThreadStatus.Liveness) -> JSONValue {
+        switch liveness {
+        case .none: return ["state": "none"]
+        case .live(let idle, let turnRunning, let busy):
+            return [
+                "state": "live", "idleMs": .integer(milliseconds(idle)), "turnRunning": .bool(turnRunning),
+                "providerBusy": .bool(busy),
+            ]
+        case .ownedElsewhere(let pid):
+            return ["state": "owned-elsewhere", "ownerPid": pid.map { .integer(Int64($0)) } ?? .null]
+        case .orphaned: return ["state": "orphaned"]
+        }
+    }
+
+    static func liveness(_ value: JSONValue) -> ThreadStatus.Liveness? {
+        switch value["state"]?.stringValue {
+        case "none": return ThreadStatus.Liveness.none
+        case "live":
+            guard let idle = value["idleMs"]?.integerValue else { return nil }
+            return .live(
+                idle: .milliseconds(idle), turnRunning: value["turnRunning"]?.boolValue ?? false,
+                providerBusy: value["providerBusy"]?.boolValue ?? false)
+        case "owned-elsewhere":
+            return .ownedElsewhere(pid: value["ownerPid"]?.integerValue.flatMap { Int32(exactly: $0) })
+        case "orphaned": return .orphaned
+        default: return nil
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,74 @@
+import AgentwsACP
+import AgentwsCore
+import AgentwsStorage
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The resident processes: `agentws serve` (the daemon on the workspace's socket) and `agentws acp`
+/// when no daemon runs (ACP on stdio, in-process). Both are a `ServiceGroup`: the session owner,
+/// the reaper, the transport; SIGTERM and SIGINT shut them down gracefully, transport first, so
+/// that every session is stopped (cursor kept) before the process exits 0.
+public enum Daemon {
+    /// Serves the workspace on `state/agentws.sock` until SIGTERM or SIGINT. The caller holds the
+    /// workspace's daemon lock, so any socket file already there was left by a daemon that is gone.
+    public static func serve(
+        agent: ACPAgent, workspace: Workspace, holding lock: DaemonLock, logger: Logger
+    ) async throws {
+        let path = workspace.socketPath
+        try SocketFile.removeStale(path, logger: logger)
+        let server = try await SocketFile.bind(
+            path, group: MultiThreadedEventLoopGroup.singleton, lineLimit: LineLimits.server)
+        let inode = SocketFile.inode(path)
+        defer { SocketFile.remove(path, inode: inode) }
+        logger.info("serving \(workspace.root) on \(path) (pid \(ProcessIDs.current))")
+        let service = agent.service
+        try await runGroup(
+            [
+                .init(service: SessionOwnerService(service: service, cause: .shutdown, logger: logger)),
+                .init(
+                    service: ReaperService(
+                        service: service, interval: service.configuration.reaper.sweepInterval.duration,
+                        logger: logger),
+                    successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup),
+                .init(
+                    service: SocketServer(server: server, agent: agent, logger: logger),
+                    successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup),
+            ], logger: logger)
+        logger.info("stopped")
+    }
+
+    /// Speaks ACP on stdin/stdout with the sessions in this process, until stdin ends, SIGTERM or
+    /// SIGINT; then stops every session it started (reason `exit`, cursors kept).
+    public static func serveStdio(agent: ACPAgent, logger: Logger) async throws {
+        let service = agent.service
+        try await runGroup(
+            [
+                .init(service: SessionOwnerService(service: service, cause: .exit, logger: logger)),
+                .init(
+                    service: ReaperService(
+                        service: service, interval: service.configuration.reaper.sweepInterval.duration,
+                        logger: logger),
+                    successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup),
+                .init(
+                    service: StdioServer(agent: agent, logger: logger),
+                    successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup),
+            ], logger: logger)
+    }
+
+    private static func runGroup(_ services: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger)
+        async throws
+    {
+        var configuration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Shutdown interrupts running turns, so it is quick; a provider that hangs in stop must not
+        // keep the process alive for ever.
+        configuration.maximumGracefulShutdownDuration = .seconds(60)
+        try await ServiceGroup(configuration: configuration).run()
+    }
+}

@@ -1,0 +1,196 @@
+import AgentwsACP
+import AgentwsCore
+import AgentwsJSON
+import Testing
+
+@Suite("ACP: session methods")
+struct SessionMethodTests {
+    @Test func initializeAdvertisesListResumeAndClose() async throws {
+        let harness = AgentHarness()
+        let result = try await harness.result(
+            "initialize", ["protocolVersion": 1, "clientCapabilities": [:]])
+        #expect(result["protocolVersion"] == 1)
+        let capabilities = try #require(result["agentCapabilities"])
+        #expect(capabilities["loadSession"] == false)
+        #expect(capabilities["sessionCapabilities"] == ["list": [:], "resume": [:], "close": [:]])
+        #expect(result["agentInfo"]?["name"] == "agentws" && result["agentInfo"]?["version"] == "9.9.9")
+        #expect(result["_meta"]?["agentws"]?["extensions"]?.arrayValue?.contains("_agentws/stop") == true)
+        // A newer client gets the version agentws speaks.
+        #expect(try await harness.result("initialize", ["protocolVersion": 7])["protocolVersion"] == 1)
+    }
+
+    @Test func aNewSessionBindsOnItsFirstPromptAndStreamsTheReply() async throws {
+        let harness = AgentHarness()
+        let new = try await harness.newSession("t1", meta: ["model": "m2"])
+        #expect(new["sessionId"] == "t1")
+        let option = try #require(new["configOptions"]?.arrayValue?.first)
+        #expect(
+            option["id"] == "model" && option["type"] == "select" && option["currentValue"] == "script/m2")
+        #expect(option["options"]?.arrayValue?.contains(["value": "other/m1", "name": "other/m1"]) == true)
+        #expect(try harness.binding("t1") == nil)
+
+        let (response, notifications) = await harness.request(
+            "session/prompt", AgentHarness.prompt("t1", "hi there"))
+        #expect(response["result"]?["stopReason"] == "end_turn")
+        #expect(response["result"]?["_meta"]?["agentws"]?["start"] == "fresh")
+        #expect(AgentHarness.replyText(notifications) == "m2 turn 1: hi there")
+        #expect(notifications.count > 1)
+        #expect(notifications.allSatisfy { $0["params"]?["sessionId"] == "t1" })
+        let binding = try #require(try harness.binding("t1"))
+        #expect(binding.provider == "script" && binding.model == "m2" && binding.status == .active)
+
+        let (warm, _) = await harness.request("session/prompt", AgentHarness.prompt("t1", "again"))
+        #expect(warm["result"]?["_meta"]?["agentws"]?["start"] == "warm")
+        #expect(harness.provider.turns.starts == 1)
+    }
+
+    @Test func aNewSessionWithoutAThreadGetsOneAndIsListedUntilBound() async throws {
+        let harness = AgentHarness()
+        let new = try await harness.result("session/new", ["cwd": "/ws/src", "mcpServers": []])
+        let thread = try #require(new["sessionId"]?.stringValue)
+        #expect((try? ThreadID(thread)) != nil)
+        let listed = try await harness.result("session/list")
+        let entry = try #require(listed["sessions"]?.arrayValue?.first)
+        #expect(entry["sessionId"] == .string(thread) && entry["cwd"] == "/ws/src")
+        #expect(entry["_meta"]?["agentws"]?["status"] == "unbound")
+        _ = try await harness.result("session/prompt", AgentHarness.prompt(thread, "hello"))
+        #expect(try harness.binding(thread)?.cwd == "src")
+        let bound = try await harness.result("session/list", ["cwd": "/ws/src"])
+        #expect(bound["sessions"]?.arrayValue?.first?["_meta"]?["agentws"]?["status"] == "active")
+        #expect(try await harness.result("session/list", ["cwd": "/ws"])["sessions"] == [])
+    }
+
+    @Test func newSessionRefusesABoundThreadAndACwdOutsideTheWorkspace() async throws {
+        let harness = AgentHarness()
+        _ = try await harness.newSession("t1")
+        _ = try await harness.result("session/prompt", AgentHarness.prompt("t1", "hello"))
+        let again = try await harness.error(
+            "session/new", ["cwd": "/ws", "_meta": ["agentws": ["thread": "t1"]]])
+        #expect(again["data"]?["exitCode"] == 4)
+        #expect(again["message"]?.stringValue?.contains("session/resume") == true)
+        let outside = try await harness.error("session/new", ["cwd": "/elsewhere"])
+        #expect(outside["data"]?["exitCode"] == 64)
+        #expect(outside["message"]?.stringValue?.contains("outside the workspace") == true)
+        let badThread = try await harness.error(
+            "session/new", ["cwd": "/ws", "_meta": ["agentws": ["thread": "Bad Id"]]])
+        #expect(badThread["message"]?.stringValue?.contains("invalid thread id") == true)
+        #expect(badThread["data"]?["exitCode"] == 64)
+    }
+
+    @Test func resumeAttachesToABoundThreadAndCloseStopsIt() async throws {
+        let harness = AgentHarness()
+        _ = try await harness.newSession("t1")
+        _ = try await harness.result("session/prompt", AgentHarness.prompt("t1", "one"))
+        _ = try await harness.result("session/close", ["sessionId": "t1"])
+        let stopped = try #require(try harness.binding("t1"))
+        #expect(stopped.status == .stopped && stopped.resumeCursor != nil)
+
+        let resumed = try await harness.result("session/resume", ["sessionId": "t1", "cwd": "/ws"])
+        #expect(resumed["_meta"]?["agentws"]?["status"] == "stopped")
+        let (response, notifications) = await harness.request(
+            "session/prompt", AgentHarness.prompt("t1", "two"))
+        #expect(response["result"]?["_meta"]?["agentws"]?["start"] == "resumed")
+        #expect(AgentHarness.replyText(notifications) == "m1 turn 2: two")
+
+        let unknown = try await harness.error("session/resume", ["sessionId": "nobody", "cwd": "/ws"])
+        #expect(unknown["code"] == -32002 && unknown["data"]?["exitCode"] == 3)
+        let unknownPrompt = try await harness.error("session/prompt", AgentHarness.prompt("nobody", "x"))
+        #expect(unknownPrompt["data"]?["exitCode"] == 3)
+        #expect(try harness.binding("nobody") == nil)
+    }
+
+    @Test func theModelIsChosenWithSetConfigOption() async throws {
+        let harness = AgentHarness()
+        _ = try await harness.newSession("t1")
+        _ = try await harness.result("session/prompt", AgentHarness.prompt("t1", "one"))
+        let set = try await harness.result(
+            "session/set_config_option", ["sessionId": "t1", "configId": "model", "value": "script/m2"])
+        #expect(set["configOptions"]?.arrayValue?.first?["currentValue"] == "script/m2")
+        let (_, notifications) = await harness.request("session/prompt", AgentHarness.prompt("t1", "two"))
+        #expect(AgentHarness.replyText(notifications) == "m2 turn 2: two")
+        #expect(try harness.binding("t1")?.model == "m2")
+
+        let otherProvider = try await harness.error(
+            "session/set_config_option", ["sessionId": "t1", "configId": "model", "value": "other/m1"])
+        #expect(otherProvider["data"]?["exitCode"] == 4)
+        #expect(otherProvider["message"]?.stringValue?.contains("agentws unbind t1") == true)
+        let unknownModel = try await harness.error(
+            "session/set_config_option", ["sessionId": "t1", "configId": "model", "value": "m9"])
+        #expect(unknownModel["data"]?["exitCode"] == 64)
+        let unknownOption = try await harness.error(
+            "session/set_config_option", ["sessionId": "t1", "configId": "mode", "value": "x"])
+        #expect(unknownOption["code"] == -32602)
+    }
+
+    @Test func toolCallsBecomeToolCallThenToolCallUpdate() async throws {
+        let harness = AgentHarness()
+        _ = try await harness.newSession("t1")
+        let (_, notifications) = await harness.request(
+            "session/prompt", AgentHarness.prompt("t1", "use a tool"))
+        let updates = notifications.compactMap { $0["params"]?["update"] }
+            .filter { $0["sessionUpdate"] != "agent_message_chunk" }
+        #expect(
+            updates == [
+                [
+                    "sessionUpdate": "tool_call", "toolCallId": "call-1", "title": "look around",
+                    "status": "in_progress",
+                ],
+                [
+                    "sessionUpdate": "tool_call_update", "toolCallId": "call-1", "status": "completed",
+                    "rawOutput": "done",
+                ],
+            ])
+    }
+
+    @Test func aCancelSentRightAfterThePromptStopsItBeforeItsTurn() async throws {
+        let harness = AgentHarness()
+        _ = try await harness.newSession("t1")
+        let (id, prompt) = harness.makeRequest("session/prompt", AgentHarness.prompt("t1", "hold on"))
+        // Taken in order, as a transport does; the cancel is carried out before the prompt runs.
+        let work = harness.connection.receive(prompt)
+        let cancel = harness.connection.receive(
+            ["jsonrpc": "2.0", "method": "session/cancel", "params": ["sessionId": "t1"]])
+        await cancel()
+        await work()
+        let (response, _) = harness.split(harness.takeSent(), id: id)
+        #expect(response["result"] == ["stopReason": "cancelled"])
+        #expect(harness.provider.turns.starts == 0)
+        // The session is usable: its first turn is the next prompt's.
+        let (next, notifications) = await harness.request("session/prompt", AgentHarness.prompt("t1", "next"))
+        #expect(next["result"]?["stopReason"] == "end_turn")
+        #expect(AgentHarness.replyText(notifications) == "m1 turn 1: next")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aCancelThatArrivesWhileTheSessionStartsInterruptsTheTurnAsSoonAsItBegins() async throws {
+        let harness = AgentHarness()
+        _ = try await harness.newSession("t1")
+        harness.provider.turns.holdStarts()
+        let (id, prompt) = harness.makeRequest("session/prompt", AgentHarness.prompt("t1", "hold on"))
+        let work = harness.connection.receive(prompt)
+        async let done: Void = work()
+        while harness.provider.turns.startsWaiting == 0 { await Task.yield() }
+        await harness.connection.receive(
+            ["jsonrpc": "2.0", "method": "session/cancel", "params": ["sessionId": "t1"]])()
+        harness.provider.turns.releaseStarts()
+        await done
+        let (response, _) = harness.split(harness.takeSent(), id: id)
+        #expect(response["result"]?["stopReason"] == "cancelled")
+        #expect(response["result"]?["_meta"]?["agentws"]?["start"] == "fresh")
+    }
+
+    @Test func aClientThatGoesAwayMidTurnHasItsTurnInterrupted() async throws {
+        let harness = AgentHarness()
+        _ = try await harness.newSession("t1")
+        _ = try await harness.result("session/prompt", AgentHarness.prompt("t1", "one"))
+        let before = try harness.binding("t1")
+        let (_, prompt) = harness.makeRequest("session/prompt", AgentHarness.prompt("t1", "hold it"))
+        let work = harness.connection.receive(prompt)
+        async let turn: Void = work()
+        while harness.provider.turns.held == 0 { await Task.yield() }
+        harness.connection.closed()
+        await turn
+        #expect(try harness.binding("t1") == before)
+        #expect(await harness.service.liveThreads == [try ThreadID("t1")])
+    }
+}
