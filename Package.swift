@@ -26,6 +26,7 @@ let package = Package(
         // Provider plugins: each one is its own shared object, loaded with dlopen at run time.
         .library(name: "AgentwsEcho", type: .dynamic, targets: ["EchoProvider"]),
         .library(name: "AgentwsCEcho", type: .dynamic, targets: ["CEchoProvider"]),
+        .library(name: "AgentwsCodex", type: .dynamic, targets: ["CodexProvider"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -85,6 +86,14 @@ let package = Package(
             name: "CEchoProvider",
             dependencies: ["CAgentwsProvider"],
             path: "Plugins/CEchoProvider"
+        ),
+        // Codex `app-server` over stdio (docs/providers/codex.md). Spawns its child with posix_spawn
+        // rather than a process library: see that page for why.
+        .target(
+            name: "CodexProvider",
+            dependencies: ["ProviderKit", "AgentwsJSON"],
+            path: "Plugins/CodexProvider",
+            swiftSettings: strictSwift
         ),
 
         // A small executable the tests drive as a child process (crash safety, lock contention).
