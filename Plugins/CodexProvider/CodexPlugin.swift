@@ -42,7 +42,8 @@ actor CodexPlugin: ProviderPlugin {
         let resume = try request.resumeCursor.map { cursor throws(PluginError) in try Self.thread(in: cursor)
         }
         let plan = try LaunchPlan(
-            options: options, instance: instance, workspace: workspace, purpose: "thread \(request.thread)")
+            options: options, instance: instance, workspace: workspace, directory: request.cwd,
+            purpose: "thread \(request.thread)")
         sessionsStarted += 1
         let id = "codex-\(sessionsStarted)"
         let session = try await CodexSession.open(

@@ -31,10 +31,11 @@ final class ChildProcess: Sendable {
         self.standardError = standardError
     }
 
-    /// Starts `executable` with `arguments` (argv, the program name first) and `environment`.
-    static func spawn(executable: String, arguments: [String], environment: [String: String])
-        throws(SystemError) -> ChildProcess
-    {
+    /// Starts `executable` with `arguments` (argv, the program name first) and `environment`, in
+    /// the working directory `directory`.
+    static func spawn(
+        executable: String, arguments: [String], environment: [String: String], directory: String
+    ) throws(SystemError) -> ChildProcess {
         // Socket pairs for all three streams: they are created close-on-exec in one call (the Glibc
         // module does not import pipe2), so no child spawned meanwhile by another thread of the host
         // inherits our ends, which would keep codex's input open after we close it.
@@ -62,7 +63,7 @@ final class ChildProcess: Sendable {
         let pid: pid_t
         do {
             pid = try launch(
-                executable: executable, arguments: arguments, environment: environment,
+                executable: executable, arguments: arguments, environment: environment, directory: directory,
                 streams: (input.child, output.child, error.child))
         } catch {
             closeAll(opened)
@@ -74,7 +75,7 @@ final class ChildProcess: Sendable {
     }
 
     private static func launch(
-        executable: String, arguments: [String], environment: [String: String],
+        executable: String, arguments: [String], environment: [String: String], directory: String,
         streams: (input: Int32, output: Int32, error: Int32)
     ) throws(SystemError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
@@ -87,6 +88,11 @@ final class ChildProcess: Sendable {
         // the child: a lock held by a lingering child would outlive the host.
         if let closeFrom = closeFromAction {
             _ = closeFrom(&actions, 3)
+        }
+        // Codex resolves some things against its own working directory; run it where the session
+        // works, as a user would. A C library without this action starts it in the host's directory.
+        if let changeDirectory = changeDirectoryAction {
+            _ = changeDirectory(&actions, directory)
         }
 
         var attributes = posix_spawnattr_t()
@@ -120,17 +126,24 @@ final class ChildProcess: Sendable {
         return pid
     }
 
-    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+), which the Glibc module does not
-    /// import; looked up at run time so that an older C library only loses this safeguard.
-    private static let closeFromAction: CloseFrom? = {
-        guard
-            let symbol = dlsym(
-                UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
-        else { return nil }
-        return unsafeBitCast(symbol, to: CloseFrom.self)
-    }()
-    private typealias CloseFrom =
-        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+).
+    private static let closeFromAction = cFunction(
+        "posix_spawn_file_actions_addclosefrom_np",
+        as: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self)
+
+    /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+).
+    private static let changeDirectoryAction = cFunction(
+        "posix_spawn_file_actions_addchdir_np",
+        as: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) ->
+            Int32)
+            .self)
+
+    /// A C library function the Glibc module does not import, looked up at run time; on an older C
+    /// library it is missing and only the safeguard it adds is lost.
+    private static func cFunction<Function>(_ name: String, as type: Function.Type) -> Function? {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
+        return unsafeBitCast(symbol, to: type)
+    }
 
     private static func closeAll(_ descriptors: [Int32]) {
         for descriptor in descriptors where descriptor >= 0 { close(descriptor) }

@@ -47,7 +47,8 @@ final class AppServerConnection: Sendable {
         requestTimeout: Duration
     ) throws(SystemError) -> AppServerConnection {
         let process = try ChildProcess.spawn(
-            executable: launch.executable, arguments: launch.arguments, environment: launch.environment)
+            executable: launch.executable, arguments: launch.arguments, environment: launch.environment,
+            directory: launch.directory)
         let log = StderrLog(
             path: logPath, pid: process.pid,
             header: "started \(launch.arguments.joined(separator: " ")) for \(launch.purpose)")

@@ -9,12 +9,16 @@ struct LaunchPlan: Sendable {
     var arguments: [String]
     /// The whole environment of the child.
     var environment: [String: String]
+    /// The child's working directory: the session's.
+    var directory: String
     /// What the process is for, for the log: `thread t1`.
     var purpose: String
 
     /// The plan for `options`: the host's environment with the options' changes, and the program
     /// looked up on that environment's PATH (a name with a slash is taken relative to `workspace`).
-    init(options: CodexOptions, instance: String, workspace: String, purpose: String) throws(PluginError) {
+    init(options: CodexOptions, instance: String, workspace: String, directory: String, purpose: String)
+        throws(PluginError)
+    {
         var environment = Self.hostEnvironment()
         // Codex colours its stderr log lines even into a pipe; the log file wants plain text.
         environment["NO_COLOR"] = "1"
@@ -26,6 +30,7 @@ struct LaunchPlan: Sendable {
             program, path: environment["PATH"], workspace: workspace, instance: instance)
         self.arguments = [program] + options.commandArguments
         self.environment = environment
+        self.directory = directory
         self.purpose = purpose
     }
 
