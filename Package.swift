@@ -145,5 +145,16 @@ let package = Package(
             dependencies: ["AgentwsJSON"],
             swiftSettings: strictSwift
         ),
+        // The codex plugin against the real `codex app-server` (installed by scripts/setup-test-agents)
+        // and a loopback model mock (Tests/Peers). Runs the built agentws and loads the built plugin;
+        // it never links a plugin target.
+        .testTarget(
+            name: "AgentwsCodexTests",
+            dependencies: [
+                "AgentwsCore", "AgentwsJSON", "AgentwsPlugins",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
     ]
 )
