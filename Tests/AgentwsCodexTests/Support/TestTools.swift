@@ -54,10 +54,10 @@ enum TestTools {
         guard output.status == 0, FileManager.default.isExecutableFile(atPath: path) else {
             return .failure(
                 TestFailure(
-                    "the codex tests need the real codex binary and could not get it: \(script) --print-codex "
-                        + "exited \(output.status) printing \"\(path)\"; its stderr:\n\(output.stderr)\n"
-                        + "Run scripts/setup-test-agents (needs python3 with venv and access to PyPI), or set "
-                        + "AGENTWS_TEST_CODEX to a codex 0.163.0 binary."))
+                    "the codex tests need the real codex binary and could not get it: \(script) "
+                        + "--print-codex exited \(output.status) printing \"\(path)\"; its stderr:\n"
+                        + "\(output.stderr)\nRun scripts/setup-test-agents (needs python3 with venv and "
+                        + "access to PyPI), or set AGENTWS_TEST_CODEX to a codex 0.163.0 binary."))
         }
         return .success(path)
     }()
