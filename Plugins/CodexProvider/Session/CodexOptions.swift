@@ -36,9 +36,10 @@ struct CodexOptions: Sendable {
         }
         func strings(_ name: String) throws(PluginError) -> [String]? {
             guard let value = options[name], !value.isNull else { return nil }
-            guard let list = value.arrayValue, let texts = Optional(list.compactMap(\.stringValue)),
-                texts.count == list.count
-            else { throw refuse("option \(name) must be a list of strings, got \(value)") }
+            let texts = value.arrayValue?.compactMap(\.stringValue)
+            guard let texts, texts.count == value.arrayValue?.count else {
+                throw refuse("option \(name) must be a list of strings, got \(value)")
+            }
             return texts
         }
         func milliseconds(_ name: String) throws(PluginError) -> Duration? {
