@@ -31,6 +31,7 @@ let package = Package(
         // Provider plugins: each one is its own shared object, loaded with dlopen at run time.
         .library(name: "AgentwsEcho", type: .dynamic, targets: ["EchoProvider"]),
         .library(name: "AgentwsCEcho", type: .dynamic, targets: ["CEchoProvider"]),
+        .library(name: "AgentwsCodex", type: .dynamic, targets: ["CodexProvider"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -112,6 +113,14 @@ let package = Package(
             dependencies: ["CAgentwsProvider"],
             path: "Plugins/CEchoProvider"
         ),
+        // Codex `app-server` over stdio (docs/providers/codex.md). Spawns its child with posix_spawn
+        // rather than a process library: see that page for why.
+        .target(
+            name: "CodexProvider",
+            dependencies: ["ProviderKit", "AgentwsJSON"],
+            path: "Plugins/CodexProvider",
+            swiftSettings: strictSwift
+        ),
 
         // A small executable the tests drive as a child process (crash safety, lock contention).
         .executableTarget(
@@ -165,6 +174,17 @@ let package = Package(
         .testTarget(
             name: "AgentwsCLITests",
             dependencies: ["AgentwsJSON"],
+            swiftSettings: strictSwift
+        ),
+        // The codex plugin against the real `codex app-server` (installed by scripts/setup-test-agents)
+        // and a loopback model mock (Tests/Peers). Runs the built agentws and loads the built plugin;
+        // it never links a plugin target.
+        .testTarget(
+            name: "AgentwsCodexTests",
+            dependencies: [
+                "AgentwsCore", "AgentwsJSON", "AgentwsPlugins",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift
         ),
     ]

@@ -1,0 +1,101 @@
+import AgentwsJSON
+import ProviderKit
+
+/// The `codex` provider: Codex's `app-server` over stdio, one process per live session
+/// (docs/providers/codex.md). The cursor is the codex thread id, `{"threadId": "…"}`.
+actor CodexPlugin: ProviderPlugin {
+    static let name = "codex"
+    static let version = "0.1.0"
+
+    private let instance: String
+    private let options: CodexOptions
+    private let workspace: String
+    private let logPath: String
+    private let host: PluginHost
+    private var sessions: [String: CodexSession] = [:]
+    private var sessionsStarted = 0
+
+    init(configuration: PluginConfiguration, host: PluginHost) throws {
+        instance = configuration.instanceName
+        options = try CodexOptions(configuration.options, instance: configuration.instanceName)
+        for (name, path) in [
+            ("workspace", configuration.workspace), ("stateDirectory", configuration.stateDirectory),
+        ]
+        where !path.hasPrefix("/") {
+            throw PluginError(
+                code: .invalidRequest,
+                message: "provider \"\(instance)\" (codex): \(name) \"\(path)\" is not absolute")
+        }
+        workspace = configuration.workspace
+        logPath = configuration.stateDirectory + "/codex-stderr.log"
+        self.host = host
+    }
+
+    /// Codex takes a model per turn and keeps it for the thread (codex-protocol-notes §11); any
+    /// model name goes, as codex's catalogue depends on the account and the model provider.
+    func describe() async throws -> PluginCapabilities {
+        PluginCapabilities(modelSwitch: .inSession, models: nil, canResume: true)
+    }
+
+    func start(_ request: StartRequest) async throws -> StartResult {
+        let policy = try RuntimePolicy(runtimeMode: request.runtimeMode, options: options, instance: instance)
+        let resume = try request.resumeCursor.map { cursor throws(PluginError) in try Self.thread(in: cursor)
+        }
+        let plan = try LaunchPlan(
+            options: options, instance: instance, workspace: workspace, directory: request.cwd,
+            purpose: "thread \(request.thread)")
+        sessionsStarted += 1
+        let id = "codex-\(sessionsStarted)"
+        let session = try await CodexSession.open(
+            id: id, request: request, resume: resume, policy: policy, plan: plan, options: options,
+            logPath: logPath, host: host)
+        sessions[id] = session
+        return StartResult(session: id, cursor: session.cursor, resumed: resume != nil)
+    }
+
+    func send(_ request: SendRequest) async throws -> SendResult {
+        try await session(request.session).send(request)
+    }
+
+    func interrupt(session id: String) async throws {
+        try await session(id).interrupt()
+    }
+
+    func status(session id: String) async throws -> SessionStatus {
+        SessionStatus(busy: try session(id).isBusy)
+    }
+
+    func stop(session id: String) async throws {
+        guard let session = sessions.removeValue(forKey: id) else { throw Self.noSession(id) }
+        await session.stop()
+    }
+
+    func shutdown() async {
+        let all = Array(sessions.values)
+        sessions = [:]
+        await withTaskGroup(of: Void.self) { group in
+            for session in all { group.addTask { await session.stop() } }
+        }
+    }
+
+    private func session(_ id: String) throws(PluginError) -> CodexSession {
+        guard let session = sessions[id] else { throw Self.noSession(id) }
+        return session
+    }
+
+    private static func noSession(_ id: String) -> PluginError {
+        PluginError(code: .notFound, message: "no live session \(id)")
+    }
+
+    /// The thread id in a cursor. A cursor that is not a codex cursor cannot be resumed: that is
+    /// `resume-failed`, so the user gets the choice to start fresh.
+    static func thread(in cursor: JSONValue) throws(PluginError) -> String {
+        guard let thread = cursor["threadId"]?.stringValue, !thread.isEmpty else {
+            throw PluginError(
+                code: .resumeFailed,
+                message: "the resume cursor \(JSONWriter.compactString(cursor)) is not a codex cursor "
+                    + "({\"threadId\": \"<codex thread id>\"})")
+        }
+        return thread
+    }
+}

@@ -1,0 +1,218 @@
+import Glibc
+import Synchronization
+
+/// A child process with its standard streams connected to us.
+///
+/// Spawned with `posix_spawn` in a process group of its own, so that the terminal's Ctrl-C reaches
+/// agentws (which turns it into an interrupt) and not the child, and so that stopping the child also
+/// reaches the commands it runs. Its standard input is our end of a socket pair rather than a pipe:
+/// `send(MSG_NOSIGNAL)` reports a dead reader as an error instead of raising SIGPIPE, which would
+/// kill the host process (a plugin cannot assume the host ignores it). Its output and error streams
+/// are socket pairs too, which the child writes like pipes.
+final class ChildProcess: Sendable {
+    /// The child's process id, which is also its process group id.
+    let pid: pid_t
+    /// The read end of the child's standard output; the reader owns and closes it.
+    let standardOutput: Int32
+    /// The read end of the child's standard error; the reader owns and closes it.
+    let standardError: Int32
+
+    /// Our end of the child's standard input, -1 once closed. Writers hold the lock for a whole
+    /// message so that two messages never interleave.
+    private let input: Mutex<Int32>
+    /// Set once the child has been reaped; signals are only sent before that, when the pid cannot
+    /// belong to anyone else.
+    private let reaped = Mutex<ExitStatus?>(nil)
+
+    private init(pid: pid_t, input: Int32, standardOutput: Int32, standardError: Int32) {
+        self.pid = pid
+        self.input = Mutex(input)
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+
+    /// Starts `executable` with `arguments` (argv, the program name first) and `environment`, in
+    /// the working directory `directory`.
+    static func spawn(
+        executable: String, arguments: [String], environment: [String: String], directory: String
+    ) throws(SystemError) -> ChildProcess {
+        // Socket pairs for all three streams: they are created close-on-exec in one call (the Glibc
+        // module does not import pipe2), so no child spawned meanwhile by another thread of the host
+        // inherits our ends, which would keep codex's input open after we close it.
+        var opened: [Int32] = []
+        func socketPair(_ stream: String) throws(SystemError) -> (ours: Int32, child: Int32) {
+            var pair: [Int32] = [-1, -1]
+            guard
+                socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0
+            else {
+                let error = SystemError("cannot create a socket pair for the standard \(stream)")
+                closeAll(opened)
+                throw error
+            }
+            opened += pair
+            return (pair[0], pair[1])
+        }
+        let input = try socketPair("input")
+        let output = try socketPair("output")
+        let error = try socketPair("error")
+        // A stuck child must not block a writer forever: a message that cannot be written within
+        // this time fails the request.
+        var limit = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(input.ours, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+
+        let pid: pid_t
+        do {
+            pid = try launch(
+                executable: executable, arguments: arguments, environment: environment, directory: directory,
+                streams: (input.child, output.child, error.child))
+        } catch {
+            closeAll(opened)
+            throw error
+        }
+        closeAll([input.child, output.child, error.child])
+        return ChildProcess(
+            pid: pid, input: input.ours, standardOutput: output.ours, standardError: error.ours)
+    }
+
+    private static func launch(
+        executable: String, arguments: [String], environment: [String: String], directory: String,
+        streams: (input: Int32, output: Int32, error: Int32)
+    ) throws(SystemError) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, streams.input, 0)
+        posix_spawn_file_actions_adddup2(&actions, streams.output, 1)
+        posix_spawn_file_actions_adddup2(&actions, streams.error, 2)
+        // The host's descriptors without FD_CLOEXEC (a thread's lock file, say) must not live on in
+        // the child: a lock held by a lingering child would outlive the host.
+        if let closeFrom = closeFromAction {
+            _ = closeFrom(&actions, 3)
+        }
+        // Codex resolves some things against its own working directory; run it where the session
+        // works, as a user would. A C library without this action starts it in the host's directory.
+        if let changeDirectory = changeDirectoryAction {
+            _ = changeDirectory(&actions, directory)
+        }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        // Ignored signals survive exec; the host may ignore SIGINT while a turn runs.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [
+            SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGHUP, SIGCHLD, SIGTSTP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2,
+        ] {
+            sigaddset(&defaults, signal)
+        }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard result == 0 else { throw SystemError("cannot start \(executable)", code: result) }
+        return pid
+    }
+
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+).
+    private static let closeFromAction = cFunction(
+        "posix_spawn_file_actions_addclosefrom_np",
+        as: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self)
+
+    /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+).
+    private static let changeDirectoryAction = cFunction(
+        "posix_spawn_file_actions_addchdir_np",
+        as: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) ->
+            Int32)
+            .self)
+
+    /// A C library function the Glibc module does not import, looked up at run time; on an older C
+    /// library it is missing and only the safeguard it adds is lost.
+    private static func cFunction<Function>(_ name: String, as type: Function.Type) -> Function? {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
+        return unsafeBitCast(symbol, to: type)
+    }
+
+    private static func closeAll(_ descriptors: [Int32]) {
+        for descriptor in descriptors where descriptor >= 0 { close(descriptor) }
+    }
+
+    // MARK: standard input
+
+    /// Writes `bytes` whole to the child's standard input.
+    func write(_ bytes: [UInt8]) throws(SystemError) {
+        try input.withLock { descriptor throws(SystemError) in
+            guard descriptor >= 0 else { throw SystemError("the input of codex is closed", code: EPIPE) }
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { buffer in
+                    guard let base = buffer.baseAddress else { return 0 }
+                    return send(descriptor, base + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw SystemError("cannot write to codex")
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// Closes the child's standard input: end of input, which codex takes as the request to exit.
+    func closeInput() {
+        input.withLock { descriptor in
+            if descriptor >= 0 { close(descriptor) }
+            descriptor = -1
+        }
+    }
+
+    // MARK: signals and reaping
+
+    /// Sends `signal` to the child's process group, unless it has been reaped already.
+    func signalGroup(_ signal: Int32) {
+        reaped.withLock { status in
+            guard status == nil else { return }
+            if kill(-pid, signal) != 0 { kill(pid, signal) }
+        }
+    }
+
+    /// Whether the child has exited (it may not be reaped yet).
+    var hasExited: Bool {
+        if reaped.withLock({ $0 != nil }) { return true }
+        var info = siginfo_t()
+        let result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
+        if result != 0 { return errno == ECHILD }
+        return info.si_signo == SIGCHLD
+    }
+
+    /// Blocks until the child exits and reaps it.
+    func waitAndReap() -> ExitStatus {
+        var info = siginfo_t()
+        // Wait without reaping: until `waitpid` below, the pid stays ours, so `signalGroup` can
+        // never hit a process that reused it.
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 {
+            if errno != EINTR { break }
+        }
+        return reaped.withLock { reaped in
+            if let reaped { return reaped }
+            var raw: Int32 = 0
+            var result = waitpid(pid, &raw, 0)
+            while result < 0 && errno == EINTR { result = waitpid(pid, &raw, 0) }
+            let status = result == pid ? ExitStatus(waitStatus: raw) : .unknown
+            reaped = status
+            return status
+        }
+    }
+}

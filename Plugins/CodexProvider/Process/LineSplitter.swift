@@ -1,0 +1,56 @@
+/// Cuts a byte stream into lines as it arrives.
+///
+/// A read returns whatever the pipe holds: part of a line, several lines, or the end of one and the
+/// start of the next. The splitter keeps the unfinished tail until its newline comes, so a line is
+/// never lost, cut or merged with its neighbour, whatever the read sizes.
+struct LineSplitter {
+    /// A line longer than this is dropped rather than held in memory without bound. Codex's longest
+    /// messages (a resumed thread with its whole history) stay far below it.
+    static let lineLimit = 256 << 20
+
+    private var pending: [UInt8] = []
+    /// Set while the current line is being dropped for its length, until its newline passes.
+    private var discarding = false
+    /// How many over-long lines were dropped so far.
+    private(set) var droppedLines = 0
+
+    /// Adds the next bytes of the stream and returns the lines they complete, without their `\n`
+    /// (and without a `\r` before it).
+    mutating func append(_ bytes: UnsafeRawBufferPointer) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        var start = bytes.startIndex
+        while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            if discarding {
+                discarding = false
+            } else {
+                pending.append(contentsOf: bytes[start..<newline])
+                lines.append(Self.withoutCarriageReturn(pending))
+            }
+            pending.removeAll(keepingCapacity: true)
+            start = newline + 1
+        }
+        if !discarding {
+            pending.append(contentsOf: bytes[start...])
+            if pending.count > Self.lineLimit {
+                pending = []
+                discarding = true
+                droppedLines += 1
+            }
+        }
+        return lines
+    }
+
+    /// The unfinished last line at the end of the stream, if there is one.
+    mutating func finish() -> [UInt8]? {
+        defer {
+            pending = []
+            discarding = false
+        }
+        guard !discarding, !pending.isEmpty else { return nil }
+        return Self.withoutCarriageReturn(pending)
+    }
+
+    private static func withoutCarriageReturn(_ line: [UInt8]) -> [UInt8] {
+        line.last == UInt8(ascii: "\r") ? Array(line.dropLast()) : line
+    }
+}

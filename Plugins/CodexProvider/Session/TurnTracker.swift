@@ -1,0 +1,279 @@
+import AgentwsJSON
+import ProviderKit
+import Synchronization
+
+/// The turn a session is running, and what codex reports about it.
+///
+/// Codex does not refuse a `turn/start` while a turn runs: it steers the new text into the running
+/// turn, and an interrupt then loses it (codex-protocol-notes §12). So the session allows one turn at
+/// a time itself. Everything codex reports arrives on the connection's reader thread, in order; the
+/// tracker turns it into agentws events and ends the turn on `turn/completed` or when codex dies.
+final class TurnTracker: Sendable {
+    typealias Outcome = Result<SendResult.StopReason, PluginError>
+
+    /// What `interrupt` has to do.
+    enum InterruptPlan: Equatable {
+        /// No turn is running.
+        case nothing
+        /// The turn's id is not known yet; the interrupt is sent as soon as it is.
+        case deferred
+        /// Send `turn/interrupt` for this turn.
+        case send(thread: String, turn: String)
+    }
+
+    private struct Turn {
+        var id: String?
+        var interruptDeferred = false
+        var outcome: Outcome?
+        var waiter: CheckedContinuation<Outcome, Never>?
+        /// The agent message whose text came last, to separate one message from the next.
+        var textItem: String?
+        /// The paths of each file-change item, for approval notices (the request does not name them).
+        var editedPaths: [String: [String]] = [:]
+    }
+
+    private struct State {
+        var thread: String?
+        var turn: Turn?
+        var stopping = false
+        var end: ProcessEnd?
+    }
+
+    /// The agentws session id events are reported for.
+    let session: String
+    private let host: PluginHost
+    private let policy: RuntimePolicy
+    private let state = Mutex(State())
+
+    init(session: String, host: PluginHost, policy: RuntimePolicy) {
+        self.session = session
+        self.host = host
+        self.policy = policy
+    }
+
+    /// The handlers for the connection this tracker listens to.
+    var handlers: ConnectionHandlers {
+        ConnectionHandlers(
+            notification: { [self] method, params in notification(method, params) },
+            request: { [self] method, params in request(method, params) },
+            ended: { [self] end in ended(end) })
+    }
+
+    /// The codex thread the session is on, once started or resumed.
+    func attach(thread: String) {
+        state.withLock { $0.thread = thread }
+    }
+
+    /// Whether a turn is running.
+    var isBusy: Bool { state.withLock { $0.turn != nil } }
+
+    // MARK: the turn, as `send` drives it
+
+    /// Claims the session for a new turn.
+    func begin() throws(PluginError) {
+        try state.withLock { state throws(PluginError) in
+            if let end = state.end {
+                throw PluginError(
+                    code: .providerFailed,
+                    message: "\(end.summary) since the last turn; the next message resumes the conversation"
+                        + "\(end.details)")
+            }
+            guard state.turn == nil else {
+                throw PluginError(
+                    code: .invalidRequest,
+                    message:
+                        "session \(session) is already running a turn (codex would fold a second message "
+                        + "into it); wait for it to end or interrupt it")
+            }
+            state.turn = Turn()
+        }
+    }
+
+    /// Records the turn id from the `turn/start` answer; true when an interrupt was asked for before
+    /// the id was known and must be sent now.
+    func started(turn id: String) -> Bool {
+        state.withLock { state in
+            guard state.turn != nil else { return false }
+            if state.turn?.id == nil { state.turn?.id = id }
+            defer { state.turn?.interruptDeferred = false }
+            return state.turn?.interruptDeferred ?? false
+        }
+    }
+
+    /// Forgets a turn codex refused to start.
+    func abandon() {
+        state.withLock { $0.turn = nil }
+    }
+
+    /// Waits for the running turn to end and frees the session for the next one.
+    func outcome() async -> Outcome {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Outcome? in
+                guard let turn = state.turn else {
+                    return .failure(PluginError(code: .providerFailed, message: "the turn was lost"))
+                }
+                if let outcome = turn.outcome {
+                    state.turn = nil
+                    return outcome
+                }
+                state.turn?.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// Asks for the running turn to be interrupted.
+    func requestInterrupt() -> InterruptPlan {
+        state.withLock { state in
+            guard let turn = state.turn, turn.outcome == nil else { return .nothing }
+            guard let id = turn.id, let thread = state.thread else {
+                state.turn?.interruptDeferred = true
+                return .deferred
+            }
+            return .send(thread: thread, turn: id)
+        }
+    }
+
+    /// Whether the turn that was running when `interrupt` was asked for has ended by itself.
+    func isRunning(turn id: String) -> Bool {
+        state.withLock { $0.turn?.id == id && $0.turn?.outcome == nil }
+    }
+
+    /// From now on the process ending is a stop, not a failure: a running turn ends as cancelled.
+    func markStopping() {
+        state.withLock { $0.stopping = true }
+    }
+
+    private func finish(_ outcome: Outcome, turn id: String?) {
+        let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
+            guard let turn = state.turn, turn.outcome == nil else { return nil }
+            if let id, let known = turn.id, known != id { return nil }
+            guard let waiter = turn.waiter else {
+                state.turn?.outcome = outcome
+                return nil
+            }
+            state.turn = nil
+            return waiter
+        }
+        waiter?.resume(returning: outcome)
+    }
+
+    // MARK: what codex reports (on the reader thread)
+
+    private func notification(_ method: String, _ params: JSONValue) {
+        if let thread = params["threadId"]?.stringValue, let ours = state.withLock({ $0.thread }),
+            thread != ours
+        {
+            return
+        }
+        switch method {
+        case "item/agentMessage/delta":
+            guard let delta = params["delta"]?.stringValue, !delta.isEmpty else { return }
+            text(delta, item: params["itemId"]?.stringValue)
+        case "item/started", "item/completed":
+            guard let item = params["item"] else { return }
+            if item["type"]?.stringValue == "fileChange", let id = item["id"]?.stringValue {
+                let paths = ToolCalls.changedPaths(item)
+                state.withLock { $0.turn?.editedPaths[id] = paths }
+            }
+            if let call = ToolCalls.event(for: item, finished: method == "item/completed") {
+                host.emit(.toolCall(call), session: session)
+            }
+        case "turn/started":
+            if let id = params["turn"]?["id"]?.stringValue {
+                state.withLock { state in
+                    if state.turn != nil, state.turn?.id == nil { state.turn?.id = id }
+                }
+            }
+        case "turn/completed":
+            completed(params["turn"] ?? [:])
+        case "error":
+            // Only `willRetry: true` needs saying: a final error also fails the turn, whose message
+            // carries it. A retrying turn may retry for ever (an unreachable provider).
+            guard params["willRetry"]?.boolValue == true else { return }
+            let error = params["error"] ?? [:]
+            var text = "codex: \(error["message"]?.stringValue ?? "error")"
+            if let details = error["additionalDetails"]?.stringValue { text += " (\(details))" }
+            host.emit(.notice(text + "; retrying (interrupt the turn to give up)"), session: session)
+        case "warning":
+            if let message = params["message"]?.stringValue {
+                host.emit(.notice("codex: \(message)"), session: session)
+            }
+        case "configWarning":
+            if let summary = params["summary"]?.stringValue {
+                let details = params["details"]?.stringValue.map { " (\($0))" } ?? ""
+                host.emit(.notice("codex configuration: \(summary)\(details)"), session: session)
+            }
+        case "deprecationNotice":
+            if let summary = params["summary"]?.stringValue {
+                host.log(.info, "codex deprecation notice: \(summary)")
+            }
+        default:
+            break
+        }
+    }
+
+    private func text(_ delta: String, item: String?) {
+        // Two agent messages in one turn (before and after a tool call) are two paragraphs.
+        let separate = state.withLock { state -> Bool? in
+            guard state.turn != nil else { return nil }
+            defer { state.turn?.textItem = item }
+            return state.turn?.textItem != nil && state.turn?.textItem != item
+        }
+        guard let separate else { return }
+        if separate { host.emit(.text("\n\n"), session: session) }
+        host.emit(.text(delta), session: session)
+    }
+
+    private func completed(_ turn: JSONValue) {
+        let id = turn["id"]?.stringValue
+        let outcome: Outcome
+        switch turn["status"]?.stringValue {
+        case "completed": outcome = .success(.endTurn)
+        case "interrupted": outcome = .success(.cancelled)
+        case "failed":
+            let error = turn["error"] ?? [:]
+            var message = error["message"]?.stringValue ?? "no reason given"
+            if let details = error["additionalDetails"]?.stringValue { message += " (\(details))" }
+            outcome = .failure(
+                PluginError(code: .providerFailed, message: "codex failed the turn: \(message)"))
+        case let status:
+            outcome = .failure(
+                PluginError(
+                    code: .providerFailed,
+                    message:
+                        "codex ended the turn with status \(status ?? "(none)"), which agentws does not know")
+            )
+        }
+        finish(outcome, turn: id)
+    }
+
+    private func request(_ method: String, _ params: JSONValue) -> ServerReply {
+        let item = params["itemId"]?.stringValue ?? ""
+        let paths = state.withLock { $0.turn?.editedPaths[item] } ?? []
+        let (reply, notice) = Approvals.answer(
+            method: method, params: params, policy: policy, editedPaths: paths)
+        host.log(.info, notice)
+        host.emit(.notice(notice), session: session)
+        return reply
+    }
+
+    private func ended(_ end: ProcessEnd) {
+        let stopping = state.withLock { state -> Bool in
+            state.end = end
+            return state.stopping
+        }
+        if stopping {
+            finish(.success(.cancelled), turn: nil)
+        } else {
+            host.log(.error, end.summary + end.details)
+            finish(
+                .failure(
+                    PluginError(
+                        code: .providerFailed,
+                        message: "\(end.summary) in the middle of the turn\(end.details)")),
+                turn: nil)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Synchronization
+
+/// A gate that opens once; tasks wait for it, each with its own time limit.
+final class Latch: Sendable {
+    private struct Waiter {
+        let continuation: CheckedContinuation<Bool, Never>
+        var timer: Task<Void, Never>?
+    }
+
+    private struct State {
+        var isOpen = false
+        var nextWaiter = 0
+        var waiters: [Int: Waiter] = [:]
+    }
+    private let state = Mutex(State())
+
+    /// Whether the latch has opened.
+    var isOpen: Bool { state.withLock { $0.isOpen } }
+
+    /// Opens the latch and wakes every waiter.
+    func open() {
+        let waiters = state.withLock { state -> [Waiter] in
+            state.isOpen = true
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters {
+            waiter.timer?.cancel()
+            waiter.continuation.resume(returning: true)
+        }
+    }
+
+    /// Waits until the latch opens (true) or `limit` passes (false).
+    func wait(atMost limit: Duration) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let key = state.withLock { state -> Int? in
+                guard !state.isOpen else { return nil }
+                state.nextWaiter += 1
+                state.waiters[state.nextWaiter] = Waiter(continuation: continuation, timer: nil)
+                return state.nextWaiter
+            }
+            guard let key else {
+                continuation.resume(returning: true)
+                return
+            }
+            let timer = Task { [weak self] in
+                try? await Task.sleep(for: limit)
+                guard !Task.isCancelled else { return }
+                self?.expire(key)
+            }
+            // The waiter may be gone already (opened or expired); then the timer has nothing to do.
+            let kept = state.withLock { state -> Bool in
+                guard state.waiters[key] != nil else { return false }
+                state.waiters[key]?.timer = timer
+                return true
+            }
+            if !kept { timer.cancel() }
+        }
+    }
+
+    private func expire(_ key: Int) {
+        let waiter = state.withLock { $0.waiters.removeValue(forKey: key) }
+        waiter?.continuation.resume(returning: false)
+    }
+}

@@ -1,0 +1,133 @@
+import AgentwsCore
+import AgentwsJSON
+import AgentwsPlugins
+import Foundation
+import Logging
+import Testing
+
+extension CodexAppServerTests {
+    /// The plugin through the loader and `PluginProvider`, as a daemon would hold it: a session that
+    /// stays live between calls, so busy state, a second turn and interrupt can be watched.
+    @Suite("plugin session")
+    struct PluginSessionTests {
+        /// Collects a session's events; called from the plugin's reader thread.
+        final class Events: Sendable {
+            private let events = Locked<[ProviderEvent]>([])
+            var handler: ProviderEventHandler { { event in self.events.withLock { $0.append(event) } } }
+            var text: String {
+                events.withLock { events in
+                    events.map { event -> String in
+                        if case .text(let text) = event { return text }
+                        return ""
+                    }.joined()
+                }
+            }
+            var all: [ProviderEvent] { events.withLock { $0 } }
+            var notices: [String] {
+                events.withLock { events in
+                    events.compactMap { event -> String? in
+                        if case .notice(let text) = event { return text }
+                        return nil
+                    }
+                }
+            }
+        }
+
+        private func provider(_ codex: CodexWorkspace, options: [String: JSONValue] = [:]) throws
+            -> PluginProvider
+        {
+            let catalog = PluginCatalog.discover(
+                searchPath: PluginSearchPath(directories: [TestTools.buildDirectory]))
+            let plugin = try #require(
+                catalog.plugin(named: "codex"), "codex plugin not found: \(catalog.refused)")
+            var merged = codex.providerOptions
+            for (key, value) in options { merged[key] = value }
+            return try PluginProvider(
+                plugin: plugin,
+                configuration: PluginProviderConfiguration(
+                    instanceName: "codex", options: .object(merged), workspace: codex.workspace),
+                logger: Logger(label: "codex-test") { _ in SwiftLogNoOpLogHandler() })
+        }
+
+        private func waitUntil(_ what: @autoclosure () -> String, _ condition: () -> Bool) async throws {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !condition() {
+                guard ContinuousClock.now < deadline else {
+                    throw TestFailure("timed out waiting for \(what())")
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+
+        @Test func busyWhileATurnRunsOneTurnAtATimeAndInterrupt() async throws {
+            let codex = try CodexWorkspace()
+            defer { codex.close() }
+            let provider = try provider(codex)
+            #expect(
+                try await provider.describe()
+                    == ProviderCapabilities(modelSwitch: .inSession, models: nil, canResume: true))
+            let events = Events()
+            let session = try await provider.start(
+                SessionStartRequest(
+                    thread: try ThreadID("t1"), cwd: codex.workspace, model: "mock-model", runtimeMode: nil,
+                    resumeCursor: nil),
+                events: events.handler)
+            let thread = try #require(session.cursor?["threadId"]?.stringValue)
+            #expect(try await session.isBusy() == false)
+
+            let held = Task { try await session.send(TurnRequest(text: "keep going [[hold]]")) }
+            try await waitUntil("the first piece of the reply; events: \(events.all)") {
+                events.text.hasPrefix("mock#1:")
+            }
+            #expect(try await session.isBusy() == true)
+            // Codex would fold this into the running turn; the plugin refuses it instead.
+            await #expect(throws: ProviderError.self) {
+                try await session.send(TurnRequest(text: "and another thing"))
+            }
+            try await session.interrupt()
+            #expect(try await held.value == TurnOutcome(stopReason: .cancelled))
+            #expect(try await session.isBusy() == false)
+            // An interrupt with no turn running is nothing to do.
+            try await session.interrupt()
+
+            let next = try await session.send(TurnRequest(text: "still here"))
+            #expect(next == TurnOutcome(stopReason: .endTurn))
+            #expect(events.text.hasSuffix("mock#2: still here"))
+            #expect(events.notices.contains { $0.contains("Model metadata for `mock-model` not found") })
+            try await session.stop()
+            #expect(codex.codexGone())
+
+            // The same conversation from a new session, as after a daemon restart.
+            let resumedEvents = Events()
+            let resumed = try await provider.start(
+                SessionStartRequest(
+                    thread: try ThreadID("t1"), cwd: codex.workspace, model: nil, runtimeMode: nil,
+                    resumeCursor: ["threadId": .string(thread)]),
+                events: resumedEvents.handler)
+            #expect(resumed.cursor == ["threadId": .string(thread)])
+            #expect(try await resumed.send(TurnRequest(text: "third")) == TurnOutcome(stopReason: .endTurn))
+            #expect(resumedEvents.text == "mock#3: third")
+            try await resumed.stop()
+            #expect(codex.codexGone())
+        }
+
+        @Test func stoppingDuringATurnEndsItAsCancelled() async throws {
+            let codex = try CodexWorkspace()
+            defer { codex.close() }
+            let provider = try provider(codex)
+            let events = Events()
+            let session = try await provider.start(
+                SessionStartRequest(
+                    thread: try ThreadID("t1"), cwd: codex.workspace, model: "mock-model", runtimeMode: nil,
+                    resumeCursor: nil),
+                events: events.handler)
+            let held = Task { try await session.send(TurnRequest(text: "cut me off [[hold]]")) }
+            try await waitUntil("the first piece of the reply; events: \(events.all)") {
+                events.text.hasPrefix("mock#1:")
+            }
+            try await session.stop()
+            #expect(try await held.value == TurnOutcome(stopReason: .cancelled))
+            #expect(codex.codexGone())
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// A running `agentws` process whose output is collected as it comes.
+final class RunningCommand: Sendable {
+    /// How a command ended.
+    struct Outcome: CustomStringConvertible {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+    }
+
+    private let process: Process
+    private let output = Locked((stdout: Data(), stderr: Data()))
+    private let drained = DispatchGroup()
+
+    init(_ arguments: [String], directory: String, environment: [String: String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestTools.agentws)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        self.process = process
+        try process.run()
+        drain(stdout.fileHandleForReading, isError: false)
+        drain(stderr.fileHandleForReading, isError: true)
+    }
+
+    private func drain(_ handle: FileHandle, isError: Bool) {
+        drained.enter()
+        Thread.detachNewThread { [output, drained] in
+            while case let chunk = handle.availableData, !chunk.isEmpty {
+                output.withLock { isError ? $0.stderr.append(chunk) : $0.stdout.append(chunk) }
+            }
+            drained.leave()
+        }
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var stdoutSoFar: String { String(decoding: output.withLock { $0.stdout }, as: UTF8.self) }
+    var stderrSoFar: String { String(decoding: output.withLock { $0.stderr }, as: UTF8.self) }
+
+    /// Waits until stdout shows `text`; throws if the process ends first or nothing comes in time.
+    func waitForOutput(_ text: String, limit: Duration = .seconds(60)) throws {
+        let deadline = ContinuousClock.now + limit
+        while !stdoutSoFar.contains(text) {
+            guard process.isRunning else {
+                throw TestFailure("agentws ended before printing \"\(text)\": \(finish())")
+            }
+            guard ContinuousClock.now < deadline else {
+                throw TestFailure(
+                    "agentws printed no \"\(text)\" in time; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)")
+            }
+            usleep(20_000)
+        }
+    }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits for the end and returns everything it printed.
+    func finish() -> Outcome {
+        process.waitUntilExit()
+        drained.wait()
+        return output.withLock { output in
+            Outcome(
+                status: process.terminationStatus, stdout: String(decoding: output.stdout, as: UTF8.self),
+                stderr: String(decoding: output.stderr, as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// What these tests run: the real codex binary, python for the model mock, and the built products.
+/// A missing one is a test failure with a message saying how to get it, never a skip.
+enum TestTools {
+    /// The repository root, from this file's path.
+    static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// The directory holding this test binary and the built products beside it.
+    static let buildDirectory: String = {
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().path
+    }()
+
+    static var agentws: String { buildDirectory + "/agentws" }
+    static var mockScript: String { repositoryRoot + "/Tests/Peers/mock_responses.py" }
+
+    /// Checks that `swift build` has produced the CLI and the plugin.
+    static func requireBuildProducts() throws {
+        for product in [agentws, buildDirectory + "/libAgentwsCodex.so"]
+        where !FileManager.default.fileExists(atPath: product) {
+            throw TestFailure(
+                "\(product) is missing: run 'swift build' before 'swift test' (scripts/test does both)")
+        }
+    }
+
+    /// The codex binary: `$AGENTWS_TEST_CODEX`, else what `scripts/setup-test-agents --print-codex`
+    /// prints (it installs the pinned version into .venv-agents when missing).
+    static func codex() throws -> String {
+        try codexPath.get()
+    }
+
+    private static let codexPath: Result<String, TestFailure> = {
+        if let path = ProcessInfo.processInfo.environment["AGENTWS_TEST_CODEX"], !path.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: path) else {
+                return .failure(TestFailure("AGENTWS_TEST_CODEX=\(path) is not an executable file"))
+            }
+            return .success(path)
+        }
+        let script = repositoryRoot + "/scripts/setup-test-agents"
+        let output: (status: Int32, stdout: String, stderr: String)
+        do {
+            output = try runToEnd(script, ["--print-codex"])
+        } catch {
+            return .failure(TestFailure("cannot run \(script): \(error)"))
+        }
+        let path = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard output.status == 0, FileManager.default.isExecutableFile(atPath: path) else {
+            return .failure(
+                TestFailure(
+                    "the codex tests need the real codex binary and could not get it: \(script) "
+                        + "--print-codex exited \(output.status) printing \"\(path)\"; its stderr:\n"
+                        + "\(output.stderr)\nRun scripts/setup-test-agents (needs python3 with venv and "
+                        + "access to PyPI), or set AGENTWS_TEST_CODEX to a codex 0.163.0 binary."))
+        }
+        return .success(path)
+    }()
+
+    /// python3 from PATH, for the model mock.
+    static func python() throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/python3"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw TestFailure(
+            "the codex tests need python3 on PATH for Tests/Peers/mock_responses.py; none on \(path)")
+    }
+
+    /// Runs a program to its end and returns its status and output.
+    static func runToEnd(_ executable: String, _ arguments: [String]) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let errorData = Locked(Data())
+        let drained = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            errorData.withLock { $0 = data }
+            drained.signal()
+        }
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
+            String(decoding: errorData.withLock { $0 }, as: UTF8.self)
+        )
+    }
+}
+
+/// A test precondition that does not hold, with what to do about it.
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
