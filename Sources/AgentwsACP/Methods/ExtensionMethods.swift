@@ -21,7 +21,8 @@ extension ACPAgent {
         let request = SendRequest(
             thread: thread, text: try params.string("text"), model: try params.optionalString("model"),
             provider: try params.optionalString("provider"), freshOnResumeFailure: try params.bool("fresh"),
-            waitForOwner: try params.bool("wait"), cwd: cwd)
+            waitForOwner: try params.bool("wait"), cwd: cwd,
+            runtimeMode: try params.optionalString("runtimeMode"))
         let forward = forwarder(context)
         let (result, _) = try await runPrompt(request, context, events: forward)
         return [

@@ -54,6 +54,14 @@ extension SessionService {
         }
         let (choice, capabilities) = try await resolveChoice(
             thread, binding: binding, model: request.model, provider: request.provider)
+        if let binding, let mode = request.runtimeMode, mode != binding.runtimeMode {
+            // The mode is part of how the provider conversation was set up; changing it under a live
+            // conversation would be a silent privilege change, so it is explicit: unbind and rebind.
+            throw AgentwsError(
+                .conflict,
+                "thread \(thread) was bound with runtime mode \(binding.runtimeMode ?? "(provider default)"); it cannot change to \(mode) on a bound thread. Use another thread, or 'agentws unbind \(thread)' and send again with --runtime-mode \(mode)."
+            )
+        }
 
         // A model change on a bound thread (SPEC §6).
         var turnModel: String?

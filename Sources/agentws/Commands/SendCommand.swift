@@ -28,6 +28,13 @@ struct SendCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The provider instance for a new thread.")
     var provider: String?
 
+    @Option(
+        name: .customLong("runtime-mode"),
+        help:
+            "The provider's runtime/approval mode for a new thread (e.g. codex: read-only, workspace-write, full-access)."
+    )
+    var runtimeMode: String?
+
     @Flag(
         name: .long,
         help:
@@ -53,7 +60,8 @@ struct SendCommand: AsyncParsableCommand {
         let json = json
         let threadText = thread
         let request = (
-            model: model, provider: provider, fresh: fresh, wait: wait, text: message.joined(separator: " ")
+            model: model, provider: provider, fresh: fresh, wait: wait, text: message.joined(separator: " "),
+            runtimeMode: runtimeMode
         )
         try await reportingFailures(json: json) {
             let thread = try threadText.map { text throws(InvalidThreadID) in try ThreadID(text) }
@@ -62,7 +70,7 @@ struct SendCommand: AsyncParsableCommand {
             let send = SendRequest(
                 thread: thread, text: request.text, model: request.model, provider: request.provider,
                 freshOnResumeFailure: request.fresh, waitForOwner: request.wait,
-                cwd: context.relativeCurrentDirectory)
+                cwd: context.relativeCurrentDirectory, runtimeMode: request.runtimeMode)
             var resultThread: ThreadID?
             try await SessionRoute.run(context, options: options) { daemon in
                 let interrupts = InterruptForwarder { thread in
@@ -100,6 +108,7 @@ struct SendCommand: AsyncParsableCommand {
             "model": .optional(send.model),
             "provider": .optional(send.provider), "fresh": .bool(send.freshOnResumeFailure),
             "wait": .bool(send.waitForOwner), "cwd": .string(send.cwd),
+            "runtimeMode": .optional(send.runtimeMode),
         ]
     }
 }
