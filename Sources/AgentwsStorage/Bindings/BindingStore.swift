@@ -107,9 +107,11 @@ public final class BindingStore: Sendable {
             if current == bytes { return .unchanged }
             try refuseIfNewer(current, path: path, thread: binding.threadID)
         }
-        let outcome = try AtomicFile.write(
+        // Compared just above: replacing without AtomicFile.write's own comparison reads the file
+        // once per write, not twice.
+        try AtomicFile.replace(
             bytes, directory: workspace.bindingsDirectory, fileName: binding.threadID.rawValue + ".json")
-        return outcome == .unchanged ? .unchanged : .written
+        return .written
     }
 
     /// Deletes the binding of `thread`; returns whether there was one. The caller must hold the lock.
