@@ -147,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentwsConfigTests",
-            dependencies: ["AgentwsConfig", "AgentwsCore", "AgentwsJSON"],
+            dependencies: ["AgentwsConfig", "AgentwsCore", "AgentwsJSON", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
         .testTarget(
