@@ -16,6 +16,8 @@ import PackageDescription
 //   CAgentwsProvider  the C ABI header: the whole contract between host and plugins.
 //   ProviderKit       linked statically into Swift plugins: one protocol to implement.
 //   agentws           the command line.
+//   agentws-bench     the benchmark suite (Benchmarks/, docs/performance.md); with CSQLite, the
+//                     SQLite baseline, which nothing else links.
 let strictSwift: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
@@ -130,6 +132,21 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        // The benchmark suite: `scripts/bench` builds it in release mode and runs it. It links the echo
+        // plugin's logic (to time a direct Swift call against the same turn through the ABI) and
+        // SQLite (a baseline); the product never does.
+        .systemLibrary(name: "CSQLite", path: "Benchmarks/CSQLite"),
+        .executableTarget(
+            name: "agentws-bench",
+            dependencies: [
+                "AgentwsCore", "AgentwsJSON", "AgentwsStorage", "AgentwsPlugins", "CSQLite", "EchoProvider",
+                "ProviderKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/AgentwsBench",
+            swiftSettings: strictSwift
+        ),
+
         .testTarget(name: "AgentwsJSONTests", dependencies: ["AgentwsJSON"], swiftSettings: strictSwift),
         .testTarget(
             name: "AgentwsCoreTests",
@@ -139,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentwsConfigTests",
-            dependencies: ["AgentwsConfig", "AgentwsCore", "AgentwsJSON"],
+            dependencies: ["AgentwsConfig", "AgentwsCore", "AgentwsJSON", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
         .testTarget(

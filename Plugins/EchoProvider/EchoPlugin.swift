@@ -9,9 +9,12 @@ import ProviderKit
 
 /// The `echo` provider: deterministic replies that carry the conversation's turn number, with
 /// conversations kept on disk so that resume is observable (docs/providers/echo.md).
-actor EchoPlugin: ProviderPlugin {
-    static let name = "echo"
-    static let version = "0.1.0"
+///
+/// `package`, not internal, so that the benchmark can time a direct Swift call of this logic against
+/// the same turn through the plugin ABI; the product only ever reaches it through the ABI.
+package actor EchoPlugin: ProviderPlugin {
+    package static let name = "echo"
+    package static let version = "0.1.0"
 
     private let instance: String
     private let options: EchoOptions
@@ -21,7 +24,7 @@ actor EchoPlugin: ProviderPlugin {
     private var sessionsStarted = 0
     private var backgroundStarted = 0
 
-    init(configuration: PluginConfiguration, host: PluginHost) throws {
+    package init(configuration: PluginConfiguration, host: PluginHost) throws {
         self.instance = configuration.instanceName
         self.options = try EchoOptions(configuration.options, instance: configuration.instanceName)
         guard configuration.stateDirectory.hasPrefix("/") else {
@@ -35,11 +38,11 @@ actor EchoPlugin: ProviderPlugin {
         self.host = host
     }
 
-    func describe() async throws -> PluginCapabilities {
+    package func describe() async throws -> PluginCapabilities {
         PluginCapabilities(modelSwitch: options.modelSwitch, models: EchoModels.all, canResume: true)
     }
 
-    func start(_ request: StartRequest) async throws -> StartResult {
+    package func start(_ request: StartRequest) async throws -> StartResult {
         let requestedModel = try request.model.map { model throws(PluginError) in
             try EchoModels.validate(model)
         }
@@ -89,7 +92,7 @@ actor EchoPlugin: ProviderPlugin {
         return conversation
     }
 
-    func send(_ request: SendRequest) async throws -> SendResult {
+    package func send(_ request: SendRequest) async throws -> SendResult {
         guard var session = sessions[request.session] else { throw Self.noSession(request.session) }
         guard session.turn == nil else {
             throw PluginError(code: .invalidRequest, message: "echo: \(session.id) is already running a turn")
@@ -204,18 +207,18 @@ actor EchoPlugin: ProviderPlugin {
         host.emit(.busy(false), session: id)
     }
 
-    func interrupt(session id: String) async throws {
+    package func interrupt(session id: String) async throws {
         guard sessions[id] != nil else { throw Self.noSession(id) }
         sessions[id]?.turn?.interrupted = true
         sessions[id]?.turn?.sleeper?.cancel()
     }
 
-    func status(session id: String) async throws -> SessionStatus {
+    package func status(session id: String) async throws -> SessionStatus {
         guard let session = sessions[id] else { throw Self.noSession(id) }
         return SessionStatus(busy: session.isBusy)
     }
 
-    func stop(session id: String) async throws {
+    package func stop(session id: String) async throws {
         guard let session = sessions.removeValue(forKey: id) else { throw Self.noSession(id) }
         session.turn?.sleeper?.cancel()
         session.background?.task.cancel()
@@ -225,7 +228,7 @@ actor EchoPlugin: ProviderPlugin {
         }
     }
 
-    func shutdown() async {
+    package func shutdown() async {
         for session in sessions.values {
             session.turn?.sleeper?.cancel()
             session.background?.task.cancel()

@@ -5,6 +5,7 @@ import Testing
 struct ThreadIDTests {
     @Test(arguments: [
         "a", "0", "fix-login-bug", "t1.2_x", String(repeating: "a", count: 128), "20261201-010224-k3f9",
+        "a.b.c", "a._.b",
     ])
     func acceptsValidIDs(text: String) throws {
         #expect(try ThreadID(text).rawValue == text)
@@ -24,6 +25,8 @@ struct ThreadIDTests {
         ("-leading", "must start"),
         (".hidden", "must start"),
         ("a..b", "'..'"),
+        ("trailing..", "'..'"),
+        ("a...b", "'..'"),
         ("tab\there", "0x9"),
     ])
     func refusesInvalidIDs(text: String, reason: String) {

@@ -11,6 +11,10 @@ struct YAMLSyntaxProblem: Error, Sendable, Equatable {
 enum YAMLDocument {
     /// The single document in `text`, or nil for a stream with no document (empty, or only comments).
     static func compose(_ text: String) throws(YAMLSyntaxProblem) -> Node? {
+        // The file `agentws init` writes is all comments. Yams would compose it to nil too, but only
+        // after building its tag resolver, which compiles a dozen regular expressions through ICU:
+        // about 1 ms, a tenth of a whole `agentws send` (docs/performance.md, row 7).
+        if holdsOnlyComments(text) { return nil }
         do {
             // The encoding is given so Yams does not consult (and print about) YAMS_DEFAULT_ENCODING.
             return try Yams.compose(yaml: text, .default, .default, .utf8)
@@ -19,6 +23,24 @@ enum YAMLDocument {
         } catch {
             throw YAMLSyntaxProblem(line: 1, column: 1, message: "cannot parse the YAML: \(error)")
         }
+    }
+
+    /// Whether `text` is nothing but lines that are empty, spaces, or spaces and a comment, in plain
+    /// ASCII with `\n` line ends: a stream with no document for certain. Anything else (tabs, `\r`,
+    /// control or non-ASCII characters, which YAML treats in special ways) is left to Yams.
+    static func holdsOnlyComments(_ text: String) -> Bool {
+        var inComment = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\n"): inComment = false
+            case UInt8(ascii: " "): continue
+            case UInt8(ascii: "#") where !inComment: inComment = true
+            case UInt8(ascii: "\t") where inComment: continue
+            case 0x21...0x7E where inComment: continue
+            default: return false
+            }
+        }
+        return true
     }
 
     static func problem(for error: YamlError) -> YAMLSyntaxProblem {

@@ -18,16 +18,22 @@ public struct ThreadID: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// Why `text` is not a valid thread id, or nil when it is.
     public static func problem(with text: String) -> String? {
-        let bytes = Array(text.utf8)
-        if bytes.isEmpty { return "it is empty" }
-        if bytes.count > maximumLength {
-            return "it is \(bytes.count) bytes long; the limit is \(maximumLength)"
+        // One pass over the UTF-8 bytes, without copying them: listing a workspace validates every
+        // file name, so this runs 100,000 times for 100,000 threads.
+        let utf8 = text.utf8
+        if utf8.isEmpty { return "it is empty" }
+        if utf8.count > maximumLength {
+            return "it is \(utf8.count) bytes long; the limit is \(maximumLength)"
         }
         if text == "." || text == ".." { return "'.' and '..' are reserved" }
-        for byte in bytes {
+        var previous: UInt8 = 0
+        var hasDoubleDot = false
+        for byte in utf8 {
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): continue
-            case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"): continue
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): break
+            case UInt8(ascii: "."):
+                if previous == UInt8(ascii: ".") { hasDoubleDot = true }
+            case UInt8(ascii: "_"), UInt8(ascii: "-"): break
             case UInt8(ascii: "A")...UInt8(ascii: "Z"):
                 return
                     "it has upper-case letters (ids are lower case so that case-insensitive file systems cannot collide)"
@@ -36,13 +42,14 @@ public struct ThreadID: Sendable, Hashable, Comparable, CustomStringConvertible 
             case 0x80...: return "it contains non-ASCII characters"
             default: return "it contains the character \(describe(byte))"
             }
+            previous = byte
         }
-        let first = bytes[0]
+        let first = utf8[utf8.startIndex]
         let firstIsAlphanumeric =
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first)
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
         if !firstIsAlphanumeric { return "it must start with a lower-case letter or a digit" }
-        if text.contains("..") { return "it contains '..'" }
+        if hasDoubleDot { return "it contains '..'" }
         return nil
     }
 

@@ -21,7 +21,10 @@ public final class BindingStore: Sendable {
     }
 
     private func removeStrayTemporaries() throws(FileSystemError) {
-        for name in try FileIO.listDirectory(workspace.bindingsDirectory) {
+        // Temporaries are hidden files; only those become strings, so the scan stays cheap in a
+        // directory of many bindings.
+        guard let directory = try OpenDirectory(workspace.bindingsDirectory) else { return }
+        for name in directory.hiddenNames() {
             guard let target = AtomicFile.targetName(ofTemporary: name) else { continue }
             let stem = target.hasSuffix(".json") ? String(target.dropLast(5)) : target
             let path = workspace.bindingsDirectory + "/" + name
@@ -57,39 +60,7 @@ public final class BindingStore: Sendable {
         }
     }
 
-    /// Every binding file, sorted by thread id; unreadable files are listed with their reason so one
-    /// bad file never hides the others.
-    public func list() throws(FileSystemError) -> [BindingListing] {
-        var listings: [BindingListing] = []
-        for name in try FileIO.listDirectory(workspace.bindingsDirectory).sorted()
-        where name.hasSuffix(".json") && !name.hasPrefix(".") {
-            let stem = String(name.dropLast(5))
-            let path = workspace.bindingsDirectory + "/" + name
-            guard let thread = try? ThreadID(stem) else {
-                let reason = ThreadID.problem(with: stem) ?? "invalid"
-                listings.append(
-                    .unreadable(
-                        thread: stem,
-                        error: BindingFileError(
-                            path: path, problem: .invalid("the file name is not a valid thread id: \(reason)")
-                        )))
-                continue
-            }
-            do throws(BindingReadFailure) {
-                if let binding = try read(thread) { listings.append(.binding(binding)) }
-            } catch {
-                switch error {
-                case .badFile(let fileError):
-                    listings.append(.unreadable(thread: stem, error: fileError))
-                case .fileSystem(let systemError):
-                    let problem = BindingFileProblem.invalid("\(systemError)")
-                    listings.append(
-                        .unreadable(thread: stem, error: BindingFileError(path: path, problem: problem)))
-                }
-            }
-        }
-        return listings
-    }
+    // Listing: BindingStore+Listing.swift.
 
     // MARK: Writing
 
@@ -107,9 +78,11 @@ public final class BindingStore: Sendable {
             if current == bytes { return .unchanged }
             try refuseIfNewer(current, path: path, thread: binding.threadID)
         }
-        let outcome = try AtomicFile.write(
+        // Compared just above: replacing without AtomicFile.write's own comparison reads the file
+        // once per write, not twice.
+        try AtomicFile.replace(
             bytes, directory: workspace.bindingsDirectory, fileName: binding.threadID.rawValue + ".json")
-        return outcome == .unchanged ? .unchanged : .written
+        return .written
     }
 
     /// Deletes the binding of `thread`; returns whether there was one. The caller must hold the lock.

@@ -48,8 +48,18 @@ enum AtomicFile {
     static func write(
         _ bytes: [UInt8], directory: String, fileName: String, durable: Bool = true
     ) throws(FileSystemError) -> Outcome {
+        if let current = try FileIO.readIfPresent(directory + "/" + fileName), current == bytes {
+            return .unchanged
+        }
+        try replace(bytes, directory: directory, fileName: fileName, durable: durable)
+        return .written
+    }
+
+    /// Replaces `directory/fileName` with `bytes`, for a caller that already knows they differ.
+    static func replace(
+        _ bytes: [UInt8], directory: String, fileName: String, durable: Bool = true
+    ) throws(FileSystemError) {
         let path = directory + "/" + fileName
-        if let current = try FileIO.readIfPresent(path), current == bytes { return .unchanged }
         let temporaryPath = directory + "/" + temporaryName(for: fileName)
         let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 { throw .last("create temporary file", temporaryPath) }
@@ -63,7 +73,6 @@ enum AtomicFile {
         if rename(temporaryPath, path) != 0 { throw .last("rename \(temporaryPath) to", path) }
         renamed = true
         if durable { try FileIO.syncDirectory(directory) }
-        return .written
     }
 
     /// Removes `directory/fileName` durably; returns whether it existed.

@@ -20,6 +20,43 @@ enum FileIO {
         return try readAll(fd, path: path)
     }
 
+    /// Reads `fd` to its end into a buffer of `expectedSize` (from `fstat`) plus one byte, to see
+    /// the end in the same call; a file that grew meanwhile is still read whole. The buffer is not
+    /// zero-filled first: for a large file that would cost as much as the read.
+    static func readAll(_ fd: Int32, path: String, expectedSize: Int) throws(FileSystemError) -> [UInt8] {
+        let capacity = max(expectedSize, 0) + 1
+        var failure: FileSystemError?
+        var result = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            count = 0
+            while count < capacity {
+                let read = read(fd, buffer.baseAddress.map { $0 + count }, capacity - count)
+                if read < 0 {
+                    if errno == EINTR { continue }
+                    failure = .last("read", path)
+                    return
+                }
+                if read == 0 { return }
+                count += read
+            }
+        }
+        if let failure { throw failure }
+        if result.count == capacity { result.append(contentsOf: try readAll(fd, path: path)) }
+        return result
+    }
+
+    /// Like `readIfPresent`, reading into a buffer sized by `fstat`: for large files.
+    static func readIfPresentSized(_ path: String) throws(FileSystemError) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw .last("open", path)
+        }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) != 0 { throw .last("stat", path) }
+        return try readAll(fd, path: path, expectedSize: Int(info.st_size))
+    }
+
     static func readAll(_ fd: Int32, path: String) throws(FileSystemError) -> [UInt8] {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
@@ -77,23 +114,6 @@ enum FileIO {
         if info.st_mode & S_IFMT != S_IFDIR {
             throw FileSystemError(path: path, operation: "use as a directory", errorNumber: ENOTDIR)
         }
-    }
-
-    /// Names in a directory (without `.` and `..`), or an empty list when it does not exist.
-    static func listDirectory(_ path: String) throws(FileSystemError) -> [String] {
-        guard let directory = opendir(path) else {
-            if errno == ENOENT { return [] }
-            throw .last("list", path)
-        }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 
     static func exists(_ path: String) -> Bool {

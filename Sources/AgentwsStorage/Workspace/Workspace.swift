@@ -30,6 +30,8 @@ public struct Workspace: Sendable, Equatable {
     /// Held (`flock`) by the daemon that serves this workspace, for as long as it runs.
     public var daemonLockPath: String { stateDirectory + "/daemon.lock" }
     public var daemonLogPath: String { logsDirectory + "/daemon.log" }
+    /// The per-machine cache of decoded bindings that makes listing many threads cheap.
+    public var bindingIndexPath: String { stateDirectory + "/bindings.index" }
 
     /// Where provider instance `name` keeps its own state.
     public func providerStateDirectory(_ name: String) -> String { stateDirectory + "/providers/" + name }

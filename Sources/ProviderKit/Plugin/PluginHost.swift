@@ -15,15 +15,42 @@ public struct PluginHost: Sendable {
         case error
     }
 
-    let connection: HostConnection
+    /// Where events and log lines go: through the C ABI's callback table, or straight to Swift
+    /// closures when host and plugin logic share one module graph (the benchmark's baseline).
+    enum Route: Sendable {
+        case abi(HostConnection)
+        case direct(
+            events: @Sendable (PluginEvent, String) -> Void, log: @Sendable (LogLevel, String) -> Void)
+    }
+
+    let route: Route
+
+    init(connection: HostConnection) { route = .abi(connection) }
+
+    /// A host that receives events as Swift values, with no C ABI and no JSON in between.
+    ///
+    /// Plugins always get their host through `create`; this exists so that the benchmark can call a
+    /// plugin's logic directly and compare it with the same work through the ABI.
+    package init(
+        events: @escaping @Sendable (PluginEvent, String) -> Void,
+        log: @escaping @Sendable (LogLevel, String) -> Void
+    ) {
+        route = .direct(events: events, log: log)
+    }
 
     /// Sends an event of `session` to the host.
     public func emit(_ event: PluginEvent, session: String) {
-        connection.emit(event.json(session: session))
+        switch route {
+        case .abi(let connection): connection.emit(event.json(session: session))
+        case .direct(let events, _): events(event, session)
+        }
     }
 
     /// Writes a line to the host's log.
     public func log(_ level: LogLevel, _ message: String) {
-        connection.log(level, message)
+        switch route {
+        case .abi(let connection): connection.log(level, message)
+        case .direct(_, let log): log(level, message)
+        }
     }
 }

@@ -1,0 +1,99 @@
+import AgentwsJSON
+import ArgumentParser
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// `agentws-bench`: the benchmark suite of docs/performance.md. Run it through `scripts/bench`.
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agentws-bench",
+        abstract: "Measure agentws against its baselines, side by side in the same run.",
+        subcommands: [
+            RunBenchmarks.self, LoadPluginCommand.self, MakeWorkspaceCommand.self, ListWorkspaceCommand.self,
+        ],
+        defaultSubcommand: RunBenchmarks.self)
+}
+
+struct RunBenchmarks: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the rows of the benchmark and print the results table.")
+
+    @Option(help: "Rows to run, e.g. 1,3,7 (default: all).")
+    var rows: String = "1,2,3,4,5,6,7,8"
+
+    @Option(help: "Where to write the results as JSON.")
+    var json: String = "benchmark-results.json"
+
+    @Option(
+        help:
+            "Scratch directory on the file system to measure (default: bench-scratch next to this executable)."
+    )
+    var scratch: String?
+
+    @Flag(help: "Small sizes and few rounds: to try the suite out, not for figures.")
+    var quick = false
+
+    @Flag(help: "Do not drop the page cache for cold figures even when permitted.")
+    var noColdCache = false
+
+    mutating func run() async throws {
+        let buildDirectory = try BenchExecutable.directory()
+        let scratchRoot = (scratch ?? buildDirectory + "/bench-scratch") + "/run-\(getpid())"
+        try Files.makeDirectories(scratchRoot)
+        defer { Files.removeTree(scratchRoot) }
+        let settings = Settings(
+            quick: quick, scratch: scratchRoot, buildDirectory: buildDirectory, dropCaches: !noColdCache)
+        let machine = Machine.describe(scratch: scratchRoot)
+        printError(machine.summary)
+
+        let wanted = Set(rows.split(separator: ",").compactMap { Int($0.trimmingCharacters()) })
+        let all: [(Int, (Settings) async throws -> RowReport)] = [
+            (1, DurableWritesRow.run), (2, UnchangedWritesRow.run), (3, ListBindingsRow.run),
+            (4, PluginLoadRow.run), (5, EchoTurnRow.run), (6, ReaperSweepRow.run), (7, WholeProcessRow.run),
+            (8, DaemonRow.run),
+        ]
+        var reports: [RowReport] = []
+        for (number, row) in all where wanted.contains(number) {
+            printError("row \(number)…")
+            let start = MonotonicTime.now()
+            reports.append(try await row(settings))
+            printError("row \(number) took \(Format.number(Double(MonotonicTime.now() - start) / 1e9)) s")
+        }
+
+        let endLoad = Machine.currentLoad()
+        print(machine.summary)
+        print("load average at end: \(endLoad)\n")
+        print(Table.render(reports), terminator: "")
+        let document: JSONValue = .object([
+            "machine": machine.json, "loadAverageAtEnd": .string(endLoad), "quick": .bool(quick),
+            "rows": .array(reports.map(\.json)),
+        ])
+        try Files.write(JSONWriter.canonical(document), to: json)
+        print("\nresults written to \(json)")
+    }
+
+    private func printError(_ text: String) {
+        let line = Array((text + "\n").utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+/// The child side of row 4: loads one plugin in this fresh process and prints the nanoseconds.
+struct LoadPluginCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load-plugin", abstract: "Time loading one plugin in this process (used by row 4).",
+        shouldDisplay: false)
+
+    @Option var directory: String
+    @Option var plugin: String
+    @Option var workspace: String
+
+    func run() throws {
+        print(try PluginLoadChild.run(directory: directory, plugin: plugin, workspace: workspace))
+    }
+}

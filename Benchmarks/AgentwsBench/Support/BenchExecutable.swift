@@ -1,0 +1,22 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// Where this benchmark's own executable is, for the rows that start it again as a child.
+enum BenchExecutable {
+    static func path() throws(BenchError) -> String {
+        guard let resolved = realpath("/proc/self/exe", nil) else {
+            throw .system("resolve", "/proc/self/exe")
+        }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func directory() throws(BenchError) -> String {
+        let executable = try path()
+        guard let slash = executable.lastIndex(of: "/") else { return "." }
+        return String(executable[..<slash])
+    }
+}
