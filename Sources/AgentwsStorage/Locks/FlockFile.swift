@@ -44,10 +44,13 @@ enum FlockFile {
         return false
     }
 
-    /// Clears the recorded pid and closes the descriptor, which releases the lock.
+    /// Clears the recorded pid, unlocks and closes the descriptor.
     static func release(_ fd: Int32) {
         // Clear the pid first so a reader never sees a dead owner's pid on a free lock.
         _ = ftruncate(fd, 0)
+        // Unlock explicitly rather than rely on close: a child being spawned at this instant shares
+        // the open file description until its exec closes it, and would keep the lock held until then.
+        _ = flock(fd, LOCK_UN)
         close(fd)
     }
 
