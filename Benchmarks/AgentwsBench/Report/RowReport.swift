@@ -29,14 +29,16 @@ enum Unit: String, Sendable {
     case microseconds = "µs"
     case milliseconds = "ms"
     case perSecond = "/s"
+    case kibibytes = "KiB"
+    case mebibytes = "MiB"
 
-    /// `nanoseconds` in this unit (a rate is taken as operations per second already).
+    /// `nanoseconds` in this unit (a rate or a size is taken as already in its unit).
     func scale(nanoseconds: Double) -> Double {
         switch self {
         case .nanoseconds: return nanoseconds
         case .microseconds: return nanoseconds / 1_000
         case .milliseconds: return nanoseconds / 1_000_000
-        case .perSecond: return nanoseconds
+        case .perSecond, .kibibytes, .mebibytes: return nanoseconds
         }
     }
 }
