@@ -35,6 +35,10 @@ enum DaemonRow {
             report.lines.append(
                 ResultLine(
                     label: "\(clients): turn p99", value: Summary(load.p99[index]), unit: .milliseconds))
+            report.lines.append(
+                ResultLine(
+                    label: "\(clients): daemon CPU per turn", value: Summary(load.cpuPerTurn[index]),
+                    unit: .microseconds))
         }
         let serialised = Double(clientCounts[1] * sleepMilliseconds)
         report.lines.append(
@@ -95,6 +99,8 @@ enum DaemonRow {
         var rates: [[Double]] = [[], [], []]
         var p50: [[Double]] = [[], [], []]
         var p99: [[Double]] = [[], [], []]
+        /// The daemon's CPU time per turn, in microseconds.
+        var cpuPerTurn: [[Double]] = [[], [], []]
         var sleepWalls: [Double] = []
         var turnsPerRound = 0
     }
@@ -123,9 +129,12 @@ enum DaemonRow {
                         continue
                     }
                     let turns = max(1, figures.turnsPerRound / clientCounts[which])
+                    let cpuBefore = try daemon.cpuNanoseconds()
                     let measured = try DaemonLoad.run(
                         groups[which], turns: turns, text: "bench turn", timeout: promptTimeout,
                         limit: roundLimit)
+                    let cpu = try daemon.cpuNanoseconds() - cpuBefore
+                    figures.cpuPerTurn[which].append(Double(cpu) / Double(measured.latencies.count) / 1e3)
                     figures.rates[which].append(measured.turnsPerSecond)
                     figures.p50[which].append(Double(measured.latency(quantile: 0.5)) / 1e6)
                     figures.p99[which].append(Double(measured.latency(quantile: 0.99)) / 1e6)

@@ -71,6 +71,22 @@ final class DaemonProcess {
         throw BenchError("\(path) has no VmRSS line")
     }
 
+    /// The daemon's user plus system CPU time so far, in nanoseconds (fields 14 and 15 of
+    /// /proc/<pid>/stat, in clock ticks: 10 ms steps on most kernels).
+    func cpuNanoseconds() throws(BenchError) -> UInt64 {
+        let path = "/proc/\(pid)/stat"
+        guard let bytes = Files.read(path), let close = bytes.lastIndex(of: UInt8(ascii: ")")) else {
+            throw .system("read", path)
+        }
+        // After the command name in parentheses: state is field 3, utime 14, stime 15.
+        let fields = String(decoding: bytes[(close + 1)...], as: UTF8.self).split(separator: " ")
+        guard fields.count > 12, let user = UInt64(fields[11]), let system = UInt64(fields[12]) else {
+            throw BenchError("\(path): no CPU times where expected")
+        }
+        let ticks = UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
+        return (user + system) * 1_000_000_000 / ticks
+    }
+
     /// Sends SIGTERM and waits, at most `timeout` nanoseconds, for the daemon to exit; it must exit 0.
     /// Returns the nanoseconds the shutdown took.
     func terminate(timeout: UInt64) throws(BenchError) -> UInt64 {
