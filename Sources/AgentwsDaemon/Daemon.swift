@@ -23,47 +23,39 @@ public enum Daemon {
         let inode = SocketFile.inode(path)
         defer { SocketFile.remove(path, inode: inode) }
         logger.info("serving \(workspace.root) on \(path) (pid \(ProcessIDs.current))")
-        let service = agent.service
-        try await runGroup(
-            [
-                .init(service: SessionOwnerService(service: service, cause: .shutdown, logger: logger)),
-                .init(
-                    service: ReaperService(
-                        service: service, interval: service.configuration.reaper.sweepInterval.duration,
-                        logger: logger),
-                    successTerminationBehavior: .gracefullyShutdownGroup,
-                    failureTerminationBehavior: .gracefullyShutdownGroup),
-                .init(
-                    service: SocketServer(server: server, agent: agent, logger: logger),
-                    successTerminationBehavior: .gracefullyShutdownGroup,
-                    failureTerminationBehavior: .gracefullyShutdownGroup),
-            ], logger: logger)
+        try await run(
+            agent: agent, stoppingWith: .shutdown,
+            transport: SocketServer(server: server, agent: agent, logger: logger), logger: logger)
         logger.info("stopped")
     }
 
     /// Speaks ACP on stdin/stdout with the sessions in this process, until stdin ends, SIGTERM or
     /// SIGINT; then stops every session it started (reason `exit`, cursors kept).
     public static func serveStdio(agent: ACPAgent, logger: Logger) async throws {
-        let service = agent.service
-        try await runGroup(
-            [
-                .init(service: SessionOwnerService(service: service, cause: .exit, logger: logger)),
-                .init(
-                    service: ReaperService(
-                        service: service, interval: service.configuration.reaper.sweepInterval.duration,
-                        logger: logger),
-                    successTerminationBehavior: .gracefullyShutdownGroup,
-                    failureTerminationBehavior: .gracefullyShutdownGroup),
-                .init(
-                    service: StdioServer(agent: agent, logger: logger),
-                    successTerminationBehavior: .gracefullyShutdownGroup,
-                    failureTerminationBehavior: .gracefullyShutdownGroup),
-            ], logger: logger)
+        try await run(
+            agent: agent, stoppingWith: .exit, transport: StdioServer(agent: agent, logger: logger),
+            logger: logger)
     }
 
-    private static func runGroup(_ services: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger)
-        async throws
-    {
+    /// Runs the session owner (stops every session with `cause` at the end), the reaper and
+    /// `transport` as one group; the reaper or the transport ending ends the group.
+    private static func run(
+        agent: ACPAgent, stoppingWith cause: StopCause, transport: some Service, logger: Logger
+    ) async throws {
+        let service = agent.service
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: SessionOwnerService(service: service, cause: cause, logger: logger)),
+            .init(
+                service: ReaperService(
+                    service: service, interval: service.configuration.reaper.sweepInterval.duration,
+                    logger: logger),
+                successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(
+                service: transport,
+                successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
         var configuration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Shutdown interrupts running turns, so it is quick; a provider that hangs in stop must not
