@@ -124,6 +124,18 @@ struct CLIHarness {
 
     func binding(_ thread: String) -> String? { read(".agentws/bindings/\(thread).json") }
 
+    /// Waits (up to `limit`) until a file in `directory` (relative to the root) contains `text`: used
+    /// to know that a provider has taken a message in, not only that the session started.
+    func waitForFile(in directory: String, containing text: String, limit: Duration = .seconds(30)) throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path(directory))) ?? []
+            if names.contains(where: { read(directory + "/" + $0)?.contains(text) == true }) { return }
+            usleep(10_000)
+        }
+        throw HarnessError("no file in \(directory) came to contain \"\(text)\"")
+    }
+
     /// The binding file parsed into a dictionary.
     func bindingFields(_ thread: String) throws -> [String: Any] {
         let text = try #require(binding(thread), "no binding for \(thread)")

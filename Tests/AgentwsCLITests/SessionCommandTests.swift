@@ -182,6 +182,8 @@ struct SessionCommandTests {
         let cursor = try cli.bindingFields("t1")["resumeCursor"] as? [String: String]
         let running = try cli.start(["send", "--thread", "t1", "slow [echo:sleep 20000]"])
         try running.waitFor("· resumed")
+        // Killed once echo has counted the message (turn 2), so the next one is turn 3.
+        try cli.waitForFile(in: ".agentws/state/providers/echo/conversations", containing: "echo:sleep 20000")
         running.signal(SIGKILL)
         _ = running.finish()
         #expect(try cli.bindingFields("t1")["status"] as? String == "active")

@@ -7,6 +7,8 @@ final class LiveSession: Sendable {
     struct Activity {
         var lastActivity: Duration
         var turnRunning = false
+        /// Counts turns, so that an interrupt can tell the turn it targets from a later one.
+        var turnNumber = 0
         var providerBusy = false
         /// Where the running turn's events go.
         var sink: (@Sendable (SessionEvent) -> Void)?
@@ -75,6 +77,7 @@ final class EventRouter: Sendable {
     func beginTurn(sink: @escaping @Sendable (SessionEvent) -> Void) {
         state.withLock {
             $0.turnRunning = true
+            $0.turnNumber += 1
             $0.sink = sink
         }
     }
@@ -89,4 +92,10 @@ final class EventRouter: Sendable {
     }
 
     var turnRunning: Bool { state.withLock { $0.turnRunning } }
+
+    /// The number of the running turn, or nil when none runs.
+    var runningTurn: Int? { state.withLock { $0.turnRunning ? $0.turnNumber : nil } }
+
+    /// Whether turn `number` is still the one running.
+    func isRunning(turn number: Int) -> Bool { state.withLock { $0.turnRunning && $0.turnNumber == number } }
 }

@@ -37,17 +37,32 @@ extension SessionService {
             throw AgentwsError(
                 .failure, "thread \(thread) has no live session; there is nothing to interrupt")
         }
-        guard session.activity.turnRunning else {
+        guard let turn = session.activity.runningTurn else {
             throw AgentwsError(
                 .failure, "thread \(thread) has no turn running; there is nothing to interrupt")
         }
         try await session.session.interrupt()
+        Self.keepInterrupting(session, turn: turn)
+    }
+
+    /// A provider may take the interrupt before the turn's `send` reaches it (a plugin may run
+    /// calls in any order), and would then run the turn to its end. So the interrupt is repeated,
+    /// a bounded number of times, for as long as that same turn is still running.
+    static func keepInterrupting(_ session: LiveSession, turn: Int) {
+        Task {
+            for _ in 0..<50 {
+                try? await Task.sleep(for: .milliseconds(100))
+                guard session.activity.isRunning(turn: turn) else { return }
+                try? await session.session.interrupt()
+            }
+        }
     }
 
     /// Interrupts a running turn, if any, so that a stop does not wait for it to finish.
     private func interruptRunningTurn(_ thread: ThreadID) async throws {
-        if let session = live[thread], session.activity.turnRunning {
+        if let session = live[thread], let turn = session.activity.runningTurn {
             try? await session.session.interrupt()
+            Self.keepInterrupting(session, turn: turn)
         }
     }
 

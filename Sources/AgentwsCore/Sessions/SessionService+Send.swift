@@ -112,9 +112,12 @@ extension SessionService {
                 thread, request: request, choice: choice, binding: binding, fresh: mustStartFresh,
                 lease: lease, events: events)
         }
+        // The turn counts as running from the moment the caller hears the session is ready, so an
+        // interrupt prompted by that news always finds it.
+        session.activity.beginTurn(sink: events)
         events(
             .sessionReady(thread: thread, provider: choice.provider, model: choice.model, start: startKind))
-        let stopReason = try await runTurn(session, text: request.text, model: turnModel, events: events)
+        let stopReason = try await runTurn(session, text: request.text, model: turnModel)
         events(.turnFinished(stopReason))
         return SendResult(
             thread: thread, provider: choice.provider, model: choice.model, start: startKind,
@@ -269,14 +272,9 @@ extension SessionService {
         try store.writeBinding(failed, lease: lease)
     }
 
-    private func runTurn(
-        _ session: LiveSession, text: String, model: String?,
-        events: @escaping @Sendable (SessionEvent) -> Void
-    )
-        async throws -> StopReason
-    {
+    /// Runs the turn `beginTurn` announced.
+    private func runTurn(_ session: LiveSession, text: String, model: String?) async throws -> StopReason {
         let thread = session.thread
-        session.activity.beginTurn(sink: events)
         let outcome: TurnOutcome
         do {
             outcome = try await session.session.send(TurnRequest(text: text, model: model))

@@ -167,8 +167,10 @@ public actor SessionService {
     /// interrupted first, so that a shutdown does not wait for a slow turn to finish.
     public func stopAll(cause: StopCause) async -> [ThreadID: String] {
         var failures: [ThreadID: String] = [:]
-        for session in live.values where session.activity.turnRunning {
+        for session in live.values {
+            guard let turn = session.activity.runningTurn else { continue }
             try? await session.session.interrupt()
+            Self.keepInterrupting(session, turn: turn)
         }
         for thread in live.keys.sorted() {
             await enterGate(thread)
