@@ -129,7 +129,9 @@ struct CLIHarness {
     func waitForFile(in directory: String, containing text: String, limit: Duration = .seconds(30)) throws {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: path(directory))) ?? []
+            // Only finished files: a temporary one (hidden, not yet renamed) may never become real.
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: path(directory))) ?? [])
+                .filter { !$0.hasPrefix(".") && $0.hasSuffix(".json") }
             if names.contains(where: { read(directory + "/" + $0)?.contains(text) == true }) { return }
             usleep(10_000)
         }
