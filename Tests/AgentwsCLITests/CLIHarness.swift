@@ -27,6 +27,8 @@ struct CLIHarness {
     var environment: [String: String]
     /// The daemon the harness started (mode `.daemon`).
     private(set) var daemon: RunningCLI?
+    /// Every daemon this harness ever started, so that `remove()` leaves none running behind it.
+    private let startedDaemons = StartedDaemons()
 
     /// A fresh temporary directory, initialised as a workspace unless `initialise` is false; with
     /// mode `.daemon`, a daemon serves it (stopped by `remove()`).
@@ -56,6 +58,7 @@ struct CLIHarness {
     /// Starts `agentws serve` and waits until it listens.
     func startDaemon() throws -> RunningCLI {
         let daemon = try start(["serve"])
+        startedDaemons.add(daemon)
         try daemon.waitFor("serving \(root)")
         return daemon
     }
@@ -70,7 +73,7 @@ struct CLIHarness {
     }
 
     func remove() {
-        if let daemon {
+        for daemon in startedDaemons.all where daemon.process.isRunning {
             daemon.signal(SIGTERM)
             _ = daemon.finish()
         }
@@ -142,6 +145,25 @@ struct CLIHarness {
     func bindingFields(_ thread: String) throws -> [String: Any] {
         let text = try #require(binding(thread), "no binding for \(thread)")
         return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+}
+
+/// The daemons a harness started.
+final class StartedDaemons: @unchecked Sendable {
+    // @unchecked: `daemons` is only touched under `lock`.
+    private let lock = NSLock()
+    private var daemons: [RunningCLI] = []
+
+    func add(_ daemon: RunningCLI) {
+        lock.lock()
+        daemons.append(daemon)
+        lock.unlock()
+    }
+
+    var all: [RunningCLI] {
+        lock.lock()
+        defer { lock.unlock() }
+        return daemons
     }
 }
 
