@@ -106,6 +106,17 @@ struct DaemonLifecycleTests {
         #expect(next.stdout == "echo-1 turn 2 (start 2): two\n")
     }
 
+    @Test func aDaemonWhoseWorkspaceIsDeletedShutsDown() throws {
+        let cli = try CLIHarness(config: "reaper:\n  idle_timeout: 1s\n  sweep_interval: 200ms\n")
+        defer { cli.remove() }
+        let daemon = try cli.startDaemon()
+        try cli.run("send", "--thread", "t1", "one").expectSuccess()
+        try FileManager.default.removeItem(atPath: cli.path(".agentws"))
+        let ended = daemon.finish()
+        #expect(ended.status == 0, "\(ended)")
+        #expect(ended.stderr.contains("is gone; shutting down"))
+    }
+
     @Test func oneDaemonPerWorkspace() throws {
         let cli = try CLIHarness(mode: .daemon)
         defer { cli.remove() }
