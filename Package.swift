@@ -184,6 +184,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "AgentwsDaemonTests",
+            dependencies: ["AgentwsDaemon"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "AgentwsIntegrationTests",
             dependencies: ["AgentwsCore", "AgentwsJSON", "AgentwsStorage", "AgentwsPlugins"],
             swiftSettings: strictSwift
