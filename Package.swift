@@ -15,6 +15,7 @@ import PackageDescription
 //                     services (swift-service-lifecycle): reaper loop, graceful shutdown.
 //   CAgentwsProvider  the C ABI header: the whole contract between host and plugins.
 //   ProviderKit       linked statically into Swift plugins: one protocol to implement.
+//   AgentwsToolchain  the Swift release string that plugins declare and the loader compares.
 //   agentws           the command line.
 //   agentws-bench     the benchmark suite (Benchmarks/, docs/performance.md); with CSQLite, the
 //                     SQLite baseline, which nothing else links.
@@ -44,6 +45,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "CAgentwsProvider", path: "Sources/CAgentwsProvider"),
+        // The compiler release string host and Swift plugins compare; each binary compiles its own.
+        .target(name: "AgentwsToolchain", swiftSettings: strictSwift),
         .target(
             name: "AgentwsJSON",
             swiftSettings: strictSwift,
@@ -64,7 +67,7 @@ let package = Package(
         .target(
             name: "AgentwsPlugins",
             dependencies: [
-                "AgentwsCore", "AgentwsJSON", "CAgentwsProvider",
+                "AgentwsCore", "AgentwsJSON", "AgentwsToolchain", "CAgentwsProvider",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -89,7 +92,7 @@ let package = Package(
         ),
         .target(
             name: "ProviderKit",
-            dependencies: ["AgentwsJSON", "CAgentwsProvider"],
+            dependencies: ["AgentwsJSON", "AgentwsToolchain", "CAgentwsProvider"],
             swiftSettings: strictSwift
         ),
         .executableTarget(

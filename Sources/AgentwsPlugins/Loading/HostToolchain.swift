@@ -1,3 +1,5 @@
+import AgentwsToolchain
+
 /// The Swift toolchain this host was built with, and whether a plugin's toolchain matches it.
 ///
 /// Swift has no stable ABI on Linux: a Swift plugin built by another compiler release may not work
@@ -5,24 +7,8 @@
 /// runtime, so only Swift toolchains are compared, and only by major.minor (patch releases keep the
 /// runtime compatible).
 enum HostToolchain {
-    /// "swift-<major>.<minor>" of the compiler that built this module.
-    static let identifier: String = {
-        #if compiler(>=7.0)
-            return "swift-7.0"
-        #elseif compiler(>=6.5)
-            return "swift-6.5"
-        #elseif compiler(>=6.4)
-            return "swift-6.4"
-        #elseif compiler(>=6.3)
-            return "swift-6.3"
-        #elseif compiler(>=6.2)
-            return "swift-6.2"
-        #elseif compiler(>=6.1)
-            return "swift-6.1"
-        #else
-            return "swift-6.0"
-        #endif
-    }()
+    /// "swift-<major>.<minor>" of the compiler that built the host.
+    static var identifier: String { SwiftToolchain.identifier }
 
     /// True when `toolchain` names a Swift release other than the host's.
     static func isMismatchedSwift(_ toolchain: String) -> Bool {
