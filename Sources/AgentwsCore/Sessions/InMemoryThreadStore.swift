@@ -96,9 +96,4 @@ public final class InMemoryThreadStore: ThreadStore {
     public func simulateForeignLease(_ thread: ThreadID, pid: Int32) {
         state.withLock { $0.leased[thread] = pid }
     }
-
-    /// Drops a foreign lease as the kernel would when its holder dies.
-    public func simulateForeignLeaseDied(_ thread: ThreadID) {
-        _ = state.withLock { $0.leased.removeValue(forKey: thread) }
-    }
 }

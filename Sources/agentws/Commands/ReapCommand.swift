@@ -77,7 +77,7 @@ enum ReapPrinter {
                     return [
                         "thread": .string(decision.thread.rawValue), "provider": .string(decision.provider),
                         "verdict": .string(verdict),
-                        "idle": .string(ReapPrinter.format(decision.idle)),
+                        "idle": .string(StatusFormatting.format(decision.idle)),
                         "idleTimeout": .string(decision.timeout.description),
                         "reason": .string(decision.description),
                     ]
@@ -93,5 +93,4 @@ enum ReapPrinter {
         ]
     }
 
-    static func format(_ duration: Duration) -> String { StatusFormatting.format(duration) }
 }
