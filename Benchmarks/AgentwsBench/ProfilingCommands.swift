@@ -20,7 +20,7 @@ struct MakeWorkspaceCommand: ParsableCommand {
         try Files.makeDirectories(workspace.bindingsDirectory)
         for index in 0..<threads {
             let binding = try Fixture.binding(index, generation: 0)
-            try Files.write(BindingCodec.encode(binding), to: workspace.bindingPath(binding.threadID))
+            try Files.write(try BindingCodec.encode(binding), to: workspace.bindingPath(binding.threadID))
         }
     }
 }

@@ -111,6 +111,9 @@ final class AgentHarness: Sendable {
     }
 
     func binding(_ thread: String) throws -> Binding? { try store.readBinding(try ThreadID(thread)) }
+
+    /// Whether this machine's state records a live owner for the thread.
+    func isLive(_ thread: String) throws -> Bool { store.readRuntime(try ThreadID(thread))?.ownerPID != nil }
 }
 
 /// The messages an agent sent, in order.

@@ -60,7 +60,7 @@ struct ExtensionMethodTests {
         _ = try await harness.result("_agentws/send", ["thread": "t1", "text": "one"])
         let listed = try await harness.result("_agentws/list")
         let report = try ThreadReport(json: try #require(listed["threads"]?.arrayValue?.first))
-        #expect(report.binding?.status == .active)
+        #expect(report.state == .live && report.binding != nil)
         guard case .live(_, let turnRunning, _) = report.liveness else {
             Issue.record("not live: \(report.liveness)")
             return
@@ -75,7 +75,7 @@ struct ExtensionMethodTests {
         #expect(try await harness.result("_agentws/stop", ["thread": "t1"]) == ["thread": "t1"])
         let shown = try ThreadReport(
             json: try #require(try await harness.result("_agentws/show", ["thread": "t1"])["thread"]))
-        #expect(shown.binding?.status == .stopped && shown.runtime?.lastStopCause == .explicit)
+        #expect(shown.state == .stopped && shown.runtime?.lastStopCause == .explicit)
 
         _ = try await harness.result("_agentws/reset", ["thread": "t1"])
         #expect(try harness.binding("t1")?.resumeCursor == nil)

@@ -7,11 +7,11 @@ import Testing
 struct WireTests {
     @Test func threadReportsSurviveTheirJSON() throws {
         let binding = Binding(
-            threadID: try ThreadID("t1"), provider: "echo", model: "echo-1", status: .active,
+            threadID: try ThreadID("t1"), provider: "echo", model: "echo-1",
             resumeCursor: ["conversation": "abc"], cwd: "src",
             createdAt: UTCDateTime(secondsSinceEpoch: 1_796_086_944))
         let runtime = RuntimeRecord(
-            ownerPID: 12, lastStopCause: .idle, lastStoppedAt: UTCDateTime(secondsSinceEpoch: 5))
+            ownerPID: 12, lastError: "it failed here", lastStopCause: .idle, lastStoppedAt: UTCDateTime(secondsSinceEpoch: 5))
         for liveness: ThreadStatus.Liveness in [
             .none, .live(idle: .milliseconds(1500), turnRunning: true, providerBusy: false),
             .ownedElsewhere(pid: 9),

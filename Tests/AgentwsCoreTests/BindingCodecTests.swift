@@ -15,26 +15,59 @@ struct BindingCodecTests {
 
     static let samples: [(String, Binding)] = {
         guard let fresh = try? ThreadID("fresh"), let codex = try? ThreadID("codex-main"),
-            let broken = try? ThreadID("broken.1")
+            let forked = try? ThreadID("try-b.2")
         else { return [] }
         return [
             ("fresh.json", Binding(threadID: fresh, provider: "echo", model: "echo-1", createdAt: created)),
             (
                 "codex-main.json",
                 Binding(
-                    threadID: codex, provider: "codex", model: "gpt-5-codex", status: .active,
+                    threadID: codex, provider: "codex", model: "gpt-5-codex",
                     resumeCursor: ["threadId": "0199a5c2-7e5b-7c31-9c4f-2f1b0a6f2d11"], cwd: "services/api",
                     runtimeMode: "workspace-write", createdAt: created)
             ),
             (
-                "broken.1.json",
+                "try-b.2.json",
                 Binding(
-                    threadID: broken, provider: "acp-agent", model: nil, status: .error,
+                    threadID: forked, provider: "acp-agent", model: nil,
+                    resumeCursor: ["sessionId": "sess_42", "extra": ["a/b": [1, 2.5, true]]], cwd: ".",
+                    parent: Binding.Parent(thread: codex), createdAt: created)
+            ),
+        ]
+    }()
+
+    /// Schema-1 files as agentws wrote them before schema 2 (Golden/v1/): still read, their volatile
+    /// fields kept aside for `state/`.
+    static let schema1Samples: [(String, Binding)] = {
+        guard let fresh = try? ThreadID("fresh"), let codex = try? ThreadID("codex-main"),
+            let broken = try? ThreadID("broken.1")
+        else { return [] }
+        return [
+            (
+                "v1/fresh.json",
+                Binding(
+                    threadID: fresh, provider: "echo", model: "echo-1", createdAt: created, schemaVersion: 1,
+                    legacy: .init(status: "stopped", lastError: nil))
+            ),
+            (
+                "v1/codex-main.json",
+                Binding(
+                    threadID: codex, provider: "codex", model: "gpt-5-codex",
+                    resumeCursor: ["threadId": "0199a5c2-7e5b-7c31-9c4f-2f1b0a6f2d11"], cwd: "services/api",
+                    runtimeMode: "workspace-write", createdAt: created, schemaVersion: 1,
+                    legacy: .init(status: "active", lastError: nil))
+            ),
+            (
+                "v1/broken.1.json",
+                Binding(
+                    threadID: broken, provider: "acp-agent", model: nil,
                     resumeCursor: [
                         "sessionId": "sess_42", "cwd": "/home/dev/proj", "extra": ["a/b": [1, 2.5, true]],
                     ],
-                    cwd: ".", lastError: "resume failed: the conversation \"sess_42\" is gone\nsecond line",
-                    createdAt: created)
+                    cwd: ".", createdAt: created, schemaVersion: 1,
+                    legacy: .init(
+                        status: "error", lastError: "resume failed: the conversation \"sess_42\" is gone\nsecond line"
+                    ))
             ),
         ]
     }()
@@ -43,7 +76,7 @@ struct BindingCodecTests {
         #expect(Self.samples.count == 3)
         for (name, binding) in Self.samples {
             let expected = try Self.golden(name)
-            let actual = BindingCodec.encode(binding)
+            let actual = try BindingCodec.encode(binding)
             #expect(actual == expected, "\(name):\n\(String(decoding: actual, as: UTF8.self))")
         }
     }
@@ -53,6 +86,52 @@ struct BindingCodecTests {
             let decoded = try BindingCodec.decode(try Self.golden(name), expectedThread: binding.threadID)
             #expect(decoded == binding)
         }
+    }
+
+    @Test func readsSchema1FilesWithTheirVolatileFieldsAside() throws {
+        #expect(Self.schema1Samples.count == 3)
+        for (name, binding) in Self.schema1Samples {
+            let decoded = try BindingCodec.decode(try Self.golden(name), expectedThread: binding.threadID)
+            #expect(decoded == binding, "\(name)")
+        }
+    }
+
+    @Test func aSchema1FileMeansTheSameAsItsSchema2Rewrite() throws {
+        for ((_, old), (_, new)) in zip(Self.schema1Samples.prefix(2), Self.samples.prefix(2)) {
+            #expect(old.means(new))
+            // Written, it becomes schema 2: no status, no lastError.
+            #expect(try BindingCodec.encode(old) == (try Self.golden(new.threadID.rawValue + ".json")))
+        }
+    }
+
+    @Test(arguments: [
+        ["conversation": "/home/dev/.echo/c1.json"], ["path": ["nested": "~/x"]], ["drive": "C:\\Users\\dev"],
+        ["share": "\\\\host\\share"], ["/absolute/key": "value"],
+    ] as [JSONValue])
+    func refusesToEncodeAnAbsolutePathInTheCursor(cursor: JSONValue) throws {
+        let binding = Binding(
+            threadID: try ThreadID("t1"), provider: "echo", model: "echo-1", resumeCursor: cursor,
+            createdAt: Self.created)
+        #expect(throws: NonPortableBinding.self) { try BindingCodec.encode(binding) }
+        do {
+            _ = try BindingCodec.encode(binding)
+        } catch {
+            #expect(error.description.contains("thread t1") && error.description.contains("resumeCursor"))
+        }
+    }
+
+    @Test func refusesToEncodeAnAbsolutePathInAnyOtherField() throws {
+        var binding = Binding(
+            threadID: try ThreadID("t1"), provider: "echo", model: "/opt/models/m1", createdAt: Self.created)
+        #expect(throws: NonPortableBinding(thread: binding.threadID, field: "model", value: "/opt/models/m1")) {
+            try BindingCodec.encode(binding)
+        }
+        binding.model = "m1"
+        binding.runtimeMode = "/usr/bin/sandbox"
+        #expect(throws: NonPortableBinding.self) { try BindingCodec.encode(binding) }
+        binding.runtimeMode = "workspace-write"
+        binding.resumeCursor = ["threadId": "a/b", "url": "https://example.invalid/x"]
+        #expect(try BindingCodec.encode(binding).isEmpty == false)
     }
 
     @Test func reportsSyntaxErrorsWithLineAndColumn() throws {
@@ -81,7 +160,7 @@ struct BindingCodecTests {
             of: "  \"model\": \"echo-1\",\n",
             with: "<<<<<<< HEAD\n  \"model\": \"echo-1\",\n=======\n  \"model\": \"echo-2\",\n>>>>>>> other\n"
         )
-        #expect(throws: BindingFileProblem.mergeConflict(line: 5)) {
+        #expect(throws: BindingFileProblem.mergeConflict(line: 4)) {
             try BindingCodec.decode(Array(conflicted.utf8), expectedThread: thread)
         }
     }
@@ -96,14 +175,35 @@ struct BindingCodecTests {
         let thread = try ThreadID("fresh")
         var text = String(decoding: try Self.golden("fresh.json"), as: UTF8.self)
         text = text.replacingOccurrences(
-            of: "\"schemaVersion\": 1", with: "\"schemaVersion\": 2,\n  \"futureField\": [1]")
+            of: "\"schemaVersion\": 2", with: "\"schemaVersion\": 3,\n  \"futureField\": [1]")
         let binding = try BindingCodec.decode(Array(text.utf8), expectedThread: thread)
-        #expect(binding.schemaVersion == 2)
+        #expect(binding.schemaVersion == 3)
         #expect(binding.provider == "echo")
     }
 
+    @Test func refusesAnUnknownSchema1Status() throws {
+        let text = String(decoding: try Self.golden("v1/fresh.json"), as: UTF8.self)
+            .replacingOccurrences(of: #""status": "stopped""#, with: #""status": "paused""#)
+        #expect(throws: BindingFileProblem.invalid("\"status\" is \"paused\"; expected one of active, stopped, error")) {
+            try BindingCodec.decode(Array(text.utf8), expectedThread: try ThreadID("fresh"))
+        }
+    }
+
+    @Test func refusesSchema1FieldsInASchema2File() throws {
+        let text = String(decoding: try Self.golden("fresh.json"), as: UTF8.self)
+            .replacingOccurrences(of: #""model": "echo-1","#, with: "\"model\": \"echo-1\",\n  \"status\": \"active\",")
+        do {
+            _ = try BindingCodec.decode(Array(text.utf8), expectedThread: try ThreadID("fresh"))
+            Issue.record("accepted \"status\" in a schema-2 file")
+        } catch {
+            #expect("\(error)".contains("unknown field \"status\""))
+        }
+    }
+
     @Test(arguments: [
-        (#""status": "stopped""#, #""status": "paused""#, "\"status\" is \"paused\""),
+        (#""parent": null"#, #""parent": "codex-main""#, "\"parent\" must be null or"),
+        (#""parent": null"#, #""parent": {"thread": "Bad Id"}"#, "\"parent.thread\" is not a valid thread id"),
+        (#""parent": null"#, #""parent": {"thread": "a", "x": 1}"#, "unknown field \"x\""),
         (#""cwd": ".""#, #""cwd": "/etc""#, "relative to the workspace root"),
         (#""cwd": ".""#, #""cwd": "a/../../x""#, "stay inside the workspace"),
         (#""provider": "echo""#, #""provider": 3"#, "\"provider\" must be a string"),

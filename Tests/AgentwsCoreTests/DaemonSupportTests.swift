@@ -56,7 +56,7 @@ extension SessionServiceTests {
         #expect(try await turn.stopReason == .cancelled)
         for thread in ["t1", "t2"] {
             let saved = try #require(try binding(thread))
-            #expect(saved.status == .stopped)
+            #expect(try await service.show(try ThreadID(thread)).state == .stopped)
             #expect(saved.resumeCursor != nil)
             #expect(store.readRuntime(try ThreadID(thread))?.lastStopCause == .shutdown)
         }

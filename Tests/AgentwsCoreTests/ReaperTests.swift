@@ -68,9 +68,10 @@ struct ReaperSweepTests {
         #expect(report.stopped == [try ThreadID("old")])
         #expect(report.decisions.map(\.verdict) == [.stop, .keepWithinTimeout])
         let old = try #require(try store.readBinding(try ThreadID("old")))
-        #expect(old.status == .stopped && old.resumeCursor == ["conversation": "conv-1"])
+        #expect(try await service.show(try ThreadID("old")).state == .stopped)
+        #expect(old.resumeCursor == ["conversation": "conv-1"])
         #expect(store.readRuntime(try ThreadID("old"))?.lastStopCause == .idle)
-        #expect(try store.readBinding(try ThreadID("young"))?.status == .active)
+        #expect(try await service.show(try ThreadID("young")).state == .live)
         // Already stopped: nothing more to do.
         let again = await service.reap()
         #expect(again.stopped.isEmpty && again.decisions.count == 1)
@@ -116,26 +117,40 @@ struct ReaperSweepTests {
         #expect(report.stopped == [try ThreadID("a"), try ThreadID("c")])
         #expect(report.failures[try ThreadID("b")]?.contains("stop refused") == true)
         // Even the failed one is recorded as stopped, cursor kept: the provider is the one at fault.
-        #expect(try store.readBinding(try ThreadID("b"))?.status == .stopped)
+        #expect(try await service.show(try ThreadID("b")).state == .stopped)
+        #expect(try store.readBinding(try ThreadID("b"))?.resumeCursor != nil)
     }
 
-    @Test func orphanedActiveBindingsAreReconciled() async throws {
+    @Test func threadsLeftLiveByDeadOwnersAreReconciled() async throws {
         let service = service()
         let thread = try ThreadID("orphan")
         store.seed(
             Binding(
-                threadID: thread, provider: "mem", model: "m1", status: .active,
-                resumeCursor: ["conversation": "c"], createdAt: clock.wall))
+                threadID: thread, provider: "mem", model: "m1", resumeCursor: ["conversation": "c"],
+                createdAt: clock.wall))
+        try store.writeRuntime(RuntimeRecord(ownerPID: 30), for: thread)
         let held = try ThreadID("held")
-        store.seed(
-            Binding(threadID: held, provider: "mem", model: "m1", status: .active, createdAt: clock.wall))
+        store.seed(Binding(threadID: held, provider: "mem", model: "m1", createdAt: clock.wall))
+        try store.writeRuntime(RuntimeRecord(ownerPID: 31), for: held)
         store.simulateForeignLease(held, pid: 31)
+        // A schema-1 file that says active, from before state/ knew about it.
+        let legacy = try ThreadID("legacy")
+        store.seed(
+            Binding(
+                threadID: legacy, provider: "mem", model: "m1", createdAt: clock.wall, schemaVersion: 1,
+                legacy: .init(status: "active", lastError: nil)))
+        let bindingsBefore = try store.listBindings()
+        let dry = await service.reap(dryRun: true)
+        #expect(dry.recovered == [legacy, thread])
+        #expect(store.readRuntime(thread)?.ownerPID == 30)
         let report = await service.reap()
-        #expect(report.recovered == [thread])
-        #expect(try store.readBinding(thread)?.status == .stopped)
-        #expect(try store.readBinding(thread)?.resumeCursor == ["conversation": "c"])
+        #expect(report.recovered == [legacy, thread])
+        #expect(try await service.show(thread).state == .stopped)
         #expect(store.readRuntime(thread)?.lastStopCause == .recovered)
-        #expect(try store.readBinding(held)?.status == .active)
+        #expect(store.readRuntime(legacy)?.lastStopCause == .recovered)
+        #expect(try await service.show(held).state == .live)
+        // Nothing of this reaches the binding files.
+        #expect(try store.listBindings() == bindingsBefore)
     }
 
     @Test func idleTimeIgnoresTimeTheMachineWasSuspended() async throws {

@@ -64,6 +64,11 @@ final class RealEchoHarness: Sendable {
     }
 
     func binding(_ thread: String) throws -> Binding? { try store.readBinding(try ThreadID(thread)) }
+
+    /// What `show` says of the thread on this machine (live, stopped, error).
+    func state(_ service: SessionService, _ thread: String) async throws -> ThreadState {
+        try await service.show(try ThreadID(thread)).state
+    }
 }
 
 /// A monotonic clock moved by hand, with a wall clock beside it.

@@ -28,10 +28,10 @@ struct ReaperWithEchoTests {
         #expect(report.stopped == [try ThreadID("idle")])
 
         let idle = try #require(try harness.binding("idle"))
-        #expect(idle.status == .stopped && idle.resumeCursor != nil)
+        #expect(try await harness.state(service, "idle") == .stopped && idle.resumeCursor != nil)
         #expect(harness.store.readRuntime(try ThreadID("idle"))?.lastStopCause == .idle)
-        #expect(try harness.binding("fresh")?.status == .active)
-        #expect(try harness.binding("busy")?.status == .active)
+        #expect(try await harness.state(service, "fresh") == .live)
+        #expect(try await harness.state(service, "busy") == .live)
         #expect(try harness.binding("stopped") == stoppedBefore)
 
         // A reaped thread resumes the same conversation with the same cursor.
@@ -74,7 +74,7 @@ struct ReaperWithEchoTests {
         #expect(report.failures[try ThreadID("b")]?.contains("failed as asked") == true)
         for thread in ["a", "b", "c"] {
             let binding = try #require(try harness.binding(thread))
-            #expect(binding.status == .stopped && binding.resumeCursor != nil)
+            #expect(try await harness.state(service, thread) == .stopped && binding.resumeCursor != nil)
         }
         #expect(await service.liveThreads.isEmpty)
     }
@@ -88,7 +88,7 @@ struct ReaperWithEchoTests {
         #expect(failures.isEmpty)
         for thread in ["x", "y"] {
             let binding = try #require(try harness.binding(thread))
-            #expect(binding.status == .stopped && binding.resumeCursor != nil)
+            #expect(try await harness.state(service, thread) == .stopped && binding.resumeCursor != nil)
             #expect(harness.store.readRuntime(try ThreadID(thread))?.lastStopCause == .shutdown)
         }
         let next = harness.service()

@@ -32,7 +32,7 @@ struct BindingIndexTests {
 
     /// Writes bindings the way git checks files out: plain files, no lock, no store.
     func checkOut(_ binding: Binding) throws {
-        try Data(BindingCodec.encode(binding)).write(
+        try Data(try BindingCodec.encode(binding)).write(
             to: URL(fileURLWithPath: workspace.bindingPath(binding.threadID)))
     }
 
@@ -48,7 +48,7 @@ struct BindingIndexTests {
     func rewriteInPlaceKeepingTimes(_ path: String, _ binding: Binding) throws {
         let saved = try times(path)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.write(contentsOf: Data(BindingCodec.encode(binding)))
+        try handle.write(contentsOf: Data(try BindingCodec.encode(binding)))
         try handle.close()
         guard utimensat(AT_FDCWD, path, saved, 0) == 0 else {
             throw TestSetupError("cannot set times of \(path)")
@@ -90,8 +90,7 @@ struct BindingIndexTests {
         ]
         var rich = try binding("rich")
         rich.resumeCursor = cursor
-        rich.status = .error
-        rich.lastError = "the provider said no"
+        rich.parent = Binding.Parent(thread: try ThreadID("bare"))
         rich.runtimeMode = "full-access"
         rich.cwd = "src/app"
         let bare = Binding(
@@ -115,11 +114,11 @@ struct BindingIndexTests {
         try FileManager.default.removeItem(atPath: workspace.bindingPath(try ThreadID("thread-0")))
         try checkOut(try binding("thread-9"))
         let replacement = workspace.bindingsDirectory + "/.replacement"
-        try Data(BindingCodec.encode(try binding("thread-1", cursor: "1111111111111111"))).write(
+        try Data(try BindingCodec.encode(try binding("thread-1", cursor: "1111111111111111"))).write(
             to: URL(fileURLWithPath: replacement))
         #expect(rename(replacement, workspace.bindingPath(try ThreadID("thread-1"))) == 0)
         var grown = try binding("thread-2")
-        grown.lastError = "now longer than before"
+        grown.runtimeMode = "now longer than before"
         try checkOut(grown)
 
         let after = try store.listing(now: later)

@@ -28,7 +28,7 @@ struct BindingStoreTests {
         let lock = try store.lock(first.threadID)
         #expect(try store.write(first, holding: lock) == .written)
         let onDisk = try #require(FileManager.default.contents(atPath: workspace.bindingPath(first.threadID)))
-        #expect(Array(onDisk) == BindingCodec.encode(first))
+        #expect(Array(onDisk) == (try BindingCodec.encode(first)))
         #expect(try store.read(first.threadID) == first)
         #expect(try store.read(try ThreadID("unbound")) == nil)
     }
@@ -93,8 +93,8 @@ struct BindingStoreTests {
         defer { directory.remove() }
         let value = try binding("future")
         let path = workspace.bindingPath(value.threadID)
-        let text = String(decoding: BindingCodec.encode(value), as: UTF8.self)
-            .replacingOccurrences(of: "\"schemaVersion\": 1", with: "\"schemaVersion\": 7")
+        let text = String(decoding: try BindingCodec.encode(value), as: UTF8.self)
+            .replacingOccurrences(of: "\"schemaVersion\": 2", with: "\"schemaVersion\": 7")
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         let read = try #require(try store.read(value.threadID))
         #expect(read.schemaVersion == 7)
@@ -114,7 +114,7 @@ struct BindingStoreTests {
         let badPath = workspace.bindingsDirectory + "/bad.json"
         try Data("{\n  \"schemaVersion\": 1,\n  oops\n}\n".utf8).write(to: URL(fileURLWithPath: badPath))
         let mismatchPath = workspace.bindingsDirectory + "/renamed.json"
-        try Data(BindingCodec.encode(try binding("original"))).write(to: URL(fileURLWithPath: mismatchPath))
+        try Data(try BindingCodec.encode(try binding("original"))).write(to: URL(fileURLWithPath: mismatchPath))
         try Data("{}".utf8).write(to: URL(fileURLWithPath: workspace.bindingsDirectory + "/Bad Name.json"))
 
         let listings = try store.list()

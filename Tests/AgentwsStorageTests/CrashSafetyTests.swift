@@ -9,11 +9,10 @@ import Testing
 @Suite("Crash safety and locks", .serialized)
 struct CrashSafetyTests {
     /// What the helper's write loop writes for a sequence number (mirrors Tests/Helper/main.swift).
-    func loopBytes(thread: ThreadID, sequence: Int64) -> [UInt8] {
-        BindingCodec.encode(
+    func loopBytes(thread: ThreadID, sequence: Int64) throws -> [UInt8] {
+        try BindingCodec.encode(
             Binding(
-                threadID: thread, provider: "echo", model: "echo-1",
-                status: sequence % 2 == 0 ? .active : .stopped,
+                threadID: thread, provider: "echo", model: sequence % 2 == 0 ? "echo-1" : "echo-2",
                 resumeCursor: [
                     "conversation": .string("c-\(sequence)"),
                     "padding": .string(String(repeating: "x", count: Int(sequence % 4000))),
@@ -55,10 +54,10 @@ struct CrashSafetyTests {
                 let sequences = begun[thread] ?? []
                 // Allowed: the last write begun, or the one before it (or what was there before).
                 var allowed: [[UInt8]?] = [current[thread]]
-                if let last = sequences.last { allowed.append(loopBytes(thread: thread, sequence: last)) }
+                if let last = sequences.last { allowed.append(try loopBytes(thread: thread, sequence: last)) }
                 if sequences.count >= 2 {
                     allowed = [
-                        loopBytes(thread: thread, sequence: sequences[sequences.count - 2]), allowed[1],
+                        try loopBytes(thread: thread, sequence: sequences[sequences.count - 2]), allowed[1],
                     ]
                 }
                 #expect(allowed.contains(onDisk), "round \(round): \(thread) holds unexpected bytes")

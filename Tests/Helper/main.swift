@@ -23,7 +23,7 @@ func fail(_ text: String) -> Never {
 /// The binding the write loop writes for sequence number `sequence` (the tests rebuild it).
 func loopBinding(thread: ThreadID, sequence: Int64) -> Binding {
     Binding(
-        threadID: thread, provider: "echo", model: "echo-1", status: sequence % 2 == 0 ? .active : .stopped,
+        threadID: thread, provider: "echo", model: sequence % 2 == 0 ? "echo-1" : "echo-2",
         resumeCursor: [
             "conversation": .string("c-\(sequence)"),
             "padding": .string(String(repeating: "x", count: Int(sequence % 4000))),

@@ -34,8 +34,8 @@ enum RuntimeListing {
     }
 
     private static func binding(_ row: SQLiteStatement) throws -> Binding {
-        guard let threadText = row.text(0), let provider = row.text(1), let statusText = row.text(4),
-            let status = Binding.Status(rawValue: statusText), let payloadText = row.text(7)
+        guard let threadText = row.text(0), let provider = row.text(1), row.text(4) != nil,
+            let payloadText = row.text(7)
         else {
             throw BenchError("a provider_session_runtime row is missing a column")
         }
@@ -49,10 +49,9 @@ enum RuntimeListing {
             throw BenchError(
                 "thread \(threadText): runtime_payload_json lacks cwd, createdAt or schemaVersion")
         }
+        let parent = try payload["parent"]?.stringValue.map { text throws in Binding.Parent(thread: try ThreadID(text)) }
         return Binding(
-            threadID: thread, provider: provider, model: payload["model"]?.stringValue, status: status,
-            resumeCursor: cursor, cwd: cwd, runtimeMode: row.text(3),
-            lastError: payload["lastError"]?.stringValue,
-            createdAt: createdAt, schemaVersion: version)
+            threadID: thread, provider: provider, model: payload["model"]?.stringValue, resumeCursor: cursor,
+            cwd: cwd, runtimeMode: row.text(3), parent: parent, createdAt: createdAt, schemaVersion: version)
     }
 }

@@ -52,7 +52,9 @@ final class RuntimeTable {
         try upsert.bind(2, binding.provider)
         try upsert.bind(3, binding.provider)
         try upsert.bind(4, binding.runtimeMode ?? "full-access")
-        try upsert.bind(5, binding.status.rawValue)
+        // t3code's row carries a session status; a binding does not (it lives in state/), so the
+        // baseline writes a constant one.
+        try upsert.bind(5, "stopped")
         try upsert.bind(6, lastSeenAt)
         try upsert.bind(7, binding.resumeCursor.map { JSONWriter.compactString($0) })
         try upsert.bind(8, JSONWriter.compactString(Self.payload(of: binding)))
@@ -63,7 +65,7 @@ final class RuntimeTable {
     static func payload(of binding: Binding) -> JSONValue {
         [
             "schemaVersion": .integer(binding.schemaVersion), "model": .optional(binding.model),
-            "cwd": .string(binding.cwd), "lastError": .optional(binding.lastError),
+            "cwd": .string(binding.cwd), "parent": .optional(binding.parent?.thread.rawValue),
             "createdAt": .string(binding.createdAt.description),
         ]
     }

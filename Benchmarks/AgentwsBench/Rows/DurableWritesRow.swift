@@ -23,7 +23,7 @@ enum DurableWritesRow {
         try Files.makeDirectories(floorDirectory)
         let initial = try (0..<threads).map { try Fixture.binding($0, generation: 0) }
         for binding in initial {
-            let bytes = BindingCodec.encode(binding)
+            let bytes = try BindingCodec.encode(binding)
             try Files.write(bytes, to: workspace.bindingPath(binding.threadID))
             try Files.write(bytes, to: floorDirectory + "/" + binding.threadID.rawValue + ".json")
         }
@@ -43,7 +43,7 @@ enum DurableWritesRow {
             let generation = round + 1
             lastGeneration = generation
             let bindings = try (0..<threads).map { try Fixture.binding($0, generation: generation) }
-            let bytes = bindings.map(BindingCodec.encode)
+            let bytes = try bindings.map { try BindingCodec.encode($0) }
             let names = bindings.map { $0.threadID.rawValue + ".json" }
             let lastSeen = UTCDateTime(secondsSinceEpoch: 1_767_225_600 + Int64(generation)).description
             let totals = try await alternate(
@@ -117,7 +117,7 @@ enum DurableWritesRow {
     ) throws {
         for index in 0..<threads {
             let binding = try Fixture.binding(index, generation: generation)
-            let expected = BindingCodec.encode(binding)
+            let expected = try BindingCodec.encode(binding)
             guard Files.read(workspace.bindingPath(binding.threadID)) == expected,
                 Files.read(floorDirectory + "/" + binding.threadID.rawValue + ".json") == expected
             else {

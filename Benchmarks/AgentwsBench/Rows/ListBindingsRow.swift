@@ -36,7 +36,7 @@ enum ListBindingsRow {
         bindings.reserveCapacity(size)
         for index in 0..<size {
             let binding = try Fixture.binding(index, generation: 0)
-            try Files.write(BindingCodec.encode(binding), to: workspace.bindingPath(binding.threadID))
+            try Files.write(try BindingCodec.encode(binding), to: workspace.bindingPath(binding.threadID))
             bindings.append(binding)
         }
         do {

@@ -20,7 +20,7 @@ enum UnchangedWritesRow {
         let workspace = Workspace(root: root)
         try Files.makeDirectories(workspace.bindingsDirectory)
         let bindings = try (0..<threads).map { try Fixture.binding($0, generation: 0) }
-        let bytes = bindings.map(BindingCodec.encode)
+        let bytes = try bindings.map { try BindingCodec.encode($0) }
         let paths = bindings.map { workspace.bindingPath($0.threadID) }
         for (index, path) in paths.enumerated() { try Files.write(bytes[index], to: path) }
         let store = try BindingStore.open(workspace)

@@ -24,7 +24,7 @@ enum Fixture {
 
     static func binding(_ index: Int, generation: Int) throws -> Binding {
         Binding(
-            threadID: try thread(index), provider: "echo", model: "echo-1", status: .stopped,
+            threadID: try thread(index), provider: "echo", model: "echo-1",
             resumeCursor: ["conversation": .string(conversation(index, generation: generation))], cwd: ".",
             runtimeMode: "full-access", createdAt: createdAt)
     }

@@ -50,8 +50,7 @@ extension ACPAgent {
             }
             sessions.remember(thread)
             meta = Self.describe(
-                thread, choice: .init(provider: binding.provider, model: binding.model),
-                status: binding.status.rawValue)
+                thread, choice: .init(provider: binding.provider, model: binding.model), state: status.state)
         }
         return ["configOptions": [await modelOption(for: thread)], "_meta": ["agentws": .object(meta)]]
     }
@@ -70,8 +69,10 @@ extension ACPAgent {
             if let filter, filter != cwd { continue }
             var agentws = Self.describe(
                 binding.threadID, choice: .init(provider: binding.provider, model: binding.model),
-                status: binding.status.rawValue)
+                state: status.state)
             agentws["live"] = ThreadReport.json(status.liveness)
+            if let cause = status.runtime?.lastStopCause { agentws["lastStop"] = .string(cause.rawValue) }
+            if let parent = binding.parent { agentws["parent"] = .string(parent.thread.rawValue) }
             var entry: [String: JSONValue] = [
                 "sessionId": .string(binding.threadID.rawValue), "cwd": .string(cwd),
                 "_meta": ["agentws": .object(agentws)],
@@ -160,5 +161,14 @@ extension ACPAgent {
             "thread": .string(thread.rawValue), "provider": .optional(choice?.provider),
             "model": .optional(choice?.model), "status": .string(status),
         ]
+    }
+
+    /// `describe` for a bound thread: its state on this machine, with the error text when in error.
+    static func describe(_ thread: ThreadID, choice: ModelPolicy.Choice?, state: ThreadState) -> [String:
+        JSONValue]
+    {
+        var described = describe(thread, choice: choice, status: state.name)
+        if let error = state.errorText { described["lastError"] = .string(error) }
+        return described
     }
 }

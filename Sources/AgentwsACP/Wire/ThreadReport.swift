@@ -11,6 +11,10 @@ public struct ThreadReport: Sendable, Equatable {
     public var error: String?
     public var liveness: ThreadStatus.Liveness
     public var runtime: RuntimeRecord?
+    /// `live`, `stopped` or `error` on the machine that made the report (nil for an unreadable file).
+    public var state: ThreadState?
+    /// The schema version of the file as it is on disk (1 until `agentws migrate` or a change).
+    public var fileSchemaVersion: Int64?
 
     public init(_ status: ThreadStatus) {
         thread = status.thread
@@ -24,12 +28,17 @@ public struct ThreadReport: Sendable, Equatable {
         }
         liveness = status.liveness
         runtime = status.runtime
+        state = binding == nil ? nil : status.state
+        fileSchemaVersion = binding?.schemaVersion
     }
 
     public var json: JSONValue {
         [
             "thread": .string(thread),
             "binding": binding.map(BindingCodec.jsonValue(of:)) ?? .null,
+            "fileSchemaVersion": fileSchemaVersion.map(JSONValue.integer) ?? .null,
+            "status": .optional(state?.name),
+            "lastError": .optional(state?.errorText),
             "error": .optional(error),
             "live": Self.json(liveness),
             "runtime": runtime?.jsonValue ?? .null,
@@ -57,6 +66,13 @@ public struct ThreadReport: Sendable, Equatable {
             binding = nil
         }
         error = value["error"]?.stringValue
+        fileSchemaVersion = value["fileSchemaVersion"]?.integerValue
+        switch value["status"]?.stringValue {
+        case "live": state = .live
+        case "stopped": state = .stopped
+        case "error": state = .error(value["lastError"]?.stringValue ?? "")
+        default: state = nil
+        }
         guard let live = value["live"], let liveness = Self.liveness(live) else { throw bad("no live state") }
         self.liveness = liveness
         runtime = value["runtime"].flatMap { $0 == .null ? nil : RuntimeRecord(json: $0) }

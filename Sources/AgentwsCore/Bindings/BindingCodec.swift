@@ -4,32 +4,81 @@ import AgentwsJSON
 ///
 /// Every field is always written (null when absent) so that a diff shows a value appearing as a
 /// changed line rather than a new one, and the set of keys never depends on the history.
+///
+/// Schema 2 is written; schema 1 (which also held `status` and `lastError`) is read, its two
+/// volatile fields kept aside in `Binding.legacy`. A file of a newer schema is read as far as the
+/// fields this build knows go, and never written.
 public enum BindingCodec {
-    /// The exact bytes of `binding`'s file: same binding, same bytes.
-    public static func encode(_ binding: Binding) -> [UInt8] {
-        JSONWriter.canonical(jsonValue(of: binding))
+    /// The exact bytes of `binding`'s file: same binding, same bytes. Refuses a binding holding text
+    /// that only makes sense on this machine (SPEC §3.2), so that it can never reach a file.
+    public static func encode(_ binding: Binding) throws(NonPortableBinding) -> [UInt8] {
+        if let problem = machineSpecificValue(in: binding) {
+            throw NonPortableBinding(thread: binding.threadID, field: problem.field, value: problem.value)
+        }
+        return JSONWriter.canonical(jsonValue(of: binding))
     }
 
-    /// The binding as a JSON object (also used by `show --json`).
+    /// The binding as a JSON object in the current schema (also used by `show --json`).
     public static func jsonValue(of binding: Binding) -> JSONValue {
         .object([
-            "schemaVersion": .integer(binding.schemaVersion),
+            "schemaVersion": .integer(Binding.currentSchemaVersion),
             "threadId": .string(binding.threadID.rawValue),
             "provider": .string(binding.provider),
             "model": .optional(binding.model),
-            "status": .string(binding.status.rawValue),
             "resumeCursor": binding.resumeCursor ?? .null,
             "cwd": .string(binding.cwd),
             "runtimeMode": .optional(binding.runtimeMode),
-            "lastError": .optional(binding.lastError),
+            "parent": binding.parent.map { ["thread": .string($0.thread.rawValue)] } ?? .null,
             "createdAt": .string(binding.createdAt.description),
         ])
     }
 
-    static let knownKeys: Set<String> = [
-        "schemaVersion", "threadId", "provider", "model", "status", "resumeCursor", "cwd", "runtimeMode",
-        "lastError", "createdAt",
+    static let knownKeys: [Int64: Set<String>] = [
+        1: [
+            "schemaVersion", "threadId", "provider", "model", "status", "resumeCursor", "cwd", "runtimeMode",
+            "lastError", "createdAt",
+        ],
+        2: [
+            "schemaVersion", "threadId", "provider", "model", "resumeCursor", "cwd", "runtimeMode", "parent",
+            "createdAt",
+        ],
     ]
+
+    /// The first string of `binding` that names something of this machine: an absolute path (a
+    /// provider's cursor may hold one; a binding must mean the same on every clone).
+    static func machineSpecificValue(in binding: Binding) -> (field: String, value: String)? {
+        var candidates: [(String, String)] = [("provider", binding.provider), ("cwd", binding.cwd)]
+        if let model = binding.model { candidates.append(("model", model)) }
+        if let mode = binding.runtimeMode { candidates.append(("runtimeMode", mode)) }
+        if let cursor = binding.resumeCursor {
+            for text in strings(in: cursor) { candidates.append(("resumeCursor", text)) }
+        }
+        return candidates.first { isAbsolutePath($0.1) }
+    }
+
+    /// Whether `text` is an absolute path of some system: `/…`, `~/…`, `C:\…`, `C:/…`, `\\server\…`.
+    static func isAbsolutePath(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard let first = bytes.first else { return false }
+        if first == UInt8(ascii: "/") { return true }
+        if text.hasPrefix("~/") || text == "~" { return true }
+        if text.hasPrefix("\\\\") { return true }
+        if bytes.count >= 3, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first & 0xDF),
+            bytes[1] == UInt8(ascii: ":"), bytes[2] == UInt8(ascii: "\\") || bytes[2] == UInt8(ascii: "/")
+        {
+            return true
+        }
+        return false
+    }
+
+    private static func strings(in value: JSONValue) -> [String] {
+        switch value {
+        case .string(let text): return [text]
+        case .array(let items): return items.flatMap(strings(in:))
+        case .object(let members): return members.flatMap { [$0.key] + strings(in: $0.value) }
+        default: return []
+        }
+    }
 
     /// Decodes the bytes of the file for thread `expected`, reporting every problem as a
     /// `BindingFileProblem` so the caller can name the file.
@@ -54,25 +103,29 @@ public enum BindingCodec {
         guard let version = versionValue.integerValue, version >= 1 else {
             throw .invalid("\"schemaVersion\" must be a positive integer, found \(versionValue)")
         }
-        if version > Binding.currentSchemaVersion {
-            // A newer file is still read as far as the fields we know go, so list/show work; the
-            // store refuses to write it.
-            return try decodeFields(members, version: version, expected: expected, strict: false)
-        }
-        return try decodeFields(members, version: version, expected: expected, strict: true)
-    }
-
-    private static func decodeFields(
-        _ members: [String: JSONValue], version: Int64, expected: ThreadID, strict: Bool
-    ) throws(BindingFileProblem) -> Binding {
-        if strict {
-            let unknown = members.keys.filter { !knownKeys.contains($0) }.sorted()
+        // A newer file is still read as far as the fields we know go, so list/show work; the store
+        // refuses to write it.
+        let strict = version <= Binding.currentSchemaVersion
+        if strict, let known = knownKeys[version] {
+            let unknown = members.keys.filter { !known.contains($0) }.sorted()
             if let first = unknown.first {
                 throw .invalid(
-                    "unknown field \"\(first)\" (schema version \(version) has: \(knownKeys.sorted().joined(separator: ", ")))"
+                    "unknown field \"\(first)\" (schema version \(version) has: \(known.sorted().joined(separator: ", ")))"
                 )
             }
         }
+        var binding = try decodeFields(FieldReader(members: members), expected: expected)
+        binding.schemaVersion = version
+        if version == 1 {
+            binding.legacy = try decodeLegacy(FieldReader(members: members))
+        }
+        return binding
+    }
+
+    /// The typed fields of a binding object, with the file's wording for what is wrong.
+    private struct FieldReader {
+        let members: [String: JSONValue]
+
         func requiredString(_ key: String) throws(BindingFileProblem) -> String {
             guard let value = members[key] else { throw .invalid("\"\(key)\" is missing") }
             guard let text = value.stringValue else {
@@ -80,6 +133,7 @@ public enum BindingCodec {
             }
             return text
         }
+
         func optionalString(_ key: String) throws(BindingFileProblem) -> String? {
             guard let value = members[key], value != .null else { return nil }
             guard let text = value.stringValue else {
@@ -87,36 +141,61 @@ public enum BindingCodec {
             }
             return text
         }
-        let threadText = try requiredString("threadId")
+    }
+
+    private static func decodeFields(_ fields: FieldReader, expected: ThreadID) throws(BindingFileProblem)
+        -> Binding
+    {
+        let threadText = try fields.requiredString("threadId")
         guard threadText == expected.rawValue else {
             throw .threadMismatch(found: threadText)
         }
-        let provider = try requiredString("provider")
+        let provider = try fields.requiredString("provider")
         if provider.isEmpty { throw .invalid("\"provider\" is empty") }
-        let statusText = try requiredString("status")
-        guard let status = Binding.Status(rawValue: statusText) else {
-            throw .invalid("\"status\" is \"\(statusText)\"; expected one of active, stopped, error")
-        }
-        let cursor = members["resumeCursor"] ?? .null
+        let cursor = fields.members["resumeCursor"] ?? .null
         if cursor != .null, cursor.objectValue == nil {
             throw .invalid("\"resumeCursor\" must be an object or null, found \(cursor.kindDescription)")
         }
-        let cwd = try requiredString("cwd")
+        let cwd = try fields.requiredString("cwd")
         if cwd.hasPrefix("/") || cwd.isEmpty {
             throw .invalid("\"cwd\" must be a path relative to the workspace root, found \"\(cwd)\"")
         }
         if cwd.split(separator: "/").contains("..") {
             throw .invalid("\"cwd\" must stay inside the workspace, found \"\(cwd)\"")
         }
-        let createdText = try requiredString("createdAt")
+        let createdText = try fields.requiredString("createdAt")
         guard let createdAt = UTCDateTime(rfc3339: createdText) else {
             throw .invalid("\"createdAt\" is not an RFC 3339 time: \"\(createdText)\"")
         }
         return Binding(
-            threadID: expected, provider: provider, model: try optionalString("model"), status: status,
+            threadID: expected, provider: provider, model: try fields.optionalString("model"),
             resumeCursor: cursor == .null ? nil : cursor, cwd: cwd,
-            runtimeMode: try optionalString("runtimeMode"),
-            lastError: try optionalString("lastError"), createdAt: createdAt, schemaVersion: version)
+            runtimeMode: try fields.optionalString("runtimeMode"), parent: try decodeParent(fields),
+            createdAt: createdAt)
+    }
+
+    private static func decodeParent(_ fields: FieldReader) throws(BindingFileProblem) -> Binding.Parent? {
+        guard let value = fields.members["parent"], value != .null else { return nil }
+        guard case .object(let members) = value, let text = members["thread"]?.stringValue else {
+            throw .invalid("\"parent\" must be null or {\"thread\": \"<thread id>\"}, found \(value)")
+        }
+        if let extra = members.keys.first(where: { $0 != "thread" }) {
+            throw .invalid("\"parent\" has an unknown field \"\(extra)\"; it holds only \"thread\"")
+        }
+        guard let thread = try? ThreadID(text) else {
+            throw .invalid("\"parent.thread\" is not a valid thread id: \"\(text)\"")
+        }
+        return Binding.Parent(thread: thread)
+    }
+
+    private static let legacyStatuses: Set<String> = ["active", "stopped", "error"]
+
+    private static func decodeLegacy(_ fields: FieldReader) throws(BindingFileProblem) -> Binding.LegacyRuntime {
+        let status = try fields.requiredString("status")
+        guard legacyStatuses.contains(status) else {
+            throw .invalid("\"status\" is \"\(status)\"; expected one of active, stopped, error")
+        }
+        return Binding.LegacyRuntime(status: status, lastError: try fields.optionalString("lastError"))
     }
 
     /// The 1-based line of the first git merge-conflict marker, if any.

@@ -49,3 +49,23 @@ public enum BindingListing: Sendable, Equatable {
         }
     }
 }
+
+/// A binding that would carry something of this machine into a file shared through git (SPEC §3.2):
+/// refused before any byte is written.
+public struct NonPortableBinding: AgentwsFailure, Equatable {
+    public let thread: ThreadID
+    public let field: String
+    public let value: String
+
+    public init(thread: ThreadID, field: String, value: String) {
+        self.thread = thread
+        self.field = field
+        self.value = value
+    }
+
+    public var category: ErrorCategory { .providerFailure }
+
+    public var description: String {
+        "thread \(thread): refusing to write \"\(field)\" holding the absolute path \"\(value)\" into the binding file; a binding must mean the same on every clone of the repository. The provider that produced it must keep such paths out of its cursor (report it to the plugin's author)."
+    }
+}

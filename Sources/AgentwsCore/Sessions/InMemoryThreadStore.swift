@@ -50,7 +50,8 @@ public final class InMemoryThreadStore: ThreadStore {
     public func writeBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
         try check(lease, binding.threadID)
         return state.withLock { state in
-            if state.bindings[binding.threadID] == binding { return false }
+            // Like the file store: a binding that means what is stored is not written again.
+            if let stored = state.bindings[binding.threadID], stored.means(binding) { return false }
             state.bindings[binding.threadID] = binding
             state.writes += 1
             return true
@@ -87,6 +88,10 @@ public final class InMemoryThreadStore: ThreadStore {
 
     public func deleteRuntime(_ thread: ThreadID) throws {
         _ = state.withLock { $0.runtime.removeValue(forKey: thread) }
+    }
+
+    public func threadsRecordedLive() -> [ThreadID] {
+        state.withLock { $0.runtime.filter { $0.value.ownerPID != nil }.keys.sorted() }
     }
 
     /// Puts a binding in place as if a file had appeared (another machine, a `git pull`).

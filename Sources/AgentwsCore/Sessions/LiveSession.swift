@@ -19,16 +19,26 @@ final class LiveSession: Sendable {
     let lease: any ThreadLease
     let activity: EventRouter
     let session: any ProviderSession
+    /// The binding as this session last agreed it with the file (SPEC §4.4): set at start, and at
+    /// every write the session makes; a file that no longer says this stops the session.
+    private let agreed: Mutex<Binding>
 
     init(
         thread: ThreadID, provider: String, lease: any ThreadLease, router: EventRouter,
-        session: any ProviderSession
+        session: any ProviderSession, boundAs binding: Binding
     ) {
+        self.agreed = Mutex(binding)
         self.thread = thread
         self.provider = provider
         self.lease = lease
         self.activity = router
         self.session = session
+    }
+
+    /// What the session runs, as a binding.
+    var boundAs: Binding {
+        get { agreed.withLock { $0 } }
+        set { agreed.withLock { $0 = newValue } }
     }
 
     func snapshot() -> LiveSessionSnapshot {

@@ -15,11 +15,10 @@ extension SessionService {
             }
             let lease = try await acquireLease(thread, wait: false, events: events)
             defer { lease.release() }
-            guard var binding = try store.readBinding(thread) else { throw Self.unbound(thread) }
-            if binding.status != .stopped {
-                binding.status = .stopped
-                binding.lastError = nil
-                try store.writeBinding(binding, lease: lease)
+            guard try store.readBinding(thread) != nil else { throw Self.unbound(thread) }
+            // Stopping a thread in error clears the error: the user has seen it. A stopped thread
+            // stays as it is (idempotent).
+            if store.readRuntime(thread)?.lastError != nil {
                 try recordStop(thread, cause: .explicit)
             }
         }
@@ -88,8 +87,6 @@ extension SessionService {
     private func dropCursor(_ thread: ThreadID, lease: any ThreadLease) throws {
         guard var binding = try store.readBinding(thread) else { throw Self.unbound(thread) }
         binding.resumeCursor = nil
-        binding.status = .stopped
-        binding.lastError = nil
         try store.writeBinding(binding, lease: lease)
         try recordStop(thread, cause: .reset)
     }

@@ -6,8 +6,10 @@ public struct ReapReport: Sendable, Equatable {
     public var stopped: [ThreadID] = []
     /// Sessions whose stop failed, with the reason; the sweep went on.
     public var failures: [ThreadID: String] = [:]
-    /// `active` bindings with no live owner, recorded as stopped (`recovered`).
+    /// Threads whose local state said live with no live owner, recorded as stopped (`recovered`).
     public var recovered: [ThreadID] = []
+    /// Live sessions stopped because their binding file changed or was deleted (SPEC §4.4).
+    public var changed: [ThreadID] = []
     /// Threads whose binding file could not be read during reconciliation, with the reason.
     public var unreadable: [String: String] = [:]
     public var dryRun: Bool
@@ -16,11 +18,18 @@ public struct ReapReport: Sendable, Equatable {
 }
 
 extension SessionService {
-    /// One sweep: stops sessions idle past their provider's `idle_timeout` (never one with a turn
-    /// running or provider work in progress), and reconciles `active` bindings whose owner is gone.
+    /// One sweep: stops live sessions whose binding file changed underneath them (SPEC §4.4), stops
+    /// sessions idle past their provider's `idle_timeout` (never one with a turn running or provider
+    /// work in progress), and reconciles threads whose local state says live but whose owner is gone.
     /// With `dryRun`, decides and reports but changes nothing.
     public func reap(dryRun: Bool = false) async -> ReapReport {
         var report = ReapReport(dryRun: dryRun)
+        if !dryRun {
+            for thread in live.keys.sorted() where gates.tryEnter(thread) {
+                if await followBindingFile(thread, events: nil) { report.changed.append(thread) }
+                leaveGate(thread)
+            }
+        }
         let snapshots = live.values.map { $0.snapshot() }.sorted { $0.thread < $1.thread }
         var decisions = Reaper.decide(sessions: snapshots, configuration: configuration, now: clock.now())
         for index in decisions.indices where decisions[index].verdict == .stop {
@@ -51,23 +60,26 @@ extension SessionService {
         return report
     }
 
+    /// Threads whose local state says live with no owner left: those the store records as owned,
+    /// plus schema-1 files that say `active` and were not taken into state yet.
     private func reconcileOrphans(into report: inout ReapReport) {
-        let listings: [BindingListing]
+        var candidates = Set(store.threadsRecordedLive())
         do {
-            listings = try store.listBindings()
-        } catch {
-            report.unreadable["*"] = "\(error)"
-            return
-        }
-        for listing in listings {
-            guard case .binding(let binding) = listing else {
-                if case .unreadable(let thread, let error) = listing {
+            for listing in try store.listBindings() {
+                switch listing {
+                case .binding(let binding):
+                    if binding.legacy?.status == "active" { candidates.insert(binding.threadID) }
+                case .unreadable(let thread, let error):
                     report.unreadable[thread] = error.description
                 }
-                continue
             }
-            let thread = binding.threadID
-            guard binding.status == .active, live[thread] == nil, !gates.isHeld(thread) else { continue }
+        } catch {
+            report.unreadable["*"] = "\(error)"
+        }
+        for thread in candidates.sorted() {
+            guard live[thread] == nil, !gates.isHeld(thread) else { continue }
+            let binding = try? store.readBinding(thread)
+            guard Self.claimsLive(binding, store.readRuntime(thread)) else { continue }
             if report.dryRun {
                 if store.leaseState(thread) == .free { report.recovered.append(thread) }
                 continue
@@ -75,10 +87,9 @@ extension SessionService {
             guard let lease = try? store.tryLease(thread) else { continue }
             defer { lease.release() }
             do {
-                try recoverIfOrphaned(thread, lease: lease, events: nil)
-                report.recovered.append(thread)
+                if try reconcileState(thread, events: nil) { report.recovered.append(thread) }
             } catch {
-                report.failures[thread] = "recovering the orphaned binding failed: \(error)"
+                report.failures[thread] = "recovering the orphaned thread failed: \(error)"
             }
         }
     }

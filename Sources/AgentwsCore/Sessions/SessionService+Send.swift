@@ -23,6 +23,7 @@ extension SessionService {
     )
         async throws -> SendResult
     {
+        await followBindingFile(thread, events: events)
         var acquired: (any ThreadLease)?
         let lease: any ThreadLease
         if let session = live[thread] {
@@ -71,6 +72,7 @@ extension SessionService {
             case .inSession:
                 current.model = choice.model
                 try store.writeBinding(current, lease: lease)
+                live[thread]?.boundAs = current
                 binding = current
                 turnModel = choice.model
                 events(.notice("thread \(thread) now uses model \(choice.qualifiedName) (same conversation)"))
@@ -90,8 +92,6 @@ extension SessionService {
                 // Drop the cursor on disk before anything else, so no later start can pick it up.
                 current.model = choice.model
                 current.resumeCursor = nil
-                current.status = .stopped
-                current.lastError = nil
                 try store.writeBinding(current, lease: lease)
                 binding = current
                 mustStartFresh = true
@@ -174,15 +174,6 @@ extension SessionService {
         return choice
     }
 
-    /// Records a stop in the runtime state without touching the binding.
-    func recordStop(_ thread: ThreadID, cause: StopCause) throws {
-        var record = store.readRuntime(thread) ?? RuntimeRecord()
-        record.ownerPID = nil
-        record.lastStopCause = cause
-        record.lastStoppedAt = wallClock()
-        try store.writeRuntime(record, for: thread)
-    }
-
     private func startSession(
         _ thread: ThreadID, request: SendRequest, choice: ModelPolicy.Choice, binding: Binding?, fresh: Bool,
         lease: any ThreadLease, events: @escaping @Sendable (SessionEvent) -> Void
@@ -211,7 +202,7 @@ extension SessionService {
             guard freshAllowed else {
                 let message =
                     "cannot resume thread \(thread): provider '\(choice.provider)' no longer has the conversation behind cursor \(cursorText) (\(error.message)). The cursor is kept. Run 'agentws send --fresh --thread \(thread) …' to start a new conversation, or 'agentws reset \(thread)' to forget it."
-                try markFailed(thread, binding: binding, lease: lease, message: message)
+                try markFailed(thread, binding: binding, message: message)
                 throw ProviderError(.resumeFailed, message)
             }
             events(
@@ -222,7 +213,7 @@ extension SessionService {
                 providerSession = try await start(nil)
             } catch {
                 try markFailed(
-                    thread, binding: binding, lease: lease,
+                    thread, binding: binding,
                     message: "starting a fresh \(choice.provider) session failed: \(error.message)")
                 throw error
             }
@@ -230,24 +221,22 @@ extension SessionService {
         } catch {
             let verb = cursor == nil ? "starting" : "resuming"
             let message = "\(verb) a \(choice.provider) session for thread \(thread) failed: \(error.message)"
-            try markFailed(thread, binding: binding, lease: lease, message: message)
+            try markFailed(thread, binding: binding, message: message)
             throw ProviderError(error.code, message)
         }
 
         var updated =
             binding
             ?? Binding(
-                threadID: thread, provider: choice.provider, model: choice.model, status: .active,
-                resumeCursor: nil, cwd: request.cwd,
-                runtimeMode: request.runtimeMode, createdAt: wallClock())
-        updated.status = .active
-        updated.lastError = nil
+                threadID: thread, provider: choice.provider, model: choice.model, resumeCursor: nil,
+                cwd: request.cwd, runtimeMode: request.runtimeMode, createdAt: wallClock())
         updated.model = choice.model
         if let newCursor = providerSession.cursor { updated.resumeCursor = newCursor }
         do {
             try store.writeBinding(updated, lease: lease)
             var record = store.readRuntime(thread) ?? RuntimeRecord()
             record.ownerPID = store.processID
+            record.lastError = nil
             record.lastActivity = wallClock()
             try store.writeRuntime(record, for: thread)
         } catch {
@@ -256,20 +245,21 @@ extension SessionService {
             throw error
         }
         let session = LiveSession(
-            thread: thread, provider: choice.provider, lease: lease, router: router, session: providerSession)
+            thread: thread, provider: choice.provider, lease: lease, router: router, session: providerSession,
+            boundAs: updated)
         live[thread] = session
         return (session, kind)
     }
 
-    /// Records a failed start in the binding (`status: error`, `lastError`), cursor kept. An unbound
-    /// thread stays unbound: nothing was agreed with a provider.
-    private func markFailed(_ thread: ThreadID, binding: Binding?, lease: any ThreadLease, message: String)
-        throws
-    {
-        guard var failed = binding else { return }
-        failed.status = .error
-        failed.lastError = message
-        try store.writeBinding(failed, lease: lease)
+    /// Records a failed start in this machine's state (`error` with the message); the binding file
+    /// and its cursor are untouched (SPEC §4.2). An unbound thread stays unbound: nothing was agreed
+    /// with a provider. The caller holds the lease.
+    private func markFailed(_ thread: ThreadID, binding: Binding?, message: String) throws {
+        guard binding != nil else { return }
+        var record = store.readRuntime(thread) ?? RuntimeRecord()
+        record.ownerPID = nil
+        record.lastError = message
+        try store.writeRuntime(record, for: thread)
     }
 
     /// Runs the turn `beginTurn` announced.
@@ -282,18 +272,18 @@ extension SessionService {
             session.activity.endTurn()
             let message = "the \(session.provider) turn on thread \(thread) failed: \(error.message)"
             // The provider may be gone with its session: end it, keep the cursor, record the error.
-            await endLiveSession(thread, cause: .failure) { binding in
-                binding.status = .error
-                binding.lastError = message
-            }
+            await endLiveSession(thread, cause: .failure, error: message)
             throw ProviderError(error.code, message)
         }
         session.activity.endTurn()
+        // A file that changed during the turn is not overwritten: it is the truth, and the next
+        // operation stops this session to follow it (SPEC §4.4).
         if let cursor = outcome.cursor, var binding = try store.readBinding(thread),
-            binding.resumeCursor != cursor
+            binding.resumeCursor != cursor, binding.sessionFieldsChanged(from: session.boundAs).isEmpty
         {
             binding.resumeCursor = cursor
             try store.writeBinding(binding, lease: session.lease)
+            session.boundAs = binding
         }
         return outcome.stopReason
     }

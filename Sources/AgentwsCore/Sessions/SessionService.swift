@@ -65,7 +65,9 @@ public actor SessionService {
     // MARK: Ownership
 
     /// Takes the thread's lease for an operation of this process, failing fast (or waiting) when
-    /// another process owns it, and recovers a binding its dead owner left `active` (SPEC §4.3).
+    /// another process owns it, and brings this machine's state up to date with what the lease
+    /// proves: a dead owner's session is recorded as stopped (SPEC §4.3), and a schema-1 file's
+    /// `status` / `lastError` are taken into `state/` (SPEC §3.2).
     func acquireLease(_ thread: ThreadID, wait: Bool, events: (@Sendable (SessionEvent) -> Void)?)
         async throws
         -> any ThreadLease
@@ -73,7 +75,7 @@ public actor SessionService {
         while true {
             if let lease = try store.tryLease(thread) {
                 do {
-                    try recoverIfOrphaned(thread, lease: lease, events: events)
+                    try reconcileState(thread, events: events)
                 } catch {
                     lease.release()
                     throw error
@@ -89,25 +91,34 @@ public actor SessionService {
         }
     }
 
-    /// A binding left `active` while its lease is free belongs to a process that died: record it as
-    /// stopped (cause `recovered`), cursor kept.
-    func recoverIfOrphaned(
-        _ thread: ThreadID, lease: any ThreadLease, events: (@Sendable (SessionEvent) -> Void)?
-    ) throws {
-        guard var binding = try store.readBinding(thread), binding.status == .active else { return }
-        let previous = store.readRuntime(thread)
-        binding.status = .stopped
-        try store.writeBinding(binding, lease: lease)
-        var record = previous ?? RuntimeRecord()
-        let owner = record.ownerPID
-        record.ownerPID = nil
-        record.lastStopCause = .recovered
-        record.lastStoppedAt = wallClock()
-        try store.writeRuntime(record, for: thread)
-        events?(
-            .notice(
-                "thread \(thread) was left active by \(owner.map { "pid \($0)" } ?? "a process") that is gone; recorded it as stopped (recovered), cursor kept"
-            ))
+    /// Called with the thread's lease held and no live session of this process: any owner the
+    /// local state names is gone, so its session is recorded as stopped (cause `recovered`), cursor
+    /// kept. Returns whether it recovered one.
+    @discardableResult
+    func reconcileState(_ thread: ThreadID, events: (@Sendable (SessionEvent) -> Void)?) throws -> Bool {
+        let binding = try? store.readBinding(thread)
+        var record = store.readRuntime(thread) ?? RuntimeRecord()
+        let previous = record
+        var orphaned = record.ownerPID != nil
+        if !record.legacyTaken, let legacy = binding?.legacy {
+            record.legacyTaken = true
+            if legacy.status == "active" { orphaned = true }
+            if legacy.status == "error", record.lastError == nil {
+                record.lastError = legacy.lastError ?? "an error recorded by an older agentws"
+            }
+        }
+        if orphaned {
+            let owner = record.ownerPID
+            record.ownerPID = nil
+            record.lastStopCause = .recovered
+            record.lastStoppedAt = wallClock()
+            events?(
+                .notice(
+                    "thread \(thread) was left live by \(owner.map { "pid \($0)" } ?? "a process") that is gone; recorded it as stopped (recovered), cursor kept"
+                ))
+        }
+        if record != previous { try store.writeRuntime(record, for: thread) }
+        return orphaned
     }
 
     // MARK: Helpers
@@ -131,12 +142,11 @@ public actor SessionService {
     }
 
     /// Ends a live session of this process: stops the provider session (a failure is reported but
-    /// does not keep the binding from being stopped), records the cause and releases the lease.
-    /// Returns the provider's error message when its stop failed.
+    /// does not keep the stop from being recorded), records the cause (and `error`, if given) in this
+    /// machine's state and releases the lease. The binding file is not written: nothing in it
+    /// describes a session. Returns the provider's error message when its stop failed.
     @discardableResult
-    func endLiveSession(
-        _ thread: ThreadID, cause: StopCause, updating binding: ((inout Binding) -> Void)? = nil
-    ) async -> String? {
+    func endLiveSession(_ thread: ThreadID, cause: StopCause, error: String? = nil) async -> String? {
         guard let session = live.removeValue(forKey: thread) else { return nil }
         var failure: String?
         do {
@@ -145,22 +155,58 @@ public actor SessionService {
             failure = error.description
         }
         do {
-            if var current = try store.readBinding(thread) {
-                if current.status == .active { current.status = .stopped }
-                binding?(&current)
-                try store.writeBinding(current, lease: session.lease)
-            }
-            var record = store.readRuntime(thread) ?? RuntimeRecord()
-            record.ownerPID = nil
-            record.lastStopCause = cause
-            record.lastStoppedAt = wallClock()
-            try store.writeRuntime(record, for: thread)
+            try recordStop(thread, cause: cause, error: error)
         } catch {
             failure = [failure, "recording the stop failed: \(error)"].compactMap { $0 }.joined(
                 separator: "; ")
         }
         session.lease.release()
         return failure
+    }
+
+    /// Records a stop in this machine's state without touching the binding.
+    func recordStop(_ thread: ThreadID, cause: StopCause, error: String? = nil) throws {
+        var record = store.readRuntime(thread) ?? RuntimeRecord()
+        record.ownerPID = nil
+        record.lastStopCause = cause
+        record.lastStoppedAt = wallClock()
+        record.lastError = error
+        try store.writeRuntime(record, for: thread)
+    }
+
+    /// SPEC §4.4: the binding file is the source of truth. Before an operation on a thread with a
+    /// live session, the file is compared with what the session runs; if provider, model, cursor,
+    /// cwd or runtime mode differ, or the file is gone or unreadable, the session is stopped (cause
+    /// `changed`) — without writing the file — and the operation goes on from the file as it is.
+    /// Returns whether it stopped the session.
+    @discardableResult
+    func followBindingFile(_ thread: ThreadID, events: (@Sendable (SessionEvent) -> Void)?) async -> Bool {
+        guard let session = live[thread] else { return false }
+        let reason: String
+        do {
+            guard let file = try store.readBinding(thread) else {
+                reason = "its binding file was deleted"
+                return await stopChanged(thread, session: session, reason: reason, events: events)
+            }
+            let changed = file.sessionFieldsChanged(from: session.boundAs)
+            if changed.isEmpty { return false }
+            reason = "its binding file changed (\(changed.joined(separator: ", ")))"
+        } catch {
+            reason = "its binding file cannot be read (\(error))"
+        }
+        return await stopChanged(thread, session: session, reason: reason, events: events)
+    }
+
+    private func stopChanged(
+        _ thread: ThreadID, session: LiveSession, reason: String, events: (@Sendable (SessionEvent) -> Void)?
+    ) async -> Bool {
+        if session.activity.turnRunning { return false }
+        let failure = await endLiveSession(thread, cause: .changed)
+        events?(
+            .notice(
+                "thread \(thread): \(reason) underneath the live \(session.provider) session; stopped it (changed) and going on from the file"
+                    + (failure.map { " (stopping reported: \($0))" } ?? "")))
+        return true
     }
 
     /// Stops every live session (daemon shutdown, end of a one-shot command). Running turns are

@@ -1,5 +1,5 @@
 /// A thread as `list` and `show` present it: the binding (or why its file is unreadable) plus the
-/// live state that never goes into the file.
+/// state of this machine that never goes into the file (SPEC §3.2).
 public struct ThreadStatus: Sendable, Equatable {
     public enum Liveness: Sendable, Equatable {
         /// No live session anywhere.
@@ -8,7 +8,7 @@ public struct ThreadStatus: Sendable, Equatable {
         case live(idle: Duration, turnRunning: Bool, providerBusy: Bool)
         /// Live in another process.
         case ownedElsewhere(pid: Int32?)
-        /// The binding says `active` but nobody holds the thread: its owner died. The next command
+        /// The local state says live but nobody holds the thread: its owner died. The next command
         /// that touches it records it as stopped (`recovered`).
         case orphaned
     }
@@ -23,6 +23,44 @@ public struct ThreadStatus: Sendable, Equatable {
         self.listing = listing
         self.runtime = runtime
         self.liveness = liveness
+    }
+
+    /// `live`, `stopped` or `error` (with its text), as this machine sees the thread.
+    public var state: ThreadState {
+        switch liveness {
+        case .live, .ownedElsewhere: return .live
+        case .none, .orphaned: break
+        }
+        if let error = runtime?.lastError { return .error(error) }
+        if runtime?.legacyTaken != true, case .binding(let binding) = listing,
+            let legacy = binding.legacy, legacy.status == "error"
+        {
+            return .error(legacy.lastError ?? "an error recorded by an older agentws (schema 1 file)")
+        }
+        return .stopped
+    }
+}
+
+/// What `list` and `show` say of a thread on this machine.
+public enum ThreadState: Sendable, Equatable {
+    case live
+    case stopped
+    /// The last start or turn failed here; still resumable.
+    case error(String)
+
+    /// `live`, `stopped` or `error`.
+    public var name: String {
+        switch self {
+        case .live: return "live"
+        case .stopped: return "stopped"
+        case .error: return "error"
+        }
+    }
+
+    /// The error text, when in error.
+    public var errorText: String? {
+        if case .error(let text) = self { return text }
+        return nil
     }
 }
 
@@ -46,13 +84,14 @@ extension SessionService {
             return ThreadStatus(thread: listing.threadName, listing: listing, runtime: nil, liveness: .none)
         }
         let thread = binding.threadID
+        let runtime = store.readRuntime(thread)
         let liveness: ThreadStatus.Liveness
         if let session = live[thread] {
             let snapshot = session.snapshot()
             liveness = .live(
                 idle: clock.now() - snapshot.lastActivity, turnRunning: snapshot.turnRunning,
                 providerBusy: snapshot.providerBusy)
-        } else if binding.status == .active {
+        } else if Self.claimsLive(binding, runtime) {
             switch store.leaseState(thread) {
             case .free: liveness = .orphaned
             case .held(let pid): liveness = .ownedElsewhere(pid: pid)
@@ -60,7 +99,13 @@ extension SessionService {
         } else {
             liveness = .none
         }
-        return ThreadStatus(
-            thread: thread.rawValue, listing: listing, runtime: store.readRuntime(thread), liveness: liveness)
+        return ThreadStatus(thread: thread.rawValue, listing: listing, runtime: runtime, liveness: liveness)
+    }
+
+    /// Whether this machine's state says a process owns a live session of the thread: its runtime
+    /// record names an owner, or a schema-1 file says `active` and was not taken into state yet.
+    static func claimsLive(_ binding: Binding?, _ runtime: RuntimeRecord?) -> Bool {
+        if runtime?.ownerPID != nil { return true }
+        return runtime?.legacyTaken != true && binding?.legacy?.status == "active"
     }
 }

@@ -34,4 +34,7 @@ public protocol ThreadStore: Sendable {
     func readRuntime(_ thread: ThreadID) -> RuntimeRecord?
     func writeRuntime(_ record: RuntimeRecord, for thread: ThreadID) throws
     func deleteRuntime(_ thread: ThreadID) throws
+    /// The threads whose runtime record names an owner, without reading every record: what the
+    /// reaper reconciles (SPEC §4.3). May name a thread whose record no longer does.
+    func threadsRecordedLive() -> [ThreadID]
 }

@@ -64,19 +64,29 @@ public final class BindingStore: Sendable {
 
     // MARK: Writing
 
-    /// Writes `binding` if its canonical bytes differ from the file's. The caller must hold the
-    /// thread's lock. Refuses to replace a file written by a newer schema.
+    /// Writes `binding` if its meaning differs from the file's (SPEC §3.3): identical bytes, or a
+    /// file of an older schema that means the same (a schema-1 file is rewritten only when its
+    /// meaning changes), are left untouched. With `rewritingOlderSchema` (`agentws migrate`), a file
+    /// of an older schema is rewritten in the current one even when it means the same. The caller
+    /// must hold the thread's lock. Refuses to replace a file written by a newer schema.
     @discardableResult
-    public func write(_ binding: Binding, holding lock: ThreadLock) throws -> BindingWriteOutcome {
+    public func write(_ binding: Binding, holding lock: ThreadLock, rewritingOlderSchema: Bool = false) throws
+        -> BindingWriteOutcome
+    {
         try checkLock(lock, for: binding.threadID)
         let path = workspace.bindingPath(binding.threadID)
         if binding.schemaVersion > Binding.currentSchemaVersion {
             throw NewerBindingSchema(path: path, version: binding.schemaVersion)
         }
-        let bytes = BindingCodec.encode(binding)
+        let bytes = try BindingCodec.encode(binding)
         if let current = try FileIO.readIfPresent(path) {
             if current == bytes { return .unchanged }
-            try refuseIfNewer(current, path: path, thread: binding.threadID)
+            if let existing = try? BindingCodec.decode(current, expectedThread: binding.threadID) {
+                if existing.schemaVersion > Binding.currentSchemaVersion {
+                    throw NewerBindingSchema(path: path, version: existing.schemaVersion)
+                }
+                if existing.means(binding), !rewritingOlderSchema { return .unchanged }
+            }
         }
         // Compared just above: replacing without AtomicFile.write's own comparison reads the file
         // once per write, not twice.

@@ -131,6 +131,13 @@ enum FileIO {
         if unlink(path) != 0 && errno != ENOENT { throw .last("remove", path) }
     }
 
+    /// Creates an empty `path` if it does not exist; not synced (for markers that are a cache).
+    static func touch(_ path: String, mode: mode_t = 0o644) throws(FileSystemError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode)
+        if fd < 0 { throw .last("create", path) }
+        close(fd)
+    }
+
     /// Creates `path` with `bytes` only if it does not exist yet; returns whether it created it.
     @discardableResult
     static func createExclusively(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644)

@@ -22,7 +22,7 @@ struct BindingIndex {
     /// Identifies the format, and the decoder: bump `formatVersion` whenever `BindingCodec.decode`
     /// changes what it accepts or yields, so that entries decoded by an older build are dropped.
     static let magic: [UInt8] = Array("AWBINDEX".utf8)
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
     static let headerSize = 24
 
     /// Entries sorted by file name, the order listings want, so that matching them with the
@@ -77,13 +77,22 @@ struct BindingIndex {
         let schemaVersion = try reader.int64()
         let provider = try reader.string()
         let model = try reader.optionalString()
-        let statusCode = Int(try reader.byte())
-        guard statusCode < statuses.count else { throw IndexDamage() }
         let cursor = try reader.optionalJSON()
         let cwd = try reader.string()
         let runtimeMode = try reader.optionalString()
-        let lastError = try reader.optionalString()
+        let parentText = try reader.optionalString()
         let createdAt = UTCDateTime(secondsSinceEpoch: try reader.int64())
+        let legacyCode = Int(try reader.byte())
+        guard legacyCode <= legacyStatuses.count else { throw IndexDamage() }
+        let legacyError = try reader.optionalString()
+        var parent: Binding.Parent?
+        if let parentText {
+            guard let parentThread = try? ThreadID(parentText) else { throw IndexDamage() }
+            parent = Binding.Parent(thread: parentThread)
+        }
+        let legacy =
+            legacyCode == 0
+            ? nil : Binding.LegacyRuntime(status: legacyStatuses[legacyCode - 1], lastError: legacyError)
         // The name is checked again, so that even a tampered index cannot produce an invalid id.
         guard name.hasSuffix(".json"), let thread = try? ThreadID(String(name.dropLast(5))) else {
             throw IndexDamage()
@@ -91,13 +100,14 @@ struct BindingIndex {
         return Entry(
             name: name, stamp: stamp,
             binding: Binding(
-                threadID: thread, provider: provider, model: model, status: statuses[statusCode],
-                resumeCursor: cursor, cwd: cwd, runtimeMode: runtimeMode, lastError: lastError,
-                createdAt: createdAt, schemaVersion: schemaVersion))
+                threadID: thread, provider: provider, model: model, resumeCursor: cursor, cwd: cwd,
+                runtimeMode: runtimeMode, parent: parent, createdAt: createdAt, schemaVersion: schemaVersion,
+                legacy: legacy))
     }
 
-    /// The statuses by the code the index stores (their position).
-    private static let statuses: [Binding.Status] = [.active, .stopped, .error]
+    /// The statuses of schema-1 files by the code the index stores (their position plus one; zero
+    /// for a file without one).
+    private static let legacyStatuses = ["active", "stopped", "error"]
 
     /// The bytes of an index holding `entries`.
     static func encode(_ entries: [Entry]) -> [UInt8] {
@@ -118,11 +128,6 @@ struct BindingIndex {
             writer.append(binding.schemaVersion)
             writer.append(binding.provider)
             writer.append(optional: binding.model)
-            switch binding.status {
-            case .active: writer.append(UInt8(0))
-            case .stopped: writer.append(UInt8(1))
-            case .error: writer.append(UInt8(2))
-            }
             if let cursor = binding.resumeCursor {
                 writer.append(cursor)
             } else {
@@ -130,8 +135,11 @@ struct BindingIndex {
             }
             writer.append(binding.cwd)
             writer.append(optional: binding.runtimeMode)
-            writer.append(optional: binding.lastError)
+            writer.append(optional: binding.parent?.thread.rawValue)
             writer.append(binding.createdAt.secondsSinceEpoch)
+            let legacyCode = binding.legacy.flatMap { legacyStatuses.firstIndex(of: $0.status) }.map { $0 + 1 }
+            writer.append(UInt8(legacyCode ?? 0))
+            writer.append(optional: binding.legacy?.lastError)
         }
         let checksum = writer.bytes.withUnsafeBytes {
             IndexChecksum.of(UnsafeRawBufferPointer(rebasing: $0[headerSize...]))

@@ -20,7 +20,9 @@ public final class FileThreadStore: ThreadStore {
     public init(workspace: Workspace) throws {
         bindings = try BindingStore.open(workspace)
         try FileIO.makeDirectories(workspace.threadStateDirectory)
-        runtime = RuntimeStateStore(directory: workspace.threadStateDirectory)
+        try FileIO.makeDirectories(workspace.threadOwnersDirectory)
+        runtime = RuntimeStateStore(
+            directory: workspace.threadStateDirectory, ownersDirectory: workspace.threadOwnersDirectory)
         processID = getpid()
     }
 
@@ -61,4 +63,6 @@ public final class FileThreadStore: ThreadStore {
     }
 
     public func deleteRuntime(_ thread: ThreadID) throws { try runtime.delete(thread) }
+
+    public func threadsRecordedLive() -> [ThreadID] { runtime.threadsWithOwnerMarker() }
 }

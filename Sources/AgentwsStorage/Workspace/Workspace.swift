@@ -25,6 +25,8 @@ public struct Workspace: Sendable, Equatable {
     public var stateDirectory: String { agentwsDirectory + "/state" }
     public var locksDirectory: String { stateDirectory + "/locks" }
     public var threadStateDirectory: String { stateDirectory + "/threads" }
+    /// One empty file per thread whose runtime record names a live owner (`RuntimeStateStore`).
+    public var threadOwnersDirectory: String { stateDirectory + "/owners" }
     public var logsDirectory: String { stateDirectory + "/logs" }
     public var socketPath: String { stateDirectory + "/agentws.sock" }
     /// Held (`flock`) by the daemon that serves this workspace, for as long as it runs.

@@ -30,7 +30,7 @@ struct ListCommand: AsyncParsableCommand {
                     return [report.thread, "?", "?", "unreadable", "-", report.error ?? "-"]
                 }
                 return [
-                    report.thread, binding.provider, binding.model ?? "-", binding.status.rawValue,
+                    report.thread, binding.provider, binding.model ?? "-", report.state?.name ?? "-",
                     StatusFormatting.liveText(report.liveness), StatusFormatting.lastStopText(report.runtime),
                 ]
             }

@@ -40,7 +40,7 @@ struct ShowCommand: AsyncParsableCommand {
                 ("thread", binding.threadID.rawValue),
                 ("provider", binding.provider),
                 ("model", binding.model ?? "(provider default)"),
-                ("status", binding.status.rawValue),
+                ("status", report.state?.name ?? "-"),
                 (
                     "cursor",
                     binding.resumeCursor.map { JSONWriter.compactString($0) }
@@ -48,8 +48,9 @@ struct ShowCommand: AsyncParsableCommand {
                 ),
                 ("cwd", binding.cwd),
                 ("runtime mode", binding.runtimeMode ?? "-"),
+                ("parent", binding.parent?.thread.rawValue ?? "-"),
                 ("created", binding.createdAt.description),
-                ("last error", binding.lastError ?? "-"),
+                ("last error", report.state?.errorText ?? "-"),
                 ("live", StatusFormatting.liveText(report.liveness)),
                 ("last stop", StatusFormatting.lastStopText(report.runtime)),
                 ("file", context.workspace.relativePath(of: context.workspace.bindingPath(thread)) ?? ""),
