@@ -28,7 +28,7 @@ struct ACPClientTests {
         #expect(outcome.status == 0, "\(outcome)")
         #expect(outcome.stdout.contains("\"ok\": true"), "\(outcome)")
         let fields = try cli.bindingFields("acp-1")
-        #expect(fields["status"] as? String == "stopped")
+        #expect(try cli.status("acp-1") == "stopped")
         #expect(fields["model"] as? String == "echo-2")
         #expect(try cli.run("show", "acp-1").stdout.contains("last stop    explicit"))
     }
@@ -73,7 +73,7 @@ struct ACPStdioTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let fields = try cli.bindingFields("s1")
-        #expect(fields["status"] as? String == "stopped")
+        #expect(try cli.status("s1") == "stopped")
         #expect(fields["resumeCursor"] is [String: String])
         #expect(try cli.run("show", "s1").stdout.contains("last stop    exit"))
     }

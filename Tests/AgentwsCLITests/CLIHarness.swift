@@ -141,6 +141,16 @@ struct CLIHarness {
         throw HarnessError("no file in \(directory) came to contain \"\(text)\"")
     }
 
+    /// What `agentws show --json` reports of the thread: `status` (live, stopped, error),
+    /// `lastError`, `binding`, `runtime`, `live` — this machine's state, which is not in the file.
+    func shown(_ thread: String) throws -> [String: Any] {
+        let result = try run("show", "--json", thread).expectSuccess()
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    /// The thread's state on this machine: live, stopped or error.
+    func status(_ thread: String) throws -> String? { try shown(thread)["status"] as? String }
+
     /// The binding file parsed into a dictionary.
     func bindingFields(_ thread: String) throws -> [String: Any] {
         let text = try #require(binding(thread), "no binding for \(thread)")

@@ -19,7 +19,8 @@ struct DaemonLifecycleTests {
         #expect(second.stderr.contains("thread t1 · echo/echo-1 · live session"))
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date == before)
         #expect(cli.binding("t1") == bytes)
-        #expect(try cli.bindingFields("t1")["status"] as? String == "active")
+        #expect(try cli.status("t1") == "live")
+        #expect(try cli.bindingFields("t1")["status"] == nil)
     }
 
     @Test func theReaperStopsIdleSessionsButNotOneWithATurnRunning() throws {
@@ -35,11 +36,11 @@ struct DaemonLifecycleTests {
             try cli.run("show", "idle").stdout.contains("last stop    idle")
         }
         let reaped = try cli.bindingFields("idle")
-        #expect(reaped["status"] as? String == "stopped")
+        #expect(try cli.status("idle") == "stopped")
         #expect(reaped["resumeCursor"] as? [String: String] == cursor)
         // The slow turn has been running for longer than the idle timeout, and is still live.
         let busy = try cli.run("show", "busy").expectSuccess()
-        #expect(busy.stdout.contains("status       active"))
+        #expect(busy.stdout.contains("status       live"))
         #expect(busy.stdout.contains("live         turn running"))
         #expect(cli.daemonLog.contains("reaper: stop idle (echo): idle"))
         #expect(cli.daemonLog.contains("thread=idle"))
@@ -69,7 +70,7 @@ struct DaemonLifecycleTests {
         #expect(interrupted.stderr.contains("turn ended: cancelled"))
         for thread in ["t1", "t2", "t3"] {
             let fields = try cli.bindingFields(thread)
-            #expect(fields["status"] as? String == "stopped", "\(thread)")
+            #expect(try cli.status(thread) == "stopped", "\(thread)")
             #expect(fields["resumeCursor"] is [String: String], "\(thread)")
             #expect(try cli.run("show", thread).stdout.contains("last stop    shutdown"))
         }

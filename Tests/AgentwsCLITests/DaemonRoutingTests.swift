@@ -38,7 +38,7 @@ struct DaemonRoutingTests {
         try cli.run("send", "--thread", "t1", "one").expectSuccess()
         let list = try cli.run("list").expectSuccess()
         #expect(list.stdout.hasPrefix("THREAD  PROVIDER  MODEL   STATUS  LIVE"))
-        #expect(list.stdout.contains("t1      echo      echo-1  active  idle "))
+        #expect(list.stdout.contains("t1      echo      echo-1  live    idle "))
         let json = try cli.run("list", "--json").expectSuccess()
         let threads = try #require(
             try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])

@@ -19,7 +19,7 @@ extension CodexAppServerTests {
             let held = try #require(try codex.mock.requests().first?["seq"]?.integerValue)
             // Codex dropped the model stream: the interrupt reached codex, which stayed alive to do it.
             #expect(try codex.mock.streamOutcome(held) == "client-disconnected")
-            #expect(try codex.binding("t1")["status"] == "stopped")
+            #expect(try codex.shown("t1")["status"] == "stopped")
 
             let next = try codex.run("send", "--thread", "t1", "shorter please")
             #expect(next.status == 0, "\(next)")

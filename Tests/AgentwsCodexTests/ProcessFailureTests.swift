@@ -26,9 +26,9 @@ extension CodexAppServerTests {
             #expect(failed.stderr.contains("killed by signal 9"), "\(failed)")
             #expect(failed.stderr.contains("wrapper: about to exec codex"), "\(failed)")
             #expect(failed.stderr.contains("codex-stderr.log"), "\(failed)")
-            let binding = try codex.binding("t1")
-            #expect(binding["status"] == "error")
-            #expect(binding["lastError"]?.stringValue?.contains("killed by signal 9") == true)
+            let shown = try codex.shown("t1")
+            #expect(shown["status"] == "error")
+            #expect(shown["lastError"]?.stringValue?.contains("killed by signal 9") == true)
             #expect(try codex.cursorThread("t1") == thread)
             #expect(codex.stderrLog.contains("wrapper: about to exec codex"))
             #expect(codex.stderrLog.contains("ended: killed by signal 9"))
@@ -38,7 +38,7 @@ extension CodexAppServerTests {
             #expect(next.status == 0, "\(next)")
             #expect(next.stderr.contains("resumed"), "\(next)")
             #expect(try codex.mock.requests().last?["headers"]?["thread-id"]?.stringValue == thread)
-            #expect(try codex.binding("t1")["status"] == "stopped")
+            #expect(try codex.shown("t1")["status"] == "stopped")
         }
 
         @Test func aMissingProgramIsNamed() throws {

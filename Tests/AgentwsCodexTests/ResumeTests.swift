@@ -20,7 +20,7 @@ extension CodexAppServerTests {
             let stop = try codex.run("stop", "t1")
             #expect(stop.status == 0, "\(stop)")
             let stopped = codex.bindingText("t1")
-            #expect(try codex.binding("t1")["status"] == "stopped")
+            #expect(try codex.shown("t1")["status"] == "stopped")
 
             let second = try codex.run("send", "--thread", "t1", "which word?")
             #expect(second.status == 0, "\(second)")
@@ -52,13 +52,13 @@ extension CodexAppServerTests {
             // Codex sees the end of its input when its parent dies, and exits on its own.
             #expect(codex.codexGone(), "codex outlived the killed agentws: \(codex.codexProcesses())")
             let thread = try codex.cursorThread("t1")
-            #expect(try codex.binding("t1")["status"] == "active")
+            #expect(try codex.shown("t1")["live"]?["state"] == "orphaned")
 
             let next = try codex.run("send", "--thread", "t1", "which bird?")
             #expect(next.status == 0, "\(next)")
             #expect(next.stderr.contains("resumed"), "\(next)")
             #expect(try codex.cursorThread("t1") == thread)
-            #expect(try codex.binding("t1")["status"] == "stopped")
+            #expect(try codex.shown("t1")["status"] == "stopped")
             let last = try #require(try codex.mock.requests().last)
             #expect(last["headers"]?["thread-id"]?.stringValue == thread)
             let users = ResponsesMock.texts(last, role: "user")

@@ -105,13 +105,20 @@ final class CodexWorkspace {
         return try JSONParser.parse(text)
     }
 
+    /// What `agentws show --json` reports of `thread`: `status` (live, stopped, error) and
+    /// `lastError` are this machine's, never in the binding file.
+    func shown(_ thread: String) throws -> JSONValue {
+        let result = try run("show", "--json", thread)
+        guard result.status == 0 else { throw TestFailure("show \(thread) failed: \(result)") }
+        return try JSONParser.parse(result.stdout)
+    }
+
     /// Writes a binding by hand, as a teammate's commit or an old checkout would bring it.
     func writeBinding(_ thread: String, cursor: JSONValue?, runtimeMode: String? = nil) throws {
         let binding: JSONValue = [
-            "schemaVersion": 1, "threadId": .string(thread), "provider": "codex", "model": "mock-model",
-            "status": "stopped", "resumeCursor": cursor ?? .null, "cwd": ".",
-            "runtimeMode": .optional(runtimeMode),
-            "lastError": .null, "createdAt": "2026-01-02T03:04:05Z",
+            "schemaVersion": 2, "threadId": .string(thread), "provider": "codex", "model": "mock-model",
+            "resumeCursor": cursor ?? .null, "cwd": ".", "runtimeMode": .optional(runtimeMode),
+            "parent": .null, "createdAt": "2026-01-02T03:04:05Z",
         ]
         try Data(JSONWriter.canonical(binding)).write(
             to: URL(fileURLWithPath: workspace + "/.agentws/bindings/\(thread).json"))
