@@ -13,7 +13,7 @@ struct AgentwsCommand: AsyncParsableCommand {
         version: AgentwsVersion.current,
         subcommands: [
             // Workspace
-            InitCommand.self, ConfigCommand.self, DoctorCommand.self,
+            InitCommand.self, ConfigCommand.self, DoctorCommand.self, MigrateCommand.self,
             // Threads
             ListCommand.self, ShowCommand.self,
             // Sessions

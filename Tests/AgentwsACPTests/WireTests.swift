@@ -11,7 +11,8 @@ struct WireTests {
             resumeCursor: ["conversation": "abc"], cwd: "src",
             createdAt: UTCDateTime(secondsSinceEpoch: 1_796_086_944))
         let runtime = RuntimeRecord(
-            ownerPID: 12, lastError: "it failed here", lastStopCause: .idle, lastStoppedAt: UTCDateTime(secondsSinceEpoch: 5))
+            ownerPID: 12, lastError: "it failed here", lastStopCause: .idle,
+            lastStoppedAt: UTCDateTime(secondsSinceEpoch: 5))
         for liveness: ThreadStatus.Liveness in [
             .none, .live(idle: .milliseconds(1500), turnRunning: true, providerBusy: false),
             .ownedElsewhere(pid: 9),

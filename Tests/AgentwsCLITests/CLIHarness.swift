@@ -145,7 +145,8 @@ struct CLIHarness {
     /// `lastError`, `binding`, `runtime`, `live` — this machine's state, which is not in the file.
     func shown(_ thread: String) throws -> [String: Any] {
         let result = try run("show", "--json", thread).expectSuccess()
-        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
     /// The thread's state on this machine: live, stopped or error.

@@ -66,7 +66,8 @@ struct BindingCodecTests {
                     ],
                     cwd: ".", createdAt: created, schemaVersion: 1,
                     legacy: .init(
-                        status: "error", lastError: "resume failed: the conversation \"sess_42\" is gone\nsecond line"
+                        status: "error",
+                        lastError: "resume failed: the conversation \"sess_42\" is gone\nsecond line"
                     ))
             ),
         ]
@@ -104,10 +105,12 @@ struct BindingCodecTests {
         }
     }
 
-    @Test(arguments: [
-        ["conversation": "/home/dev/.echo/c1.json"], ["path": ["nested": "~/x"]], ["drive": "C:\\Users\\dev"],
-        ["share": "\\\\host\\share"], ["/absolute/key": "value"],
-    ] as [JSONValue])
+    @Test(
+        arguments: [
+            ["conversation": "/home/dev/.echo/c1.json"], ["path": ["nested": "~/x"]],
+            ["drive": "C:\\Users\\dev"],
+            ["share": "\\\\host\\share"], ["/absolute/key": "value"],
+        ] as [JSONValue])
     func refusesToEncodeAnAbsolutePathInTheCursor(cursor: JSONValue) throws {
         let binding = Binding(
             threadID: try ThreadID("t1"), provider: "echo", model: "echo-1", resumeCursor: cursor,
@@ -123,7 +126,8 @@ struct BindingCodecTests {
     @Test func refusesToEncodeAnAbsolutePathInAnyOtherField() throws {
         var binding = Binding(
             threadID: try ThreadID("t1"), provider: "echo", model: "/opt/models/m1", createdAt: Self.created)
-        #expect(throws: NonPortableBinding(thread: binding.threadID, field: "model", value: "/opt/models/m1")) {
+        #expect(throws: NonPortableBinding(thread: binding.threadID, field: "model", value: "/opt/models/m1"))
+        {
             try BindingCodec.encode(binding)
         }
         binding.model = "m1"
@@ -184,14 +188,18 @@ struct BindingCodecTests {
     @Test func refusesAnUnknownSchema1Status() throws {
         let text = String(decoding: try Self.golden("v1/fresh.json"), as: UTF8.self)
             .replacingOccurrences(of: #""status": "stopped""#, with: #""status": "paused""#)
-        #expect(throws: BindingFileProblem.invalid("\"status\" is \"paused\"; expected one of active, stopped, error")) {
+        #expect(
+            throws: BindingFileProblem.invalid(
+                "\"status\" is \"paused\"; expected one of active, stopped, error")
+        ) {
             try BindingCodec.decode(Array(text.utf8), expectedThread: try ThreadID("fresh"))
         }
     }
 
     @Test func refusesSchema1FieldsInASchema2File() throws {
         let text = String(decoding: try Self.golden("fresh.json"), as: UTF8.self)
-            .replacingOccurrences(of: #""model": "echo-1","#, with: "\"model\": \"echo-1\",\n  \"status\": \"active\",")
+            .replacingOccurrences(
+                of: #""model": "echo-1","#, with: "\"model\": \"echo-1\",\n  \"status\": \"active\",")
         do {
             _ = try BindingCodec.decode(Array(text.utf8), expectedThread: try ThreadID("fresh"))
             Issue.record("accepted \"status\" in a schema-2 file")
@@ -202,7 +210,10 @@ struct BindingCodecTests {
 
     @Test(arguments: [
         (#""parent": null"#, #""parent": "codex-main""#, "\"parent\" must be null or"),
-        (#""parent": null"#, #""parent": {"thread": "Bad Id"}"#, "\"parent.thread\" is not a valid thread id"),
+        (
+            #""parent": null"#, #""parent": {"thread": "Bad Id"}"#,
+            "\"parent.thread\" is not a valid thread id"
+        ),
         (#""parent": null"#, #""parent": {"thread": "a", "x": 1}"#, "unknown field \"x\""),
         (#""cwd": ".""#, #""cwd": "/etc""#, "relative to the workspace root"),
         (#""cwd": ".""#, #""cwd": "a/../../x""#, "stay inside the workspace"),

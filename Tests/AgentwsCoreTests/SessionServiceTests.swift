@@ -306,7 +306,8 @@ struct SessionServiceTests {
         store.seed(
             Binding(
                 threadID: failed, provider: "mem", model: "m1", resumeCursor: ["conversation": "conv-8"],
-                createdAt: clock.wall, schemaVersion: 1, legacy: .init(status: "error", lastError: "it broke")))
+                createdAt: clock.wall, schemaVersion: 1, legacy: .init(status: "error", lastError: "it broke")
+            ))
         backend.state.withLock {
             $0.conversations["conv-7"] = 1
             $0.conversations["conv-8"] = 1
@@ -317,7 +318,8 @@ struct SessionServiceTests {
         let writes = store.writeCount
         let (result, log) = try await send(service, "old-active", "next")
         #expect(result.start == .resumed && log.text.hasPrefix("turn 2"))
-        #expect(log.all.contains { if case .notice(let text) = $0 { text.contains("recovered") } else { false } })
+        #expect(
+            log.all.contains { if case .notice(let text) = $0 { text.contains("recovered") } else { false } })
         // Same meaning: the schema-1 file is not rewritten, and its status is not taken twice.
         #expect(store.writeCount == writes)
         #expect(try binding("old-active")?.schemaVersion == 1)

@@ -114,7 +114,8 @@ struct BindingStoreTests {
         let badPath = workspace.bindingsDirectory + "/bad.json"
         try Data("{\n  \"schemaVersion\": 1,\n  oops\n}\n".utf8).write(to: URL(fileURLWithPath: badPath))
         let mismatchPath = workspace.bindingsDirectory + "/renamed.json"
-        try Data(try BindingCodec.encode(try binding("original"))).write(to: URL(fileURLWithPath: mismatchPath))
+        try Data(try BindingCodec.encode(try binding("original"))).write(
+            to: URL(fileURLWithPath: mismatchPath))
         try Data("{}".utf8).write(to: URL(fileURLWithPath: workspace.bindingsDirectory + "/Bad Name.json"))
 
         let listings = try store.list()

@@ -49,7 +49,9 @@ enum RuntimeListing {
             throw BenchError(
                 "thread \(threadText): runtime_payload_json lacks cwd, createdAt or schemaVersion")
         }
-        let parent = try payload["parent"]?.stringValue.map { text throws in Binding.Parent(thread: try ThreadID(text)) }
+        let parent = try payload["parent"]?.stringValue.map { text throws in
+            Binding.Parent(thread: try ThreadID(text))
+        }
         return Binding(
             threadID: thread, provider: provider, model: payload["model"]?.stringValue, resumeCursor: cursor,
             cwd: cwd, runtimeMode: row.text(3), parent: parent, createdAt: createdAt, schemaVersion: version)

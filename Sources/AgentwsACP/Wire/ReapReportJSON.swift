@@ -18,6 +18,7 @@ public enum ReapReportJSON {
                 }),
             "stopped": .array(report.stopped.map { .string($0.rawValue) }),
             "recovered": .array(report.recovered.map { .string($0.rawValue) }),
+            "changed": .array(report.changed.map { .string($0.rawValue) }),
             "failures": .object(
                 Dictionary(uniqueKeysWithValues: report.failures.map { ($0.key.rawValue, .string($0.value)) })
             ),
@@ -66,6 +67,7 @@ public enum ReapReportJSON {
         }
         for id in value["stopped"]?.arrayValue ?? [] { report.stopped.append(try thread(id)) }
         for id in value["recovered"]?.arrayValue ?? [] { report.recovered.append(try thread(id)) }
+        for id in value["changed"]?.arrayValue ?? [] { report.changed.append(try thread(id)) }
         for (key, reason) in value["failures"]?.objectValue ?? [:] {
             report.failures[try thread(.string(key))] = reason.stringValue ?? JSONWriter.compactString(reason)
         }

@@ -43,7 +43,8 @@ public struct Binding: Sendable, Hashable {
     public var legacy: LegacyRuntime?
 
     public init(
-        threadID: ThreadID, provider: String, model: String?, resumeCursor: JSONValue? = nil, cwd: String = ".",
+        threadID: ThreadID, provider: String, model: String?, resumeCursor: JSONValue? = nil,
+        cwd: String = ".",
         runtimeMode: String? = nil, parent: Parent? = nil, createdAt: UTCDateTime,
         schemaVersion: Int64 = Binding.currentSchemaVersion, legacy: LegacyRuntime? = nil
     ) {

@@ -190,7 +190,9 @@ public enum BindingCodec {
 
     private static let legacyStatuses: Set<String> = ["active", "stopped", "error"]
 
-    private static func decodeLegacy(_ fields: FieldReader) throws(BindingFileProblem) -> Binding.LegacyRuntime {
+    private static func decodeLegacy(_ fields: FieldReader) throws(BindingFileProblem)
+        -> Binding.LegacyRuntime
+    {
         let status = try fields.requiredString("status")
         guard legacyStatuses.contains(status) else {
             throw .invalid("\"status\" is \"\(status)\"; expected one of active, stopped, error")

@@ -58,6 +58,19 @@ public final class InMemoryThreadStore: ThreadStore {
         }
     }
 
+    public func rewriteBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
+        try check(lease, binding.threadID)
+        var current = binding
+        current.schemaVersion = Binding.currentSchemaVersion
+        current.legacy = nil
+        return state.withLock { state in
+            if state.bindings[binding.threadID] == current { return false }
+            state.bindings[binding.threadID] = current
+            state.writes += 1
+            return true
+        }
+    }
+
     public func deleteBinding(_ thread: ThreadID, lease: any ThreadLease) throws -> Bool {
         try check(lease, thread)
         return state.withLock { $0.bindings.removeValue(forKey: thread) != nil }

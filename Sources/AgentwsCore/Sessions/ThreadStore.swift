@@ -22,6 +22,10 @@ public protocol ThreadStore: Sendable {
     /// Writes unless the stored bytes are identical; returns whether it wrote.
     @discardableResult
     func writeBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool
+    /// Writes `binding` in the current schema even when its file means the same in an older one
+    /// (`agentws migrate`); returns whether it wrote.
+    @discardableResult
+    func rewriteBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool
     @discardableResult
     func deleteBinding(_ thread: ThreadID, lease: any ThreadLease) throws -> Bool
     func listBindings() throws -> [BindingListing]

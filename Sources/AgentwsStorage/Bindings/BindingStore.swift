@@ -1,5 +1,11 @@
 import AgentwsCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// The binding files of a workspace (SPEC §3.3): canonical bytes, atomic durable writes that skip
 /// identical content, per-thread advisory locks, lock-free reads.
 ///
@@ -90,8 +96,15 @@ public final class BindingStore: Sendable {
         }
         // Compared just above: replacing without AtomicFile.write's own comparison reads the file
         // once per write, not twice.
-        try AtomicFile.replace(
-            bytes, directory: workspace.bindingsDirectory, fileName: binding.threadID.rawValue + ".json")
+        let fileName = binding.threadID.rawValue + ".json"
+        do {
+            try AtomicFile.replace(bytes, directory: workspace.bindingsDirectory, fileName: fileName)
+        } catch let error where error.errorNumber == ENOENT {
+            // git removes a directory it empties (a checkout of a commit without bindings); the
+            // next binding brings it back.
+            try FileIO.makeDirectories(workspace.bindingsDirectory)
+            try AtomicFile.replace(bytes, directory: workspace.bindingsDirectory, fileName: fileName)
+        }
         return .written
     }
 

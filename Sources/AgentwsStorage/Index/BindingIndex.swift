@@ -137,7 +137,9 @@ struct BindingIndex {
             writer.append(optional: binding.runtimeMode)
             writer.append(optional: binding.parent?.thread.rawValue)
             writer.append(binding.createdAt.secondsSinceEpoch)
-            let legacyCode = binding.legacy.flatMap { legacyStatuses.firstIndex(of: $0.status) }.map { $0 + 1 }
+            let legacyCode = binding.legacy.flatMap { legacyStatuses.firstIndex(of: $0.status) }.map {
+                $0 + 1
+            }
             writer.append(UInt8(legacyCode ?? 0))
             writer.append(optional: binding.legacy?.lastError)
         }

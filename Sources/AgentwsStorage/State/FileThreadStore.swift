@@ -40,6 +40,10 @@ public final class FileThreadStore: ThreadStore {
         try bindings.write(binding, holding: lock(lease)) == .written
     }
 
+    public func rewriteBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
+        try bindings.write(binding, holding: lock(lease), rewritingOlderSchema: true) == .written
+    }
+
     public func deleteBinding(_ thread: ThreadID, lease: any ThreadLease) throws -> Bool {
         try bindings.delete(thread, holding: lock(lease))
     }

@@ -6,7 +6,7 @@ import ArgumentParser
 struct ReapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reap",
-        abstract: "Run one reaper sweep: stop idle sessions, recover bindings whose owner died.",
+        abstract: "Run one reaper sweep: stop idle sessions, recover threads whose owner died.",
         discussion: """
             Idle sessions live in the daemon ('agentws serve'), which sweeps on its own every \
             reaper.sweep_interval; while it runs, this command asks it for one sweep now. Without a \
@@ -57,8 +57,11 @@ enum ReapPrinter {
         }
         for thread in report.recovered {
             Terminal.line(
-                "\(prefix)recover \(thread): binding left active by a process that is gone → stopped (recovered), cursor kept"
+                "\(prefix)recover \(thread): left live by a process that is gone → stopped (recovered), cursor kept"
             )
+        }
+        for thread in report.changed {
+            Terminal.line("stopped \(thread): its binding file changed underneath the live session (changed)")
         }
         for (thread, reason) in report.failures.sorted(by: { $0.key < $1.key }) {
             Terminal.line("failed \(thread): \(reason)")
@@ -84,6 +87,7 @@ enum ReapPrinter {
                 }),
             "stopped": .array(report.stopped.map { .string($0.rawValue) }),
             "recovered": .array(report.recovered.map { .string($0.rawValue) }),
+            "changed": .array(report.changed.map { .string($0.rawValue) }),
             "failures": .object(
                 Dictionary(
                     uniqueKeysWithValues: report.failures.map {

@@ -53,11 +53,21 @@ struct ShowCommand: AsyncParsableCommand {
                 ("last error", report.state?.errorText ?? "-"),
                 ("live", StatusFormatting.liveText(report.liveness)),
                 ("last stop", StatusFormatting.lastStopText(report.runtime)),
-                ("file", context.workspace.relativePath(of: context.workspace.bindingPath(thread)) ?? ""),
+                ("file", fileText(context, thread, schema: report.fileSchemaVersion)),
             ]
             for (key, value) in rows {
                 Terminal.line(key.padding(toLength: 13, withPad: " ", startingAt: 0) + value)
             }
         }
+    }
+
+    /// The binding file's path, with a note when it is in an older or newer schema.
+    private func fileText(_ context: CommandContext, _ thread: ThreadID, schema: Int64?) -> String {
+        let path = context.workspace.relativePath(of: context.workspace.bindingPath(thread)) ?? ""
+        guard let schema, schema != Binding.currentSchemaVersion else { return path }
+        if schema < Binding.currentSchemaVersion {
+            return path + " (schema \(schema): rewritten on its next change, or now by 'agentws migrate')"
+        }
+        return path + " (schema \(schema), newer than this agentws: read-only)"
     }
 }
