@@ -23,6 +23,8 @@ struct AgentwsCommand: AsyncParsableCommand {
             ServeCommand.self, AcpCommand.self,
             // Providers
             ProvidersCommand.self,
+            // Git
+            MergeDriverCommand.self, ResolveCommand.self,
         ]
     )
 

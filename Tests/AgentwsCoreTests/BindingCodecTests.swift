@@ -164,7 +164,7 @@ struct BindingCodecTests {
             of: "  \"model\": \"echo-1\",\n",
             with: "<<<<<<< HEAD\n  \"model\": \"echo-1\",\n=======\n  \"model\": \"echo-2\",\n>>>>>>> other\n"
         )
-        #expect(throws: BindingFileProblem.mergeConflict(line: 4)) {
+        #expect(throws: BindingFileProblem.mergeConflict(line: 4, thread: thread)) {
             try BindingCodec.decode(Array(conflicted.utf8), expectedThread: thread)
         }
     }
@@ -236,19 +236,20 @@ struct BindingCodecTests {
     }
 }
 
-/// The JSON Schemas in docs/schemas/ describe exactly the fields the codec reads and writes.
+/// The JSON Schemas in docs/schema/ describe exactly the fields the codec reads and writes.
 @Suite("Binding JSON Schemas")
 struct BindingSchemaTests {
     static func schema(_ version: Int) throws -> JSONValue {
         let root = String(#filePath.dropLast("Tests/AgentwsCoreTests/BindingCodecTests.swift".count))
-        let path = root + "docs/schemas/binding-v\(version).schema.json"
+        let path = root + "docs/schema/binding-v\(version).schema.json"
         return try JSONParser.parse(bytes: try #require(readFile(path), "missing \(path)"))
     }
 
     @Test(arguments: [(1, "v1/codex-main.json"), (2, "codex-main.json")])
     func everyFieldOfTheGoldenFileIsRequiredByItsSchema(version: Int, golden: String) throws {
         let schema = try Self.schema(version)
-        let fields = try #require(try JSONParser.parse(bytes: try BindingCodecTests.golden(golden)).objectValue)
+        let fields = try #require(
+            try JSONParser.parse(bytes: try BindingCodecTests.golden(golden)).objectValue)
         let required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
         let properties = Set(schema["properties"]?.objectValue?.keys.map { $0 } ?? [])
         #expect(required == Set(fields.keys))

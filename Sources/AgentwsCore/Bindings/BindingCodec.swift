@@ -86,7 +86,7 @@ public enum BindingCodec {
         -> Binding
     {
         if let marker = conflictMarkerLine(in: bytes) {
-            throw .mergeConflict(line: marker)
+            throw .mergeConflict(line: marker, thread: expected)
         }
         let document: JSONValue
         do {
@@ -96,6 +96,9 @@ public enum BindingCodec {
         }
         guard case .object(let members) = document else {
             throw .invalid("the file holds \(document.kindDescription), not a JSON object")
+        }
+        if members[ConflictedBinding.markerKey] != nil {
+            throw .conflicted(try decodeConflict(members, expected: expected))
         }
         guard let versionValue = members["schemaVersion"] else {
             throw .invalid("\"schemaVersion\" is missing")
@@ -120,6 +123,29 @@ public enum BindingCodec {
             binding.legacy = try decodeLegacy(FieldReader(members: members))
         }
         return binding
+    }
+
+    /// A conflict document written by `agentws merge-driver` (`ConflictedBinding`).
+    private static func decodeConflict(_ members: [String: JSONValue], expected: ThreadID)
+        throws(BindingFileProblem)
+        -> ConflictedBinding
+    {
+        func side(_ key: String) throws(BindingFileProblem) -> Binding? {
+            guard let value = members[key], value != .null else { return nil }
+            do {
+                return try decode(JSONWriter.canonical(value), expectedThread: expected)
+            } catch {
+                throw .invalid("the merge conflict's \"\(key)\" side is not a valid binding: \(error)")
+            }
+        }
+        guard let ours = try side("ours"), let theirs = try side("theirs") else {
+            throw .invalid("a merge conflict document needs both \"ours\" and \"theirs\"")
+        }
+        let fields = (members[ConflictedBinding.markerKey]?["fields"]?.arrayValue ?? []).compactMap(
+            \.stringValue)
+        return ConflictedBinding(
+            thread: expected, base: try side("base"), ours: ours, theirs: theirs,
+            fields: fields.isEmpty ? BindingMerge.differences(ours, theirs) : fields)
     }
 
     /// The typed fields of a binding object, with the file's wording for what is wrong.
@@ -235,7 +261,10 @@ public enum BindingCodec {
 /// Why a binding file could not be used. The store wraps it with the file's path.
 public enum BindingFileProblem: Error, Sendable, Equatable, CustomStringConvertible {
     case syntax(JSONSyntaxError)
-    case mergeConflict(line: Int)
+    /// git's text conflict markers (a merge without the agentws merge driver).
+    case mergeConflict(line: Int, thread: ThreadID)
+    /// The agentws merge driver's conflict document: both sides, readable.
+    case conflicted(ConflictedBinding)
     case threadMismatch(found: String)
     case invalid(String)
 
@@ -243,9 +272,12 @@ public enum BindingFileProblem: Error, Sendable, Equatable, CustomStringConverti
         switch self {
         case .syntax(let error):
             return "JSON syntax error at line \(error.line), column \(error.column): \(error.reason)"
-        case .mergeConflict(let line):
+        case .mergeConflict(let line, let thread):
             return
-                "unresolved git merge-conflict marker at line \(line); resolve the conflict and keep one version"
+                "unresolved git merge-conflict marker at line \(line); end it with 'agentws resolve \(thread) --ours|--theirs|--both' (or keep one version by hand). Registering the merge driver ('agentws init' in the repository) merges most binding changes on its own."
+        case .conflicted(let conflict):
+            return
+                "merge conflict: both branches changed thread \(conflict.thread) differently (\(conflict.summary)); end it with '\(conflict.resolveCommand)', then 'git add' the file"
         case .threadMismatch(let found):
             return
                 "\"threadId\" is \"\(found)\" but the file name says otherwise; rename the file or fix the field"
@@ -257,7 +289,7 @@ public enum BindingFileProblem: Error, Sendable, Equatable, CustomStringConverti
     public var line: Int? {
         switch self {
         case .syntax(let error): return error.line
-        case .mergeConflict(let line): return line
+        case .mergeConflict(let line, _): return line
         default: return nil
         }
     }

@@ -72,6 +72,19 @@ struct DoctorCommand: AsyncParsableCommand {
                 }
             }
             Terminal.line("  ✓ \(good) binding\(good == 1 ? "" : "s") valid")
+            if let repository = GitRepository.containing(workspace.root) {
+                Terminal.line("git")
+                if let issue = MergeDriverSetup.problem(workspaceRoot: workspace.root, repository: repository)
+                {
+                    problem(issue)
+                } else {
+                    Terminal.line(
+                        "  ✓ binding merges: "
+                            + (MergeDriverSetup.attribute(in: workspace.root) == nil
+                                ? "text merges (no merge=agentws attribute; 'agentws init' adds it)"
+                                : "the agentws merge driver"))
+                }
+            }
             if problems > 0 {
                 Terminal.line("\(problems) problem\(problems == 1 ? "" : "s") found")
                 throw ExitCode(ErrorCategory.invalidData.exitCode)

@@ -20,6 +20,13 @@ struct InitCommand: AsyncParsableCommand {
                 Terminal.line("initialised workspace \(report.workspace.root)")
                 for path in report.created { Terminal.line("  created \(path)") }
             }
+            // In a git repository: the merge driver for binding files (SPEC §13).
+            if let repository = GitRepository.containing(report.workspace.root) {
+                let (done, warnings) = MergeDriverSetup.install(
+                    workspaceRoot: report.workspace.root, repository: repository)
+                for line in done { Terminal.line("  " + line) }
+                for line in warnings { Terminal.warning(line) }
+            }
         }
     }
 }

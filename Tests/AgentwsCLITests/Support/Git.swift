@@ -35,3 +35,30 @@ extension CLIHarness {
         try git("status", "--porcelain", ".agentws/bindings", in: directory)
     }
 }
+
+extension CLIHarness {
+    /// Runs git and returns its status and both streams, for commands expected to fail.
+    func gitStatus(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", root] + arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        var environment = self.environment
+        environment["GIT_AUTHOR_NAME"] = "test"
+        environment["GIT_AUTHOR_EMAIL"] = "test@example.invalid"
+        environment["GIT_COMMITTER_NAME"] = "test"
+        environment["GIT_COMMITTER_EMAIL"] = "test@example.invalid"
+        process.environment = environment
+        try process.run()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self),
+            String(decoding: stderr, as: UTF8.self)
+        )
+    }
+}

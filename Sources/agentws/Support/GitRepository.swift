@@ -1,0 +1,59 @@
+import Foundation
+
+/// The git repository a workspace is in, driven through the `git` command (agentws links no git
+/// library: the few questions it asks — is this a repository, what is configured, what is staged —
+/// are one command each).
+struct GitRepository {
+    /// The directory git commands run in.
+    let directory: String
+    /// The repository's top level.
+    let topLevel: String
+
+    /// The repository holding `directory`, or nil when it is not in one (or git is not installed).
+    static func containing(_ directory: String) -> GitRepository? {
+        guard let result = run(["rev-parse", "--show-toplevel"], in: directory), result.status == 0 else {
+            return nil
+        }
+        let top = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return top.isEmpty ? nil : GitRepository(directory: directory, topLevel: top)
+    }
+
+    /// Runs `git ARGUMENTS`; nil when git cannot be started.
+    static func run(_ arguments: [String], in directory: String) -> (status: Int32, output: String)? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", directory] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return nil
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// `git ARGUMENTS` in this repository.
+    func run(_ arguments: String...) -> (status: Int32, output: String)? {
+        Self.run(arguments, in: directory)
+    }
+
+    /// A local configuration value, or nil when unset.
+    func config(_ key: String) -> String? {
+        guard let result = run("config", "--local", "--get", key), result.status == 0 else { return nil }
+        return result.output.trimmingCharacters(in: .newlines)
+    }
+
+    /// The content of `path` (relative to the top level) at index stage `stage` (2: ours, 3: theirs,
+    /// 1: the common ancestor), while a merge has it unmerged.
+    func stagedContent(_ path: String, stage: Int) -> [UInt8]? {
+        guard let result = Self.run(["show", ":\(stage):\(path)"], in: topLevel), result.status == 0 else {
+            return nil
+        }
+        return Array(result.output.utf8)
+    }
+}
