@@ -30,3 +30,32 @@ struct GitReviewTests {
         #expect(changed == ["-  \"model\": \"echo-1\",", "+  \"model\": \"echo-2\","], "\(diff)")
     }
 }
+
+/// docs/schema/binding-v2.schema.json describes what the CLI writes.
+@Suite("CLI: binding files match their JSON Schema")
+struct WrittenBindingSchemaTests {
+    @Test func everyFileTheCLIWritesHasExactlyTheSchemasFields() throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        let root = String(#filePath.dropLast("Tests/AgentwsCLITests/GitReviewTests.swift".count))
+        let schemaData = try #require(
+            FileManager.default.contents(atPath: root + "docs/schema/binding-v2.schema.json"))
+        let schema = try #require(try JSONSerialization.jsonObject(with: schemaData) as? [String: Any])
+        let required = Set(try #require(schema["required"] as? [String]))
+        try cli.run("send", "--thread", "plain", "one").expectSuccess()
+        try cli.run("send", "--thread", "moded", "--runtime-mode", "read-only", "one").expectSuccess()
+        try cli.run("reset", "plain").expectSuccess()
+        for thread in ["plain", "moded"] {
+            let fields = try cli.bindingFields(thread)
+            #expect(Set(fields.keys) == required, "\(thread)")
+            #expect(fields["schemaVersion"] as? Int == 2)
+            let id = try #require(fields["threadId"] as? String)
+            #expect(id.range(of: "^[a-z0-9][a-z0-9._-]{0,127}$", options: .regularExpression) != nil)
+            let created = try #require(fields["createdAt"] as? String)
+            #expect(
+                created.range(
+                    of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
+                    options: .regularExpression) != nil)
+        }
+    }
+}
