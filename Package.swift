@@ -150,6 +150,12 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        // What the tests that run the built agentws share: the build folder, a process runner.
+        .target(
+            name: "AgentwsTestSupport",
+            path: "Tests/AgentwsTestSupport",
+            swiftSettings: strictSwift
+        ),
         .testTarget(name: "AgentwsJSONTests", dependencies: ["AgentwsJSON"], swiftSettings: strictSwift),
         .testTarget(
             name: "AgentwsCoreTests",
@@ -207,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "AgentwsCodexTests",
             dependencies: [
-                "AgentwsCore", "AgentwsJSON", "AgentwsPlugins",
+                "AgentwsCore", "AgentwsJSON", "AgentwsPlugins", "AgentwsTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift

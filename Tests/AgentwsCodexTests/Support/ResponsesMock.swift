@@ -1,4 +1,5 @@
 import AgentwsJSON
+import AgentwsTestSupport
 import Foundation
 
 /// Tests/Peers/mock_responses.py as a child process: a loopback Responses API that answers

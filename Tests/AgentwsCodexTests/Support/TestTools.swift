@@ -1,33 +1,17 @@
+import AgentwsTestSupport
 import Foundation
 
 /// What these tests run: the real codex binary, python for the model mock, and the built products.
 /// A missing one is a test failure with a message saying how to get it, never a skip.
 enum TestTools {
-    /// The repository root, from this file's path.
-    static let repositoryRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
-    /// The directory holding this test binary and the built products beside it.
-    static let buildDirectory: String = {
-        let executable =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: executable).deletingLastPathComponent().path
-    }()
-
-    static var agentws: String { buildDirectory + "/agentws" }
+    static var repositoryRoot: String { BuildProducts.repositoryRoot }
+    static var buildDirectory: String { BuildProducts.directory }
+    static var agentws: String { BuildProducts.agentws }
     static var mockScript: String { repositoryRoot + "/Tests/Peers/mock_responses.py" }
 
     /// Checks that `swift build` has produced the CLI and the plugin.
     static func requireBuildProducts() throws {
-        for product in [agentws, buildDirectory + "/libAgentwsCodex.so"]
-        where !FileManager.default.fileExists(atPath: product) {
-            throw TestFailure(
-                "\(product) is missing: run 'swift build' before 'swift test' (scripts/test does both)")
-        }
+        try BuildProducts.require(libraries: ["libAgentwsCodex.so"])
     }
 
     /// The codex binary: `$AGENTWS_TEST_CODEX`, else what `scripts/setup-test-agents --print-codex`
@@ -46,7 +30,7 @@ enum TestTools {
         let script = repositoryRoot + "/scripts/setup-test-agents"
         let output: (status: Int32, stdout: String, stderr: String)
         do {
-            output = try runToEnd(script, ["--print-codex"])
+            output = try BuildProducts.runToEnd(script, ["--print-codex"])
         } catch {
             return .failure(TestFailure("cannot run \(script): \(error)"))
         }
@@ -72,39 +56,4 @@ enum TestTools {
         throw TestFailure(
             "the codex tests need python3 on PATH for Tests/Peers/mock_responses.py; none on \(path)")
     }
-
-    /// Runs a program to its end and returns its status and output.
-    static func runToEnd(_ executable: String, _ arguments: [String]) throws -> (
-        status: Int32, stdout: String, stderr: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let errorData = Locked(Data())
-        let drained = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            let data = errors.fileHandleForReading.readDataToEndOfFile()
-            errorData.withLock { $0 = data }
-            drained.signal()
-        }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        drained.wait()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-            String(decoding: errorData.withLock { $0 }, as: UTF8.self)
-        )
-    }
-}
-
-/// A test precondition that does not hold, with what to do about it.
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,22 +1,22 @@
 import Foundation
 
 /// A running `agentws` process whose output is collected as it comes.
-final class RunningCommand: Sendable {
+package final class RunningCommand: Sendable {
     /// How a command ended.
-    struct Outcome: CustomStringConvertible {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+    package struct Outcome: CustomStringConvertible {
+        package let status: Int32
+        package let stdout: String
+        package let stderr: String
+        package var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
     }
 
     private let process: Process
     private let output = Locked((stdout: Data(), stderr: Data()))
     private let drained = DispatchGroup()
 
-    init(_ arguments: [String], directory: String, environment: [String: String]) throws {
+    package init(_ arguments: [String], directory: String, environment: [String: String]) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestTools.agentws)
+        process.executableURL = URL(fileURLWithPath: BuildProducts.agentws)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = environment
@@ -41,12 +41,12 @@ final class RunningCommand: Sendable {
         }
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var stdoutSoFar: String { String(decoding: output.withLock { $0.stdout }, as: UTF8.self) }
-    var stderrSoFar: String { String(decoding: output.withLock { $0.stderr }, as: UTF8.self) }
+    package var pid: Int32 { process.processIdentifier }
+    package var stdoutSoFar: String { String(decoding: output.withLock { $0.stdout }, as: UTF8.self) }
+    package var stderrSoFar: String { String(decoding: output.withLock { $0.stderr }, as: UTF8.self) }
 
     /// Waits until stdout shows `text`; throws if the process ends first or nothing comes in time.
-    func waitForOutput(_ text: String, limit: Duration = .seconds(60)) throws {
+    package func waitForOutput(_ text: String, limit: Duration = .seconds(60)) throws {
         let deadline = ContinuousClock.now + limit
         while !stdoutSoFar.contains(text) {
             guard process.isRunning else {
@@ -60,10 +60,10 @@ final class RunningCommand: Sendable {
         }
     }
 
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    package func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     /// Waits for the end and returns everything it printed.
-    func finish() -> Outcome {
+    package func finish() -> Outcome {
         process.waitUntilExit()
         drained.wait()
         return output.withLock { output in

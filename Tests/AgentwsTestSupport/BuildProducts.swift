@@ -1,0 +1,67 @@
+import Foundation
+
+/// Where the tests find the repository and what `swift build` produced: the tests run the real
+/// `agentws` and load the built plugins, beside the test binary.
+package enum BuildProducts {
+    /// The repository root, from this file's path.
+    package static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// The directory holding the test binary and the built products beside it.
+    package static let directory: String = {
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().path
+    }()
+
+    /// The built `agentws`.
+    package static var agentws: String { directory + "/agentws" }
+
+    /// Checks that `swift build` has produced the CLI and each of `libraries` (file names).
+    package static func require(libraries: [String]) throws {
+        for product in [agentws] + libraries.map({ directory + "/" + $0 })
+        where !FileManager.default.fileExists(atPath: product) {
+            throw TestFailure(
+                "\(product) is missing: run 'swift build' before 'swift test' (scripts/test does both)")
+        }
+    }
+
+    /// Runs a program to its end and returns its status and output.
+    package static func runToEnd(_ executable: String, _ arguments: [String]) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let errorData = Locked(Data())
+        let drained = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            errorData.withLock { $0 = data }
+            drained.signal()
+        }
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
+            String(decoding: errorData.withLock { $0 }, as: UTF8.self)
+        )
+    }
+}
+
+/// A test precondition that does not hold, with what to do about it.
+package struct TestFailure: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
+}
