@@ -115,7 +115,77 @@ import Testing
                 "providers.codex.idle_timeout": .string("\(fixture.userPath):4:19"),
                 "providers.echo.plugin": "default",
             ],
+            "variables": [:],
         ]
         #expect(loaded.renderJSON() == expected)
+    }
+
+    /// Values written with `${NAME}` are reported as written, with the variable named next to the
+    /// origin; the effective text, which may be a secret, appears nowhere in either rendering.
+    @Test func valuesFromTheEnvironmentAreShownAsWritten() throws {
+        let secret = "sk-proj-Secret0123456789abcdefXYZ"
+        let loaded = try fixture.load(
+            user: """
+                reaper:
+                  idle_timeout: ${IDLE}
+                models:
+                  allow: [codex/*, "${ALLOWED}"]
+                providers:
+                  codex:
+                    plugin: codex
+                    options:
+                      command: [codex, app-server]
+                      env: {OPENAI_API_KEY: "${OPENAI_API_KEY}", LITERAL: "$${KEPT}"}
+                      headers: ["Authorization: Bearer ${OPENAI_API_KEY}", "X-Org: ${ORG}"]
+
+                """,
+            environment: [
+                "IDLE": "45m", "ALLOWED": "codex/gpt-5", "OPENAI_API_KEY": secret, "ORG": "org-9876543210",
+            ]
+        )
+        let path = fixture.userPath
+        let written =
+            #"{"command":["codex","app-server"],"env":{"LITERAL":"$${KEPT}","OPENAI_API_KEY":"${OPENAI_API_KEY}"},"headers":["Authorization: Bearer ${OPENAI_API_KEY}","X-Org: ${ORG}"]}"#
+        let lines = loaded.report()
+        #expect(
+            lines.first { $0.key == "reaper.idle_timeout" }
+                == ConfigReportLine(
+                    key: "reaper.idle_timeout", value: "\"${IDLE}\"",
+                    origin: .file(path: path, line: 2, column: 17),
+                    variables: ["IDLE"]))
+        #expect(
+            lines.first { $0.key == "models.allow" }
+                == ConfigReportLine(
+                    key: "models.allow", value: "[codex/*, \"${ALLOWED}\"]",
+                    origin: .file(path: path, line: 4, column: 10), variables: ["ALLOWED"]))
+        #expect(
+            lines.first { $0.key == "providers.codex.options" }
+                == ConfigReportLine(
+                    key: "providers.codex.options", value: written,
+                    origin: .file(path: path, line: 9, column: 7),
+                    variables: ["OPENAI_API_KEY", "ORG"]))
+        let text = loaded.renderText()
+        #expect(
+            text.contains(
+                "providers.codex.options = \(written)    # \(path):9:7 via env OPENAI_API_KEY, ORG\n"))
+        #expect(text.contains("# \(path):2:17 via env IDLE\n"))
+        let json = loaded.renderJSON()
+        #expect(
+            json["configuration"]?["providers"]?["codex"]?["options"]?["env"]?["OPENAI_API_KEY"]
+                == "${OPENAI_API_KEY}")
+        #expect(json["configuration"]?["reaper"]?["idle_timeout"] == "${IDLE}")
+        #expect(
+            json["variables"]
+                == [
+                    "reaper.idle_timeout": ["IDLE"], "models.allow": ["ALLOWED"],
+                    "providers.codex.options": ["OPENAI_API_KEY", "ORG"],
+                ])
+        let rendered = text + JSONWriter.compactString(json)
+        for effective in [secret, "Secret0123", "org-9876543210", "45m", "codex/gpt-5"] {
+            #expect(!rendered.contains(effective), "\(effective) was printed")
+        }
+        // The loaded configuration itself holds the effective values for the plugins.
+        #expect(loaded.configuration.providers["codex"]?.options["env"]?["OPENAI_API_KEY"] == .string(secret))
+        #expect(loaded.configuration.reaper.idleTimeout == .minutes(45))
     }
 }

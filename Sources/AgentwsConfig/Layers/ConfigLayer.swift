@@ -114,6 +114,28 @@ extension ConfigLayer {
         )
     }
 
+    /// The written form of every value that has one (it refers to environment variables), by dotted
+    /// key as in `origins()`.
+    func writtenValues() -> [String: ConfigWrittenValue] {
+        var written: [String: ConfigWrittenValue] = [:]
+        written[ConfigKeys.idleTimeout] = idleTimeout?.written
+        written[ConfigKeys.sweepInterval] = sweepInterval?.written
+        written[ConfigKeys.onResumeFailure] = onResumeFailure?.written
+        written[ConfigKeys.defaultModel] = defaultModel?.written
+        written[ConfigKeys.allow] = allow?.written
+        for (name, alias) in aliases {
+            written[ConfigKeys.alias(name)] = alias.written
+        }
+        written[ConfigKeys.onChange] = onChange?.written
+        written[ConfigKeys.pluginPaths] = pluginPaths?.written
+        for (name, provider) in providers {
+            written[ConfigKeys.provider(name, "plugin")] = provider.plugin?.written
+            written[ConfigKeys.provider(name, "idle_timeout")] = provider.idleTimeout?.written
+            written[ConfigKeys.provider(name, "options")] = provider.options?.written
+        }
+        return written
+    }
+
     /// The origin of every value the configuration has, by dotted key (see `ConfigKeys`).
     func origins() -> [String: ConfigOrigin] {
         var origins: [String: ConfigOrigin] = [:]

@@ -12,7 +12,8 @@ enum EnvironmentLayer {
     ]
 
     /// The layer the environment describes. A variable set to the empty string counts as unset, the
-    /// way shells let one "clear" a variable for one command.
+    /// way shells let one "clear" a variable for one command. `${NAME}` in a value is resolved like in
+    /// the files, from the same environment.
     static func decode(_ environment: [String: String]) -> (
         layer: ConfigLayer, diagnostics: [ConfigDiagnostic]
     ) {
@@ -21,19 +22,36 @@ enum EnvironmentLayer {
         for (variable, key) in variables {
             guard let text = environment[variable], !text.isEmpty else { continue }
             let origin = ConfigOrigin.environment(variable: variable)
-            func located<Value>(_ value: Value) -> Located<Value> { Located(value: value, origin: origin) }
+            func located<Value>(
+                _ expected: String, _ parse: (String) throws(InvalidSettingValue) -> Value
+            ) throws(InvalidSettingValue) -> Located<Value> {
+                let parsed = try VariableReferences.resolveAndParse(
+                    text, key: key, expected: expected, environment: environment, parse)
+                return Located(value: parsed.value, origin: origin, written: parsed.written)
+            }
             do throws(InvalidSettingValue) {
                 switch key {
                 case ConfigKeys.idleTimeout:
-                    layer.idleTimeout = located(try SettingValues.duration(text, key: key))
+                    layer.idleTimeout = try located("a duration like 5m") {
+                        text throws(InvalidSettingValue) in
+                        try SettingValues.duration(text, key: key)
+                    }
                 case ConfigKeys.sweepInterval:
-                    layer.sweepInterval = located(try SettingValues.duration(text, key: key))
+                    layer.sweepInterval = try located("a duration like 5m") {
+                        text throws(InvalidSettingValue) in try SettingValues.duration(text, key: key)
+                    }
                 case ConfigKeys.onResumeFailure:
-                    layer.onResumeFailure = located(try SettingValues.choice(text, key: key))
+                    layer.onResumeFailure = try located("fail or fresh") { text throws(InvalidSettingValue) in
+                        try SettingValues.choice(text, key: key)
+                    }
                 case ConfigKeys.defaultModel:
-                    layer.defaultModel = located(try SettingValues.modelReference(text, key: key))
+                    layer.defaultModel = try located("provider/model") { text throws(InvalidSettingValue) in
+                        try SettingValues.modelReference(text, key: key)
+                    }
                 case ConfigKeys.onChange:
-                    layer.onChange = located(try SettingValues.choice(text, key: key))
+                    layer.onChange = try located("restart or reject") { text throws(InvalidSettingValue) in
+                        try SettingValues.choice(text, key: key)
+                    }
                 default:
                     break
                 }

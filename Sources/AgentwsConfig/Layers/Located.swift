@@ -3,6 +3,9 @@
 struct Located<Value> {
     var value: Value
     var origin: ConfigOrigin
+    /// The value as written, when it refers to environment variables (`${NAME}`): what the report
+    /// shows instead of the effective value.
+    var written: ConfigWrittenValue? = nil
 }
 
 extension Located: Sendable where Value: Sendable {}

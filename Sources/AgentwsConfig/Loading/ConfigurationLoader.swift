@@ -2,12 +2,13 @@ import AgentwsCore
 import Yams
 
 /// Loads the effective configuration (SPEC §7) from its layers, later winning: built-in defaults → user
-/// file → workspace file → `AGENTWS_*` environment variables → command-line overrides.
+/// file → workspace file → `AGENTWS_*` environment variables → command-line overrides. `${NAME}` in any
+/// string value of any layer is replaced by that variable of `environment` (`VariableReferences`).
 ///
 /// Scalars and lists are replaced by a later layer; `models.aliases` and `providers` merge per entry,
 /// and one provider merges per field (`plugin`, `idle_timeout`, `options`; `options` as a whole).
 public struct ConfigurationLoader: Sendable {
-    /// The process environment, for the `AGENTWS_*` variables.
+    /// The process environment, for the `AGENTWS_*` variables and `${NAME}` references.
     public var environment: [String: String]
     /// The user file; nil for none. A path that does not exist is an absent layer.
     public var userConfigPath: String?
@@ -66,7 +67,7 @@ public struct ConfigurationLoader: Sendable {
             case .failed(let diagnostic):
                 diagnostics.append(diagnostic)
             case .text(let text):
-                let decoded = Self.decodeFile(text: text, path: path)
+                let decoded = Self.decodeFile(text: text, path: path, environment: environment)
                 diagnostics += decoded.diagnostics
                 merged.apply(decoded.layer)
             }
@@ -77,7 +78,7 @@ public struct ConfigurationLoader: Sendable {
         merged.apply(environmentLayer.layer)
 
         for override in overrides {
-            var decoder = LayerDecoder(source: .override(override))
+            var decoder = LayerDecoder(source: .override(override), environment: environment)
             decoder.decodeOverride(override)
             diagnostics += decoder.diagnostics
             merged.apply(decoder.layer)
@@ -85,11 +86,14 @@ public struct ConfigurationLoader: Sendable {
 
         diagnostics += LayerValidator.problems(in: merged)
         guard diagnostics.isEmpty else { throw ConfigurationError(diagnostics: diagnostics) }
-        return LoadedConfiguration(configuration: merged.configuration(), origins: merged.origins())
+        return LoadedConfiguration(
+            configuration: merged.configuration(), origins: merged.origins(),
+            asWritten: merged.writtenValues())
     }
 
-    /// One file's layer and its problems; a syntax error leaves the layer empty.
-    static func decodeFile(text: String, path: String) -> (
+    /// One file's layer and its problems; a syntax error leaves the layer empty. `${NAME}` in values
+    /// is looked up in `environment`.
+    static func decodeFile(text: String, path: String, environment: [String: String]) -> (
         layer: ConfigLayer, diagnostics: [ConfigDiagnostic]
     ) {
         let root: Node?
@@ -101,7 +105,7 @@ public struct ConfigurationLoader: Sendable {
                 [ConfigDiagnostic(location: "\(path):\(error.line):\(error.column)", message: error.message)]
             )
         }
-        var decoder = LayerDecoder(source: .file(path: path))
+        var decoder = LayerDecoder(source: .file(path: path), environment: environment)
         decoder.decodeDocument(root)
         return (decoder.layer, decoder.diagnostics)
     }

@@ -8,11 +8,18 @@ public struct LoadedConfiguration: Sendable, Equatable {
     /// `providers.codex.plugin`, … (`models.aliases` itself while there are no aliases). Provider
     /// fields appear only when some layer set them.
     public var origins: [String: ConfigOrigin]
+    /// The values written with `${NAME}` references, by dotted key (as in `origins`), in the form they
+    /// were written: what `agentws config` shows, since the effective value may be a secret.
+    public var asWritten: [String: ConfigWrittenValue]
 
-    /// Pairs a configuration with its origins.
-    public init(configuration: Configuration, origins: [String: ConfigOrigin]) {
+    /// Pairs a configuration with its origins and the written form of values that name variables.
+    public init(
+        configuration: Configuration, origins: [String: ConfigOrigin],
+        asWritten: [String: ConfigWrittenValue] = [:]
+    ) {
         self.configuration = configuration
         self.origins = origins
+        self.asWritten = asWritten
     }
 
     /// The origin of `key`, or `default` for a key no layer set.

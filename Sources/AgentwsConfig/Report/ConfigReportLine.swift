@@ -6,11 +6,21 @@ public struct ConfigReportLine: Sendable, Equatable {
     public var value: String
     /// Where the value came from.
     public var origin: ConfigOrigin
+    /// The environment variables the value refers to with `${NAME}`; `value` is then the value as
+    /// written, never the effective one.
+    public var variables: [String]
 
     /// A line of the report.
-    public init(key: String, value: String, origin: ConfigOrigin) {
+    public init(key: String, value: String, origin: ConfigOrigin, variables: [String] = []) {
         self.key = key
         self.value = value
         self.origin = origin
+        self.variables = variables
+    }
+
+    /// The origin as the text report shows it: `/path/config.yaml:3:5 via env OPENAI_API_KEY` for a
+    /// value that refers to variables.
+    public var originText: String {
+        variables.isEmpty ? origin.description : "\(origin) via env \(variables.joined(separator: ", "))"
     }
 }

@@ -21,4 +21,18 @@ enum ConfigValueText {
     static func list(_ items: [String]) -> String {
         "[" + items.map(scalar).joined(separator: ", ") + "]"
     }
+
+    /// A value as written (`ConfigWrittenValue`): a string as a scalar, a list of strings as a flow
+    /// list, anything else (provider options) as compact JSON, like the effective values.
+    static func written(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text):
+            return scalar(text)
+        case .array(let elements):
+            let texts = elements.compactMap(\.stringValue)
+            return texts.count == elements.count ? list(texts) : JSONWriter.compactString(value)
+        default:
+            return JSONWriter.compactString(value)
+        }
+    }
 }

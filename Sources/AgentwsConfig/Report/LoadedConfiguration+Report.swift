@@ -3,12 +3,20 @@ import AgentwsJSON
 
 extension LoadedConfiguration {
     /// Every effective value with its origin, in the order of the documented `config.yaml`: fixed keys,
-    /// aliases by name, providers by name with their fields.
+    /// aliases by name, providers by name with their fields. A value written with `${NAME}` is
+    /// reported as written, never with its effective text.
     public func report() -> [ConfigReportLine] {
         let models = configuration.models
         var lines: [ConfigReportLine] = []
         func add(_ key: String, _ value: String) {
-            lines.append(ConfigReportLine(key: key, value: value, origin: origin(of: key)))
+            guard let written = asWritten[key] else {
+                lines.append(ConfigReportLine(key: key, value: value, origin: origin(of: key)))
+                return
+            }
+            lines.append(
+                ConfigReportLine(
+                    key: key, value: ConfigValueText.written(written.value), origin: origin(of: key),
+                    variables: written.variables))
         }
         add(ConfigKeys.idleTimeout, configuration.reaper.idleTimeout.description)
         add(ConfigKeys.sweepInterval, configuration.reaper.sweepInterval.description)
@@ -43,39 +51,65 @@ extension LoadedConfiguration {
         var text = ""
         for (assignment, line) in zip(assignments, lines) {
             let padding = String(repeating: " ", count: max(width - assignment.count, 0) + 4)
-            text += "\(assignment)\(padding)# \(line.origin)\n"
+            text += "\(assignment)\(padding)# \(line.originText)\n"
         }
         return text
     }
 
     /// The report as JSON: `{"configuration": {…effective values, keyed as in YAML…}, "origins":
-    /// {"reaper.idle_timeout": "default", …}}`.
+    /// {"reaper.idle_timeout": "default", …}, "variables": {"providers.codex.options":
+    /// ["OPENAI_API_KEY"], …}}`. A value written with `${NAME}` is given as written, and `variables`
+    /// lists the environment variables of each such key.
     public func renderJSON() -> JSONValue {
         let models = configuration.models
-        let providers = configuration.providers.mapValues { provider -> JSONValue in
-            [
-                "plugin": .string(provider.plugin),
-                "idle_timeout": .optional(provider.idleTimeout?.description),
-                "options": provider.options,
+        func value(_ key: String, _ effective: JSONValue) -> JSONValue {
+            asWritten[key]?.value ?? effective
+        }
+        var providers: [String: JSONValue] = [:]
+        for (name, provider) in configuration.providers {
+            func field(_ field: String, _ effective: JSONValue) -> JSONValue {
+                value(ConfigKeys.provider(name, field), effective)
+            }
+            providers[name] = [
+                "plugin": field("plugin", .string(provider.plugin)),
+                "idle_timeout": field("idle_timeout", .optional(provider.idleTimeout?.description)),
+                "options": field("options", provider.options),
             ]
         }
+        let aliases = Dictionary(
+            uniqueKeysWithValues: models.aliases.map { name, target in
+                (name, value(ConfigKeys.alias(name), .string(target)))
+            })
         let values: JSONValue = [
             "reaper": [
-                "idle_timeout": .string(configuration.reaper.idleTimeout.description),
-                "sweep_interval": .string(configuration.reaper.sweepInterval.description),
+                "idle_timeout": value(
+                    ConfigKeys.idleTimeout, .string(configuration.reaper.idleTimeout.description)),
+                "sweep_interval": value(
+                    ConfigKeys.sweepInterval, .string(configuration.reaper.sweepInterval.description)),
             ],
-            "sessions": ["on_resume_failure": .string(configuration.sessions.onResumeFailure.rawValue)],
+            "sessions": [
+                "on_resume_failure": value(
+                    ConfigKeys.onResumeFailure, .string(configuration.sessions.onResumeFailure.rawValue))
+            ],
             "models": [
-                "default": .string(models.defaultModel),
-                "allow": .array(models.allow.map(JSONValue.string)),
-                "aliases": .object(models.aliases.mapValues(JSONValue.string)),
-                "on_change": .string(models.onChange.rawValue),
+                "default": value(ConfigKeys.defaultModel, .string(models.defaultModel)),
+                "allow": value(ConfigKeys.allow, .array(models.allow.map(JSONValue.string))),
+                "aliases": .object(aliases),
+                "on_change": value(ConfigKeys.onChange, .string(models.onChange.rawValue)),
             ],
-            "plugins": ["paths": .array(configuration.plugins.paths.map(JSONValue.string))],
+            "plugins": [
+                "paths": value(
+                    ConfigKeys.pluginPaths, .array(configuration.plugins.paths.map(JSONValue.string)))
+            ],
             "providers": .object(providers),
         ]
+        let lines = report()
         let origins = Dictionary(
-            uniqueKeysWithValues: report().map { ($0.key, JSONValue.string($0.origin.description)) })
-        return ["configuration": values, "origins": .object(origins)]
+            uniqueKeysWithValues: lines.map { ($0.key, JSONValue.string($0.origin.description)) })
+        let variables = Dictionary(
+            uniqueKeysWithValues: lines.filter { !$0.variables.isEmpty }.map {
+                ($0.key, JSONValue.array($0.variables.map(JSONValue.string)))
+            })
+        return ["configuration": values, "origins": .object(origins), "variables": .object(variables)]
     }
 }

@@ -1,4 +1,5 @@
 import AgentwsCore
+import AgentwsJSON
 
 /// The checks that span keys and layers, run on the merged layers so that each error can point at the
 /// value that caused it. Whether each provider's plugin can be found is `agentws doctor`'s business.
@@ -22,10 +23,14 @@ enum LayerValidator {
         func checkProvider(of reference: Located<String>, key: String) {
             let provider = SettingValues.provider(ofModelReference: reference.value)
             guard layer.providers[provider] == nil else { return }
+            // A value taken from the environment is named as written, never by its effective text.
+            let subject =
+                reference.written.map { "the provider of \(JSONWriter.compactString($0.value))" }
+                ?? "provider '\(provider)' of \(reference.value)"
             problems.append(
                 ConfigDiagnostic(
                     at: reference.origin,
-                    "\(key): provider '\(provider)' of \(reference.value) is not defined under providers "
+                    "\(key): \(subject) is not defined under providers "
                         + "(defined: \(defined.isEmpty ? "none" : defined))"
                 )
             )

@@ -6,13 +6,18 @@ import Yams
 /// problem with its position rather than stopping at the first.
 struct LayerDecoder {
     let source: LayerSource
+    /// Where `${NAME}` in a value is looked up.
+    let environment: [String: String]
     private(set) var layer = ConfigLayer()
     private(set) var diagnostics: [ConfigDiagnostic] = []
     /// How many more nodes `options` may expand to. YAML aliases share nodes, so a small file can
     /// describe an exponentially large value ("billion laughs"); the budget turns that into an error.
     var optionNodeBudget = 100_000
 
-    init(source: LayerSource) { self.source = source }
+    init(source: LayerSource, environment: [String: String]) {
+        self.source = source
+        self.environment = environment
+    }
 
     mutating func report(_ node: Node?, _ message: String) {
         diagnostics.append(ConfigDiagnostic(at: source.origin(of: node), message))
@@ -197,25 +202,29 @@ struct LayerDecoder {
         return result
     }
 
-    /// A scalar YAML reads as a string.
+    /// A scalar YAML reads as a string, with its `${NAME}` references resolved.
     mutating func string(_ node: Node, key: String, expected: String) -> Located<String>? {
-        guard let text = node.stringScalar else {
-            report(node, "\(key): expected \(expected), found \(node.kindDescription)\(node.quoteHint)")
-            return nil
-        }
-        return located(text, node)
+        parsed(node, key: key, expected: expected) { text throws(InvalidSettingValue) in text }
     }
 
-    /// A string scalar turned into a value by `parse`, whose error message already names the key.
+    /// A string scalar, its references resolved, turned into a value by `parse`, whose error message
+    /// already names the key.
     mutating func parsed<Value>(
         _ node: Node,
         key: String,
         expected: String,
         _ parse: (String) throws(InvalidSettingValue) -> Value
     ) -> Located<Value>? {
-        guard let text = string(node, key: key, expected: expected) else { return nil }
+        guard let text = node.stringScalar else {
+            report(node, "\(key): expected \(expected), found \(node.kindDescription)\(node.quoteHint)")
+            return nil
+        }
         do {
-            return located(try parse(text.value), node)
+            let parsed = try VariableReferences.resolveAndParse(
+                text, key: key, expected: expected, environment: environment, parse)
+            var result = located(parsed.value, node)
+            result.written = parsed.written
+            return result
         } catch {
             report(node, error.message)
             return nil
@@ -266,7 +275,10 @@ struct LayerDecoder {
             }
             entries.append(entry)
         }
-        return valid ? located(entries, node) : nil
+        guard valid else { return nil }
+        var list = located(entries, node)
+        list.written = ConfigWrittenValue.list(entries.map { ($0.value, $0.written) })
+        return list
     }
 
     // MARK: Unknown keys
