@@ -3,6 +3,7 @@ import AgentwsCore
 import AgentwsPlugins
 import AgentwsStorage
 import ArgumentParser
+import Foundation
 
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,6 +24,13 @@ struct DoctorCommand: AsyncParsableCommand {
                 problems += 1
                 Terminal.line("  ✗ " + text)
             }
+            var warnings = 0
+            func warnAboutCredentials() {
+                for warning in Self.credentialWarnings(workspace: workspace) {
+                    warnings += 1
+                    Terminal.line("  ⚠ " + warning)
+                }
+            }
 
             Terminal.line("configuration")
             let loaded: LoadedConfiguration
@@ -31,9 +39,11 @@ struct DoctorCommand: AsyncParsableCommand {
                 Terminal.line("  ✓ valid (\(loaded.configuration.providers.count) provider instances)")
             } catch let error as ConfigurationError {
                 for diagnostic in error.diagnostics { problem(diagnostic.description) }
+                warnAboutCredentials()
                 Terminal.line("plugins and bindings were not checked: fix the configuration first")
                 throw ExitCode(ErrorCategory.invalidData.exitCode)
             }
+            warnAboutCredentials()
             let context = CommandContext(workspace: workspace, loaded: loaded)
 
             Terminal.line("plugins")
@@ -85,11 +95,35 @@ struct DoctorCommand: AsyncParsableCommand {
                                 : "the agentws merge driver"))
                 }
             }
+            let warned = warnings == 0 ? "" : " (\(warnings) warning\(warnings == 1 ? "" : "s"))"
             if problems > 0 {
-                Terminal.line("\(problems) problem\(problems == 1 ? "" : "s") found")
+                Terminal.line("\(problems) problem\(problems == 1 ? "" : "s") found\(warned)")
                 throw ExitCode(ErrorCategory.invalidData.exitCode)
             }
-            Terminal.line("no problems found")
+            Terminal.line("no problems found\(warned)")
         }
+    }
+
+    /// A warning for every value that looks like a literal credential in a configuration file (user
+    /// or workspace) that git tracks (docs/configuration.md, "Credentials in tracked files"). The
+    /// value itself is never part of the text. Untracked files are not looked at.
+    static func credentialWarnings(workspace: Workspace) -> [String] {
+        let environment = CommandContext.environment
+        let paths = [
+            ConfigurationLoader.userConfigPath(environment: environment),
+            ConfigurationLoader.workspaceConfigPath(workspaceRoot: workspace.root),
+        ].compactMap { $0 }
+        var warnings: [String] = []
+        for path in paths where FileManager.default.fileExists(atPath: path) && GitRepository.tracks(path) {
+            for finding in CredentialScanner.findings(inFileAt: path) {
+                warnings.append(
+                    "\(path):\(finding.line):\(finding.column): \(finding.key) looks like a literal credential "
+                        + "(\(finding.reason)), in a file git tracks: everyone with the repository can read it. "
+                        + "Move it to an environment variable and write ${\(finding.suggestedVariable)} instead "
+                        + "(docs/configuration.md); rotate the credential, since it stays in the git history."
+                )
+            }
+        }
+        return warnings
     }
 }

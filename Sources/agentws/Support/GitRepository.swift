@@ -37,6 +37,16 @@ struct GitRepository {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Whether git tracks the file at `path` (committed or added to the index), asked in the directory
+    /// of the file it resolves to, so that a symbolic link into another repository (a dotfiles one)
+    /// counts. False outside a repository and when git is not installed.
+    static func tracks(_ path: String) -> Bool {
+        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        let directory = real.deletingLastPathComponent().path
+        let result = run(["ls-files", "--error-unmatch", "--", real.lastPathComponent], in: directory)
+        return result?.status == 0
+    }
+
     /// `git ARGUMENTS` in this repository.
     func run(_ arguments: String...) -> (status: Int32, output: String)? {
         Self.run(arguments, in: directory)
