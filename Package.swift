@@ -15,6 +15,8 @@ import PackageDescription
 //                     services (swift-service-lifecycle): reaper loop, graceful shutdown.
 //   CAgentwsProvider  the C ABI header: the whole contract between host and plugins.
 //   ProviderKit       linked statically into Swift plugins: one protocol to implement.
+//   AgentProcess      linked statically into Swift plugins that run an agent as a child process:
+//                     posix_spawn, a line connection with a reader thread, stderr log, a JSON-RPC peer.
 //   AgentwsToolchain  the Swift release string that plugins declare and the loader compares.
 //   agentws           the command line.
 //   agentws-bench     the benchmark suite (Benchmarks/, docs/performance.md); with CSQLite, the
@@ -95,6 +97,8 @@ let package = Package(
             dependencies: ["AgentwsJSON", "AgentwsToolchain", "CAgentwsProvider"],
             swiftSettings: strictSwift
         ),
+        // Child processes for the provider plugins (docs/architecture.md); knows nothing of ProviderKit.
+        .target(name: "AgentProcess", dependencies: ["AgentwsJSON"], swiftSettings: strictSwift),
         .executableTarget(
             name: "agentws",
             dependencies: [
@@ -122,7 +126,7 @@ let package = Package(
         // rather than a process library: see that page for why.
         .target(
             name: "CodexProvider",
-            dependencies: ["ProviderKit", "AgentwsJSON"],
+            dependencies: ["ProviderKit", "AgentProcess", "AgentwsJSON"],
             path: "Plugins/CodexProvider",
             swiftSettings: strictSwift
         ),
@@ -150,13 +154,18 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
-        // What the tests that run the built agentws share: the build folder, a process runner.
+        // What test targets share: the build folder, a process runner, temporary directories.
         .target(
             name: "AgentwsTestSupport",
             path: "Tests/AgentwsTestSupport",
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AgentwsJSONTests", dependencies: ["AgentwsJSON"], swiftSettings: strictSwift),
+        // Real `/bin/sh` children: spawning, lines, stderr, ends, and the JSON-RPC peer against a
+        // shell script on the other end of the pipes.
+        .testTarget(
+            name: "AgentProcessTests", dependencies: ["AgentProcess", "AgentwsJSON", "AgentwsTestSupport"],
+            swiftSettings: strictSwift),
         .testTarget(
             name: "AgentwsCoreTests",
             dependencies: ["AgentwsCore", "AgentwsJSON"],

@@ -1,3 +1,4 @@
+import AgentProcess
 import AgentwsJSON
 
 /// Answers the requests codex sends in the middle of a turn. Every request is answered at once —
@@ -6,7 +7,7 @@ enum Approvals {
     /// The answer to codex's request `method` and the notice describing it. `editedPaths` are the
     /// paths of the file-change item the request is about, which the request itself leaves out.
     static func answer(method: String, params: JSONValue, policy: RuntimePolicy, editedPaths: [String])
-        -> (reply: ServerReply, notice: String)
+        -> (reply: JSONRPCPeer.Reply, notice: String)
     {
         let action: String
         let legacy: Bool
@@ -27,7 +28,9 @@ enum Approvals {
             legacy = true
         default:
             return (
-                .error(code: -32601, message: "agentws cannot answer \(method)"),
+                .error(
+                    JSONRPCError(
+                        code: JSONRPCError.Code.methodNotFound, message: "agentws cannot answer \(method)")),
                 "codex asked for \(method), which agentws cannot answer yet; it was refused"
             )
         }

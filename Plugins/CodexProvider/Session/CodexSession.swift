@@ -1,3 +1,4 @@
+import AgentProcess
 import AgentwsJSON
 import ProviderKit
 
@@ -9,12 +10,12 @@ final class CodexSession: Sendable {
     let id: String
     /// The codex thread id: the conversation, and the cursor.
     let thread: String
-    private let connection: AppServerConnection
+    private let connection: JSONRPCPeer
     private let tracker: TurnTracker
     private let stopGrace: Duration
 
     private init(
-        id: String, thread: String, connection: AppServerConnection, tracker: TurnTracker, stopGrace: Duration
+        id: String, thread: String, connection: JSONRPCPeer, tracker: TurnTracker, stopGrace: Duration
     ) {
         self.id = id
         self.thread = thread
@@ -34,11 +35,15 @@ final class CodexSession: Sendable {
         options: CodexOptions, logPath: String, host: PluginHost
     ) async throws(PluginError) -> CodexSession {
         let tracker = TurnTracker(session: id, host: host, policy: policy)
-        let connection: AppServerConnection
+        let connection: JSONRPCPeer
         do {
-            connection = try AppServerConnection.launch(
-                plan, logPath: logPath, handlers: tracker.handlers, host: host,
-                requestTimeout: options.requestTimeout)
+            // Codex's JSON-RPC leaves out the "jsonrpc" member (codex-protocol-notes §2).
+            connection = try JSONRPCPeer.launch(
+                plan.command, name: "codex", purpose: plan.purpose, logPath: logPath,
+                configuration: JSONRPCPeer.Configuration(
+                    dialect: .withoutVersion, requestTimeout: options.requestTimeout,
+                    timeoutSetting: "request_timeout_ms"),
+                log: host.processLog, handlers: tracker.handlers)
         } catch {
             throw PluginError(code: .providerFailed, message: "cannot start codex: \(error)")
         }
@@ -69,21 +74,21 @@ final class CodexSession: Sendable {
         }
     }
 
-    private static func handshake(_ connection: AppServerConnection) async throws(PluginError) {
+    private static func handshake(_ connection: JSONRPCPeer) async throws(PluginError) {
         let clientInfo: JSONValue = [
             "name": "agentws", "title": "agentws", "version": .string(CodexPlugin.version),
         ]
         do {
             _ = try await connection.request("initialize", ["clientInfo": clientInfo, "capabilities": .null])
             try connection.notify("initialized")
-        } catch let failure as RPCFailure {
+        } catch let failure as JSONRPCFailure {
             throw PluginError(code: .providerFailed, message: failure.description)
         } catch {
             throw PluginError(code: .providerFailed, message: "cannot send initialized to codex: \(error)")
         }
     }
 
-    private static func startThread(params: [String: JSONValue], on connection: AppServerConnection)
+    private static func startThread(params: [String: JSONValue], on connection: JSONRPCPeer)
         async throws(PluginError) -> String
     {
         let result: JSONValue
@@ -105,7 +110,7 @@ final class CodexSession: Sendable {
     /// An answer saying codex has no such thread is `resume-failed`; nothing here ever falls back to
     /// a new thread.
     private static func resumeThread(
-        _ thread: String, params: [String: JSONValue], on connection: AppServerConnection
+        _ thread: String, params: [String: JSONValue], on connection: JSONRPCPeer
     ) async throws(PluginError) -> String {
         var params = params
         params["threadId"] = .string(thread)
@@ -114,7 +119,7 @@ final class CodexSession: Sendable {
         do {
             result = try await connection.request("thread/resume", .object(params))
         } catch {
-            if case .error(_, _, let message) = error, isMissingThread(message) {
+            if let message = error.errorObject?.message, isMissingThread(message) {
                 // Codex's own words name the thread; the host puts the instance name in front.
                 throw PluginError(
                     code: .resumeFailed,

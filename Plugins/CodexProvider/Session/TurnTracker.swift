@@ -1,3 +1,4 @@
+import AgentProcess
 import AgentwsJSON
 import ProviderKit
 import Synchronization
@@ -52,10 +53,10 @@ final class TurnTracker: Sendable {
     }
 
     /// The handlers for the connection this tracker listens to.
-    var handlers: ConnectionHandlers {
-        ConnectionHandlers(
+    var handlers: JSONRPCPeer.Handlers {
+        JSONRPCPeer.Handlers(
             notification: { [self] method, params in notification(method, params) },
-            request: { [self] method, params in request(method, params) },
+            request: { [self] _, method, params in request(method, params) },
             ended: { [self] end in ended(end) })
     }
 
@@ -249,7 +250,7 @@ final class TurnTracker: Sendable {
         finish(outcome, turn: id)
     }
 
-    private func request(_ method: String, _ params: JSONValue) -> ServerReply {
+    private func request(_ method: String, _ params: JSONValue) -> JSONRPCPeer.Reply {
         let item = params["itemId"]?.stringValue ?? ""
         let paths = state.withLock { $0.turn?.editedPaths[item] } ?? []
         let (reply, notice) = Approvals.answer(

@@ -1,31 +1,16 @@
 import AgentwsCore
 import AgentwsJSON
 
-/// A JSON-RPC error object. Every error agentws sends carries `data.exitCode`: the exit code the CLI
-/// would have exited with, and its message is exactly what the CLI would have printed after
-/// `agentws: error: `. So a CLI command routed through the daemon fails the same way as in-process.
-public struct JSONRPCError: Error, Sendable, Equatable {
-    public var code: Int64
-    public var message: String
-    public var data: JSONValue?
+/// What agentws's ACP agent makes of JSON-RPC error objects (the type is AgentwsJSON's). Every error
+/// agentws sends carries `data.exitCode`: the exit code the CLI would have exited with, and its
+/// message is exactly what the CLI would have printed after `agentws: error: `. So a CLI command
+/// routed through the daemon fails the same way as in-process.
+extension JSONRPCError.Code {
+    /// ACP's `resource_not_found`.
+    public static let resourceNotFound: Int64 = -32002
+}
 
-    public init(code: Int64, message: String, data: JSONValue? = nil) {
-        self.code = code
-        self.message = message
-        self.data = data
-    }
-
-    /// JSON-RPC's and ACP's error codes.
-    public enum Code {
-        public static let parseError: Int64 = -32700
-        public static let invalidRequest: Int64 = -32600
-        public static let methodNotFound: Int64 = -32601
-        public static let invalidParams: Int64 = -32602
-        public static let internalError: Int64 = -32603
-        /// ACP's `resource_not_found`.
-        public static let resourceNotFound: Int64 = -32002
-    }
-
+extension JSONRPCError {
     private static func protocolError(_ code: Int64, _ message: String) -> JSONRPCError {
         JSONRPCError(
             code: code, message: message, data: ["exitCode": .integer(Int64(ErrorCategory.usage.exitCode))])
@@ -72,21 +57,6 @@ public struct JSONRPCError: Error, Sendable, Equatable {
         default:
             self.init(code: Code.internalError, message: "\(error)", data: ["exitCode": 1])
         }
-    }
-
-    /// The error object of a response.
-    public var json: JSONValue {
-        var object: [String: JSONValue] = ["code": .integer(code), "message": .string(message)]
-        if let data { object["data"] = data }
-        return .object(object)
-    }
-
-    /// Reads an error object; nil when `value` is not one.
-    public init?(json value: JSONValue) {
-        guard let code = value["code"]?.integerValue, let message = value["message"]?.stringValue else {
-            return nil
-        }
-        self.init(code: code, message: message, data: value["data"])
     }
 
     /// The exit code the CLI exits with for this error.

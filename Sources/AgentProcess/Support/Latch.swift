@@ -1,7 +1,7 @@
 import Synchronization
 
 /// A gate that opens once; tasks wait for it, each with its own time limit.
-final class Latch: Sendable {
+package final class Latch: Sendable {
     private struct Waiter {
         let continuation: CheckedContinuation<Bool, Never>
         var timer: Task<Void, Never>?
@@ -14,11 +14,13 @@ final class Latch: Sendable {
     }
     private let state = Mutex(State())
 
+    package init() {}
+
     /// Whether the latch has opened.
-    var isOpen: Bool { state.withLock { $0.isOpen } }
+    package var isOpen: Bool { state.withLock { $0.isOpen } }
 
     /// Opens the latch and wakes every waiter.
-    func open() {
+    package func open() {
         let waiters = state.withLock { state -> [Waiter] in
             state.isOpen = true
             defer { state.waiters = [:] }
@@ -31,7 +33,7 @@ final class Latch: Sendable {
     }
 
     /// Waits until the latch opens (true) or `limit` passes (false).
-    func wait(atMost limit: Duration) async -> Bool {
+    package func wait(atMost limit: Duration) async -> Bool {
         await withCheckedContinuation { continuation in
             let key = state.withLock { state -> Int? in
                 guard !state.isOpen else { return nil }

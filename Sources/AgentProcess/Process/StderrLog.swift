@@ -1,51 +1,52 @@
 import Glibc
 import Synchronization
 
-/// What a codex process writes to its standard error: every line appended to a log file in the
-/// provider's state directory, and the last few kept for error messages.
+/// What a child process writes to its standard error: every line appended to a log file (in the
+/// provider's state directory), each prefixed with `name[pid] `, and the last few kept for error
+/// messages.
 ///
-/// Codex's stderr is a log for people, never parsed: a crash report, a panic or a configuration
+/// An agent's stderr is a log for people, never parsed: a crash report, a panic or a configuration
 /// error end up here, and a failure message quotes the tail so the user sees it without opening
 /// the file.
-final class StderrLog: Sendable {
+package final class StderrLog: Sendable {
     /// How many lines the tail keeps.
-    static let tailLength = 20
+    package static let tailLength = 20
     /// A log file larger than this is renamed to `<name>.1` (replacing the previous one) before a
     /// new process starts writing, so the log never grows without bound.
-    static let rotationSize = 4 << 20
+    package static let rotationSize = 4 << 20
 
     /// The log file, or nil when it could not be opened.
-    let path: String?
+    package let path: String?
     private let prefix: [UInt8]
 
     private struct State {
         var descriptor: Int32
         var splitter = LineSplitter()
-        var tail: [String] = []
+        package var tail: [String] = []
     }
     private let state: Mutex<State>
 
-    /// Opens (creating or rotating) the log at `path` for the process `pid`.
-    init(path: String, pid: pid_t, header: String) {
+    /// Opens (creating or rotating) the log at `path` for the process `pid` of the program `name`.
+    package init(path: String, name: String, pid: pid_t, header: String) {
         var status = stat()
         if stat(path, &status) == 0, Int(status.st_size) > Self.rotationSize {
             rename(path, path + ".1")
         }
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         self.path = descriptor >= 0 ? path : nil
-        self.prefix = Array("codex[\(pid)] ".utf8)
+        self.prefix = Array("\(name)[\(pid)] ".utf8)
         self.state = Mutex(State(descriptor: descriptor))
         writeLine(Array("=== \(header)".utf8))
     }
 
     /// Takes the next bytes read from the child's stderr.
-    func append(_ bytes: UnsafeRawBufferPointer) {
+    package func append(_ bytes: UnsafeRawBufferPointer) {
         let lines = state.withLock { $0.splitter.append(bytes) }
         for line in lines { record(line) }
     }
 
     /// Ends the log of this process with a closing line.
-    func finish(footer: String) {
+    package func finish(footer: String) {
         if let last = state.withLock({ $0.splitter.finish() }) { record(last) }
         writeLine(Array("=== \(footer)".utf8))
         state.withLock { state in
@@ -55,7 +56,7 @@ final class StderrLog: Sendable {
     }
 
     /// The last lines written, oldest first.
-    var tail: [String] { state.withLock { $0.tail } }
+    package var tail: [String] { state.withLock { $0.tail } }
 
     private func record(_ line: [UInt8]) {
         let text = String(decoding: line, as: UTF8.self)

@@ -1,7 +1,7 @@
 import Glibc
 
 /// How a child process ended.
-enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
+package enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
     /// It called exit with this status.
     case exited(Int32)
     /// A signal killed it.
@@ -10,7 +10,7 @@ enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
     case unknown
 
     /// Decodes a `waitpid` status word (the `WIFEXITED` family are macros Swift cannot import).
-    init(waitStatus status: Int32) {
+    package init(waitStatus status: Int32) {
         let signal = status & 0x7f
         if signal == 0 {
             self = .exited((status >> 8) & 0xff)
@@ -19,7 +19,7 @@ enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    var description: String {
+    package var description: String {
         switch self {
         case .exited(let code): return "exit status \(code)"
         case .signalled(let signal):

@@ -9,13 +9,15 @@ import Synchronization
 /// `send(MSG_NOSIGNAL)` reports a dead reader as an error instead of raising SIGPIPE, which would
 /// kill the host process (a plugin cannot assume the host ignores it). Its output and error streams
 /// are socket pairs too, which the child writes like pipes.
-final class ChildProcess: Sendable {
+package final class ChildProcess: Sendable {
+    /// The program's name for messages: `codex`, `claude`.
+    package let name: String
     /// The child's process id, which is also its process group id.
-    let pid: pid_t
+    package let pid: pid_t
     /// The read end of the child's standard output; the reader owns and closes it.
-    let standardOutput: Int32
+    package let standardOutput: Int32
     /// The read end of the child's standard error; the reader owns and closes it.
-    let standardError: Int32
+    package let standardError: Int32
 
     /// Our end of the child's standard input, -1 once closed. Writers hold the lock for a whole
     /// message so that two messages never interleave.
@@ -24,21 +26,19 @@ final class ChildProcess: Sendable {
     /// belong to anyone else.
     private let reaped = Mutex<ExitStatus?>(nil)
 
-    private init(pid: pid_t, input: Int32, standardOutput: Int32, standardError: Int32) {
+    private init(name: String, pid: pid_t, input: Int32, standardOutput: Int32, standardError: Int32) {
+        self.name = name
         self.pid = pid
         self.input = Mutex(input)
         self.standardOutput = standardOutput
         self.standardError = standardError
     }
 
-    /// Starts `executable` with `arguments` (argv, the program name first) and `environment`, in
-    /// the working directory `directory`.
-    static func spawn(
-        executable: String, arguments: [String], environment: [String: String], directory: String
-    ) throws(SystemError) -> ChildProcess {
+    /// Starts `command`; `name` is what messages call it.
+    package static func spawn(_ command: ProcessCommand, name: String) throws(SystemError) -> ChildProcess {
         // Socket pairs for all three streams: they are created close-on-exec in one call (the Glibc
         // module does not import pipe2), so no child spawned meanwhile by another thread of the host
-        // inherits our ends, which would keep codex's input open after we close it.
+        // inherits our ends, which would keep the child's input open after we close it.
         var opened: [Int32] = []
         func socketPair(_ stream: String) throws(SystemError) -> (ours: Int32, child: Int32) {
             var pair: [Int32] = [-1, -1]
@@ -62,22 +62,21 @@ final class ChildProcess: Sendable {
 
         let pid: pid_t
         do {
-            pid = try launch(
-                executable: executable, arguments: arguments, environment: environment, directory: directory,
-                streams: (input.child, output.child, error.child))
+            pid = try launch(command, streams: (input.child, output.child, error.child))
         } catch {
             closeAll(opened)
             throw error
         }
         closeAll([input.child, output.child, error.child])
         return ChildProcess(
-            pid: pid, input: input.ours, standardOutput: output.ours, standardError: error.ours)
+            name: name, pid: pid, input: input.ours, standardOutput: output.ours, standardError: error.ours)
     }
 
     private static func launch(
-        executable: String, arguments: [String], environment: [String: String], directory: String,
-        streams: (input: Int32, output: Int32, error: Int32)
-    ) throws(SystemError) -> pid_t {
+        _ command: ProcessCommand, streams: (input: Int32, output: Int32, error: Int32)
+    )
+        throws(SystemError) -> pid_t
+    {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -89,10 +88,11 @@ final class ChildProcess: Sendable {
         if let closeFrom = closeFromAction {
             _ = closeFrom(&actions, 3)
         }
-        // Codex resolves some things against its own working directory; run it where the session
-        // works, as a user would. A C library without this action starts it in the host's directory.
+        // Agents resolve some things against their own working directory; run them where the
+        // session works, as a user would. A C library without this action starts the child in the
+        // host's directory.
         if let changeDirectory = changeDirectoryAction {
-            _ = changeDirectory(&actions, directory)
+            _ = changeDirectory(&actions, command.directory)
         }
 
         var attributes = posix_spawnattr_t()
@@ -114,15 +114,16 @@ final class ChildProcess: Sendable {
         posix_spawnattr_setflags(
             &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let argv = command.arguments.map { strdup($0) } + [nil]
+        let envp =
+            command.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
         }
         var pid = pid_t()
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw SystemError("cannot start \(executable)", code: result) }
+        let result = posix_spawn(&pid, command.executable, &actions, &attributes, argv, envp)
+        guard result == 0 else { throw SystemError("cannot start \(command.executable)", code: result) }
         return pid
     }
 
@@ -152,9 +153,9 @@ final class ChildProcess: Sendable {
     // MARK: standard input
 
     /// Writes `bytes` whole to the child's standard input.
-    func write(_ bytes: [UInt8]) throws(SystemError) {
+    package func write(_ bytes: [UInt8]) throws(SystemError) {
         try input.withLock { descriptor throws(SystemError) in
-            guard descriptor >= 0 else { throw SystemError("the input of codex is closed", code: EPIPE) }
+            guard descriptor >= 0 else { throw SystemError("the input of \(name) is closed", code: EPIPE) }
             var offset = 0
             while offset < bytes.count {
                 let written = bytes.withUnsafeBytes { buffer in
@@ -163,15 +164,15 @@ final class ChildProcess: Sendable {
                 }
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw SystemError("cannot write to codex")
+                    throw SystemError("cannot write to \(name)")
                 }
                 offset += written
             }
         }
     }
 
-    /// Closes the child's standard input: end of input, which codex takes as the request to exit.
-    func closeInput() {
+    /// Closes the child's standard input: end of input, which agents take as the request to exit.
+    package func closeInput() {
         input.withLock { descriptor in
             if descriptor >= 0 { close(descriptor) }
             descriptor = -1
@@ -181,7 +182,7 @@ final class ChildProcess: Sendable {
     // MARK: signals and reaping
 
     /// Sends `signal` to the child's process group, unless it has been reaped already.
-    func signalGroup(_ signal: Int32) {
+    package func signalGroup(_ signal: Int32) {
         reaped.withLock { status in
             guard status == nil else { return }
             if kill(-pid, signal) != 0 { kill(pid, signal) }
@@ -189,7 +190,7 @@ final class ChildProcess: Sendable {
     }
 
     /// Whether the child has exited (it may not be reaped yet).
-    var hasExited: Bool {
+    package var hasExited: Bool {
         if reaped.withLock({ $0 != nil }) { return true }
         var info = siginfo_t()
         let result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
@@ -198,7 +199,7 @@ final class ChildProcess: Sendable {
     }
 
     /// Blocks until the child exits and reaps it.
-    func waitAndReap() -> ExitStatus {
+    package func waitAndReap() -> ExitStatus {
         var info = siginfo_t()
         // Wait without reaping: until `waitpid` below, the pid stays ours, so `signalGroup` can
         // never hit a process that reused it.

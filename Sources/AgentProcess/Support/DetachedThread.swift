@@ -5,14 +5,14 @@ import Glibc
 /// The reader of a child's output blocks in `poll` for as long as the child lives; doing that on a
 /// thread of the Swift concurrency pool (two threads on a two-core machine) would starve every task
 /// of the host process.
-enum DetachedThread {
+package enum DetachedThread {
     private final class Body {
         let run: @Sendable () -> Void
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
     }
 
     /// Starts `body` on a new detached thread.
-    static func start(_ body: @escaping @Sendable () -> Void) throws(SystemError) {
+    package static func start(_ body: @escaping @Sendable () -> Void) throws(SystemError) {
         let context = Unmanaged.passRetained(Body(body)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(

@@ -1,7 +1,5 @@
-import AgentwsJSON
-
-/// A JSON-RPC 2.0 request id. The protocol allows strings and numbers; agentws answers fractional
-/// numbers and null as invalid requests, since no client needs them and they compare badly.
+/// A JSON-RPC 2.0 request id. The protocol allows strings and numbers; agentws takes fractional
+/// numbers and null as invalid ids, since no peer needs them and they compare badly.
 public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
     case integer(Int64)
     case string(String)

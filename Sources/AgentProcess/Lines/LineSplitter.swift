@@ -3,20 +3,22 @@
 /// A read returns whatever the pipe holds: part of a line, several lines, or the end of one and the
 /// start of the next. The splitter keeps the unfinished tail until its newline comes, so a line is
 /// never lost, cut or merged with its neighbour, whatever the read sizes.
-struct LineSplitter {
-    /// A line longer than this is dropped rather than held in memory without bound. Codex's longest
-    /// messages (a resumed thread with its whole history) stay far below it.
-    static let lineLimit = 256 << 20
+package struct LineSplitter {
+    /// A line longer than this is dropped rather than held in memory without bound. The longest
+    /// messages agents write (codex's resumed thread with its whole history) stay far below it.
+    package static let lineLimit = 256 << 20
 
     private var pending: [UInt8] = []
     /// Set while the current line is being dropped for its length, until its newline passes.
     private var discarding = false
     /// How many over-long lines were dropped so far.
-    private(set) var droppedLines = 0
+    package private(set) var droppedLines = 0
+
+    package init() {}
 
     /// Adds the next bytes of the stream and returns the lines they complete, without their `\n`
     /// (and without a `\r` before it).
-    mutating func append(_ bytes: UnsafeRawBufferPointer) -> [[UInt8]] {
+    package mutating func append(_ bytes: UnsafeRawBufferPointer) -> [[UInt8]] {
         var lines: [[UInt8]] = []
         var start = bytes.startIndex
         while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
@@ -41,7 +43,7 @@ struct LineSplitter {
     }
 
     /// The unfinished last line at the end of the stream, if there is one.
-    mutating func finish() -> [UInt8]? {
+    package mutating func finish() -> [UInt8]? {
         defer {
             pending = []
             discarding = false

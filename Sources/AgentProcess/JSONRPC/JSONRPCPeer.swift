@@ -1,0 +1,273 @@
+import AgentwsJSON
+import Synchronization
+
+/// A JSON-RPC 2.0 peer over a child's stdin and stdout, one message per line.
+///
+/// Both directions work: our requests (each with a time limit, because some agents silently drop
+/// methods they do not know) and notifications, and the peer's requests, answered by a handler
+/// at once or later with `respond`, and its notifications. Every message the peer writes is handled
+/// on the connection's reader thread, in order.
+package final class JSONRPCPeer: Sendable {
+    /// Which JSON-RPC the peer speaks.
+    package enum Dialect: Sendable, Equatable {
+        /// JSON-RPC 2.0: every message we write carries `"jsonrpc": "2.0"`.
+        case standard
+        /// Codex's variant, which leaves out the `"jsonrpc"` member.
+        case withoutVersion
+    }
+
+    /// How the peer is spoken to.
+    package struct Configuration: Sendable {
+        package var dialect: Dialect
+        /// The time limit of a request that names none.
+        package var requestTimeout: Duration
+        /// The option that sets `requestTimeout`, named in timeout messages (`request_timeout_ms`).
+        package var timeoutSetting: String?
+
+        package init(dialect: Dialect, requestTimeout: Duration, timeoutSetting: String? = nil) {
+            self.dialect = dialect
+            self.requestTimeout = requestTimeout
+            self.timeoutSetting = timeoutSetting
+        }
+    }
+
+    /// The answer to a request the peer sent.
+    package enum Reply: Sendable, Equatable {
+        case result(JSONValue)
+        case error(JSONRPCError)
+        /// Answered later, with `respond(to:with:)`. A request never answered stalls the peer's work.
+        case later
+    }
+
+    /// Where the messages the peer sends on its own go; called on the reader thread, in order.
+    package struct Handlers: Sendable {
+        /// A notification: its method and params (an empty object when it had none).
+        package var notification: @Sendable (_ method: String, _ params: JSONValue) -> Void
+        /// A request: its id, method and params (an empty object when it had none).
+        package var request: @Sendable (_ id: JSONRPCID, _ method: String, _ params: JSONValue) -> Reply
+        /// The process has ended; requests still waiting have failed already.
+        package var ended: @Sendable (ProcessEnd) -> Void
+
+        package init(
+            notification: @escaping @Sendable (_ method: String, _ params: JSONValue) -> Void,
+            request: @escaping @Sendable (_ id: JSONRPCID, _ method: String, _ params: JSONValue) -> Reply,
+            ended: @escaping @Sendable (ProcessEnd) -> Void
+        ) {
+            self.notification = notification
+            self.request = request
+            self.ended = ended
+        }
+    }
+
+    private struct Pending {
+        let method: String
+        let complete: @Sendable (Result<JSONValue, JSONRPCFailure>) -> Void
+        var timer: Task<Void, Never>?
+    }
+
+    private struct State {
+        var nextID: Int64 = 0
+        var pending: [Int64: Pending] = [:]
+        var end: ProcessEnd?
+    }
+
+    package let connection: LineConnection
+    private let configuration: Configuration
+    private let handlers: Handlers
+    private let log: ProcessLog
+    private let state = Mutex(State())
+
+    private init(
+        connection: LineConnection, configuration: Configuration, handlers: Handlers,
+        log: @escaping ProcessLog
+    ) {
+        self.connection = connection
+        self.configuration = configuration
+        self.handlers = handlers
+        self.log = log
+    }
+
+    /// Spawns `command` (see `LineConnection.spawn`) and starts reading it.
+    package static func launch(
+        _ command: ProcessCommand, name: String, purpose: String, logPath: String,
+        configuration: Configuration,
+        log: @escaping ProcessLog, handlers: Handlers
+    ) throws(SystemError) -> JSONRPCPeer {
+        let connection = try LineConnection.spawn(
+            command, name: name, purpose: purpose, logPath: logPath, log: log)
+        let peer = JSONRPCPeer(
+            connection: connection, configuration: configuration, handlers: handlers, log: log)
+        try connection.start(
+            LineConnection.Handlers(line: { peer.receive($0) }, ended: { peer.ended($0) }))
+        return peer
+    }
+
+    private var name: String { connection.name }
+
+    // MARK: our requests and notifications
+
+    /// Sends a request and waits for its result, at most `timeout` (the configured limit if nil).
+    package func request(_ method: String, _ params: JSONValue? = nil, timeout: Duration? = nil)
+        async throws(JSONRPCFailure) -> JSONValue
+    {
+        let result = await withCheckedContinuation { continuation in
+            send(method, params, timeout: timeout) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// Sends a request; `complete` runs exactly once, with the result or the reason there is none.
+    package func send(
+        _ method: String, _ params: JSONValue? = nil, timeout: Duration? = nil,
+        complete: @escaping @Sendable (Result<JSONValue, JSONRPCFailure>) -> Void
+    ) {
+        let registered = state.withLock { state -> (id: Int64?, end: ProcessEnd?) in
+            if let end = state.end { return (nil, end) }
+            state.nextID += 1
+            state.pending[state.nextID] = Pending(method: method, complete: complete, timer: nil)
+            return (state.nextID, nil)
+        }
+        guard let id = registered.id else {
+            if let end = registered.end { complete(.failure(failure(method, .ended(end)))) }
+            return
+        }
+        let limit = timeout ?? configuration.requestTimeout
+        let setting = timeout == nil ? configuration.timeoutSetting : nil
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: limit)
+            guard !Task.isCancelled, let self else { return }
+            self.finish(id, .failure(self.failure(method, .timedOut(limit, setting: setting))))
+        }
+        let kept = state.withLock { state -> Bool in
+            guard state.pending[id] != nil else { return false }
+            state.pending[id]?.timer = timer
+            return true
+        }
+        if !kept { timer.cancel() }
+        var message: [String: JSONValue] = ["id": .integer(id), "method": .string(method)]
+        if let params { message["params"] = params }
+        do {
+            try write(message)
+        } catch {
+            finish(id, .failure(failure(method, .unwritable(error))))
+        }
+    }
+
+    /// Sends a notification (no answer expected).
+    package func notify(_ method: String, _ params: JSONValue? = nil) throws(SystemError) {
+        var message: [String: JSONValue] = ["method": .string(method)]
+        if let params { message["params"] = params }
+        try write(message)
+    }
+
+    /// Answers the peer's request `id` (one its handler answered `.later`).
+    package func respond(to id: JSONRPCID, with reply: Reply) {
+        var message: [String: JSONValue] = ["id": id.json]
+        switch reply {
+        case .result(let result): message["result"] = result
+        case .error(let error): message["error"] = error.json
+        case .later: return
+        }
+        do {
+            try write(message)
+        } catch {
+            log(.warning, "cannot answer \(name)'s request \(id): \(error)")
+        }
+    }
+
+    private func failure(_ method: String, _ reason: JSONRPCFailure.Reason) -> JSONRPCFailure {
+        JSONRPCFailure(name: name, method: method, reason: reason)
+    }
+
+    private func finish(_ id: Int64, _ result: Result<JSONValue, JSONRPCFailure>) {
+        guard let pending = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return }
+        pending.timer?.cancel()
+        pending.complete(result)
+    }
+
+    private func write(_ message: [String: JSONValue]) throws(SystemError) {
+        var message = message
+        if configuration.dialect == .standard { message["jsonrpc"] = "2.0" }
+        try connection.write(.object(message))
+    }
+
+    // MARK: lifetime
+
+    /// Whether the process has ended (and everything it wrote has been handled).
+    package var hasEnded: Bool { connection.hasEnded }
+
+    /// Waits until the process has ended; false if `limit` passed first.
+    package func waitUntilEnded(atMost limit: Duration) async -> Bool {
+        await connection.waitUntilEnded(atMost: limit)
+    }
+
+    /// Ends the process (see `LineConnection.terminate`).
+    package func terminate(grace: Duration) async {
+        await connection.terminate(grace: grace)
+    }
+
+    // MARK: reading (on the reader thread)
+
+    private func ended(_ end: ProcessEnd) {
+        let pending = state.withLock { state -> [Pending] in
+            state.end = end
+            defer { state.pending = [:] }
+            return Array(state.pending.values)
+        }
+        for request in pending {
+            request.timer?.cancel()
+            request.complete(.failure(failure(request.method, .ended(end))))
+        }
+        handlers.ended(end)
+    }
+
+    /// Takes one line of the peer's output. Incoming messages are read without checking their
+    /// `jsonrpc` member, whatever the dialect.
+    private func receive(_ line: [UInt8]) {
+        let message: JSONValue
+        do {
+            message = try JSONParser.parse(bytes: line)
+        } catch {
+            log(
+                .warning,
+                "\(name) (pid \(connection.process.pid)) wrote a line that is not JSON (\(error)): "
+                    + LineConnection.excerpt(line))
+            return
+        }
+        let method = message["method"]?.stringValue
+        let id = message["id"]
+        switch (method, id) {
+        case (let method?, let id?):
+            guard let id = JSONRPCID(json: id) else {
+                log(.warning, "\(name) sent a request with an invalid id: \(LineConnection.excerpt(line))")
+                return
+            }
+            respond(to: id, with: handlers.request(id, method, message["params"] ?? [:]))
+        case (let method?, nil):
+            handlers.notification(method, message["params"] ?? [:])
+        case (nil, let id?):
+            guard let number = id.integerValue else {
+                log(.warning, "\(name) answered an id we never used: \(LineConnection.excerpt(line))")
+                return
+            }
+            if let result = message["result"] {
+                finish(number, .success(result))
+                return
+            }
+            let method = state.withLock { $0.pending[number]?.method } ?? "request \(number)"
+            let error = message["error"]
+            if let error, let object = JSONRPCError(json: error) {
+                finish(number, .failure(failure(method, .error(object))))
+            } else {
+                let text =
+                    error?["message"]?.stringValue
+                    ?? (error.map { JSONWriter.compactString($0) } ?? "no result")
+                finish(number, .failure(failure(method, .invalidAnswer(text))))
+            }
+        case (nil, nil):
+            log(
+                .warning,
+                "\(name) wrote a message that is neither request nor answer: \(LineConnection.excerpt(line))")
+        }
+    }
+}
