@@ -1,5 +1,6 @@
 import AgentProcess
 import AgentwsJSON
+import Glibc
 import Testing
 
 @Suite struct JSONRPCPeerTests {
@@ -180,6 +181,79 @@ import Testing
                 "agent wrote a message that is neither request nor answer: {\"jsonrpc\":\"2.0\"}",
                 "agent answered an id we never used: {\"jsonrpc\":\"2.0\",\"id\":\"x\",\"result\":1}",
             ])
+    }
+
+    @Test func aStrictPeerIsEndedByALineThatIsNotAMessage() async throws {
+        let shell = try Shell(
+            """
+            echo 'still alive' >&2
+            read -r line
+            echo 'Welcome! (not JSON)'
+            sleep 30
+            """)
+        let recorder = Recorder()
+        let peer = try JSONRPCPeer.launch(
+            shell.command, name: "agent", purpose: "a test", logPath: shell.logPath,
+            configuration: JSONRPCPeer.Configuration(
+                dialect: .standard, requestTimeout: patience, strict: true),
+            log: recorder.log, handlers: recorder.peerHandlers())
+        await #expect {
+            try await peer.request("initialize")
+        } throws: { error in
+            guard let failure = error as? JSONRPCFailure,
+                case .violation(let problem, let end) = failure.reason
+            else { return false }
+            return problem.hasPrefix("wrote a line that is not JSON")
+                && problem.hasSuffix(": Welcome! (not JSON)")
+                && end.status == .signalled(SIGKILL) && end.stderrTail == ["still alive"]
+                && failure.description.contains("broke the protocol while agentws waited for initialize")
+        }
+        // Later requests fail the same way, at once.
+        await #expect {
+            try await peer.request("session/new")
+        } throws: { error in
+            guard let failure = error as? JSONRPCFailure, case .violation = failure.reason else {
+                return false
+            }
+            return true
+        }
+    }
+
+    @Test func aStrictPeerIsEndedByALineOverItsLimit() async throws {
+        let shell = try Shell(
+            """
+            read -r line
+            head -c 10000 /dev/zero | tr '\\0' 'x'
+            echo
+            sleep 30
+            """)
+        let recorder = Recorder()
+        let peer = try JSONRPCPeer.launch(
+            shell.command, name: "agent", purpose: "a test", logPath: shell.logPath,
+            configuration: JSONRPCPeer.Configuration(
+                dialect: .standard, requestTimeout: patience, strict: true, lineLimit: 4096,
+                lineLimitSetting: "max_message_bytes"),
+            log: recorder.log, handlers: recorder.peerHandlers())
+        await #expect {
+            try await peer.request("initialize")
+        } throws: { error in
+            guard let failure = error as? JSONRPCFailure, case .violation(let problem, _) = failure.reason
+            else { return false }
+            return problem == "wrote a line longer than 4096 bytes (max_message_bytes)"
+        }
+    }
+
+    @Test func aRequestsOwnTimeLimitNamesItsOwnSetting() async throws {
+        let shell = try Shell("cat >/dev/null")
+        let peer = try launch(shell, Recorder())
+        await #expect {
+            try await peer.request(
+                "initialize", timeout: .milliseconds(200), timeoutSetting: "initialize_timeout_ms")
+        } throws: { error in
+            (error as? JSONRPCFailure)?.description
+                == "agent did not answer initialize within 1 s (initialize_timeout_ms)"
+        }
+        await peer.terminate(grace: patience)
     }
 
     private func notJSONError() -> String {

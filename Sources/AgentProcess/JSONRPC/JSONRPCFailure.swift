@@ -13,6 +13,8 @@ package struct JSONRPCFailure: Error, Sendable, CustomStringConvertible {
         case timedOut(Duration, setting: String?)
         /// The process ended before answering.
         case ended(ProcessEnd)
+        /// A strict peer broke the protocol (`problem`) and was ended for it.
+        case violation(String, ProcessEnd)
         /// The request could not be written.
         case unwritable(SystemError)
     }
@@ -43,6 +45,10 @@ package struct JSONRPCFailure: Error, Sendable, CustomStringConvertible {
             return "\(name) did not answer \(method) within \(limit.seconds) s"
                 + (setting.map { " (\($0))" } ?? "")
         case .ended(let end): return "\(end.summary) before answering \(method)\(end.details)"
+        case .violation(let problem, let end):
+            return
+                "\(name) (pid \(end.pid)) broke the protocol while agentws waited for \(method): \(problem); "
+                + "it was ended\(end.details)"
         case .unwritable(let error): return "cannot send \(method) to \(name): \(error)"
         }
     }

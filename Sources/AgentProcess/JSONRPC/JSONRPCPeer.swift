@@ -1,4 +1,5 @@
 import AgentwsJSON
+import Glibc
 import Synchronization
 
 /// A JSON-RPC 2.0 peer over a child's stdin and stdout, one message per line.
@@ -23,11 +24,26 @@ package final class JSONRPCPeer: Sendable {
         package var requestTimeout: Duration
         /// The option that sets `requestTimeout`, named in timeout messages (`request_timeout_ms`).
         package var timeoutSetting: String?
+        /// Whether breaking the protocol ends the peer: a line that is not JSON, a message that is
+        /// neither request, notification nor answer, or a line over `lineLimit`. The process group
+        /// is killed at once and whatever waits for it fails with the reason (`.violation`).
+        /// Otherwise such lines are logged and skipped (codex writes the odd one).
+        package var strict: Bool
+        /// The longest line the peer may write, in bytes.
+        package var lineLimit: Int
+        /// The option that sets `lineLimit`, named in messages (`max_message_bytes`).
+        package var lineLimitSetting: String?
 
-        package init(dialect: Dialect, requestTimeout: Duration, timeoutSetting: String? = nil) {
+        package init(
+            dialect: Dialect, requestTimeout: Duration, timeoutSetting: String? = nil, strict: Bool = false,
+            lineLimit: Int = LineSplitter.lineLimit, lineLimitSetting: String? = nil
+        ) {
             self.dialect = dialect
             self.requestTimeout = requestTimeout
             self.timeoutSetting = timeoutSetting
+            self.strict = strict
+            self.lineLimit = lineLimit
+            self.lineLimitSetting = lineLimitSetting
         }
     }
 
@@ -69,6 +85,8 @@ package final class JSONRPCPeer: Sendable {
         var nextID: Int64 = 0
         var pending: [Int64: Pending] = [:]
         var end: ProcessEnd?
+        /// How a strict peer broke the protocol, once it did.
+        var violation: String?
     }
 
     package let connection: LineConnection
@@ -94,11 +112,21 @@ package final class JSONRPCPeer: Sendable {
         log: @escaping ProcessLog, handlers: Handlers
     ) throws(SystemError) -> JSONRPCPeer {
         let connection = try LineConnection.spawn(
-            command, name: name, purpose: purpose, logPath: logPath, log: log)
+            command, name: name, purpose: purpose, logPath: logPath, log: log,
+            lineLimit: configuration.lineLimit)
         let peer = JSONRPCPeer(
             connection: connection, configuration: configuration, handlers: handlers, log: log)
+        // Not strict: the connection logs dropped lines itself when the process ends.
+        var overlong: (@Sendable (Int) -> Void)?
+        if configuration.strict {
+            let setting = configuration.lineLimitSetting
+            overlong = { limit in
+                peer.skip("wrote a line longer than \(limit) bytes", setting: setting, lenient: "")
+            }
+        }
         try connection.start(
-            LineConnection.Handlers(line: { peer.receive($0) }, ended: { peer.ended($0) }))
+            LineConnection.Handlers(line: { peer.receive($0) }, ended: { peer.ended($0) }, overlong: overlong)
+        )
         return peer
     }
 
@@ -106,33 +134,36 @@ package final class JSONRPCPeer: Sendable {
 
     // MARK: our requests and notifications
 
-    /// Sends a request and waits for its result, at most `timeout` (the configured limit if nil).
-    package func request(_ method: String, _ params: JSONValue? = nil, timeout: Duration? = nil)
-        async throws(JSONRPCFailure) -> JSONValue
-    {
+    /// Sends a request and waits for its result, at most `timeout` (the configured limit if nil;
+    /// `timeoutSetting` names the option that set `timeout`, for the message).
+    package func request(
+        _ method: String, _ params: JSONValue? = nil, timeout: Duration? = nil, timeoutSetting: String? = nil
+    ) async throws(JSONRPCFailure) -> JSONValue {
         let result = await withCheckedContinuation { continuation in
-            send(method, params, timeout: timeout) { continuation.resume(returning: $0) }
+            send(method, params, timeout: timeout, timeoutSetting: timeoutSetting) {
+                continuation.resume(returning: $0)
+            }
         }
         return try result.get()
     }
 
     /// Sends a request; `complete` runs exactly once, with the result or the reason there is none.
     package func send(
-        _ method: String, _ params: JSONValue? = nil, timeout: Duration? = nil,
+        _ method: String, _ params: JSONValue? = nil, timeout: Duration? = nil, timeoutSetting: String? = nil,
         complete: @escaping @Sendable (Result<JSONValue, JSONRPCFailure>) -> Void
     ) {
-        let registered = state.withLock { state -> (id: Int64?, end: ProcessEnd?) in
-            if let end = state.end { return (nil, end) }
+        let registered = state.withLock { state -> (id: Int64?, end: JSONRPCFailure.Reason?) in
+            if let end = state.end { return (nil, Self.endReason(end, violation: state.violation)) }
             state.nextID += 1
             state.pending[state.nextID] = Pending(method: method, complete: complete, timer: nil)
             return (state.nextID, nil)
         }
         guard let id = registered.id else {
-            if let end = registered.end { complete(.failure(failure(method, .ended(end)))) }
+            if let end = registered.end { complete(.failure(failure(method, end))) }
             return
         }
         let limit = timeout ?? configuration.requestTimeout
-        let setting = timeout == nil ? configuration.timeoutSetting : nil
+        let setting = timeoutSetting ?? (timeout == nil ? configuration.timeoutSetting : nil)
         let timer = Task { [weak self] in
             try? await Task.sleep(for: limit)
             guard !Task.isCancelled, let self else { return }
@@ -209,16 +240,39 @@ package final class JSONRPCPeer: Sendable {
     // MARK: reading (on the reader thread)
 
     private func ended(_ end: ProcessEnd) {
-        let pending = state.withLock { state -> [Pending] in
+        let (pending, reason) = state.withLock { state -> ([Pending], JSONRPCFailure.Reason) in
             state.end = end
             defer { state.pending = [:] }
-            return Array(state.pending.values)
+            return (Array(state.pending.values), Self.endReason(end, violation: state.violation))
         }
         for request in pending {
             request.timer?.cancel()
-            request.complete(.failure(failure(request.method, .ended(end))))
+            request.complete(.failure(failure(request.method, reason)))
         }
         handlers.ended(end)
+    }
+
+    private static func endReason(_ end: ProcessEnd, violation: String?) -> JSONRPCFailure.Reason {
+        violation.map { .violation($0, end) } ?? .ended(end)
+    }
+
+    /// A line that breaks the protocol (`problem`, completing "the agent …"): a strict peer is
+    /// ended for it (the first reason is kept and reported to every request that waits); otherwise
+    /// `lenient` is logged and the line skipped.
+    private func skip(_ problem: String, setting: String? = nil, lenient: @autoclosure () -> String) {
+        guard configuration.strict else {
+            log(.warning, lenient())
+            return
+        }
+        let text = problem + (setting.map { " (\($0))" } ?? "")
+        let first = state.withLock { state -> Bool in
+            guard state.violation == nil else { return false }
+            state.violation = text
+            return true
+        }
+        guard first else { return }
+        log(.error, "\(name) (pid \(connection.process.pid)) \(text); ending it")
+        connection.process.signalGroup(SIGKILL)
     }
 
     /// Takes one line of the peer's output. Incoming messages are read without checking their
@@ -228,9 +282,9 @@ package final class JSONRPCPeer: Sendable {
         do {
             message = try JSONParser.parse(bytes: line)
         } catch {
-            log(
-                .warning,
-                "\(name) (pid \(connection.process.pid)) wrote a line that is not JSON (\(error)): "
+            skip(
+                "wrote a line that is not JSON (\(error)): \(LineConnection.excerpt(line))",
+                lenient: "\(name) (pid \(connection.process.pid)) wrote a line that is not JSON (\(error)): "
                     + LineConnection.excerpt(line))
             return
         }
@@ -239,7 +293,9 @@ package final class JSONRPCPeer: Sendable {
         switch (method, id) {
         case (let method?, let id?):
             guard let id = JSONRPCID(json: id) else {
-                log(.warning, "\(name) sent a request with an invalid id: \(LineConnection.excerpt(line))")
+                skip(
+                    "sent a request with an invalid id: \(LineConnection.excerpt(line))",
+                    lenient: "\(name) sent a request with an invalid id: \(LineConnection.excerpt(line))")
                 return
             }
             respond(to: id, with: handlers.request(id, method, message["params"] ?? [:]))
@@ -265,9 +321,10 @@ package final class JSONRPCPeer: Sendable {
                 finish(number, .failure(failure(method, .invalidAnswer(text))))
             }
         case (nil, nil):
-            log(
-                .warning,
-                "\(name) wrote a message that is neither request nor answer: \(LineConnection.excerpt(line))")
+            skip(
+                "wrote a message that is neither request nor answer: \(LineConnection.excerpt(line))",
+                lenient: "\(name) wrote a message that is neither request nor answer: "
+                    + LineConnection.excerpt(line))
         }
     }
 }

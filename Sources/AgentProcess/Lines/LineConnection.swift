@@ -18,41 +18,50 @@ package final class LineConnection: Sendable {
         package var line: @Sendable (_ line: [UInt8]) -> Void
         /// The process has ended; nothing more will come.
         package var ended: @Sendable (ProcessEnd) -> Void
+        /// A line longer than the connection's limit was dropped (called once per such line, with
+        /// the limit); nil: it is only logged when the process ends.
+        package var overlong: (@Sendable (_ limit: Int) -> Void)?
 
         package init(
             line: @escaping @Sendable (_ line: [UInt8]) -> Void,
-            ended: @escaping @Sendable (ProcessEnd) -> Void
+            ended: @escaping @Sendable (ProcessEnd) -> Void,
+            overlong: (@Sendable (_ limit: Int) -> Void)? = nil
         ) {
             self.line = line
             self.ended = ended
+            self.overlong = overlong
         }
     }
 
     package let process: ChildProcess
     private let stderrLog: StderrLog
     private let log: ProcessLog
+    private let lineLimit: Int
     private let started = Mutex(false)
     private let endedLatch = Latch()
 
-    private init(process: ChildProcess, stderrLog: StderrLog, log: @escaping ProcessLog) {
+    private init(process: ChildProcess, stderrLog: StderrLog, log: @escaping ProcessLog, lineLimit: Int) {
         self.process = process
         self.stderrLog = stderrLog
         self.log = log
+        self.lineLimit = lineLimit
     }
 
     /// The program's name for messages.
     package var name: String { process.name }
 
     /// Spawns `command`. Its stderr is appended to the log file `logPath`, which starts with a line
-    /// naming the command and `purpose` (`thread t1`).
+    /// naming the command and `purpose` (`thread t1`). A stdout line longer than `lineLimit` bytes is
+    /// dropped (see `Handlers.overlong`).
     package static func spawn(
-        _ command: ProcessCommand, name: String, purpose: String, logPath: String, log: @escaping ProcessLog
+        _ command: ProcessCommand, name: String, purpose: String, logPath: String, log: @escaping ProcessLog,
+        lineLimit: Int = LineSplitter.lineLimit
     ) throws(SystemError) -> LineConnection {
         let process = try ChildProcess.spawn(command, name: name)
         let stderrLog = StderrLog(
             path: logPath, name: name, pid: process.pid,
             header: "started \(command.arguments.joined(separator: " ")) for \(purpose)")
-        return LineConnection(process: process, stderrLog: stderrLog, log: log)
+        return LineConnection(process: process, stderrLog: stderrLog, log: log, lineLimit: lineLimit)
     }
 
     /// Starts reading; only the first call does anything. When no thread can be started, the
@@ -121,7 +130,7 @@ package final class LineConnection: Sendable {
     // MARK: reading (on the reader thread)
 
     private func readUntilEnd(_ handlers: Handlers) {
-        var splitter = LineSplitter()
+        var splitter = LineSplitter(limit: lineLimit)
         func deliver(_ line: [UInt8]) {
             if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return }
             handlers.line(line)
@@ -161,7 +170,9 @@ package final class LineConnection: Sendable {
                 buffer.withUnsafeBytes { bytes in
                     let chunk = UnsafeRawBufferPointer(rebasing: bytes[0..<count])
                     if index == 0 {
+                        let dropped = splitter.droppedLines
                         for line in splitter.append(chunk) { deliver(line) }
+                        if splitter.droppedLines > dropped { handlers.overlong?(lineLimit) }
                     } else {
                         stderrLog.append(chunk)
                     }

@@ -8,13 +8,18 @@ package struct LineSplitter {
     /// messages agents write (codex's resumed thread with its whole history) stay far below it.
     package static let lineLimit = 256 << 20
 
+    /// This splitter's limit: `lineLimit` unless a connection sets a smaller one.
+    package let limit: Int
+
     private var pending: [UInt8] = []
     /// Set while the current line is being dropped for its length, until its newline passes.
     private var discarding = false
     /// How many over-long lines were dropped so far.
     package private(set) var droppedLines = 0
 
-    package init() {}
+    package init(limit: Int = LineSplitter.lineLimit) {
+        self.limit = limit
+    }
 
     /// Adds the next bytes of the stream and returns the lines they complete, without their `\n`
     /// (and without a `\r` before it).
@@ -33,7 +38,7 @@ package struct LineSplitter {
         }
         if !discarding {
             pending.append(contentsOf: bytes[start...])
-            if pending.count > Self.lineLimit {
+            if pending.count > limit {
                 pending = []
                 discarding = true
                 droppedLines += 1
