@@ -10,6 +10,10 @@ public enum PluginEvent: Sendable, Equatable {
     case notice(String)
     /// Background work started (`true`) or finished (`false`).
     case busy(Bool)
+    /// A piece of the agent's reasoning, shown apart from the reply.
+    case thought(String)
+    /// The agent's plan for the turn: its entries (ACP's `content`, `priority`, `status`), whole.
+    case plan(JSONValue)
 }
 
 extension PluginEvent {
@@ -20,6 +24,9 @@ extension PluginEvent {
         case .toolCall(let call): return ["session": .string(session), "type": "tool_call", "toolCall": call]
         case .notice(let text): return ["session": .string(session), "type": "notice", "text": .string(text)]
         case .busy(let busy): return ["session": .string(session), "type": "busy", "busy": .bool(busy)]
+        case .thought(let text):
+            return ["session": .string(session), "type": "thought", "text": .string(text)]
+        case .plan(let entries): return ["session": .string(session), "type": "plan", "entries": entries]
         }
     }
 }
