@@ -47,14 +47,26 @@ package final class RunningCommand: Sendable {
 
     /// Waits until stdout shows `text`; throws if the process ends first or nothing comes in time.
     package func waitForOutput(_ text: String, limit: Duration = .seconds(60)) throws {
+        try waitFor(text, in: "stdout", limit: limit) { $0.stdoutSoFar }
+    }
+
+    /// Waits until stderr (notices, progress) shows `text`; throws like `waitForOutput`.
+    package func waitForError(_ text: String, limit: Duration = .seconds(60)) throws {
+        try waitFor(text, in: "stderr", limit: limit) { $0.stderrSoFar }
+    }
+
+    private func waitFor(
+        _ text: String, in stream: String, limit: Duration, _ sofar: (RunningCommand) -> String
+    ) throws {
         let deadline = ContinuousClock.now + limit
-        while !stdoutSoFar.contains(text) {
+        while !sofar(self).contains(text) {
             guard process.isRunning else {
-                throw TestFailure("agentws ended before printing \"\(text)\": \(finish())")
+                throw TestFailure("agentws ended before printing \"\(text)\" on \(stream): \(finish())")
             }
             guard ContinuousClock.now < deadline else {
                 throw TestFailure(
-                    "agentws printed no \"\(text)\" in time; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)")
+                    "agentws printed no \"\(text)\" on \(stream) in time; stdout: \(stdoutSoFar) stderr: "
+                        + stderrSoFar)
             }
             usleep(20_000)
         }

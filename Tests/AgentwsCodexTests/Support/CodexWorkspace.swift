@@ -142,33 +142,12 @@ final class CodexWorkspace {
 
     /// The live processes started with this workspace's CODEX_HOME: codex and whatever it runs.
     func codexProcesses() -> [pid_t] {
-        let marker = Array("CODEX_HOME=\(codexHome)".utf8) + [0]
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { entry -> pid_t? in
-            guard let pid = pid_t(entry),
-                let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ")
-            else { return nil }
-            let bytes = [UInt8](environment)
-            guard bytes.count >= marker.count else { return nil }
-            for start in 0...(bytes.count - marker.count)
-            where (start == 0 || bytes[start - 1] == 0)
-                && bytes[start..<(start + marker.count)].elementsEqual(marker)
-            {
-                // A zombie has an empty environ; this one is alive.
-                return pid
-            }
-            return nil
-        }
+        ProcessScan.processes(withEnvironment: "CODEX_HOME=\(codexHome)")
     }
 
     /// Waits until no codex of this workspace runs any more; false if one is still there after `limit`.
     func codexGone(within limit: Duration = .seconds(15)) -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while !codexProcesses().isEmpty {
-            if ContinuousClock.now > deadline { return false }
-            usleep(20_000)
-        }
-        return true
+        ProcessScan.gone(withEnvironment: "CODEX_HOME=\(codexHome)", within: limit)
     }
 
     /// Waits for the one codex process of this workspace and returns its pid.
