@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "AgentwsEcho", type: .dynamic, targets: ["EchoProvider"]),
         .library(name: "AgentwsCEcho", type: .dynamic, targets: ["CEchoProvider"]),
         .library(name: "AgentwsCodex", type: .dynamic, targets: ["CodexProvider"]),
+        .library(name: "AgentwsACP", type: .dynamic, targets: ["ACPProvider"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -131,6 +132,14 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        // Any Agent Client Protocol agent over stdio, as its client (docs/providers/acp.md).
+        .target(
+            name: "ACPProvider",
+            dependencies: ["ProviderKit", "AgentwsJSON", "AgentProcess"],
+            path: "Plugins/ACPProvider",
+            swiftSettings: strictSwift
+        ),
+
         // A small executable the tests drive as a child process (crash safety, lock contention).
         .executableTarget(
             name: "agentws-test-helper",
@@ -221,6 +230,17 @@ let package = Package(
         // it never links a plugin target.
         .testTarget(
             name: "AgentwsCodexTests",
+            dependencies: [
+                "AgentwsCore", "AgentwsJSON", "AgentwsPlugins", "AgentwsTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // The acp plugin against real ACP agents from PyPI (fast-agent, the ACP SDK's examples; installed
+        // by scripts/setup-test-agents) and hostile agents in Tests/Peers. Runs the built agentws and
+        // loads the built plugin; it never links a plugin target.
+        .testTarget(
+            name: "AgentwsACPProviderTests",
             dependencies: [
                 "AgentwsCore", "AgentwsJSON", "AgentwsPlugins", "AgentwsTestSupport",
                 .product(name: "Logging", package: "swift-log"),

@@ -1,0 +1,144 @@
+import AgentwsJSON
+import Glibc
+import ProviderKit
+
+/// The `acp` provider: any Agent Client Protocol agent, started from the configured command, one
+/// process per live session (docs/providers/acp.md). The cursor is the ACP session id,
+/// `{"sessionId": "…"}`.
+actor ACPPlugin: ProviderPlugin {
+    static let name = "acp"
+    static let version = "0.1.0"
+
+    private let instance: String
+    private let options: ACPOptions
+    private let workspace: String
+    private let stateDirectory: String
+    private let host: PluginHost
+    private var sessions: [String: ACPSession] = [:]
+    private var sessionsStarted = 0
+    /// What the agent said about itself, learnt once per instance by `describe`.
+    private var probed: Probe?
+
+    /// What a probe learns: the agent's capabilities, and the model choice a new session offers.
+    struct Probe: Sendable {
+        var profile: AgentProfile
+        var modelOption: ModelOption?
+    }
+
+    init(configuration: PluginConfiguration, host: PluginHost) throws {
+        instance = configuration.instanceName
+        options = try ACPOptions(configuration.options, instance: configuration.instanceName)
+        for (name, path) in [
+            ("workspace", configuration.workspace), ("stateDirectory", configuration.stateDirectory),
+        ]
+        where !path.hasPrefix("/") {
+            throw PluginError(
+                code: .invalidRequest,
+                message: "provider \"\(instance)\" (acp): \(name) \"\(path)\" is not absolute")
+        }
+        workspace = configuration.workspace
+        stateDirectory = configuration.stateDirectory
+        self.host = host
+    }
+
+    private var logPath: String { stateDirectory + "/agent-stderr.log" }
+
+    /// The capabilities come from the agent itself: it is started once per instance (in a directory
+    /// of its own under the instance's state directory), initialized and asked for one new session,
+    /// which shows whether it offers a model choice; then it is ended. Resume is possible when it
+    /// advertises `sessionCapabilities.resume` or `loadSession`; a model change is `in-session` when a
+    /// session offers a `model` config option (whose values are then the accepted models), else
+    /// `restart`.
+    func describe() async throws -> PluginCapabilities {
+        let probe = try await probe()
+        return PluginCapabilities(
+            modelSwitch: probe.modelOption == nil ? .restart : .inSession,
+            models: probe.modelOption.flatMap { $0.values.isEmpty ? nil : $0.values },
+            canResume: probe.profile.reopen != nil)
+    }
+
+    private func probe() async throws(PluginError) -> Probe {
+        if let probed { return probed }
+        let directory = stateDirectory + "/probe"
+        if mkdir(directory, 0o700) != 0 && errno != EEXIST {
+            throw PluginError(
+                code: .providerFailed,
+                message: "cannot create \(directory): \(String(cString: strerror(errno)))")
+        }
+        let launch = try AgentLaunch(
+            options: options, instance: instance, workspace: workspace, sessionDirectory: directory,
+            purpose: "the capability probe", logPath: logPath)
+        let session = try await ACPSession.open(
+            id: "acp-probe",
+            request: StartRequest(
+                thread: "(probe)", cwd: directory, model: nil, runtimeMode: nil, resumeCursor: nil),
+            resume: nil, policy: try PermissionPolicy(runtimeMode: nil, cwd: directory), launch: launch,
+            host: host)
+        let probe = Probe(profile: session.profile, modelOption: session.modelOption)
+        await session.close()
+        probed = probe
+        return probe
+    }
+
+    func start(_ request: StartRequest) async throws -> StartResult {
+        let policy = try PermissionPolicy(runtimeMode: request.runtimeMode, cwd: request.cwd)
+        let resume = try request.resumeCursor.map { cursor throws(PluginError) in try Self.session(in: cursor)
+        }
+        let launch = try AgentLaunch(
+            options: options, instance: instance, workspace: workspace, sessionDirectory: request.cwd,
+            purpose: "thread \(request.thread)", logPath: logPath)
+        sessionsStarted += 1
+        let id = "acp-\(sessionsStarted)"
+        let session = try await ACPSession.open(
+            id: id, request: request, resume: resume, policy: policy, launch: launch, host: host)
+        sessions[id] = session
+        if probed == nil { probed = Probe(profile: session.profile, modelOption: session.modelOption) }
+        return StartResult(session: id, cursor: session.cursor, resumed: resume != nil)
+    }
+
+    func send(_ request: SendRequest) async throws -> SendResult {
+        try await session(request.session).send(request)
+    }
+
+    func interrupt(session id: String) async throws {
+        try session(id).interrupt()
+    }
+
+    func status(session id: String) async throws -> SessionStatus {
+        SessionStatus(busy: try session(id).isBusy)
+    }
+
+    func stop(session id: String) async throws {
+        guard let session = sessions.removeValue(forKey: id) else { throw Self.noSession(id) }
+        await session.stop()
+    }
+
+    func shutdown() async {
+        let all = Array(sessions.values)
+        sessions = [:]
+        await withTaskGroup(of: Void.self) { group in
+            for session in all { group.addTask { await session.stop() } }
+        }
+    }
+
+    private func session(_ id: String) throws(PluginError) -> ACPSession {
+        guard let session = sessions[id] else { throw Self.noSession(id) }
+        return session
+    }
+
+    private static func noSession(_ id: String) -> PluginError {
+        PluginError(code: .notFound, message: "no live session \(id)")
+    }
+
+    /// The ACP session id in a cursor. A cursor that is not an ACP cursor cannot be resumed: that is
+    /// `resume-failed`, so the user gets the choice to start fresh.
+    static func session(in cursor: JSONValue) throws(PluginError) -> String {
+        guard let id = cursor["sessionId"]?.stringValue, !id.isEmpty else {
+            throw PluginError(
+                code: .resumeFailed,
+                message: "the resume cursor \(JSONWriter.compactString(cursor)) is not an ACP cursor "
+                    + "({\"sessionId\": \"<ACP session id>\"})")
+        }
+        return id
+    }
+}
