@@ -14,6 +14,16 @@ import Testing
         #expect(splitter.finish() == nil)
     }
 
+    @Test func aLineOverTheLimitIsDroppedWhetherItCameInOneReadOrMany() throws {
+        var splitter = LineSplitter(limit: 8)
+        var lines: [[UInt8]] = []
+        for chunk in ["short\n123456789\nok\n", "1234", "56789", "0\nlast\n"] {
+            Array(chunk.utf8).withUnsafeBytes { lines += splitter.append($0) }
+        }
+        #expect(lines.map { String(decoding: $0, as: UTF8.self) } == ["short", "ok", "last"])
+        #expect(splitter.droppedLines == 2)
+    }
+
     @Test func aChildsOutputIsHandedOnLineByLineAndItsEndReported() async throws {
         // The second line is written in two parts, with a pause between, so it takes two reads.
         let shell = try Shell(

@@ -29,6 +29,9 @@ package struct LineSplitter {
         while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
             if discarding {
                 discarding = false
+            } else if pending.count + (newline - start) > limit {
+                // A whole line within one read is held to the limit too.
+                droppedLines += 1
             } else {
                 pending.append(contentsOf: bytes[start..<newline])
                 lines.append(Self.withoutCarriageReturn(pending))
