@@ -34,23 +34,16 @@ the same number, written atomically (rename) so readers never see a partial file
 from __future__ import annotations
 
 import argparse
-import gzip
 import itertools
 import json
-import os
 import re
-import select
-import signal
-import socket
 import sys
-import threading
 import time
-import zlib
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-LOOPBACK = "127.0.0.1"
+from loopback_http import ClientGone, MockHandler, add_server_arguments, serve, split_chunks
+
 DIRECTIVE = re.compile(r"\[\[(hold|run|status)(?::([^\]]*))?\]\]")
 # Shell tools in the order we prefer them when a request offers several; the value is how the
 # command is passed in that tool's JSON arguments.
@@ -64,33 +57,7 @@ SHELL_TOOLS = {
 @dataclass(frozen=True)
 class Settings:
     prefix: str | None
-    hold_timeout: float
     delta_chunks: int
-
-
-class RequestLog:
-    """Appends JSON lines; shared by all handler threads."""
-
-    def __init__(self, path: str | None) -> None:
-        self._lock = threading.Lock()
-        self._file = open(path, "a", encoding="utf-8") if path else None
-        self._seq = itertools.count(1)
-
-    def next_seq(self) -> int:
-        with self._lock:
-            return next(self._seq)
-
-    def write(self, record: dict[str, Any]) -> None:
-        if self._file is None:
-            return
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True)
-        with self._lock:
-            self._file.write(line + "\n")
-            self._file.flush()
-
-
-class ClientGone(Exception):
-    """The client closed the connection while we were streaming."""
 
 
 def message_texts(item: dict[str, Any]) -> list[str]:
@@ -144,69 +111,25 @@ def shell_call(body: dict[str, Any], command: str) -> tuple[str, str]:
     raise LookupError(f"request offers no shell tool (offered: {sorted(n for n in offered if n)})")
 
 
-def split_chunks(text: str, count: int) -> list[str]:
-    count = max(1, min(count, len(text))) if text else 1
-    size = -(-len(text) // count) if text else 0
-    return [text[i : i + size] for i in range(0, len(text), size)] if text else [""]
-
-
-def decode_body(raw: bytes, encoding: str | None) -> bytes:
-    encoding = (encoding or "identity").lower()
-    if encoding == "gzip":
-        return gzip.decompress(raw)
-    if encoding == "deflate":
-        return zlib.decompress(raw)
-    if encoding == "identity":
-        return raw
-    raise ValueError(f"unsupported content-encoding {encoding!r}")
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(MockHandler):
     server_version = "mock-responses/1"
     settings: Settings
-    log: RequestLog
-
-    # BaseHTTPRequestHandler logs every request to stderr; keep stderr for real problems.
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
 
     def do_GET(self) -> None:  # noqa: N802
         seq = self.log.next_seq()
-        self.log.write(self._record(seq, None))
+        self.log.write(self.record(seq, None))
         error = {"message": f"mock has no {self.path}", "type": "not_found"}
-        self._send_json(404, {"error": error})
+        self.send_json(404, {"error": error})
 
     def do_POST(self) -> None:  # noqa: N802
         seq = self.log.next_seq()
-        length = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(length)
-        try:
-            body = json.loads(decode_body(raw, self.headers.get("content-encoding")))
-        except (ValueError, OSError) as error:
-            self.log.write(self._record(seq, {"undecodable": str(error), "bytes": len(raw)}))
-            self._send_json(400, {"error": {"message": f"mock could not read body: {error}"}})
+        body = self.read_json_body(seq)
+        if body is None:
             return
-        self.log.write(self._record(seq, body))
         if not self.path.rstrip("/").endswith("/responses"):
-            self._send_json(404, {"error": {"message": f"mock has no {self.path}"}})
+            self.send_json(404, {"error": {"message": f"mock has no {self.path}"}})
             return
         self._respond(seq, body)
-
-    def _record(self, seq: int, body: Any) -> dict[str, Any]:
-        headers = {
-            name.lower(): ("<redacted>" if name.lower() == "authorization" else value)
-            for name, value in self.headers.items()
-        }
-        return {
-            "kind": "request",
-            "seq": seq,
-            "time": time.time(),
-            "method": self.command,
-            "path": self.path,
-            "headers": headers,
-            "body": body,
-        }
 
     def _respond(self, seq: int, body: dict[str, Any]) -> None:
         users = user_messages(body)
@@ -219,13 +142,13 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "status":
             code = int(argument) if argument.isdigit() else 500
             error = {"message": f"mock status {code}", "type": "mock_error"}
-            self._send_json(code, {"error": error})
+            self.send_json(code, {"error": error})
             return
         if kind == "run" and tool_output is None:
             try:
                 name, arguments = shell_call(body, argument)
             except LookupError as error:
-                self._send_json(400, {"error": {"message": str(error)}})
+                self.send_json(400, {"error": {"message": str(error)}})
                 return
             self._stream(seq, body, text=None, tool_call=(name, arguments), hold=False)
             return
@@ -273,14 +196,9 @@ class Handler(BaseHTTPRequestHandler):
 
         def event(payload: dict[str, Any]) -> None:
             payload = {"type": payload.pop("type"), "sequence_number": next(sequence), **payload}
-            self._write_chunk(f"event: {payload['type']}\ndata: {json.dumps(payload)}\n\n".encode())
+            self.write_chunk(f"event: {payload['type']}\ndata: {json.dumps(payload)}\n\n".encode())
 
-        self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
-        self.send_header("cache-control", "no-cache")
-        self.send_header("transfer-encoding", "chunked")
-        self.send_header("x-request-id", f"req_mock_{seq}")
-        self.end_headers()
+        self.start_stream(f"req_mock_{seq}")
         try:
             event({"type": "response.created", "response": response("in_progress", [])})
             if tool_call is not None:
@@ -306,89 +224,29 @@ class Handler(BaseHTTPRequestHandler):
                     event({"type": "response.output_text.delta", "item_id": item_id,
                            "output_index": 0, "content_index": 0, "delta": chunk})
                     if hold and index == 0:
-                        outcome = self._hold()
+                        outcome = self.hold()
                         if outcome == "client-disconnected":
                             raise ClientGone
                 part = {"type": "output_text", "text": text, "annotations": []}
                 done = {**message, "status": "completed", "content": [part]}
                 event({"type": "response.output_item.done", "output_index": 0, "item": done})
                 event({"type": "response.completed", "response": response("completed", [done])})
-            self._write_chunk(b"")
+            self.write_chunk(b"")
         except (ClientGone, BrokenPipeError, ConnectionResetError):
             outcome = "client-disconnected"
             self.close_connection = True
-        self.log.write({"kind": "stream-end", "seq": seq, "time": time.time(), "outcome": outcome})
-
-    def _hold(self) -> str:
-        """Waits until the client hangs up (EOF on our socket) or the hold timeout passes."""
-        deadline = time.monotonic() + self.settings.hold_timeout
-        connection = self.connection
-        while (remaining := deadline - time.monotonic()) > 0:
-            readable, _, _ = select.select([connection], [], [], min(remaining, 0.1))
-            if readable:
-                try:
-                    if connection.recv(1, socket.MSG_PEEK) == b"":
-                        return "client-disconnected"
-                except (ConnectionResetError, OSError):
-                    return "client-disconnected"
-                # Bytes from the client mid-response are unexpected; do not spin on them.
-                time.sleep(0.1)
-        return "hold-timeout"
-
-    def _write_chunk(self, data: bytes) -> None:
-        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-        self.wfile.flush()
-
-    def _send_json(self, code: int, payload: dict[str, Any]) -> None:
-        data = json.dumps(payload).encode()
-        self.send_response(code)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-def write_atomically(path: str, text: str) -> None:
-    temporary = f"{path}.tmp{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(temporary, path)
+        self.log_stream_end(seq, outcome)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--port", type=int, default=0,
-                        help="port on 127.0.0.1 (default: ephemeral)")
-    parser.add_argument("--port-file", help="write the listening port to this file")
-    parser.add_argument("--log", help="append every request (JSON Lines) to this file")
+    add_server_arguments(parser)
     parser.add_argument("--prefix", help="reply prefix (default: 'mock#<user message count>: ')")
-    parser.add_argument("--hold-timeout", type=float, default=30.0,
-                        help="seconds [[hold]] keeps a stream open")
     parser.add_argument("--delta-chunks", type=int, default=4, help="output_text.delta events per reply")
-    parser.add_argument("--lifetime", type=float, default=900.0, help="exit after this many seconds")
     options = parser.parse_args(argv)
 
-    Handler.settings = Settings(options.prefix, options.hold_timeout, max(1, options.delta_chunks))
-    Handler.log = RequestLog(options.log)
-    server = ThreadingHTTPServer((LOOPBACK, options.port), Handler)
-    server.daemon_threads = True
-    port = server.server_address[1]
-
-    def stop(*_: Any) -> None:
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    # Never outlive a forgotten test run.
-    lifetime = threading.Timer(options.lifetime, stop)
-    lifetime.daemon = True
-    lifetime.start()
-    if options.port_file:
-        write_atomically(options.port_file, f"{port}\n")
-    print(port, flush=True)
-    server.serve_forever(poll_interval=0.2)
-    server.server_close()
-    return 0
+    Handler.settings = Settings(options.prefix, max(1, options.delta_chunks))
+    return serve(Handler, options)
 
 
 if __name__ == "__main__":
