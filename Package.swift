@@ -38,6 +38,7 @@ let package = Package(
         .library(name: "AgentwsCEcho", type: .dynamic, targets: ["CEchoProvider"]),
         .library(name: "AgentwsCodex", type: .dynamic, targets: ["CodexProvider"]),
         .library(name: "AgentwsACP", type: .dynamic, targets: ["ACPProvider"]),
+        .library(name: "AgentwsClaude", type: .dynamic, targets: ["ClaudeProvider"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -131,6 +132,13 @@ let package = Package(
             path: "Plugins/CodexProvider",
             swiftSettings: strictSwift
         ),
+        // Claude Code in stream-json mode (docs/providers/claude.md), on the shared child-process code.
+        .target(
+            name: "ClaudeProvider",
+            dependencies: ["ProviderKit", "AgentProcess", "AgentwsJSON"],
+            path: "Plugins/ClaudeProvider",
+            swiftSettings: strictSwift
+        ),
 
         // Any Agent Client Protocol agent over stdio, as its client (docs/providers/acp.md).
         .target(
@@ -166,6 +174,7 @@ let package = Package(
         // What test targets share: the build folder, a process runner, temporary directories.
         .target(
             name: "AgentwsTestSupport",
+            dependencies: ["AgentwsJSON"],
             path: "Tests/AgentwsTestSupport",
             swiftSettings: strictSwift
         ),
@@ -223,6 +232,17 @@ let package = Package(
         .testTarget(
             name: "AgentwsCLITests",
             dependencies: ["AgentwsJSON"],
+            swiftSettings: strictSwift
+        ),
+        // The claude plugin against the real Claude Code (bundled in claude-agent-sdk, installed by
+        // scripts/setup-test-agents) and a loopback Messages API mock (Tests/Peers). Runs the
+        // built agentws and loads the built plugin; it never links a plugin target.
+        .testTarget(
+            name: "AgentwsClaudeTests",
+            dependencies: [
+                "AgentwsCore", "AgentwsJSON", "AgentwsPlugins", "AgentwsTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift
         ),
         // The codex plugin against the real `codex app-server` (installed by scripts/setup-test-agents)

@@ -38,7 +38,7 @@ extension CodexAppServerTests {
             -> PluginProvider
         {
             let catalog = PluginCatalog.discover(
-                searchPath: PluginSearchPath(directories: [TestTools.buildDirectory]))
+                searchPath: PluginSearchPath(directories: [BuildProducts.directory]))
             let plugin = try #require(
                 catalog.plugin(named: "codex"), "codex plugin not found: \(catalog.refused)")
             var merged = codex.providerOptions

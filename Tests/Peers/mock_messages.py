@@ -12,7 +12,8 @@ connection. Routes:
 
 The reply text is `mock#<N>: <last user text>`, where N is the number of messages the user typed
 in the request's `messages` (user messages with text that is not Claude Code's injected context —
-text starting with "<", such as <system-reminder> — and not only tool results); a resumed
+text starting with "<", such as <system-reminder>, or Claude's "[Request interrupted by user]"
+marker — and not only tool results); a resumed
 conversation therefore answers with a higher N, and the full request bodies in the log show the
 history that was sent. A request whose newest message carries a tool result is answered with
 `mock#<N>: tool output: <the result's text>`.
@@ -65,9 +66,16 @@ def text_parts(message: dict[str, Any]) -> list[str]:
     ]
 
 
+def is_injected(text: str) -> bool:
+    """Claude Code's own additions to user messages: tagged context (<system-reminder>, …) and the
+    marker it leaves after an interrupted turn."""
+    stripped = text.lstrip()
+    return stripped.startswith("<") or stripped.startswith("[Request interrupted")
+
+
 def typed_text(message: dict[str, Any]) -> str:
     """What the user typed in a user message: its text parts minus injected context."""
-    return "".join(text for text in text_parts(message) if not text.lstrip().startswith("<"))
+    return "".join(text for text in text_parts(message) if not is_injected(text))
 
 
 def user_messages(body: dict[str, Any]) -> list[str]:

@@ -1,21 +1,20 @@
 import AgentwsJSON
-import AgentwsTestSupport
 import Foundation
 
-/// Tests/Peers/mock_responses.py as a child process: a loopback Responses API that answers
-/// `mock#N: <last user text>` and logs every request codex makes.
-final class ResponsesMock {
-    let port: Int
-    let logPath: String
+/// A model mock of Tests/Peers (mock_responses.py, mock_messages.py) as a child process: a loopback
+/// model API that answers `mock#N: <last user text>` and logs every request the agent makes.
+package final class ModelMock {
+    package let port: Int
+    package let logPath: String
     private let process: Process
 
-    init(directory: String) throws {
+    package init(script: String, directory: String) throws {
         logPath = directory + "/mock.jsonl"
         let portFile = directory + "/mock.port"
         process = Process()
-        process.executableURL = URL(fileURLWithPath: try TestTools.python())
+        process.executableURL = URL(fileURLWithPath: try AgentTools.python())
         process.arguments = [
-            TestTools.mockScript, "--port-file", portFile, "--log", logPath, "--hold-timeout", "30",
+            AgentTools.peer(script), "--port-file", portFile, "--log", logPath, "--hold-timeout", "30",
             "--lifetime", "600",
         ]
         process.standardOutput = FileHandle.nullDevice
@@ -41,7 +40,7 @@ final class ResponsesMock {
 
     /// Kills the mock. SIGKILL, because a child of Foundation's Process inherits the signal mask of
     /// the spawning thread, and a dispatch worker thread blocks SIGTERM.
-    func stop() {
+    package func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -49,18 +48,18 @@ final class ResponsesMock {
     }
 
     /// Every record of the log: `{"kind": "request", …}` and `{"kind": "stream-end", …}`.
-    func records() throws -> [JSONValue] {
+    package func records() throws -> [JSONValue] {
         guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return [] }
         return try text.split(separator: "\n").map { line in try JSONParser.parse(String(line)) }
     }
 
-    /// The model requests codex made, oldest first.
-    func requests() throws -> [JSONValue] {
+    /// The model requests the agent made, oldest first.
+    package func requests() throws -> [JSONValue] {
         try records().filter { $0["kind"]?.stringValue == "request" }
     }
 
     /// The outcome of the streamed reply to request `seq`, once it has ended.
-    func streamOutcome(_ seq: Int64, within limit: Duration = .seconds(20)) throws -> String? {
+    package func streamOutcome(_ seq: Int64, within limit: Duration = .seconds(20)) throws -> String? {
         let deadline = ContinuousClock.now + limit
         repeat {
             let end = try records().first {
@@ -70,12 +69,5 @@ final class ResponsesMock {
             usleep(50_000)
         } while ContinuousClock.now < deadline
         return nil
-    }
-
-    /// The texts of the request's messages of `role`, in order (codex's injected context included).
-    static func texts(_ request: JSONValue, role: String) -> [String] {
-        (request["body"]?["input"]?.arrayValue ?? []).filter { $0["role"]?.stringValue == role }.map { item in
-            (item["content"]?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined()
-        }
     }
 }

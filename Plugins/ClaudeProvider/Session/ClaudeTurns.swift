@@ -1,0 +1,294 @@
+import AgentProcess
+import AgentwsJSON
+import ProviderKit
+import Synchronization
+
+/// The turn a session is running, and what Claude reports about it.
+///
+/// Claude reads one user message after another from stdin and answers each with messages ending in
+/// a `result`; a second message written while a turn runs would be queued behind it, so the session
+/// allows one turn at a time itself. Everything Claude writes arrives on the reader thread, in
+/// order; this turns it into agentws events and ends the turn on `result` or when Claude dies.
+final class ClaudeTurns: Sendable {
+    typealias Outcome = Result<SendResult.StopReason, PluginError>
+
+    private struct Turn {
+        var outcome: Outcome?
+        var waiter: CheckedContinuation<Outcome, Never>?
+        var interruptRequested = false
+        /// Whether reply text was passed on; a later text block is then a new paragraph.
+        var textSent = false
+        var paragraphPending = false
+        /// The messages whose text came as deltas (their final `assistant` copy is not sent again).
+        var streamed: Set<String> = []
+        /// The label of each tool use, for its result.
+        var tools: [String: ToolUses.Label] = [:]
+    }
+
+    private struct State {
+        var turn: Turn?
+        var stopping = false
+        var end: ProcessEnd?
+        /// An error `result` that came with no turn running: a failed resume at start-up.
+        var failureBeforeTurn: String?
+    }
+
+    /// The agentws session id events are reported for.
+    let session: String
+    private let host: PluginHost
+    private let policy: PermissionPolicy
+    private let state = Mutex(State())
+
+    init(session: String, host: PluginHost, policy: PermissionPolicy) {
+        self.session = session
+        self.host = host
+        self.policy = policy
+    }
+
+    /// The handlers for the channel this tracker listens to.
+    var handlers: ControlChannel.Handlers {
+        ControlChannel.Handlers(
+            message: { [self] message in receive(message) },
+            request: { [self] request in answer(request) },
+            ended: { [self] end in ended(end) })
+    }
+
+    /// Whether a turn is running.
+    var isBusy: Bool { state.withLock { $0.turn != nil } }
+
+    /// The text of an error `result` Claude sent while no turn ran (a resume that failed).
+    var failureBeforeTurn: String? { state.withLock { $0.failureBeforeTurn } }
+
+    // MARK: the turn, as `send` drives it
+
+    /// Claims the session for a new turn.
+    func begin() throws(PluginError) {
+        try state.withLock { state throws(PluginError) in
+            if let end = state.end {
+                throw PluginError(
+                    code: .providerFailed,
+                    message: "\(end.summary) since the last turn; the next message resumes the conversation"
+                        + "\(end.details)")
+            }
+            guard state.turn == nil else {
+                throw PluginError(
+                    code: .invalidRequest,
+                    message:
+                        "session \(session) is already running a turn (claude would queue a second message "
+                        + "behind it); wait for it to end or interrupt it")
+            }
+            state.turn = Turn()
+        }
+    }
+
+    /// Forgets a turn that could not be started.
+    func abandon() {
+        state.withLock { $0.turn = nil }
+    }
+
+    /// Waits for the running turn to end and frees the session for the next one.
+    func outcome() async -> Outcome {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Outcome? in
+                guard let turn = state.turn else {
+                    return .failure(PluginError(code: .providerFailed, message: "the turn was lost"))
+                }
+                if let outcome = turn.outcome {
+                    state.turn = nil
+                    return outcome
+                }
+                state.turn?.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// Records that the running turn is to be interrupted; false when no turn runs.
+    func requestInterrupt() -> Bool {
+        state.withLock { state in
+            guard state.turn != nil, state.turn?.outcome == nil else { return false }
+            state.turn?.interruptRequested = true
+            return true
+        }
+    }
+
+    /// Whether a turn is running and has not ended yet.
+    var isRunning: Bool { state.withLock { $0.turn != nil && $0.turn?.outcome == nil } }
+
+    /// From now on the process ending is a stop, not a failure: a running turn ends as cancelled.
+    func markStopping() {
+        state.withLock { $0.stopping = true }
+    }
+
+    private func finish(_ outcome: Outcome) {
+        let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
+            guard let turn = state.turn, turn.outcome == nil else { return nil }
+            guard let waiter = turn.waiter else {
+                state.turn?.outcome = outcome
+                return nil
+            }
+            state.turn = nil
+            return waiter
+        }
+        waiter?.resume(returning: outcome)
+    }
+
+    // MARK: what Claude reports (on the reader thread)
+
+    private func receive(_ message: JSONValue) {
+        // Messages of a subagent (Task tool) carry the tool use they belong to; only the main
+        // conversation's reply is the turn's text.
+        let subagent = !(message["parent_tool_use_id"]?.isNull ?? true)
+        switch message["type"]?.stringValue {
+        case "stream_event":
+            guard !subagent else { return }
+            streamEvent(message["event"] ?? [:], message: message["api_message_id"]?.stringValue)
+        case "assistant":
+            assistant(message["message"] ?? [:], subagent: subagent)
+        case "user":
+            for block in message["message"]?["content"]?.arrayValue ?? []
+            where block["type"]?.stringValue == "tool_result" {
+                let label = state.withLock { state in
+                    block["tool_use_id"]?.stringValue.flatMap { state.turn?.tools[$0] }
+                }
+                if let event = ToolUses.finished(block, label: label) {
+                    host.emit(.toolCall(event), session: session)
+                }
+            }
+        case "result":
+            result(message)
+        default:
+            // system (init, status, …), rate limits, hooks: nothing for the user.
+            break
+        }
+    }
+
+    private func streamEvent(_ event: JSONValue, message: String?) {
+        switch event["type"]?.stringValue {
+        case "content_block_start":
+            guard event["content_block"]?["type"]?.stringValue == "text" else { return }
+            state.withLock { state in
+                if state.turn?.textSent == true { state.turn?.paragraphPending = true }
+            }
+        case "content_block_delta":
+            guard event["delta"]?["type"]?.stringValue == "text_delta",
+                let text = event["delta"]?["text"]?.stringValue, !text.isEmpty
+            else { return }
+            self.text(text, streamedIn: message)
+        default:
+            break
+        }
+    }
+
+    /// Passes reply text on, after a blank line when it starts a new block of text.
+    private func text(_ text: String, streamedIn message: String?) {
+        let paragraph = state.withLock { state -> Bool? in
+            guard state.turn != nil else { return nil }
+            defer {
+                state.turn?.textSent = true
+                state.turn?.paragraphPending = false
+                if let message { state.turn?.streamed.insert(message) }
+            }
+            return state.turn?.paragraphPending == true
+        }
+        guard let paragraph else { return }
+        if paragraph { host.emit(.text("\n\n"), session: session) }
+        host.emit(.text(text), session: session)
+    }
+
+    private func assistant(_ message: JSONValue, subagent: Bool) {
+        let streamed = state.withLock { state in
+            message["id"]?.stringValue.map { state.turn?.streamed.contains($0) ?? false } ?? false
+        }
+        for block in message["content"]?.arrayValue ?? [] {
+            switch block["type"]?.stringValue {
+            case "tool_use":
+                guard let (id, label, event) = ToolUses.started(block) else { continue }
+                state.withLock { $0.turn?.tools[id] = label }
+                host.emit(.toolCall(event), session: session)
+            case "text" where !subagent && !streamed:
+                // Without partial messages (or a message not streamed), the text comes whole.
+                if let text = block["text"]?.stringValue, !text.isEmpty {
+                    state.withLock { state in
+                        if state.turn?.textSent == true { state.turn?.paragraphPending = true }
+                    }
+                    self.text(text, streamedIn: nil)
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    private func result(_ message: JSONValue) {
+        let usage = Self.usageSummary(message)
+        let turn = state.withLock { state -> Turn? in
+            if state.turn == nil, message["is_error"]?.boolValue == true {
+                state.failureBeforeTurn = Self.errorText(message)
+            }
+            return state.turn
+        }
+        guard let turn, turn.outcome == nil else { return }
+        host.log(.info, "claude turn of \(session) ended: \(usage)")
+        let outcome: Outcome
+        if message["is_error"]?.boolValue != true {
+            switch message["stop_reason"]?.stringValue {
+            case "max_tokens": outcome = .success(.maxTokens)
+            case "refusal": outcome = .success(.refusal)
+            default: outcome = .success(turn.interruptRequested ? .cancelled : .endTurn)
+            }
+        } else if turn.interruptRequested {
+            // An interrupted turn ends with `error_during_execution` (terminal_reason aborted_…).
+            outcome = .success(.cancelled)
+        } else {
+            outcome = .failure(
+                PluginError(
+                    code: .providerFailed, message: "claude failed the turn: \(Self.errorText(message))"))
+        }
+        finish(outcome)
+    }
+
+    /// What an error `result` says: its `errors`, else its `result` text, else its subtype.
+    static func errorText(_ message: JSONValue) -> String {
+        let errors = (message["errors"]?.arrayValue ?? []).compactMap(\.stringValue)
+        if !errors.isEmpty { return errors.joined(separator: "; ") }
+        if let text = message["result"]?.stringValue, !text.isEmpty { return text }
+        return message["subtype"]?.stringValue ?? "no reason given"
+    }
+
+    /// Tokens and cost of a `result`, for the log.
+    private static func usageSummary(_ message: JSONValue) -> String {
+        let usage = message["usage"] ?? [:]
+        let input = usage["input_tokens"]?.integerValue ?? 0
+        let output = usage["output_tokens"]?.integerValue ?? 0
+        let cost = message["total_cost_usd"].map { JSONWriter.compactString($0) } ?? "unknown"
+        return "\(message["subtype"]?.stringValue ?? "?"), \(input) input and \(output) output tokens, "
+            + "session cost so far $\(cost)"
+    }
+
+    private func answer(_ request: JSONValue) -> ControlChannel.Reply {
+        let (reply, notice) = Permissions.answer(request, policy: policy)
+        host.log(.info, notice)
+        host.emit(.notice(notice), session: session)
+        return reply
+    }
+
+    private func ended(_ end: ProcessEnd) {
+        let stopping = state.withLock { state -> Bool in
+            state.end = end
+            return state.stopping
+        }
+        if stopping {
+            finish(.success(.cancelled))
+        } else {
+            host.log(.error, end.summary + end.details)
+            finish(
+                .failure(
+                    PluginError(
+                        code: .providerFailed,
+                        message: "\(end.summary) in the middle of the turn\(end.details)")
+                ))
+        }
+    }
+}
