@@ -32,7 +32,7 @@ static void write_error(json_buffer *buffer, const char *code, const char *messa
 
 static int32_t refuse_create(const char *message, char **error_json_out, size_t *error_len_out) {
     json_buffer error = {0};
-    write_error(&error, "invalid-request", message);
+    write_error(&error, AGENTWS_ERROR_INVALID_REQUEST, message);
     if (error.failed) {
         json_buffer_free(&error);
         return 1;
@@ -76,20 +76,20 @@ static void c_echo_call(void *opaque, const char *request_json, size_t request_l
     char *method = NULL;
     size_t method_length = 0;
     if (!json_parse(request_json, request_len, &request) || json_kind_of(request) != JSON_OBJECT) {
-        reply_error(&reply, "invalid-request", "the request is not a JSON object");
+        reply_error(&reply, AGENTWS_ERROR_INVALID_REQUEST, "the request is not a JSON object");
     } else if (!json_member(request, "method", &method_value) || json_kind_of(method_value) != JSON_STRING ||
                (method = json_string_dup(method_value, &method_length)) == NULL) {
-        reply_error(&reply, "invalid-request", "request.method is required (a string)");
+        reply_error(&reply, AGENTWS_ERROR_INVALID_REQUEST, "request.method is required (a string)");
     } else {
         static const char empty[] = "{}";
         if (!json_member(request, "params", &params)) params = (json_span){empty, empty + 2};
         if (json_kind_of(params) != JSON_OBJECT) {
-            reply_error(&reply, "invalid-request", "request.params must be an object");
+            reply_error(&reply, AGENTWS_ERROR_INVALID_REQUEST, "request.params must be an object");
         } else {
             run_method(instance, method, params, &reply);
         }
     }
-    if (reply.result.failed || reply.event.failed) reply_error(&reply, "provider-failed", "out of memory");
+    if (reply.result.failed || reply.event.failed) reply_error(&reply, AGENTWS_ERROR_PROVIDER_FAILED, "out of memory");
     if (reply.event.length > 0 && instance->emit_event != NULL) {
         instance->emit_event(instance->host_context, reply.event.data, reply.event.length);
     }
@@ -116,10 +116,17 @@ static void c_echo_free_buffer(char *buffer, size_t length) {
     free(buffer);
 }
 
+/*
+ * c-echo is deliberately a 1.0-style plugin: it keeps no transcripts and cannot fork, so it declares
+ * ABI 1.0 and the host never calls export, import or fork on it (docs/plugin-abi.md §10). It still
+ * uses the header's method and error constants, which are valid for every 1.x plugin.
+ */
+#define C_ECHO_ABI_MINOR 0
+
 static const agentws_plugin_magic c_echo_magic = {
     .magic = AGENTWS_PROVIDER_MAGIC,
     .abi_major = AGENTWS_PROVIDER_ABI_MAJOR,
-    .abi_minor = AGENTWS_PROVIDER_ABI_MINOR,
+    .abi_minor = C_ECHO_ABI_MINOR,
     .struct_size = sizeof(agentws_plugin_magic),
     .reserved = 0,
     .plugin_name = "c-echo",
@@ -129,7 +136,7 @@ static const agentws_plugin_magic c_echo_magic = {
 
 static const agentws_plugin_entry c_echo_entry = {
     .struct_size = sizeof(agentws_plugin_entry),
-    .abi_minor = AGENTWS_PROVIDER_ABI_MINOR,
+    .abi_minor = C_ECHO_ABI_MINOR,
     .create = c_echo_create,
     .call = c_echo_call,
     .destroy = c_echo_destroy,

@@ -33,20 +33,20 @@ static bool string_param(json_span params, const char *key, bool required, char 
     json_span value;
     bool present = json_member(params, key, &value) && json_kind_of(value) != JSON_NULL;
     if (!present) {
-        if (required) reply_error(reply, "invalid-request", "params.%s is required (a string)", key);
+        if (required) reply_error(reply, AGENTWS_ERROR_INVALID_REQUEST, "params.%s is required (a string)", key);
         return !required;
     }
     size_t length;
     if (json_kind_of(value) != JSON_STRING) {
-        reply_error(reply, "invalid-request", "params.%s must be a string", key);
+        reply_error(reply, AGENTWS_ERROR_INVALID_REQUEST, "params.%s must be a string", key);
         return false;
     }
     if ((*out = json_string_dup(value, &length)) == NULL) {
-        reply_error(reply, "provider-failed", "out of memory");
+        reply_error(reply, AGENTWS_ERROR_PROVIDER_FAILED, "out of memory");
         return false;
     }
     if (strlen(*out) != length) {
-        reply_error(reply, "invalid-request", "params.%s contains a NUL character", key);
+        reply_error(reply, AGENTWS_ERROR_INVALID_REQUEST, "params.%s contains a NUL character", key);
         free(*out);
         *out = NULL;
         return false;
@@ -59,7 +59,7 @@ static bool check_model(const char *model, c_echo_reply *reply) {
     for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
         if (strcmp(model, models[i]) == 0) return true;
     }
-    reply_error(reply, "invalid-request", "unknown model \"%s\"; c-echo has c-echo-1 and c-echo-2", model);
+    reply_error(reply, AGENTWS_ERROR_INVALID_REQUEST, "unknown model \"%s\"; c-echo has c-echo-1 and c-echo-2", model);
     return false;
 }
 
@@ -83,13 +83,13 @@ static c_echo_conversation *resumed_conversation(c_echo_store *store, json_span 
                                                  c_echo_reply *reply) {
     char *id = NULL;
     if (json_kind_of(cursor) != JSON_OBJECT || !string_param(cursor, "conversation", true, &id, reply)) {
-        reply_error(reply, "invalid-request",
+        reply_error(reply, AGENTWS_ERROR_INVALID_REQUEST,
                     "params.resumeCursor must be {\"conversation\": \"...\"}, as c-echo returned it");
         return NULL;
     }
     c_echo_conversation *conversation = store_find_conversation(store, id);
     if (conversation == NULL) {
-        reply_error(reply, "resume-failed",
+        reply_error(reply, AGENTWS_ERROR_RESUME_FAILED,
                     "no conversation \"%s\": c-echo keeps conversations in memory, so they end with the "
                     "process that started them",
                     id);
@@ -106,7 +106,7 @@ static void start(c_echo_instance *instance, json_span params, c_echo_reply *rep
         goto done;
     }
     if (cwd[0] != '/') {
-        reply_error(reply, "invalid-request", "params.cwd must be an absolute path, not \"%s\"", cwd);
+        reply_error(reply, AGENTWS_ERROR_INVALID_REQUEST, "params.cwd must be an absolute path, not \"%s\"", cwd);
         goto done;
     }
     json_span cursor;
@@ -123,7 +123,7 @@ static void start(c_echo_instance *instance, json_span params, c_echo_reply *rep
         write_cursor(&reply->result, conversation);
         json_buffer_raw(&reply->result, resuming ? ",\"resumed\":true}" : ",\"resumed\":false}");
     } else if (reply->status != AGENTWS_CALL_ERROR) {
-        reply_error(reply, "provider-failed", "out of memory");
+        reply_error(reply, AGENTWS_ERROR_PROVIDER_FAILED, "out of memory");
     }
     pthread_mutex_unlock(&instance->lock);
 done:
@@ -141,11 +141,11 @@ static void send_turn(c_echo_instance *instance, json_span params, c_echo_reply 
         goto done;
     }
     if (!json_member(params, "text", &text_value) || json_kind_of(text_value) != JSON_STRING) {
-        reply_error(reply, "invalid-request", "params.text is required (a string)");
+        reply_error(reply, AGENTWS_ERROR_INVALID_REQUEST, "params.text is required (a string)");
         goto done;
     }
     if ((text = json_string_dup(text_value, &text_length)) == NULL) {
-        reply_error(reply, "provider-failed", "out of memory");
+        reply_error(reply, AGENTWS_ERROR_PROVIDER_FAILED, "out of memory");
         goto done;
     }
 
@@ -154,7 +154,7 @@ static void send_turn(c_echo_instance *instance, json_span params, c_echo_reply 
     unsigned long turn = session == NULL ? 0 : ++session->conversation->turns;
     pthread_mutex_unlock(&instance->lock);
     if (session == NULL) {
-        reply_error(reply, "not-found", "no session \"%s\"", id);
+        reply_error(reply, AGENTWS_ERROR_NOT_FOUND, "no session \"%s\"", id);
         goto done;
     }
 
@@ -163,7 +163,7 @@ static void send_turn(c_echo_instance *instance, json_span params, c_echo_reply 
     size_t prefix_length = strlen(prefix);
     char *reply_text = malloc(prefix_length + text_length);
     if (reply_text == NULL) {
-        reply_error(reply, "provider-failed", "out of memory");
+        reply_error(reply, AGENTWS_ERROR_PROVIDER_FAILED, "out of memory");
         goto done;
     }
     memcpy(reply_text, prefix, prefix_length);
@@ -187,29 +187,29 @@ static void session_method(c_echo_instance *instance, const char *method, json_s
     char *id = NULL;
     if (!string_param(params, "session", true, &id, reply)) return;
     pthread_mutex_lock(&instance->lock);
-    bool found = strcmp(method, "stop") == 0 ? store_remove_session(&instance->store, id)
+    bool found = strcmp(method, AGENTWS_METHOD_STOP) == 0 ? store_remove_session(&instance->store, id)
                                              : store_find_session(&instance->store, id) != NULL;
     pthread_mutex_unlock(&instance->lock);
     if (!found) {
-        reply_error(reply, "not-found", "no session \"%s\"", id);
+        reply_error(reply, AGENTWS_ERROR_NOT_FOUND, "no session \"%s\"", id);
     } else {
         /* Turns finish before send() completes, so nothing ever runs in the background. */
-        json_buffer_raw(&reply->result, strcmp(method, "status") == 0 ? "{\"busy\":false}" : "{}");
+        json_buffer_raw(&reply->result, strcmp(method, AGENTWS_METHOD_STATUS) == 0 ? "{\"busy\":false}" : "{}");
     }
     free(id);
 }
 
 void run_method(c_echo_instance *instance, const char *method, json_span params, c_echo_reply *reply) {
-    if (strcmp(method, "describe") == 0) {
+    if (strcmp(method, AGENTWS_METHOD_DESCRIBE) == 0) {
         describe(reply);
-    } else if (strcmp(method, "start") == 0) {
+    } else if (strcmp(method, AGENTWS_METHOD_START) == 0) {
         start(instance, params, reply);
-    } else if (strcmp(method, "send") == 0) {
+    } else if (strcmp(method, AGENTWS_METHOD_SEND) == 0) {
         send_turn(instance, params, reply);
-    } else if (strcmp(method, "interrupt") == 0 || strcmp(method, "status") == 0 ||
-               strcmp(method, "stop") == 0) {
+    } else if (strcmp(method, AGENTWS_METHOD_INTERRUPT) == 0 || strcmp(method, AGENTWS_METHOD_STATUS) == 0 ||
+               strcmp(method, AGENTWS_METHOD_STOP) == 0) {
         session_method(instance, method, params, reply);
     } else {
-        reply_error(reply, "unsupported", "c-echo has no method \"%s\"", method);
+        reply_error(reply, AGENTWS_ERROR_UNSUPPORTED, "c-echo has no method \"%s\"", method);
     }
 }

@@ -34,10 +34,40 @@ extern "C" {
 
 /* A different major version is refused. Minor versions only append fields at the end of structs. */
 #define AGENTWS_PROVIDER_ABI_MAJOR 1
-#define AGENTWS_PROVIDER_ABI_MINOR 0
+#define AGENTWS_PROVIDER_ABI_MINOR 1
 
 #define AGENTWS_PROVIDER_MAGIC_SYMBOL "agentws_provider_magic"
 #define AGENTWS_PROVIDER_ENTRY_SYMBOL "agentws_provider_entry"
+
+/*
+ * Method names: the "method" member of a call() request. ABI 1.0 has the first six; 1.1 adds the
+ * optional transcript and fork methods, each advertised by describe (docs/plugin-abi.md).
+ */
+#define AGENTWS_METHOD_DESCRIBE "describe"
+#define AGENTWS_METHOD_START "start"
+#define AGENTWS_METHOD_SEND "send"
+#define AGENTWS_METHOD_INTERRUPT "interrupt"
+#define AGENTWS_METHOD_STATUS "status"
+#define AGENTWS_METHOD_STOP "stop"
+#define AGENTWS_METHOD_EXPORT "export" /* 1.1 */
+#define AGENTWS_METHOD_IMPORT "import" /* 1.1 */
+#define AGENTWS_METHOD_FORK "fork"     /* 1.1 */
+
+/* Error codes: the "code" member of an error object. No others are allowed. */
+#define AGENTWS_ERROR_INVALID_REQUEST "invalid-request"
+#define AGENTWS_ERROR_NOT_FOUND "not-found"
+#define AGENTWS_ERROR_RESUME_FAILED "resume-failed"
+#define AGENTWS_ERROR_PROVIDER_FAILED "provider-failed"
+#define AGENTWS_ERROR_UNSUPPORTED "unsupported"
+
+/* Capability members of the describe result. */
+#define AGENTWS_CAPABILITY_MODEL_SWITCH "modelSwitch"
+#define AGENTWS_CAPABILITY_MODELS "models"
+#define AGENTWS_CAPABILITY_CAN_RESUME "canResume"
+#define AGENTWS_CAPABILITY_CAN_EXPORT "canExport"               /* 1.1 */
+#define AGENTWS_CAPABILITY_CAN_IMPORT "canImport"               /* 1.1 */
+#define AGENTWS_CAPABILITY_CAN_FORK "canFork"                   /* 1.1 */
+#define AGENTWS_CAPABILITY_TRANSCRIPT_FORMAT "transcriptFormat" /* 1.1 */
 
 /* Identifies the plugin. Returned by `agentws_provider_magic()`. */
 typedef struct agentws_plugin_magic {
