@@ -15,11 +15,26 @@ public struct ProviderCapabilities: Sendable, Equatable {
     public var models: [String]?
     /// Whether it can resume a conversation from a cursor.
     public var canResume: Bool
+    /// Whether it can write a conversation's transcript to a file (ABI 1.1 `export`).
+    public var canExport: Bool
+    /// Whether it can make a conversation resumable from a transcript file (ABI 1.1 `import`).
+    public var canImport: Bool
+    /// Whether it can copy a conversation into a new, independent one (ABI 1.1 `fork`).
+    public var canFork: Bool
+    /// The format its `export` writes (e.g. `echo-json`, `codex-rollout-jsonl`), when it exports.
+    public var transcriptFormat: String?
 
-    public init(modelSwitch: ModelSwitch, models: [String]?, canResume: Bool) {
+    public init(
+        modelSwitch: ModelSwitch, models: [String]?, canResume: Bool, canExport: Bool = false,
+        canImport: Bool = false, canFork: Bool = false, transcriptFormat: String? = nil
+    ) {
         self.modelSwitch = modelSwitch
         self.models = models
         self.canResume = canResume
+        self.canExport = canExport
+        self.canImport = canImport
+        self.canFork = canFork
+        self.transcriptFormat = transcriptFormat
     }
 }
 
@@ -130,6 +145,37 @@ public protocol Provider: Sendable {
     func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler)
         async throws(ProviderError)
         -> any ProviderSession
+    /// Writes the transcript of the conversation behind `request.cursor` to `request.destination`
+    /// (SPEC §11). No live session is needed. Throws `unsupported` when the provider cannot export,
+    /// `not-found` when it does not have that conversation.
+    func exportTranscript(_ request: TranscriptExportRequest) async throws(ProviderError)
+        -> TranscriptExportResult
+    /// Makes the conversation in the transcript `request.source` resumable here, and returns the
+    /// cursor to resume it with (the exported one where the provider allows it). Throws
+    /// `invalid-request` for a file in a foreign or damaged format, `unsupported` when it cannot import.
+    func importTranscript(_ request: TranscriptImportRequest) async throws(ProviderError) -> JSONValue
+    /// Copies the conversation behind `request.cursor` into a new, independent conversation for
+    /// `request.thread` and returns its cursor (SPEC §12). Throws `unsupported` when it cannot fork,
+    /// `not-found` when it does not have the source conversation.
+    func fork(_ request: ForkRequest) async throws(ProviderError) -> JSONValue
+}
+
+extension Provider {
+    /// Providers without transcripts (test doubles, ABI 1.0 plugins) refuse by default.
+    public func exportTranscript(_ request: TranscriptExportRequest) async throws(ProviderError)
+        -> TranscriptExportResult
+    {
+        throw ProviderError(.unsupported, "provider '\(name)' cannot export transcripts")
+    }
+
+    public func importTranscript(_ request: TranscriptImportRequest) async throws(ProviderError) -> JSONValue
+    {
+        throw ProviderError(.unsupported, "provider '\(name)' cannot import transcripts")
+    }
+
+    public func fork(_ request: ForkRequest) async throws(ProviderError) -> JSONValue {
+        throw ProviderError(.unsupported, "provider '\(name)' cannot fork conversations")
+    }
 }
 
 /// A live provider session.
