@@ -6,7 +6,12 @@ struct DispatchTests {
     @Test func describeAnswersTheCapabilities() async throws {
         let driver = try ProbeExport.create("describe")
         let result = try await driver.call("describe").result()
-        #expect(result == ["modelSwitch": "restart", "models": ["probe-1"], "canResume": false])
+        #expect(
+            result
+                == [
+                    "modelSwitch": "restart", "models": ["probe-1"], "canResume": false, "canExport": false,
+                    "canImport": false, "canFork": false, "transcriptFormat": .null,
+                ])
     }
 
     @Test func startSeesTheConfigurationAndEveryParameter() async throws {
@@ -90,7 +95,8 @@ struct DispatchTests {
         #expect(reply.errorCode == "unsupported")
         #expect(
             reply.errorMessage
-                == "unknown method \"rewind\"; the methods are describe, start, send, interrupt, status, stop"
+                == "unknown method \"rewind\"; the methods are describe, start, send, interrupt, status, stop, "
+                + "export, import, fork"
         )
     }
 

@@ -39,6 +39,12 @@ struct Fields {
         return object
     }
 
+    /// Any member that must be present and not null.
+    func required(_ key: String) throws(PluginError) -> JSONValue {
+        guard let value = optionalValue(key) else { throw missing(key) }
+        return value
+    }
+
     /// Any member that may be absent or null (then nil).
     func optionalValue(_ key: String) -> JSONValue? {
         guard let value = members[key], !value.isNull else { return nil }

@@ -2,9 +2,10 @@ import AgentwsJSON
 
 /// One parsed request: `{"method": "...", "params": {...}}`.
 struct MethodCall: Sendable {
-    /// The methods of ABI 1.0.
+    /// The methods of ABI 1.0, then the optional ones of 1.1.
     enum Method: String, Sendable, CaseIterable {
         case describe, start, send, interrupt, status, stop
+        case export, `import`, fork
     }
 
     let method: Method
@@ -36,7 +37,7 @@ struct MethodCall: Sendable {
             let fields = try Fields(params, context: "\(method.rawValue) params")
             switch method {
             case .describe:
-                return .success(try await plugin.describe().json)
+                return .success(try await plugin.describe().json(advertising: plugin))
             case .start:
                 return .success(try await plugin.start(StartRequest(fields)).json)
             case .send:
@@ -49,9 +50,29 @@ struct MethodCall: Sendable {
             case .stop:
                 try await plugin.stop(session: fields.string("session"))
                 return .success([:])
+            case .export:
+                guard let exporter = plugin as? any TranscriptExporting else {
+                    throw lacking("export transcripts")
+                }
+                return .success(try await exporter.exportTranscript(ExportRequest(fields)).json)
+            case .import:
+                guard let importer = plugin as? any TranscriptImporting else {
+                    throw lacking("import transcripts")
+                }
+                return .success(try await importer.importTranscript(ImportRequest(fields)).json)
+            case .fork:
+                guard let forker = plugin as? any ConversationForking else {
+                    throw lacking("fork conversations")
+                }
+                return .success(try await forker.fork(ForkConversationRequest(fields)).json)
             }
         } catch {
             return .failure(PluginError(answering: error))
+        }
+
+        func lacking(_ action: String) -> PluginError {
+            PluginError(
+                code: .unsupported, message: "plugin \(type(of: plugin).name) cannot \(action)")
         }
     }
 }

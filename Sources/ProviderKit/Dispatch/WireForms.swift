@@ -42,14 +42,67 @@ extension SendRequest {
     }
 }
 
+extension ExportRequest {
+    init(_ fields: Fields) throws(PluginError) {
+        self.init(
+            thread: try fields.optionalString("thread") ?? "",
+            cursor: try fields.required("cursor"),
+            cwd: try fields.string("cwd"),
+            path: try fields.string("path")
+        )
+    }
+}
+
+extension ImportRequest {
+    init(_ fields: Fields) throws(PluginError) {
+        self.init(
+            thread: try fields.string("thread"),
+            cwd: try fields.string("cwd"),
+            path: try fields.string("path"),
+            format: try fields.string("format"),
+            cursor: fields.optionalValue("cursor")
+        )
+    }
+}
+
+extension ForkConversationRequest {
+    init(_ fields: Fields) throws(PluginError) {
+        self.init(
+            thread: try fields.string("thread"),
+            cursor: try fields.required("cursor"),
+            cwd: try fields.string("cwd"),
+            model: try fields.optionalString("model"),
+            runtimeMode: try fields.optionalString("runtimeMode")
+        )
+    }
+}
+
 extension PluginCapabilities {
-    var json: JSONValue {
-        [
+    /// The `describe` result: what the plugin says, plus the ABI 1.1 methods it conforms to.
+    func json(advertising plugin: any ProviderPlugin) -> JSONValue {
+        let exporter = plugin as? any TranscriptExporting
+        return [
             "modelSwitch": .string(modelSwitch.rawValue),
             "models": models.map { .array($0.map(JSONValue.string)) } ?? .null,
             "canResume": .bool(canResume),
+            "canExport": .bool(exporter != nil),
+            "canImport": .bool(plugin is any TranscriptImporting),
+            "canFork": .bool(plugin is any ConversationForking),
+            "transcriptFormat": exporter.map { .string(type(of: $0).transcriptFormat) } ?? .null,
         ]
     }
+}
+
+extension ExportResult {
+    var json: JSONValue { ["format": .string(format)] }
+}
+
+extension ImportResult {
+    var json: JSONValue { ["cursor": cursor] }
+}
+
+extension ForkResult {
+    var json: JSONValue { ["cursor": cursor] }
 }
 
 extension StartResult {
