@@ -14,34 +14,50 @@ struct ConversationStore: Sendable {
 
     /// Starts and stores a new conversation under a fresh id.
     func create(thread: String, model: String) throws(PluginError) -> EchoConversation {
-        try failing { () throws(FileError) in try FileSystem.makeDirectory(directory) }
         // A random id collides only by astronomical bad luck; `link` refuses to overwrite, so even
         // then no conversation is lost: another id is tried.
+        try placeCopy(
+            of: EchoConversation(id: "", thread: thread, model: model, turns: 0, starts: 1, transcript: []))
+    }
+
+    /// Stores `conversation` under its own id unless that id is taken; returns whether it did. Never
+    /// replaces a stored conversation.
+    func place(_ conversation: EchoConversation) throws(PluginError) -> Bool {
+        try failing { () throws(FileError) in try FileSystem.makeDirectory(directory) }
+        return try failing { () throws(FileError) in
+            try FileSystem.writeNew(path(of: conversation.id), JSONWriter.canonical(conversation.json))
+        }
+    }
+
+    /// Stores a copy of `conversation` under a fresh id (a fork, an import whose id is taken).
+    func placeCopy(of conversation: EchoConversation) throws(PluginError) -> EchoConversation {
         while true {
-            let conversation = EchoConversation(
-                id: EchoConversation.makeID(), thread: thread, model: model, turns: 0, starts: 1,
-                transcript: [])
-            let created = try failing { () throws(FileError) in
-                try FileSystem.writeNew(path(of: conversation.id), JSONWriter.canonical(conversation.json))
-            }
-            if created { return conversation }
+            var copy = conversation
+            copy.id = EchoConversation.makeID()
+            if try place(copy) { return copy }
         }
     }
 
     /// The stored conversation `id`, or nil when there is none.
     func load(_ id: String) throws(PluginError) -> EchoConversation? {
         let path = path(of: id)
-        guard let bytes = try failing({ () throws(FileError) in try FileSystem.contents(of: path) }) else {
-            return nil
+        guard let bytes = try read(path) else { return nil }
+        switch EchoConversation.parse(bytes) {
+        case .success(let conversation): return conversation
+        case .failure(let damage):
+            throw PluginError(code: .providerFailed, message: "echo: \(path) is damaged: \(damage.problem)")
         }
-        do {
-            return try EchoConversation(json: JSONParser.parse(bytes: bytes))
-        } catch let error as JSONSyntaxError {
-            throw PluginError(code: .providerFailed, message: "echo: \(path) is damaged: \(error)")
-        } catch let error as EchoConversationDamage {
-            throw PluginError(code: .providerFailed, message: "echo: \(path) is damaged: \(error.problem)")
-        } catch {
-            throw PluginError(code: .providerFailed, message: "echo: \(path) is damaged: \(error)")
+    }
+
+    /// The bytes of any file, or nil when it does not exist.
+    func read(_ path: String) throws(PluginError) -> [UInt8]? {
+        try failing { () throws(FileError) in try FileSystem.contents(of: path) }
+    }
+
+    /// Writes `conversation` whole to `path`, outside the store (an export).
+    func write(_ conversation: EchoConversation, to path: String) throws(PluginError) {
+        try failing { () throws(FileError) in
+            try FileSystem.writeReplacing(path, JSONWriter.canonical(conversation.json))
         }
     }
 

@@ -42,6 +42,21 @@ struct EchoConversation: Sendable, Equatable {
         ]
     }
 
+    /// Reads a conversation file; a damaged one names what is wrong with it.
+    static func parse(_ bytes: [UInt8]) -> Result<EchoConversation, EchoConversationDamage> {
+        do {
+            let conversation = try EchoConversation(json: JSONParser.parse(bytes: bytes))
+            guard isValidID(conversation.id) else {
+                return .failure(.init("\"conversation\" is not an echo conversation id"))
+            }
+            return .success(conversation)
+        } catch let damage as EchoConversationDamage {
+            return .failure(damage)
+        } catch {
+            return .failure(.init("\(error)"))
+        }
+    }
+
     /// Reads a stored conversation; `problem` names what is wrong with a damaged one.
     init(json: JSONValue) throws(EchoConversationDamage) {
         guard let id = json["conversation"]?.stringValue else { throw .init("no \"conversation\" string") }

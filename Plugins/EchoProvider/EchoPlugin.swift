@@ -16,10 +16,10 @@ package actor EchoPlugin: ProviderPlugin {
     package static let name = "echo"
     package static let version = "0.1.0"
 
-    private let instance: String
-    private let options: EchoOptions
-    private let store: ConversationStore
-    private let host: PluginHost
+    let instance: String
+    let options: EchoOptions
+    let store: ConversationStore
+    let host: PluginHost
     private var sessions: [String: EchoSession] = [:]
     private var sessionsStarted = 0
     private var backgroundStarted = 0
@@ -76,20 +76,24 @@ package actor EchoPlugin: ProviderPlugin {
                 message: "echo: conversation \(id) is gone (no \(store.path(of: id)))"
             )
         }
-        if let model, model != conversation.model {
-            guard options.modelSwitch == .inSession else {
-                throw PluginError(
-                    code: .invalidRequest,
-                    message: "echo: conversation \(id) uses \(conversation.model); \(model) needs a fresh "
-                        + "conversation (provider \"\(instance)\" has model_switch: restart)"
-                )
-            }
-            conversation.model = model
-        }
+        if let model { try switchModel(of: &conversation, to: model) }
         conversation.starts += 1
         try store.save(conversation)
         host.log(.info, "echo: resumed conversation \(id) (start \(conversation.starts))")
         return conversation
+    }
+
+    /// Takes `model` for a stored conversation (a resume, a fork) when the conversation can switch.
+    func switchModel(of conversation: inout EchoConversation, to model: String) throws(PluginError) {
+        guard model != conversation.model else { return }
+        guard options.modelSwitch == .inSession else {
+            throw PluginError(
+                code: .invalidRequest,
+                message: "echo: conversation \(conversation.id) uses \(conversation.model); \(model) needs a "
+                    + "fresh conversation (provider \"\(instance)\" has model_switch: restart)"
+            )
+        }
+        conversation.model = model
     }
 
     package func send(_ request: SendRequest) async throws -> SendResult {
