@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
+import Glibc
 import Logging
 
 /// A provider instance served by a loaded plugin through the C ABI.
@@ -28,7 +29,9 @@ public final class PluginProvider: Provider {
         instance = try PluginInstance(plugin: plugin, configuration: configuration, logger: logger)
     }
 
-    /// Runs the plugin's `describe`: how it switches models, which models it has, whether it resumes.
+    /// Runs the plugin's `describe`: how it switches models, which models it has, whether it resumes,
+    /// and (ABI 1.1) whether it exports, imports and forks. A plugin built for ABI 1.0 never has the
+    /// 1.1 methods, whatever its `describe` says.
     public func describe() async throws(ProviderError) -> ProviderCapabilities {
         let fields = try await instance.request("describe", .object([:]))
         let switchText = try fields.string("modelSwitch")
@@ -44,8 +47,17 @@ public final class PluginProvider: Provider {
             }
             models = names
         }
-        return ProviderCapabilities(
+        var capabilities = ProviderCapabilities(
             modelSwitch: modelSwitch, models: models, canResume: try fields.bool("canResume"))
+        guard plugin.abiMinor >= 1 else { return capabilities }
+        capabilities.canExport = try fields.optionalBool("canExport") ?? false
+        capabilities.canImport = try fields.optionalBool("canImport") ?? false
+        capabilities.canFork = try fields.optionalBool("canFork") ?? false
+        capabilities.transcriptFormat = try fields.optionalString("transcriptFormat")
+        if capabilities.canExport, capabilities.transcriptFormat?.isEmpty ?? true {
+            throw fields.malformed("has canExport but no \"transcriptFormat\"")
+        }
+        return capabilities
     }
 
     /// Runs the plugin's `start` and routes the session's events to `events` (from any thread),
@@ -86,6 +98,72 @@ public final class PluginProvider: Provider {
                 "\(plugin.label): start returned session \"\(session)\", which is already live")
         }
         return PluginSession(id: session, instance: instance, cursor: cursor ?? request.resumeCursor)
+    }
+
+    /// Runs the plugin's `export` (ABI 1.1): the plugin writes the transcript to `destination`, which
+    /// must then be a regular file. A plugin that does not advertise `canExport` is not called.
+    public func exportTranscript(_ request: TranscriptExportRequest) async throws(ProviderError)
+        -> TranscriptExportResult
+    {
+        try await require(\.canExport, "export transcripts")
+        let fields = try await instance.request(
+            "export",
+            [
+                "thread": .string(request.thread.rawValue), "cursor": request.cursor,
+                "cwd": .string(request.cwd), "path": .string(request.destination),
+            ])
+        let format = try fields.string("format")
+        if format.isEmpty { throw fields.malformed("has an empty format") }
+        guard case .success(let status) = SystemCalls.linkStatus(request.destination),
+            status.st_mode & S_IFMT == S_IFREG
+        else {
+            throw fields.malformed("answered, but \(request.destination) is not a file it wrote")
+        }
+        return TranscriptExportResult(format: format, cursor: request.cursor)
+    }
+
+    /// Runs the plugin's `import` (ABI 1.1) and returns the cursor it answers.
+    public func importTranscript(_ request: TranscriptImportRequest) async throws(ProviderError) -> JSONValue
+    {
+        try await require(\.canImport, "import transcripts")
+        let fields = try await instance.request(
+            "import",
+            [
+                "thread": .string(request.thread.rawValue), "cwd": .string(request.cwd),
+                "path": .string(request.source), "format": .string(request.format),
+                "cursor": request.cursor ?? .null,
+            ])
+        guard let cursor = fields.optional("cursor") else { throw fields.malformed("has no \"cursor\"") }
+        return cursor
+    }
+
+    /// Runs the plugin's `fork` (ABI 1.1) and returns the new conversation's cursor.
+    public func fork(_ request: ForkRequest) async throws(ProviderError) -> JSONValue {
+        try await require(\.canFork, "fork conversations")
+        let fields = try await instance.request(
+            "fork",
+            [
+                "thread": .string(request.thread.rawValue), "source": .string(request.source.rawValue),
+                "cursor": request.cursor, "cwd": .string(request.cwd), "model": .optional(request.model),
+                "runtimeMode": .optional(request.runtimeMode),
+            ])
+        guard let cursor = fields.optional("cursor") else { throw fields.malformed("has no \"cursor\"") }
+        if cursor == request.cursor {
+            throw fields.malformed("answered the source conversation's own cursor, not a copy")
+        }
+        return cursor
+    }
+
+    /// Refuses an ABI 1.1 method the plugin does not advertise, without calling it.
+    private func require(_ capability: KeyPath<ProviderCapabilities, Bool>, _ action: String)
+        async throws(ProviderError)
+    {
+        guard try await describe()[keyPath: capability] else {
+            throw ProviderError(
+                .unsupported,
+                "provider '\(name)' (plugin \(plugin.name) \(plugin.version), ABI \(plugin.abiMajor)."
+                    + "\(plugin.abiMinor)) cannot \(action)")
+        }
     }
 
     /// Stops a session the host will not use; its outcome changes nothing.

@@ -30,6 +30,20 @@ struct ReplyFields {
         return flag
     }
 
+    /// A boolean member that may be absent or null (then nil).
+    func optionalBool(_ key: String) throws(ProviderError) -> Bool? {
+        guard let member = optional(key) else { return nil }
+        guard let flag = member.boolValue else { throw missing(key, "true, false or null") }
+        return flag
+    }
+
+    /// A string member that may be absent or null (then nil).
+    func optionalString(_ key: String) throws(ProviderError) -> String? {
+        guard let member = optional(key) else { return nil }
+        guard let text = member.stringValue else { throw missing(key, "a string or null") }
+        return text
+    }
+
     /// The member, or nil when it is absent or null.
     func optional(_ key: String) -> JSONValue? {
         guard let member = fields[key], member != .null else { return nil }

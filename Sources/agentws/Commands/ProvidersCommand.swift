@@ -41,8 +41,10 @@ struct ProvidersCommand: AsyncParsableCommand {
                 switch instance.result {
                 case .success(let capabilities):
                     let models = capabilities.models?.joined(separator: ", ") ?? "any"
+                    func yesNo(_ flag: Bool) -> String { flag ? "yes" : "no" }
+                    let export = capabilities.transcriptFormat.map { "yes (\($0))" } ?? "no"
                     Terminal.line(
-                        "  \(instance.name) (plugin \(instance.plugin)): modelSwitch \(capabilities.modelSwitch.rawValue), resume \(capabilities.canResume ? "yes" : "no"), models \(models)"
+                        "  \(instance.name) (plugin \(instance.plugin)): modelSwitch \(capabilities.modelSwitch.rawValue), resume \(yesNo(capabilities.canResume)), export \(capabilities.canExport ? export : "no"), import \(yesNo(capabilities.canImport)), fork \(yesNo(capabilities.canFork)), models \(models)"
                     )
                 case .failure(let error):
                     Terminal.line("  \(instance.name) (plugin \(instance.plugin)): unavailable: \(error)")
@@ -103,6 +105,10 @@ struct ProvidersCommand: AsyncParsableCommand {
                         object["capabilities"] = [
                             "modelSwitch": .string(capabilities.modelSwitch.rawValue),
                             "canResume": .bool(capabilities.canResume),
+                            "canExport": .bool(capabilities.canExport),
+                            "canImport": .bool(capabilities.canImport),
+                            "canFork": .bool(capabilities.canFork),
+                            "transcriptFormat": .optional(capabilities.transcriptFormat),
                             "models": capabilities.models.map { .array($0.map(JSONValue.string)) } ?? .null,
                         ]
                     case .failure(let error):

@@ -1,6 +1,9 @@
 /// A minimal plugin whose every part can be broken with a `-D` definition, to produce each refusal
 /// the loader knows. Unbroken it loads as plugin "fixture" and answers `describe`.
+/// `FIXTURE_ABI_MINOR=0` makes it a plugin built for ABI 1.0; `FIXTURE_CLAIMS_TRANSCRIPTS` makes its
+/// `describe` claim export, import and fork, and its `export` answer a format without writing a file.
 let minimalPluginSource = #"""
+    #define _GNU_SOURCE /* memmem */
     #include <stdlib.h>
     #include <string.h>
 
@@ -17,6 +20,9 @@ let minimalPluginSource = #"""
     #endif
     #ifndef FIXTURE_MAGIC_SIZE
     #define FIXTURE_MAGIC_SIZE sizeof(agentws_plugin_magic)
+    #endif
+    #ifndef FIXTURE_ABI_MINOR
+    #define FIXTURE_ABI_MINOR AGENTWS_PROVIDER_ABI_MINOR
     #endif
     #ifndef FIXTURE_TOOLCHAIN
     #define FIXTURE_TOOLCHAIN "gcc"
@@ -56,9 +62,21 @@ let minimalPluginSource = #"""
     static void fixture_call(void *instance, const char *request, size_t request_len,
                              agentws_completion_fn completion, void *call_context) {
         (void)instance;
+    #ifdef FIXTURE_CLAIMS_TRANSCRIPTS
+        static const char export_method[] = "\"method\":\"" AGENTWS_METHOD_EXPORT "\"";
+        if (memmem(request, request_len, export_method, sizeof export_method - 1) != NULL) {
+            static const char exported[] = "{\"format\":\"fixture-text\"}";
+            completion(call_context, AGENTWS_CALL_OK, exported, sizeof exported - 1);
+            return;
+        }
+        static const char reply[] = "{\"modelSwitch\":\"restart\",\"models\":null,\"canResume\":false,"
+                                    "\"canExport\":true,\"canImport\":true,\"canFork\":true,"
+                                    "\"transcriptFormat\":\"fixture-text\"}";
+    #else
         (void)request;
         (void)request_len;
         static const char reply[] = "{\"modelSwitch\":\"restart\",\"models\":null,\"canResume\":false}";
+    #endif
         completion(call_context, AGENTWS_CALL_OK, reply, sizeof reply - 1);
     }
 
@@ -74,7 +92,7 @@ let minimalPluginSource = #"""
     static const agentws_plugin_magic magic = {
         .magic = FIXTURE_MAGIC,
         .abi_major = FIXTURE_ABI_MAJOR,
-        .abi_minor = AGENTWS_PROVIDER_ABI_MINOR,
+        .abi_minor = FIXTURE_ABI_MINOR,
         .struct_size = FIXTURE_MAGIC_SIZE,
         .plugin_name = FIXTURE_NAME,
         .plugin_version = "0.1",
@@ -84,7 +102,7 @@ let minimalPluginSource = #"""
     __attribute__((unused))
     static const agentws_plugin_entry entry = {
         .struct_size = sizeof(agentws_plugin_entry),
-        .abi_minor = AGENTWS_PROVIDER_ABI_MINOR,
+        .abi_minor = FIXTURE_ABI_MINOR,
         .create = fixture_create,
     #ifndef FIXTURE_NULL_CALL
         .call = fixture_call,
