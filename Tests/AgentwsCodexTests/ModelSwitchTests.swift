@@ -14,7 +14,12 @@ extension CodexAppServerTests {
             #expect(providers.status == 0, "\(providers)")
             let listed = try JSONParser.parse(providers.stdout)["providers"]?.arrayValue ?? []
             let capabilities = listed.first { $0["name"] == "codex" }?["capabilities"]
-            #expect(capabilities == ["canResume": true, "modelSwitch": "in-session", "models": .null])
+            #expect(
+                capabilities
+                    == [
+                        "canResume": true, "modelSwitch": "in-session", "models": .null, "canExport": false,
+                        "canImport": false, "canFork": false, "transcriptFormat": .null,
+                    ])
 
             try codex.run("send", "--thread", "t1", "first on model a")
             let thread = try codex.cursorThread("t1")
