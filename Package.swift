@@ -2,6 +2,7 @@
 import PackageDescription
 
 // Module map (see docs/architecture.md):
+//   AgentwsSystem     system calls: the C library import, errno error, file I/O, atomic writes, locks.
 //   AgentwsJSON       JSON value, strict parser with positions, canonical writer. No Foundation I/O.
 //   AgentwsCore       threads, bindings, configuration model, model policy, reaper, sessions.
 //                     Pure logic: no processes, sockets or dlopen, so it is testable in memory.
@@ -57,20 +58,26 @@ let package = Package(
             // Floating-point conversions call into libm; nothing else would link it for a plugin.
             linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
         ),
+        // The one place for system calls: the C library import, the errno error, EINTR-safe reads and
+        // writes, atomic replace, directory fsync, flock, the lock type (docs/architecture.md).
+        .target(name: "AgentwsSystem", swiftSettings: strictSwift),
         .target(name: "AgentwsCore", dependencies: ["AgentwsJSON"], swiftSettings: strictSwift),
         .target(
             name: "AgentwsConfig",
-            dependencies: ["AgentwsCore", "AgentwsJSON", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "AgentwsSystem", "AgentwsCore", "AgentwsJSON", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictSwift
         ),
         .target(
             name: "AgentwsStorage",
-            dependencies: ["AgentwsCore", "AgentwsJSON"],
+            dependencies: ["AgentwsSystem", "AgentwsCore", "AgentwsJSON"],
             swiftSettings: strictSwift
         ),
         .target(
             name: "AgentwsPlugins",
             dependencies: [
+                "AgentwsSystem",
                 "AgentwsCore", "AgentwsJSON", "AgentwsToolchain", "CAgentwsProvider",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -86,6 +93,7 @@ let package = Package(
         .target(
             name: "AgentwsDaemon",
             dependencies: [
+                "AgentwsSystem",
                 "AgentwsACP", "AgentwsCore", "AgentwsJSON", "AgentwsStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -96,11 +104,12 @@ let package = Package(
         ),
         .target(
             name: "ProviderKit",
-            dependencies: ["AgentwsJSON", "AgentwsToolchain", "CAgentwsProvider"],
+            dependencies: ["AgentwsSystem", "AgentwsJSON", "AgentwsToolchain", "CAgentwsProvider"],
             swiftSettings: strictSwift
         ),
         // Child processes for the provider plugins (docs/architecture.md); knows nothing of ProviderKit.
-        .target(name: "AgentProcess", dependencies: ["AgentwsJSON"], swiftSettings: strictSwift),
+        .target(
+            name: "AgentProcess", dependencies: ["AgentwsJSON", "AgentwsSystem"], swiftSettings: strictSwift),
         .executableTarget(
             name: "agentws",
             dependencies: [
@@ -115,7 +124,7 @@ let package = Package(
         // Plugins. Built as shared objects; nothing in Sources/ or Tests/ links them.
         .target(
             name: "EchoProvider",
-            dependencies: ["ProviderKit", "AgentwsJSON"],
+            dependencies: ["AgentwsSystem", "ProviderKit", "AgentwsJSON"],
             path: "Plugins/EchoProvider",
             swiftSettings: strictSwift
         ),
@@ -128,14 +137,14 @@ let package = Package(
         // rather than a process library: see that page for why.
         .target(
             name: "CodexProvider",
-            dependencies: ["ProviderKit", "AgentProcess", "AgentwsJSON"],
+            dependencies: ["ProviderKit", "AgentProcess", "AgentwsJSON", "AgentwsSystem"],
             path: "Plugins/CodexProvider",
             swiftSettings: strictSwift
         ),
         // Claude Code in stream-json mode (docs/providers/claude.md), on the shared child-process code.
         .target(
             name: "ClaudeProvider",
-            dependencies: ["ProviderKit", "AgentProcess", "AgentwsJSON"],
+            dependencies: ["ProviderKit", "AgentProcess", "AgentwsJSON", "AgentwsSystem"],
             path: "Plugins/ClaudeProvider",
             swiftSettings: strictSwift
         ),
@@ -143,7 +152,7 @@ let package = Package(
         // Any Agent Client Protocol agent over stdio, as its client (docs/providers/acp.md).
         .target(
             name: "ACPProvider",
-            dependencies: ["ProviderKit", "AgentwsJSON", "AgentProcess"],
+            dependencies: ["ProviderKit", "AgentwsJSON", "AgentProcess", "AgentwsSystem"],
             path: "Plugins/ACPProvider",
             swiftSettings: strictSwift
         ),
@@ -151,7 +160,7 @@ let package = Package(
         // A small executable the tests drive as a child process (crash safety, lock contention).
         .executableTarget(
             name: "agentws-test-helper",
-            dependencies: ["AgentwsCore", "AgentwsJSON", "AgentwsStorage"],
+            dependencies: ["AgentwsSystem", "AgentwsCore", "AgentwsJSON", "AgentwsStorage"],
             path: "Tests/Helper",
             swiftSettings: strictSwift
         ),
@@ -163,6 +172,7 @@ let package = Package(
         .executableTarget(
             name: "agentws-bench",
             dependencies: [
+                "AgentwsSystem",
                 "AgentwsCore", "AgentwsJSON", "AgentwsStorage", "AgentwsPlugins", "CSQLite", "EchoProvider",
                 "ProviderKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -174,15 +184,19 @@ let package = Package(
         // What test targets share: the build folder, a process runner, temporary directories.
         .target(
             name: "AgentwsTestSupport",
-            dependencies: ["AgentwsJSON"],
+            dependencies: ["AgentwsJSON", "AgentwsSystem"],
             path: "Tests/AgentwsTestSupport",
             swiftSettings: strictSwift
         ),
+        .testTarget(
+            name: "AgentwsSystemTests", dependencies: ["AgentwsSystem", "AgentwsTestSupport"],
+            swiftSettings: strictSwift),
         .testTarget(name: "AgentwsJSONTests", dependencies: ["AgentwsJSON"], swiftSettings: strictSwift),
         // Real `/bin/sh` children: spawning, lines, stderr, ends, and the JSON-RPC peer against a
         // shell script on the other end of the pipes.
         .testTarget(
-            name: "AgentProcessTests", dependencies: ["AgentProcess", "AgentwsJSON", "AgentwsTestSupport"],
+            name: "AgentProcessTests",
+            dependencies: ["AgentProcess", "AgentwsJSON", "AgentwsSystem", "AgentwsTestSupport"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "AgentwsCoreTests",
@@ -192,7 +206,9 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentwsConfigTests",
-            dependencies: ["AgentwsConfig", "AgentwsCore", "AgentwsJSON", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "AgentwsConfig", "AgentwsCore", "AgentwsJSON", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -203,7 +219,9 @@ let package = Package(
         .testTarget(
             name: "AgentwsPluginsTests",
             dependencies: [
-                "AgentwsPlugins", "AgentwsCore", "AgentwsJSON", .product(name: "Logging", package: "swift-log"),
+                "AgentwsSystem",
+                "AgentwsPlugins", "AgentwsCore", "AgentwsJSON",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),
@@ -231,7 +249,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentwsCLITests",
-            dependencies: ["AgentwsJSON"],
+            dependencies: ["AgentwsSystem", "AgentwsJSON"],
             swiftSettings: strictSwift
         ),
         // The claude plugin against the real Claude Code (bundled in claude-agent-sdk, installed by
@@ -240,7 +258,7 @@ let package = Package(
         .testTarget(
             name: "AgentwsClaudeTests",
             dependencies: [
-                "AgentwsCore", "AgentwsJSON", "AgentwsPlugins", "AgentwsTestSupport",
+                "AgentwsSystem", "AgentwsCore", "AgentwsJSON", "AgentwsPlugins", "AgentwsTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -251,6 +269,7 @@ let package = Package(
         .testTarget(
             name: "AgentwsCodexTests",
             dependencies: [
+                "AgentwsSystem",
                 "AgentwsCore", "AgentwsJSON", "AgentwsPlugins", "AgentwsTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -262,7 +281,7 @@ let package = Package(
         .testTarget(
             name: "AgentwsACPProviderTests",
             dependencies: [
-                "AgentwsCore", "AgentwsJSON", "AgentwsPlugins", "AgentwsTestSupport",
+                "AgentwsSystem", "AgentwsCore", "AgentwsJSON", "AgentwsPlugins", "AgentwsTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift

@@ -1,11 +1,6 @@
 import AgentwsJSON
+import AgentwsSystem
 import ArgumentParser
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// `agentws-bench`: the benchmark suite of docs/performance.md. Run it through `scripts/bench`.
 @main

@@ -1,5 +1,5 @@
 import AgentwsJSON
-import Glibc
+import AgentwsSystem
 import ProviderKit
 
 /// The `acp` provider: any Agent Client Protocol agent, started from the configured command, one

@@ -1,8 +1,9 @@
 import AgentwsJSON
+import AgentwsSystem
 import ProviderKit
 
 /// Where an echo instance keeps its conversations: `<stateDirectory>/conversations/<id>.json`,
-/// each written whole (temporary file + rename) so a crash never leaves half a file.
+/// each written whole (AtomicFile: temporary file, fsync, rename) so a crash never leaves half a file.
 struct ConversationStore: Sendable {
     let directory: String
 
@@ -10,7 +11,9 @@ struct ConversationStore: Sendable {
         directory = stateDirectory + "/conversations"
     }
 
-    func path(of id: String) -> String { "\(directory)/\(id).json" }
+    func fileName(of id: String) -> String { "\(id).json" }
+
+    func path(of id: String) -> String { "\(directory)/\(fileName(of: id))" }
 
     /// Starts and stores a new conversation under a fresh id.
     func create(thread: String, model: String) throws(PluginError) -> EchoConversation {
@@ -23,9 +26,11 @@ struct ConversationStore: Sendable {
     /// Stores `conversation` under its own id unless that id is taken; returns whether it did. Never
     /// replaces a stored conversation.
     func place(_ conversation: EchoConversation) throws(PluginError) -> Bool {
-        try failing { () throws(FileError) in try FileSystem.makeDirectory(directory) }
-        return try failing { () throws(FileError) in
-            try FileSystem.writeNew(path(of: conversation.id), JSONWriter.canonical(conversation.json))
+        try failing { () throws(SystemError) in try FileIO.makeDirectories(directory, mode: 0o700) }
+        return try failing { () throws(SystemError) in
+            try AtomicFile.createNew(
+                JSONWriter.canonical(conversation.json), directory: directory,
+                fileName: fileName(of: conversation.id))
         }
     }
 
@@ -51,27 +56,29 @@ struct ConversationStore: Sendable {
 
     /// The bytes of any file, or nil when it does not exist.
     func read(_ path: String) throws(PluginError) -> [UInt8]? {
-        try failing { () throws(FileError) in try FileSystem.contents(of: path) }
+        try failing { () throws(SystemError) in try FileIO.readIfPresent(path) }
     }
 
     /// Writes `conversation` whole to `path`, outside the store (an export).
     func write(_ conversation: EchoConversation, to path: String) throws(PluginError) {
-        try failing { () throws(FileError) in
-            try FileSystem.writeReplacing(path, JSONWriter.canonical(conversation.json))
+        try failing { () throws(SystemError) in
+            try AtomicFile.replace(JSONWriter.canonical(conversation.json), path: path)
         }
     }
 
     func save(_ conversation: EchoConversation) throws(PluginError) {
-        try failing { () throws(FileError) in
-            try FileSystem.writeReplacing(path(of: conversation.id), JSONWriter.canonical(conversation.json))
+        try failing { () throws(SystemError) in
+            try AtomicFile.replace(
+                JSONWriter.canonical(conversation.json), directory: directory,
+                fileName: fileName(of: conversation.id))
         }
     }
 
     func delete(_ id: String) throws(PluginError) {
-        try failing { () throws(FileError) in try FileSystem.removeFile(path(of: id)) }
+        try failing { () throws(SystemError) in try FileIO.removeIfPresent(path(of: id)) }
     }
 
-    private func failing<Value>(_ body: () throws(FileError) -> Value) throws(PluginError) -> Value {
+    private func failing<Value>(_ body: () throws(SystemError) -> Value) throws(PluginError) -> Value {
         do {
             return try body()
         } catch {

@@ -1,11 +1,6 @@
 import AgentwsJSON
+import AgentwsSystem
 import ProviderKit
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// The `echo` provider: deterministic replies that carry the conversation's turn number, with
 /// conversations kept on disk so that resume is observable (docs/providers/echo.md).

@@ -1,6 +1,6 @@
 import AgentProcess
 import AgentwsJSON
-import Glibc
+import AgentwsSystem
 import Testing
 
 @Suite struct JSONRPCPeerTests {

@@ -1,4 +1,5 @@
 import AgentProcess
+import AgentwsSystem
 import Foundation
 import Testing
 

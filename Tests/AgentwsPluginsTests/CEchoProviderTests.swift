@@ -1,7 +1,7 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsSystem
 import Foundation
-import Glibc
 import Logging
 import Testing
 

@@ -1,6 +1,6 @@
 import AgentwsCore
+import AgentwsSystem
 import Foundation
-import Glibc
 import Logging
 import Testing
 

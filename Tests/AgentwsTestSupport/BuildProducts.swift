@@ -1,3 +1,4 @@
+import AgentwsSystem
 import Foundation
 
 /// Where the tests find the repository and what `swift build` produced: the tests run the real

@@ -1,3 +1,4 @@
+import AgentwsSystem
 import Foundation
 
 /// A running `agentws` process whose output is collected as it comes.

@@ -3,10 +3,7 @@
 import AgentwsCore
 import AgentwsJSON
 import AgentwsStorage
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import AgentwsSystem
 
 func say(_ text: String) {
     // Unbuffered, so that whatever was said before a SIGKILL is in the pipe.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// The floor for a durable file replacement: temporary file, `fsync`, `rename`, `fsync` of the
 /// directory, and nothing else (no lock, no encoding, no comparison; the directory stays open).

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// The floor of any listing that notices files changed underneath it without reading them: read
 /// the directory and `fstatat` every entry, nothing else.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// Time on `CLOCK_MONOTONIC` in nanoseconds: cheap to read (vDSO), never steps backwards.
 enum MonotonicTime {

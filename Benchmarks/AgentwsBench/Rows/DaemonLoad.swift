@@ -1,10 +1,5 @@
 import AgentwsJSON
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// A client of row 8 with its own connection and its own thread (ACP session), warmed up.
 struct LoadClient {

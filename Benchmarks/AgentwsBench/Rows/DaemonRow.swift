@@ -1,10 +1,5 @@
 import AgentwsJSON
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// Row 8: `agentws serve` on echo, through its Unix socket. Throughput and latency with 1, 8 and 32
 /// ACP clients (each its own connection and its own thread, sessions warm), the evidence that turns

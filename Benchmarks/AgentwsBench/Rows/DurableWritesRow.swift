@@ -1,11 +1,6 @@
 import AgentwsCore
 import AgentwsStorage
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// Row 1: durable binding writes whose content changed, against the bare file-replacement floor and
 /// against SQLite upserts, interleaved in pieces of 50 threads.

@@ -1,15 +1,10 @@
 import AgentwsCore
 import AgentwsPlugins
+import AgentwsSystem
 import EchoProvider
 import Logging
 import ProviderKit
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// Row 5: one echo turn through the plugin ABI in this process, against a direct Swift call of the
 /// same echo logic (the `EchoPlugin` actor, linked into the benchmark, with its events handed over

@@ -1,11 +1,6 @@
 import AgentwsCore
 import AgentwsStorage
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// Row 3: open a workspace and list every binding, at two sizes, with warm and cold caches, against
 /// an SQLite select of every row.

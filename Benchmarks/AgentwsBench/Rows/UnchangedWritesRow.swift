@@ -1,11 +1,6 @@
 import AgentwsCore
 import AgentwsStorage
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// Row 2: writes whose bytes equal the file's: no disk write at all, at ≥ 100,000 per second.
 enum UnchangedWritesRow {

@@ -1,10 +1,5 @@
 import AgentwsJSON
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// One ACP client on the daemon's Unix socket: its own connection, JSON-RPC 2.0 messages one per
 /// line. The descriptor is non-blocking so that one thread can drive many clients with `poll`;

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// Why the benchmark could not measure something: it names what it was doing.
 struct BenchError: Error, CustomStringConvertible {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// Where this benchmark's own executable is, for the rows that start it again as a child.
 enum BenchExecutable {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// `agentws serve` running on a scratch workspace, for row 8: started as a child, used through its
 /// socket, stopped with SIGTERM, and required to exit 0.

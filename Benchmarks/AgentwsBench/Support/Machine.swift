@@ -1,10 +1,5 @@
 import AgentwsJSON
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// The machine the figures come from, and how busy it was.
 struct Machine {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// Cold-cache measurements: write back dirty pages, then drop the page, dentry and inode caches.
 /// Needs root (`/proc/sys/vm/drop_caches`); without it there are no cold figures.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// Runs a program as a child process and times it from spawn to reaping.
 enum Spawn {

@@ -1,3 +1,4 @@
+import AgentwsSystem
 import AgentProcess
 import AgentwsJSON
 import Synchronization

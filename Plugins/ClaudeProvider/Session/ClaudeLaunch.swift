@@ -1,5 +1,5 @@
 import AgentProcess
-import Glibc
+import AgentwsSystem
 import ProviderKit
 
 /// How a session's Claude process finds its conversation.

@@ -1,5 +1,6 @@
 import AgentProcess
 import AgentwsJSON
+import AgentwsSystem
 import ProviderKit
 import Synchronization
 

@@ -1,4 +1,5 @@
 import AgentwsJSON
+import AgentwsSystem
 
 /// Why a request to a JSON-RPC peer got no result.
 package struct JSONRPCFailure: Error, Sendable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import AgentwsJSON
-import Glibc
+import AgentwsSystem
 import Synchronization
 
 /// A JSON-RPC 2.0 peer over a child's stdin and stdout, one message per line.

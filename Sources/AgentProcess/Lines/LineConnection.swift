@@ -1,5 +1,5 @@
 import AgentwsJSON
-import Glibc
+import AgentwsSystem
 import Synchronization
 
 /// One child process spoken to in lines: whatever it writes on stdout is cut into lines and handed,

@@ -1,4 +1,4 @@
-import Glibc
+import AgentwsSystem
 import Synchronization
 
 /// A child process with its standard streams connected to us.

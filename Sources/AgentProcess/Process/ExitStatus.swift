@@ -1,4 +1,4 @@
-import Glibc
+import AgentwsSystem
 
 /// How a child process ended.
 package enum ExitStatus: Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Glibc
+import AgentwsSystem
 
 /// Finding the program a plugin runs, the way a shell would.
 package enum ProgramLookup {

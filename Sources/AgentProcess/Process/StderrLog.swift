@@ -1,4 +1,4 @@
-import Glibc
+import AgentwsSystem
 import Synchronization
 
 /// What a child process writes to its standard error: every line appended to a log file (in the

@@ -1,4 +1,4 @@
-import Glibc
+import AgentwsSystem
 
 /// Runs a closure on a thread of its own.
 ///

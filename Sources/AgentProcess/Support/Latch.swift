@@ -1,3 +1,4 @@
+import AgentwsSystem
 import Synchronization
 
 /// A gate that opens once; tasks wait for it, each with its own time limit.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import AgentwsSystem
 
 /// Reads a configuration file, telling a missing file (an absent layer) from one that exists but cannot
 /// be read (an error naming the path).

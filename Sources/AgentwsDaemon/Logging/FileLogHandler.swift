@@ -1,10 +1,5 @@
+import AgentwsSystem
 import Logging
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// A swift-log handler writing to a `LogFile`: `<RFC 3339 time> <level> <label>: <message> <metadata>`.
 public struct FileLogHandler: LogHandler {

@@ -1,8 +1,5 @@
+import AgentwsSystem
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// An append-only log file (the daemon's `state/logs/daemon.log`), shared by every handler that
 /// writes to it. Each line is one `write` on an `O_APPEND` descriptor, under a lock, so lines never

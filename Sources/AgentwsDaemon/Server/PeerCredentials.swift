@@ -1,10 +1,5 @@
+import AgentwsSystem
 import NIOCore
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// Who is at the other end of a Unix socket, as the kernel recorded it when the peer connected
 /// (`SO_PEERCRED`): it cannot be forged by the peer.

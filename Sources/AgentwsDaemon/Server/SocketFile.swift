@@ -1,14 +1,9 @@
 import AgentwsCore
 import AgentwsStorage
+import AgentwsSystem
 import Logging
 import NIOCore
 import NIOPosix
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// The daemon's socket file: created with mode 0600 (only its owner may connect — the kernel checks
 /// that before any byte arrives), and a file left by a daemon that died replaced.
@@ -19,14 +14,14 @@ enum SocketFile {
         var status = stat()
         guard lstat(path, &status) == 0 else {
             if errno == ENOENT { return }
-            throw FileSystemError(path: path, operation: "inspect the socket", errorNumber: errno)
+            throw SystemError("inspect the socket", path: path, code: errno)
         }
         guard status.st_mode & S_IFMT == S_IFSOCK else {
             throw AgentwsError(
                 .failure, "\(path) exists and is not a socket; move it away, then run 'agentws serve' again")
         }
         guard unlink(path) == 0 || errno == ENOENT else {
-            throw FileSystemError(path: path, operation: "remove the stale socket", errorNumber: errno)
+            throw SystemError("remove the stale socket", path: path, code: errno)
         }
         logger.info("removed the socket \(path) left by a daemon that is gone")
     }
@@ -60,7 +55,7 @@ enum SocketFile {
         umask(previousMask)
         // Belt and braces: whatever the umask did, the socket ends up 0600 or the daemon stops.
         guard chmod(path, 0o600) == 0 else {
-            let error = FileSystemError(path: path, operation: "set the socket's mode", errorNumber: errno)
+            let error = SystemError("set the socket's mode", path: path, code: errno)
             try? await server.channel.close()
             throw error
         }

@@ -1,14 +1,9 @@
 import AgentwsACP
+import AgentwsSystem
 import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// The daemon's socket as a service: accepts connections, refuses peers of another uid
 /// (`SO_PEERCRED`), and serves each client with a `ConnectionLoop`.

@@ -1,14 +1,9 @@
 import AgentwsACP
+import AgentwsSystem
 import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// `agentws acp` in-process: one ACP client on stdin/stdout. Ends when stdin ends (after answering
 /// the requests under way) or at graceful shutdown.

@@ -1,4 +1,4 @@
-import Glibc
+import AgentwsSystem
 import Logging
 
 /// The plugins found along a search path: those loaded and those refused, with the reason for each.
@@ -61,7 +61,8 @@ public struct PluginCatalog: Sendable {
         switch SystemCalls.realPath(directory) {
         case .success(let real): realDirectory = real
         case .failure(let error) where error.code == ENOENT: return nil
-        case .failure(let error): throw PluginRefusal(path: directory, reason: .unreadable(error: error.text))
+        case .failure(let error):
+            throw PluginRefusal(path: directory, reason: .unreadable(error: error.reason))
         }
         guard searched.insert(realDirectory).inserted else { return nil }
         switch SystemCalls.directoryEntries(realDirectory) {
@@ -71,7 +72,7 @@ public struct PluginCatalog: Sendable {
         case .failure(let error) where error.code == ENOTDIR:
             throw PluginRefusal(path: directory, reason: .notADirectory)
         case .failure(let error):
-            throw PluginRefusal(path: directory, reason: .unreadable(error: error.text))
+            throw PluginRefusal(path: directory, reason: .unreadable(error: error.reason))
         }
     }
 }

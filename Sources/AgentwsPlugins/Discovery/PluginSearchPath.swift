@@ -1,5 +1,5 @@
 import AgentwsCore
-import Glibc
+import AgentwsSystem
 
 /// The directories searched for plugins, in order (SPEC §7, §8.2): `AGENTWS_PLUGIN_PATH`, then the
 /// configuration's `plugins.paths`, then the directory of the running executable.

@@ -1,4 +1,5 @@
 import AgentwsJSON
+import AgentwsSystem
 import CAgentwsProvider
 import Logging
 

@@ -1,6 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
-import Glibc
+import AgentwsSystem
 import Logging
 
 /// A provider instance served by a loaded plugin through the C ABI.
@@ -20,11 +20,13 @@ public final class PluginProvider: Provider {
         throws(ProviderError)
     {
         if let problem = configuration.problem { throw ProviderError(.invalidRequest, problem) }
-        if case .failure(let error) = SystemCalls.makeDirectories(configuration.stateDirectory, mode: 0o700) {
+        do {
+            try FileIO.makeDirectories(configuration.stateDirectory, mode: 0o700)
+        } catch {
             throw ProviderError(
                 .providerFailed,
                 "cannot create the state directory \(configuration.stateDirectory) of provider "
-                    + "\(configuration.instanceName): \(error.text)")
+                    + "\(configuration.instanceName): \(error.reason)")
         }
         instance = try PluginInstance(plugin: plugin, configuration: configuration, logger: logger)
     }

@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsSystem
 
 /// A live session of a plugin provider, named by the session id the plugin chose in `start`.
 final class PluginSession: ProviderSession {

@@ -1,4 +1,4 @@
-import Glibc
+import AgentwsSystem
 
 /// The file-system checks made before a plugin is opened: where it really is and who could have put
 /// it there. Loading a shared object runs its code, so a plugin must be as trustworthy as the user's
@@ -15,12 +15,12 @@ enum FileSafety {
                 throw .danglingSymlink
             }
             throw .notFound
-        case .failure(let error): throw .unreadable(error: error.text)
+        case .failure(let error): throw .unreadable(error: error.reason)
         }
         let realDirectory: String
         switch SystemCalls.realPath(directory) {
         case .success(let real): realDirectory = real
-        case .failure(let error): throw .unreadable(error: "plugin directory \(directory): \(error.text)")
+        case .failure(let error): throw .unreadable(error: "plugin directory \(directory): \(error.reason)")
         }
         let prefix = realDirectory == "/" ? "/" : realDirectory + "/"
         guard resolved.hasPrefix(prefix) else {
@@ -48,7 +48,7 @@ enum FileSafety {
     private static func status(of path: String) throws(PluginRefusal.Reason) -> stat {
         switch SystemCalls.linkStatus(path) {
         case .success(let status): return status
-        case .failure(let error): throw .unreadable(error: "\(path): \(error.text)")
+        case .failure(let error): throw .unreadable(error: "\(path): \(error.reason)")
         }
     }
 

@@ -1,5 +1,5 @@
+import AgentwsSystem
 import CAgentwsProvider
-import Glibc
 import Logging
 
 /// Loads one plugin file: the checks of SPEC §8.2 in order, each failure a `PluginRefusal`.
@@ -22,7 +22,7 @@ enum PluginLoader {
         try FileSafety.checkOwnership(of: realPath, user: geteuid())
         switch SystemCalls.readPrefix(of: realPath, count: ELFHeader.size) {
         case .success(let header): try ELFHeader.check(header)
-        case .failure(let error): throw .unreadable(error: error.text)
+        case .failure(let error): throw .unreadable(error: error.reason)
         }
         // Never closed: a plugin's code may still be on some thread's stack, and a provider instance
         // lives until the process ends. RTLD_NODELETE makes that hold even if someone calls dlclose.

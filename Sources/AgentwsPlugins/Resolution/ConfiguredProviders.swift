@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsSystem
 import Logging
 
 /// Resolves provider instance names from the configuration (`providers.<name>`) to live plugin

@@ -1,21 +1,10 @@
-import Glibc
-
-/// An errno value from a failed system call.
-struct SystemError: Error, Equatable {
-    var code: Int32
-
-    /// Captures the calling thread's errno; call it right after the failing call.
-    static var current: SystemError { SystemError(code: errno) }
-
-    /// The C library's text for the code, e.g. "No such file or directory".
-    var text: String { String(cString: strerror(code)) }
-}
+import AgentwsSystem
 
 /// Thin wrappers over the few POSIX calls the loader needs, returning Swift values.
 enum SystemCalls {
     /// realpath(3): the absolute path with every symbolic link, `.` and `..` resolved.
     static func realPath(_ path: String) -> Result<String, SystemError> {
-        guard let resolved = realpath(path, nil) else { return .failure(.current) }
+        guard let resolved = realpath(path, nil) else { return .failure(.last("resolve", path)) }
         defer { free(resolved) }
         return .success(String(cString: resolved))
     }
@@ -23,14 +12,14 @@ enum SystemCalls {
     /// lstat(2): the status of the path itself, not of what a symbolic link points to.
     static func linkStatus(_ path: String) -> Result<stat, SystemError> {
         var status = stat()
-        guard lstat(path, &status) == 0 else { return .failure(.current) }
+        guard lstat(path, &status) == 0 else { return .failure(.last("stat", path)) }
         return .success(status)
     }
 
     /// Reads up to `count` bytes from the start of the file.
     static func readPrefix(of path: String, count: Int) -> Result<[UInt8], SystemError> {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return .failure(.current) }
+        guard descriptor >= 0 else { return .failure(.last("open", path)) }
         defer { close(descriptor) }
         var bytes = [UInt8](repeating: 0, count: count)
         var filled = 0
@@ -40,7 +29,7 @@ enum SystemCalls {
             }
             if got < 0 {
                 if errno == EINTR { continue }
-                return .failure(.current)
+                return .failure(.last("read", path))
             }
             if got == 0 { break }
             filled += got
@@ -50,7 +39,7 @@ enum SystemCalls {
 
     /// The names in a directory other than `.` and `..`, in no particular order.
     static func directoryEntries(_ path: String) -> Result<[String], SystemError> {
-        guard let directory = opendir(path) else { return .failure(.current) }
+        guard let directory = opendir(path) else { return .failure(.last("open directory", path)) }
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
@@ -60,22 +49,6 @@ enum SystemCalls {
             if name != "." && name != ".." { names.append(name) }
         }
         return .success(names)
-    }
-
-    /// mkdir -p: creates the directory and any missing parents with `mode`.
-    static func makeDirectories(_ path: String, mode: mode_t) -> Result<Void, SystemError> {
-        var prefix = ""
-        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
-            prefix += "/" + component
-            if mkdir(prefix, mode) != 0 {
-                let failure = SystemError.current
-                guard failure.code == EEXIST else { return .failure(failure) }
-                var status = stat()
-                guard stat(prefix, &status) == 0 else { return .failure(.current) }
-                guard status.st_mode & S_IFMT == S_IFDIR else { return .failure(SystemError(code: ENOTDIR)) }
-            }
-        }
-        return .success(())
     }
 }
 

@@ -1,10 +1,5 @@
 import AgentwsCore
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import AgentwsSystem
 
 /// The binding files of a workspace (SPEC §3.3): canonical bytes, atomic durable writes that skip
 /// identical content, per-thread advisory locks, lock-free reads.
@@ -18,7 +13,7 @@ public final class BindingStore: Sendable {
 
     /// Opens the store, creating missing directories and removing temporary files left by writers
     /// that died mid-write (a temporary whose thread lock is free belongs to nobody).
-    public static func open(_ workspace: Workspace) throws(FileSystemError) -> BindingStore {
+    public static func open(_ workspace: Workspace) throws(SystemError) -> BindingStore {
         try FileIO.makeDirectories(workspace.bindingsDirectory)
         try FileIO.makeDirectories(workspace.locksDirectory)
         let store = BindingStore(workspace: workspace)
@@ -26,7 +21,7 @@ public final class BindingStore: Sendable {
         return store
     }
 
-    private func removeStrayTemporaries() throws(FileSystemError) {
+    private func removeStrayTemporaries() throws(SystemError) {
         // Temporaries are hidden files; only those become strings, so the scan stays cheap in a
         // directory of many bindings.
         guard let directory = try OpenDirectory(workspace.bindingsDirectory) else { return }
@@ -99,7 +94,7 @@ public final class BindingStore: Sendable {
         let fileName = binding.threadID.rawValue + ".json"
         do {
             try AtomicFile.replace(bytes, directory: workspace.bindingsDirectory, fileName: fileName)
-        } catch let error where error.errorNumber == ENOENT {
+        } catch let error where error.code == ENOENT {
             // git removes a directory it empties (a checkout of a commit without bindings); the
             // next binding brings it back.
             try FileIO.makeDirectories(workspace.bindingsDirectory)
@@ -139,7 +134,7 @@ public final class BindingStore: Sendable {
     func lockPath(_ thread: ThreadID) -> String { workspace.locksDirectory + "/" + thread.rawValue + ".lock" }
 
     /// Takes `thread`'s lock if it is free; nil when another holder has it.
-    public func tryLock(_ thread: ThreadID) throws(FileSystemError) -> ThreadLock? {
+    public func tryLock(_ thread: ThreadID) throws(SystemError) -> ThreadLock? {
         try ThreadLock.tryAcquire(thread: thread, path: lockPath(thread))
     }
 
@@ -165,7 +160,7 @@ public enum BindingWriteOutcome: Sendable, Equatable {
 /// Why a binding could not be read.
 public enum BindingReadFailure: AgentwsFailure {
     case badFile(BindingFileError)
-    case fileSystem(FileSystemError)
+    case fileSystem(SystemError)
 
     public var category: ErrorCategory {
         switch self {

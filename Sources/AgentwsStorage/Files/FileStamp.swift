@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import AgentwsSystem
 
 /// What identifies one version of a file without reading it: any rewrite, in place or by rename,
 /// changes the inode, the size, the modification time or the change time. The change time cannot

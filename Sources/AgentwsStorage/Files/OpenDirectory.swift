@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import AgentwsSystem
 
 /// A directory held open, so that reading its names and then stat-ing and opening its files
 /// resolves one path component each time instead of the whole path.
@@ -14,7 +8,7 @@ final class OpenDirectory {
     private let descriptor: Int32
 
     /// Opens `path`; nil when it does not exist.
-    init?(_ path: String) throws(FileSystemError) {
+    init?(_ path: String) throws(SystemError) {
         guard let stream = opendir(path) else {
             if errno == ENOENT { return nil }
             throw .last("list", path)
@@ -58,7 +52,7 @@ final class OpenDirectory {
     }
 
     /// The stamp of `name` (following a symbolic link, as reading does); nil when it is gone.
-    func stamp(of name: String) throws(FileSystemError) -> FileStamp? {
+    func stamp(of name: String) throws(SystemError) -> FileStamp? {
         var info = stat()
         if fstatat(descriptor, name, &info, 0) != 0 {
             if errno == ENOENT { return nil }
@@ -69,7 +63,7 @@ final class OpenDirectory {
 
     /// The content of `name` and the stamp of what was read (taken from the open file before
     /// reading, so a change during the read leaves a newer stamp on disk); nil when it is gone.
-    func read(_ name: String) throws(FileSystemError) -> (bytes: [UInt8], stamp: FileStamp)? {
+    func read(_ name: String) throws(SystemError) -> (bytes: [UInt8], stamp: FileStamp)? {
         let fd = openat(descriptor, name, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }

@@ -1,4 +1,5 @@
 import AgentwsCore
+import AgentwsSystem
 
 /// A per-machine cache of decoded bindings, `state/bindings.index`, so that listing a workspace of
 /// many threads reads one file and checks each binding file's stamp instead of reading and parsing

@@ -1,4 +1,5 @@
 import AgentwsCore
+import AgentwsSystem
 
 extension BindingStore {
     /// Every binding file, sorted by thread id; unreadable files are listed with their reason so one
@@ -6,7 +7,7 @@ extension BindingStore {
     ///
     /// Files whose stamp matches `state/bindings.index` come from the index; the others are read
     /// and parsed, and the index is brought up to date (see `BindingIndex`).
-    public func list() throws(FileSystemError) -> [BindingListing] {
+    public func list() throws(SystemError) -> [BindingListing] {
         try listing(now: FileStamp.wallClockNow()).listings
     }
 
@@ -18,7 +19,7 @@ extension BindingStore {
 
     /// `list()` at wall-clock time `now` (nanoseconds since the epoch), which decides which files
     /// changed too recently to enter the index.
-    func listing(now: Int64) throws(FileSystemError) -> Listing {
+    func listing(now: Int64) throws(SystemError) -> Listing {
         guard let directory = try OpenDirectory(workspace.bindingsDirectory) else {
             return Listing(listings: [], filesRead: 0)
         }
@@ -40,7 +41,7 @@ extension BindingStore {
             if cursor < previous.count && previous[cursor].name == name {
                 let cached = cursor
                 cursor += 1
-                do throws(FileSystemError) {
+                do throws(SystemError) {
                     guard let stamp = try directory.stamp(of: name) else {
                         changed = true  // removed since the directory was read
                         continue
@@ -109,7 +110,7 @@ extension BindingStore {
         case read(BindingIndex.Entry)
     }
 
-    private func unreadable(_ name: String, _ error: FileSystemError) -> BindingListing {
+    private func unreadable(_ name: String, _ error: SystemError) -> BindingListing {
         .unreadable(
             thread: String(name.dropLast(5)),
             error: BindingFileError(

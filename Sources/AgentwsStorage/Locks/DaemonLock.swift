@@ -1,3 +1,4 @@
+import AgentwsSystem
 import Synchronization
 
 /// The lock that makes a daemon the only one serving its workspace (`state/daemon.lock`). Like the

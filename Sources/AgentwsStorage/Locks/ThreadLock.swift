@@ -1,13 +1,6 @@
 import AgentwsCore
+import AgentwsSystem
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// An exclusive advisory lock on one thread (`state/locks/<thread>.lock`), held through an open file
 /// description with `flock`. The kernel drops it when the holder exits or dies, so there is never a
@@ -40,21 +33,11 @@ public final class ThreadLock: Sendable {
     }
 
     /// Tries to take the lock at `path` without waiting. Returns nil when another holder has it.
-    static func tryAcquire(thread: ThreadID, path: String) throws(FileSystemError) -> ThreadLock? {
+    static func tryAcquire(thread: ThreadID, path: String) throws(SystemError) -> ThreadLock? {
         guard let fd = try FlockFile.tryAcquire(path: path) else { return nil }
         return ThreadLock(thread: thread, path: path, descriptor: fd)
     }
 
     /// The pid recorded by the current holder of the lock at `path`, if any.
     static func recordedOwner(path: String) -> Int32? { FlockFile.recordedOwner(path: path) }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return String(scalars[first...last])
-    }
 }

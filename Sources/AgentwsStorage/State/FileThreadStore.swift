@@ -1,12 +1,5 @@
 import AgentwsCore
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import AgentwsSystem
 
 extension ThreadLock: ThreadLease {}
 

@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsSystem
 
 /// Runtime records under `state/threads/`: replaced atomically (never torn) but not fsynced, since
 /// they are a per-machine cache of facts, not something to lose sleep over after a power cut.
@@ -24,7 +25,7 @@ struct RuntimeStateStore: Sendable {
         return RuntimeRecord(json: json)
     }
 
-    func write(_ record: RuntimeRecord, for thread: ThreadID) throws(FileSystemError) {
+    func write(_ record: RuntimeRecord, for thread: ThreadID) throws(SystemError) {
         if record.ownerPID != nil, !FileIO.exists(ownerMarker(thread)) {
             try FileIO.touch(ownerMarker(thread))
         }
@@ -34,7 +35,7 @@ struct RuntimeStateStore: Sendable {
         if record.ownerPID == nil { try FileIO.removeIfPresent(ownerMarker(thread)) }
     }
 
-    func delete(_ thread: ThreadID) throws(FileSystemError) {
+    func delete(_ thread: ThreadID) throws(SystemError) {
         try FileIO.removeIfPresent(path(thread))
         try FileIO.removeIfPresent(ownerMarker(thread))
     }

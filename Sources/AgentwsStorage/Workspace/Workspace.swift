@@ -1,12 +1,5 @@
 import AgentwsCore
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import AgentwsSystem
 
 /// A directory holding `.agentws/` (SPEC §2), and the paths inside it.
 public struct Workspace: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import AgentwsCore
+import AgentwsSystem
 
 /// Creates the `.agentws/` layout (SPEC §2). Idempotent: it only adds what is missing and never
 /// overwrites a configuration, binding or ignore file that exists.
@@ -36,10 +37,10 @@ public enum WorkspaceInitializer {
 
         """
 
-    public static func initialize(at directory: String) throws(FileSystemError) -> Report {
+    public static func initialize(at directory: String) throws(SystemError) -> Report {
         try FileIO.makeDirectories(directory)
         guard let root = Workspace.realPath(directory) else {
-            throw FileSystemError(path: directory, operation: "resolve", errorNumber: 2)
+            throw SystemError("resolve", path: directory, code: 2)
         }
         let workspace = Workspace(root: root)
         var created: [String] = []

@@ -1,11 +1,6 @@
 import AgentwsJSON
+import AgentwsSystem
 import CAgentwsProvider
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 // The four functions of the entry table. They are plain C functions: nothing but JSON bytes and
 // opaque pointers cross the boundary, and no Swift error or type escapes them.

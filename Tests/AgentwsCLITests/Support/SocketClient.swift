@@ -1,9 +1,6 @@
+import AgentwsSystem
 import Foundation
 import Testing
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// A bare Unix socket client for talking to the daemon byte by byte, hostile input included.
 final class SocketClient {

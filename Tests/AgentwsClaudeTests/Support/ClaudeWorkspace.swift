@@ -1,3 +1,4 @@
+import AgentwsSystem
 import AgentwsCore
 import AgentwsJSON
 import AgentwsPlugins

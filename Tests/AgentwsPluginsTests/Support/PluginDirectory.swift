@@ -1,5 +1,5 @@
+import AgentwsSystem
 import Foundation
-import Glibc
 import Testing
 
 /// A fresh plugin directory under /tmp (mode 0700, owned by the current user), removed at deinit.

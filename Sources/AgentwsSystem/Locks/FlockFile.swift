@@ -1,19 +1,11 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The `flock` mechanics shared by the thread locks and the daemon lock: an exclusive advisory lock
 /// on an open file description, which the kernel drops when the holder exits or dies, with the
 /// holder's pid written into the file so that a refused process can say who is in the way.
-enum FlockFile {
+package enum FlockFile {
     /// Opens (creating) `path` and takes an exclusive lock without waiting, then records this
     /// process's pid in it. Returns the descriptor that holds the lock, or nil when another holder
     /// has it.
-    static func tryAcquire(path: String) throws(FileSystemError) -> Int32? {
+    package static func tryAcquire(path: String) throws(SystemError) -> Int32? {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if fd < 0 { throw .last("open lock file", path) }
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -21,7 +13,7 @@ enum FlockFile {
             let error = errno
             close(fd)
             if error == EWOULDBLOCK { return nil }
-            throw FileSystemError(path: path, operation: "lock", errorNumber: error)
+            throw SystemError("lock", path: path, code: error)
         }
         let pid = Array("\(getpid())\n".utf8)
         if ftruncate(fd, 0) == 0 {
@@ -32,7 +24,7 @@ enum FlockFile {
 
     /// Whether some process holds the lock at `path`, found without taking it exclusively: a shared
     /// lock is refused exactly while an exclusive one is held, and many probes can share it.
-    static func isHeld(path: String) -> Bool {
+    package static func isHeld(path: String) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         // No file: nobody ever held it.
         if fd < 0 { return false }
@@ -45,7 +37,7 @@ enum FlockFile {
     }
 
     /// Clears the recorded pid, unlocks and closes the descriptor.
-    static func release(_ fd: Int32) {
+    package static func release(_ fd: Int32) {
         // Clear the pid first so a reader never sees a dead owner's pid on a free lock.
         _ = ftruncate(fd, 0)
         // Unlock explicitly rather than rely on close: a child being spawned at this instant shares
@@ -55,9 +47,9 @@ enum FlockFile {
     }
 
     /// The pid recorded by the current holder of the lock at `path`, if any.
-    static func recordedOwner(path: String) -> Int32? {
+    package static func recordedOwner(path: String) -> Int32? {
         guard let bytes = try? FileIO.readIfPresent(path) else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self).trimmingWhitespace
-        return Int32(text)
+        let words = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        return words.count == 1 ? Int32(words[0]) : nil
     }
 }

@@ -1,17 +1,15 @@
-import Glibc
-
-/// A value guarded by a pthread mutex.
+/// A value guarded by a pthread mutex: the one lock type of agentws.
 ///
 /// Not `Synchronization.Mutex`: on Linux that lock is built on futexes inside the Swift runtime,
 /// which Thread Sanitizer cannot see, so every value it guards shows up as a data race under
 /// `--sanitize=thread`. Plugin callbacks arrive on foreign threads, and being able to check that with
 /// TSan is worth a few lines; TSan intercepts pthread mutexes.
-final class Locked<Value: Sendable>: @unchecked Sendable {
+package final class Locked<Value: Sendable>: @unchecked Sendable {
     // @unchecked: `value` is only touched with `mutex` held, and the mutex lives as long as the object.
     private var value: Value
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    init(_ value: Value) {
+    package init(_ value: Value) {
         self.value = value
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
@@ -25,7 +23,9 @@ final class Locked<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the value.
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    package func withLock<Result, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result)
+        throws(Failure) -> Result
+    {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&value)

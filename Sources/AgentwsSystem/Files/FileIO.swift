@@ -1,16 +1,8 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Thin, typed wrappers over the POSIX calls the store is built on. Foundation's file APIs hide
 /// `fsync` and `O_EXCL`, which are the whole point here.
-enum FileIO {
+package enum FileIO {
     /// The whole content of `path`, or nil when it does not exist.
-    static func readIfPresent(_ path: String) throws(FileSystemError) -> [UInt8]? {
+    package static func readIfPresent(_ path: String) throws(SystemError) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -23,9 +15,9 @@ enum FileIO {
     /// Reads `fd` to its end into a buffer of `expectedSize` (from `fstat`) plus one byte, to see
     /// the end in the same call; a file that grew meanwhile is still read whole. The buffer is not
     /// zero-filled first: for a large file that would cost as much as the read.
-    static func readAll(_ fd: Int32, path: String, expectedSize: Int) throws(FileSystemError) -> [UInt8] {
+    package static func readAll(_ fd: Int32, path: String, expectedSize: Int) throws(SystemError) -> [UInt8] {
         let capacity = max(expectedSize, 0) + 1
-        var failure: FileSystemError?
+        var failure: SystemError?
         var result = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             count = 0
             while count < capacity {
@@ -45,7 +37,7 @@ enum FileIO {
     }
 
     /// Like `readIfPresent`, reading into a buffer sized by `fstat`: for large files.
-    static func readIfPresentSized(_ path: String) throws(FileSystemError) -> [UInt8]? {
+    package static func readIfPresentSized(_ path: String) throws(SystemError) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -57,7 +49,7 @@ enum FileIO {
         return try readAll(fd, path: path, expectedSize: Int(info.st_size))
     }
 
-    static func readAll(_ fd: Int32, path: String) throws(FileSystemError) -> [UInt8] {
+    package static func readAll(_ fd: Int32, path: String) throws(SystemError) -> [UInt8] {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
@@ -71,7 +63,7 @@ enum FileIO {
         }
     }
 
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError) {
+    package static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeBytes {
@@ -85,7 +77,7 @@ enum FileIO {
         }
     }
 
-    static func fsyncOrThrow(_ fd: Int32, path: String) throws(FileSystemError) {
+    package static func fsyncOrThrow(_ fd: Int32, path: String) throws(SystemError) {
         while fsync(fd) != 0 {
             if errno == EINTR { continue }
             throw .last("fsync", path)
@@ -93,7 +85,7 @@ enum FileIO {
     }
 
     /// `fsync` of a directory, so that a rename or unlink in it is durable.
-    static func syncDirectory(_ path: String) throws(FileSystemError) {
+    package static func syncDirectory(_ path: String) throws(SystemError) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw .last("open directory", path) }
         defer { close(fd) }
@@ -101,7 +93,7 @@ enum FileIO {
     }
 
     /// Creates `path` and any missing parents with `mode`; an existing directory is fine.
-    static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(FileSystemError) {
+    package static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             current += "/" + component
@@ -112,27 +104,27 @@ enum FileIO {
         var info = stat()
         if stat(path, &info) != 0 { throw .last("stat", path) }
         if info.st_mode & S_IFMT != S_IFDIR {
-            throw FileSystemError(path: path, operation: "use as a directory", errorNumber: ENOTDIR)
+            throw SystemError("use as a directory", path: path, code: ENOTDIR)
         }
     }
 
-    static func exists(_ path: String) -> Bool {
+    package static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
     }
 
-    static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
     /// Removes a file; a missing file is not an error.
-    static func removeIfPresent(_ path: String) throws(FileSystemError) {
+    package static func removeIfPresent(_ path: String) throws(SystemError) {
         if unlink(path) != 0 && errno != ENOENT { throw .last("remove", path) }
     }
 
     /// Creates an empty `path` if it does not exist; not synced (for markers that are a cache).
-    static func touch(_ path: String, mode: mode_t = 0o644) throws(FileSystemError) {
+    package static func touch(_ path: String, mode: mode_t = 0o644) throws(SystemError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode)
         if fd < 0 { throw .last("create", path) }
         close(fd)
@@ -140,8 +132,8 @@ enum FileIO {
 
     /// Creates `path` with `bytes` only if it does not exist yet; returns whether it created it.
     @discardableResult
-    static func createExclusively(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644)
-        throws(FileSystemError) -> Bool
+    package static func createExclusively(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644)
+        throws(SystemError) -> Bool
     {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if fd < 0 {
