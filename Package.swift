@@ -219,7 +219,7 @@ let package = Package(
         .testTarget(
             name: "AgentwsPluginsTests",
             dependencies: [
-                "AgentwsSystem",
+                "AgentwsSystem", "AgentwsToolchain",
                 "AgentwsPlugins", "AgentwsCore", "AgentwsJSON",
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -5,14 +5,21 @@
 ///
 /// Swift has no run-time query for this; the compiler's version is only visible to `#if`. Each
 /// binary compiles its own copy, which is the point.
+///
+/// Fails closed: a compiler newer than the newest release named below is not labelled with that
+/// release (which would make a mismatched plugin look matched) but `swift-unknown-after-<newest>`,
+/// which the loader never takes for a match — not even with itself, as two unknown compilers may
+/// differ. Supporting a new release means adding its line here.
 public enum SwiftToolchain {
+    /// The newest release this file knows.
+    public static let newestKnownRelease = "6.3"
+
+    /// What a compiler newer than `newestKnownRelease` is called.
+    public static let unknownIdentifier = "swift-unknown-after-" + newestKnownRelease
+
     public static let identifier: String = {
-        #if compiler(>=7.0)
-            return "swift-7.0"
-        #elseif compiler(>=6.5)
-            return "swift-6.5"
-        #elseif compiler(>=6.4)
-            return "swift-6.4"
+        #if compiler(>=6.4)
+            return unknownIdentifier
         #elseif compiler(>=6.3)
             return "swift-6.3"
         #elseif compiler(>=6.2)
@@ -23,4 +30,9 @@ public enum SwiftToolchain {
             return "swift-6.0"
         #endif
     }()
+
+    /// Whether `identifier` names a release this file knows (or is not a Swift one at all).
+    public static func isKnown(_ identifier: String) -> Bool {
+        !identifier.hasPrefix("swift-unknown")
+    }
 }

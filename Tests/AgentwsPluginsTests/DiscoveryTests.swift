@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsSystem
+import AgentwsToolchain
 import Foundation
 import Logging
 import Testing
@@ -104,5 +105,21 @@ import Testing
         #expect(HostToolchain.swiftRelease("gcc-12.2.0") == nil)
         #expect(!HostToolchain.isMismatchedSwift("clang-17.0.0"))
         #expect(HostToolchain.isMismatchedSwift("swift-5.10"))
+    }
+
+    /// A compiler newer than SwiftToolchain knows is labelled unknown, and unknown never matches:
+    /// not a known release, and not another unknown one (which may be a different compiler).
+    @Test func unknownCompilersFailClosed() {
+        #expect(
+            SwiftToolchain.unknownIdentifier == "swift-unknown-after-\(SwiftToolchain.newestKnownRelease)")
+        #expect(!SwiftToolchain.isKnown(SwiftToolchain.unknownIdentifier))
+        #expect(SwiftToolchain.isKnown(SwiftToolchain.identifier))
+        let unknown = SwiftToolchain.unknownIdentifier
+        #expect(HostToolchain.isMismatchedSwift(unknown, host: "swift-6.3"))
+        #expect(HostToolchain.isMismatchedSwift("swift-6.3", host: unknown))
+        #expect(HostToolchain.isMismatchedSwift(unknown, host: unknown))
+        #expect(!HostToolchain.isMismatchedSwift("swift-6.3", host: "swift-6.3"))
+        #expect(!HostToolchain.isMismatchedSwift("clang-17.0.0", host: unknown))
+        #expect(HostToolchain.isMismatchedSwift("swift-", host: "swift-6.3"))
     }
 }

@@ -10,9 +10,13 @@ enum HostToolchain {
     /// "swift-<major>.<minor>" of the compiler that built the host.
     static var identifier: String { SwiftToolchain.identifier }
 
-    /// True when `toolchain` names a Swift release other than the host's.
-    static func isMismatchedSwift(_ toolchain: String) -> Bool {
-        guard let plugin = swiftRelease(toolchain), let host = swiftRelease(identifier) else { return false }
+    /// True when `toolchain` names a Swift release other than `host`'s, or when either side was
+    /// built by a compiler `SwiftToolchain` does not know (fail closed: an unknown release is never
+    /// taken for a match).
+    static func isMismatchedSwift(_ toolchain: String, host: String = identifier) -> Bool {
+        guard toolchain.hasPrefix("swift-") else { return false }
+        guard SwiftToolchain.isKnown(toolchain), SwiftToolchain.isKnown(host) else { return true }
+        guard let plugin = swiftRelease(toolchain), let host = swiftRelease(host) else { return true }
         return plugin != host
     }
 
