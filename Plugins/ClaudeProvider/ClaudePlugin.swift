@@ -8,11 +8,11 @@ actor ClaudePlugin: ProviderPlugin {
     static let name = "claude"
     static let version = "0.1.0"
 
-    private let instance: String
-    private let options: ClaudeOptions
-    private let workspace: String
+    let instance: String
+    let options: ClaudeOptions
+    let workspace: String
     private let logPath: String
-    private let host: PluginHost
+    let host: PluginHost
     private var sessions: [String: ClaudeSession] = [:]
     private var sessionsStarted = 0
 
@@ -49,7 +49,7 @@ actor ClaudePlugin: ProviderPlugin {
         }
         let session = try await open(
             start, cwd: request.cwd, model: request.model, policy: policy,
-            purpose: "thread \(request.thread)")
+            purpose: "thread \(request.thread)", host: host)
         switch start {
         case .fresh(let id): host.log(.info, "started claude session \(id) for \(request.thread)")
         default: host.log(.info, "resumed claude session \(start.id) for \(request.thread)")
@@ -58,8 +58,10 @@ actor ClaudePlugin: ProviderPlugin {
         return StartResult(session: session.id, cursor: session.cursor, resumed: start != .fresh(start.id))
     }
 
-    private func open(
-        _ start: ConversationStart, cwd: String, model: String?, policy: PermissionPolicy, purpose: String
+    /// Starts a claude process on `start`; its events go to `host`.
+    func open(
+        _ start: ConversationStart, cwd: String, model: String?, policy: PermissionPolicy, purpose: String,
+        host: PluginHost
     ) async throws(PluginError) -> ClaudeSession {
         let environment = try ClaudeEnvironment(options: options, instance: instance, workspace: workspace)
         sessionsStarted += 1
