@@ -75,16 +75,8 @@ package final class JSONRPCPeer: Sendable {
         }
     }
 
-    private struct Pending {
-        let method: String
-        let complete: @Sendable (Result<JSONValue, JSONRPCFailure>) -> Void
-        var timer: Task<Void, Never>?
-    }
-
     private struct State {
         var nextID: Int64 = 0
-        var pending: [Int64: Pending] = [:]
-        var end: ProcessEnd?
         /// How a strict peer broke the protocol, once it did.
         var violation: String?
     }
@@ -94,6 +86,8 @@ package final class JSONRPCPeer: Sendable {
     private let handlers: Handlers
     private let log: ProcessLog
     private let state = Mutex(State())
+    /// Our requests waiting for an answer, by id; closed when the process ends.
+    private let pending = PendingRequests<Int64, JSONValue, JSONRPCFailure>()
 
     private init(
         connection: LineConnection, configuration: Configuration, handlers: Handlers,
@@ -152,29 +146,18 @@ package final class JSONRPCPeer: Sendable {
         _ method: String, _ params: JSONValue? = nil, timeout: Duration? = nil, timeoutSetting: String? = nil,
         complete: @escaping @Sendable (Result<JSONValue, JSONRPCFailure>) -> Void
     ) {
-        let registered = state.withLock { state -> (id: Int64?, end: JSONRPCFailure.Reason?) in
-            if let end = state.end { return (nil, Self.endReason(end, violation: state.violation)) }
+        let id = state.withLock { state -> Int64 in
             state.nextID += 1
-            state.pending[state.nextID] = Pending(method: method, complete: complete, timer: nil)
-            return (state.nextID, nil)
-        }
-        guard let id = registered.id else {
-            if let end = registered.end { complete(.failure(failure(method, end))) }
-            return
+            return state.nextID
         }
         let limit = timeout ?? configuration.requestTimeout
         let setting = timeoutSetting ?? (timeout == nil ? configuration.timeoutSetting : nil)
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: limit)
-            guard !Task.isCancelled, let self else { return }
-            self.finish(id, .failure(self.failure(method, .timedOut(limit, setting: setting))))
-        }
-        let kept = state.withLock { state -> Bool in
-            guard state.pending[id] != nil else { return false }
-            state.pending[id]?.timer = timer
-            return true
-        }
-        if !kept { timer.cancel() }
+        let name = name
+        let registered = pending.register(
+            id, what: method, timeout: limit,
+            timedOut: { JSONRPCFailure(name: name, method: method, reason: .timedOut(limit, setting: setting)) },
+            complete: complete)
+        guard registered else { return }
         var message: [String: JSONValue] = ["id": .integer(id), "method": .string(method)]
         if let params { message["params"] = params }
         do {
@@ -211,9 +194,7 @@ package final class JSONRPCPeer: Sendable {
     }
 
     private func finish(_ id: Int64, _ result: Result<JSONValue, JSONRPCFailure>) {
-        guard let pending = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return }
-        pending.timer?.cancel()
-        pending.complete(result)
+        pending.finish(id, result)
     }
 
     private func write(_ message: [String: JSONValue]) throws(SystemError) {
@@ -240,15 +221,9 @@ package final class JSONRPCPeer: Sendable {
     // MARK: reading (on the reader thread)
 
     private func ended(_ end: ProcessEnd) {
-        let (pending, reason) = state.withLock { state -> ([Pending], JSONRPCFailure.Reason) in
-            state.end = end
-            defer { state.pending = [:] }
-            return (Array(state.pending.values), Self.endReason(end, violation: state.violation))
-        }
-        for request in pending {
-            request.timer?.cancel()
-            request.complete(.failure(failure(request.method, reason)))
-        }
+        let reason = state.withLock { Self.endReason(end, violation: $0.violation) }
+        let name = name
+        pending.close { method in JSONRPCFailure(name: name, method: method, reason: reason) }
         handlers.ended(end)
     }
 
@@ -310,7 +285,7 @@ package final class JSONRPCPeer: Sendable {
                 finish(number, .success(result))
                 return
             }
-            let method = state.withLock { $0.pending[number]?.method } ?? "request \(number)"
+            let method = pending.what(number) ?? "request \(number)"
             let error = message["error"]
             if let error, let object = JSONRPCError(json: error) {
                 finish(number, .failure(failure(method, .error(object))))
