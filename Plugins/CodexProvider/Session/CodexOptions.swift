@@ -1,3 +1,4 @@
+import AgentProcess
 import AgentwsJSON
 import ProviderKit
 
@@ -28,75 +29,28 @@ struct CodexOptions: Sendable {
     ]
 
     init(_ options: [String: JSONValue], instance: String) throws(PluginError) {
-        func refuse(_ problem: String) -> PluginError {
-            PluginError(code: .invalidRequest, message: "provider \"\(instance)\" (codex): \(problem)")
-        }
-        for name in options.keys.sorted() where !Self.names.contains(name) {
-            throw refuse("unknown option \"\(name)\"; the options are \(Self.names.joined(separator: ", "))")
-        }
-        func strings(_ name: String) throws(PluginError) -> [String]? {
-            guard let value = options[name], !value.isNull else { return nil }
-            let texts = value.arrayValue?.compactMap(\.stringValue)
-            guard let texts, texts.count == value.arrayValue?.count else {
-                throw refuse("option \(name) must be a list of strings, got \(value)")
-            }
-            return texts
-        }
-        func milliseconds(_ name: String) throws(PluginError) -> Duration? {
-            guard let value = options[name], !value.isNull else { return nil }
-            guard let number = value.integerValue, number > 0 else {
-                throw refuse("option \(name) must be a whole number of milliseconds above 0, got \(value)")
-            }
-            return .milliseconds(number)
-        }
-        func choice(_ name: String, _ allowed: [String]) throws(PluginError) -> String? {
-            guard let value = options[name], !value.isNull else { return nil }
-            guard let text = value.stringValue, allowed.contains(text) else {
-                throw refuse("option \(name) must be one of \(allowed.joined(separator: ", ")), got \(value)")
-            }
-            return text
-        }
-
-        if let command = try strings("command") {
-            guard let program = command.first, !program.isEmpty else {
-                throw refuse("option command must name a program: [codex, app-server]")
-            }
-            self.command = command
-        }
-        arguments = try strings("args") ?? []
-        if let value = options["config"], !value.isNull {
-            guard let members = value.objectValue else {
-                throw refuse("option config must be a mapping of codex settings, got \(value)")
-            }
-            config = try members.keys.sorted().map { key throws(PluginError) in
-                guard let text = Self.tomlText(members[key] ?? .null) else {
-                    throw refuse(
-                        "option config.\(key) must be a string (TOML text), a number or a boolean, got "
-                            + "\(members[key] ?? .null)")
-                }
-                return (key, text)
-            }
-        }
-        if let value = options["env"], !value.isNull {
-            guard let members = value.objectValue else {
-                throw refuse(
-                    "option env must be a mapping of variable names to strings or null, got \(value)")
-            }
-            for (name, text) in members {
-                guard !name.isEmpty, !name.contains("=") else {
-                    throw refuse("option env has the variable name \"\(name)\", which cannot be set")
-                }
-                switch text {
-                case .string(let string): environment[name] = .some(string)
-                case .null: environment[name] = .some(nil)
-                default: throw refuse("option env.\(name) must be a string or null, got \(text)")
+        do {
+            let reader = try OptionReader(options, known: Self.names)
+            command = try reader.command("command", example: "[codex, app-server]") ?? command
+            arguments = try reader.strings("args") ?? []
+            if let members = try reader.mapping("config", "codex settings") {
+                config = try members.keys.sorted().map { key throws(OptionReader.Problem) in
+                    guard let text = Self.tomlText(members[key] ?? .null) else {
+                        throw OptionReader.Problem(
+                            "option config.\(key) must be a string (TOML text), a number or a boolean, got "
+                                + "\(members[key] ?? .null)")
+                    }
+                    return (key, text)
                 }
             }
+            environment = try reader.environment("env")
+            approvalPolicy = try reader.choice("approval_policy", Self.approvalPolicies)
+            sandbox = try reader.choice("sandbox", Self.sandboxes)
+            requestTimeout = try reader.milliseconds("request_timeout_ms") ?? requestTimeout
+            stopGrace = try reader.milliseconds("stop_grace_ms") ?? stopGrace
+        } catch {
+            throw PluginError(code: .invalidRequest, message: "provider \"\(instance)\" (codex): \(error)")
         }
-        approvalPolicy = try choice("approval_policy", Self.approvalPolicies)
-        sandbox = try choice("sandbox", Self.sandboxes)
-        requestTimeout = try milliseconds("request_timeout_ms") ?? requestTimeout
-        stopGrace = try milliseconds("stop_grace_ms") ?? stopGrace
     }
 
     /// A `-c` value: strings are taken as written (codex parses them as TOML, and takes text that is

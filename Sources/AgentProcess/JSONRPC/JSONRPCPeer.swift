@@ -155,7 +155,9 @@ package final class JSONRPCPeer: Sendable {
         let name = name
         let registered = pending.register(
             id, what: method, timeout: limit,
-            timedOut: { JSONRPCFailure(name: name, method: method, reason: .timedOut(limit, setting: setting)) },
+            timedOut: {
+                JSONRPCFailure(name: name, method: method, reason: .timedOut(limit, setting: setting))
+            },
             complete: complete)
         guard registered else { return }
         var message: [String: JSONValue] = ["id": .integer(id), "method": .string(method)]
