@@ -1,6 +1,6 @@
-import AgentwsSystem
 import AgentProcess
 import AgentwsJSON
+import AgentwsSystem
 import Synchronization
 
 /// Claude Code's stdio in stream-json mode: one JSON object per line each way.
