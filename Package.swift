@@ -61,7 +61,8 @@ let package = Package(
         // The one place for system calls: the C library import, the errno error, EINTR-safe reads and
         // writes, atomic replace, directory fsync, flock, the lock type (docs/architecture.md).
         .target(name: "AgentwsSystem", swiftSettings: strictSwift),
-        .target(name: "AgentwsCore", dependencies: ["AgentwsJSON"], swiftSettings: strictSwift),
+        .target(
+            name: "AgentwsCore", dependencies: ["AgentwsSystem", "AgentwsJSON"], swiftSettings: strictSwift),
         .target(
             name: "AgentwsConfig",
             dependencies: [
@@ -86,6 +87,7 @@ let package = Package(
         .target(
             name: "AgentwsACP",
             dependencies: [
+                "AgentwsSystem",
                 "AgentwsCore", "AgentwsJSON", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -113,6 +115,7 @@ let package = Package(
         .executableTarget(
             name: "agentws",
             dependencies: [
+                "AgentwsSystem",
                 "AgentwsCore", "AgentwsJSON", "AgentwsConfig", "AgentwsStorage", "AgentwsPlugins",
                 "AgentwsACP", "AgentwsDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -200,7 +203,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(
             name: "AgentwsCoreTests",
-            dependencies: ["AgentwsCore", "AgentwsJSON"],
+            dependencies: ["AgentwsSystem", "AgentwsCore", "AgentwsJSON"],
             exclude: ["Golden"],
             swiftSettings: strictSwift
         ),
@@ -227,24 +230,26 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentwsACPTests",
-            dependencies: ["AgentwsACP", "AgentwsCore", "AgentwsJSON"],
+            dependencies: ["AgentwsSystem", "AgentwsACP", "AgentwsCore", "AgentwsJSON"],
             swiftSettings: strictSwift
         ),
         // Drives ProviderKit through its C entry table, and the built echo plugin through dlopen
         // (build the AgentwsEcho product first); it never links a plugin target.
         .testTarget(
             name: "ProviderKitTests",
-            dependencies: ["ProviderKit", "AgentwsJSON", "CAgentwsProvider"],
+            dependencies: ["AgentwsSystem", "ProviderKit", "AgentwsJSON", "CAgentwsProvider"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AgentwsDaemonTests",
-            dependencies: ["AgentwsDaemon"],
+            dependencies: ["AgentwsSystem", "AgentwsDaemon"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AgentwsIntegrationTests",
-            dependencies: ["AgentwsCore", "AgentwsJSON", "AgentwsStorage", "AgentwsPlugins"],
+            dependencies: [
+                "AgentwsSystem", "AgentwsCore", "AgentwsJSON", "AgentwsStorage", "AgentwsPlugins",
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -2,7 +2,6 @@ import AgentProcess
 import AgentwsJSON
 import AgentwsSystem
 import AgentwsTestSupport
-import Synchronization
 import Testing
 
 /// A `/bin/sh -c script` child in a temporary directory, whose stderr log is kept there.
@@ -40,7 +39,7 @@ final class Recorder: Sendable {
         var log: [(level: ProcessLogLevel, message: String)] = []
         var end: ProcessEnd?
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     var lines: [String] { state.withLock { $0.lines } }
     var notifications: [(method: String, params: JSONValue)] { state.withLock { $0.notifications } }

@@ -1,8 +1,8 @@
 import AgentwsACP
 import AgentwsCore
 import AgentwsJSON
+import AgentwsSystem
 import Logging
-import Synchronization
 import Testing
 
 /// An ACP agent over an in-memory store and a scripted provider, with one connection whose
@@ -14,7 +14,7 @@ final class AgentHarness: Sendable {
     let agent: ACPAgent
     let connection: ACPConnection
     private let sent = SentMessages()
-    private let nextID = Mutex<Int64>(0)
+    private let nextID = Locked<Int64>(0)
     static let root = "/ws"
 
     init(configure: (inout Configuration) -> Void = { _ in }) {
@@ -118,7 +118,7 @@ final class AgentHarness: Sendable {
 
 /// The messages an agent sent, in order.
 final class SentMessages: Sendable {
-    private let messages = Mutex<[JSONValue]>([])
+    private let messages = Locked<[JSONValue]>([])
 
     func append(_ message: JSONValue) { messages.withLock { $0.append(message) } }
 

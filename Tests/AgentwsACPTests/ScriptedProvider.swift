@@ -1,6 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
-import Synchronization
+import AgentwsSystem
 
 /// A provider for the protocol tests: replies `<model> turn <n>: <text>` one word per event,
 /// reports a tool call (started, then completed) for a message containing "tool", and holds a
@@ -10,11 +10,11 @@ struct ScriptedProvider: Provider {
     let turns = Turns()
 
     final class Turns: Sendable {
-        let state = Mutex<(count: [String: Int], held: Int, starts: Int)>(([:], 0, 0))
+        let state = Locked<(count: [String: Int], held: Int, starts: Int)>(([:], 0, 0))
         var held: Int { state.withLock { $0.held } }
         var starts: Int { state.withLock { $0.starts } }
         /// While set, a session start waits here until `releaseStarts()`.
-        let startGate = Mutex<(holding: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+        let startGate = Locked<(holding: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
 
         func holdStarts() { startGate.withLock { $0.holding = true } }
         var startsWaiting: Int { startGate.withLock { $0.waiting.count } }
@@ -53,10 +53,10 @@ struct ScriptedProvider: Provider {
 
 final class ScriptedSession: ProviderSession {
     let conversation: String
-    let model: Mutex<String>
+    let model: Locked<String>
     let turns: ScriptedProvider.Turns
     let events: ProviderEventHandler
-    private let interruption = Mutex<(interrupted: Bool, waiter: CheckedContinuation<Void, Never>?)>(
+    private let interruption = Locked<(interrupted: Bool, waiter: CheckedContinuation<Void, Never>?)>(
         (false, nil))
 
     init(
@@ -64,7 +64,7 @@ final class ScriptedSession: ProviderSession {
         events: @escaping ProviderEventHandler
     ) {
         self.conversation = conversation
-        self.model = Mutex(model)
+        self.model = Locked(model)
         self.turns = turns
         self.events = events
     }

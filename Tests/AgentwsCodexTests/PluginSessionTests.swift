@@ -1,7 +1,7 @@
-import AgentwsSystem
 import AgentwsCore
 import AgentwsJSON
 import AgentwsPlugins
+import AgentwsSystem
 import AgentwsTestSupport
 import Foundation
 import Logging

@@ -1,6 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
-import Synchronization
+import AgentwsSystem
 
 /// An in-memory provider for the session tests: conversations live in a shared `Backend`, so a new
 /// session can resume one by cursor, and a test can make resumes fail, turns hang or stops fail.
@@ -16,7 +16,7 @@ final class MemoryBackend: Sendable {
         var holdTurns = false
     }
 
-    let state = Mutex(State())
+    let state = Locked(State())
 
     func turns(of conversation: String) -> Int? { state.withLock { $0.conversations[conversation] } }
     func forget(_ conversation: String) {
@@ -72,7 +72,7 @@ final class MemorySession: ProviderSession {
     let conversation: String
     let backend: MemoryBackend
     let events: ProviderEventHandler
-    let interrupted = Mutex(false)
+    let interrupted = Locked(false)
 
     init(thread: String, conversation: String, backend: MemoryBackend, events: @escaping ProviderEventHandler)
     {
@@ -129,7 +129,7 @@ struct MemoryResolver: ProviderResolver {
 /// Clocks the test moves by hand. `suspend` models a machine asleep: wall time passes, the monotonic
 /// clock does not (as CLOCK_MONOTONIC behaves on Linux).
 final class ManualClock: IdleClock {
-    private let value = Mutex((monotonic: Duration.seconds(1000), wall: Int64(1_796_086_944)))
+    private let value = Locked((monotonic: Duration.seconds(1000), wall: Int64(1_796_086_944)))
     func now() -> Duration { value.withLock { $0.monotonic } }
     var wall: UTCDateTime { value.withLock { UTCDateTime(secondsSinceEpoch: $0.wall) } }
     func advance(_ duration: Duration) {
@@ -143,7 +143,7 @@ final class ManualClock: IdleClock {
 
 /// Collects a send's events.
 final class EventLog: Sendable {
-    private let events = Mutex<[SessionEvent]>([])
+    private let events = Locked<[SessionEvent]>([])
     var all: [SessionEvent] { events.withLock { $0 } }
     var text: String {
         all.compactMap { if case .text(let text) = $0 { return text } else { return nil } }.joined()

@@ -2,8 +2,8 @@ import AgentwsCore
 import AgentwsJSON
 import AgentwsPlugins
 import AgentwsStorage
+import AgentwsSystem
 import Foundation
-import Synchronization
 
 /// The session service as the product assembles it — files on disk, plugins through the loader —
 /// but with a clock the test moves, so the reaper can be driven without waiting.
@@ -56,7 +56,7 @@ final class RealEchoHarness: Sendable {
 
     /// Sends and returns the reply text.
     func send(_ service: SessionService, _ thread: String, _ text: String) async throws -> String {
-        let reply = Mutex("")
+        let reply = Locked("")
         _ = try await service.send(SendRequest(thread: try ThreadID(thread), text: text)) { event in
             if case .text(let text) = event { reply.withLock { $0 += text } }
         }
@@ -73,7 +73,7 @@ final class RealEchoHarness: Sendable {
 
 /// A monotonic clock moved by hand, with a wall clock beside it.
 final class TestClock: IdleClock {
-    private let value = Mutex((monotonic: Duration.seconds(100), wall: Int64(1_796_086_944)))
+    private let value = Locked((monotonic: Duration.seconds(100), wall: Int64(1_796_086_944)))
     func now() -> Duration { value.withLock { $0.monotonic } }
     var wall: UTCDateTime { value.withLock { UTCDateTime(secondsSinceEpoch: $0.wall) } }
     func advance(_ duration: Duration) {

@@ -1,14 +1,14 @@
+import AgentwsSystem
 import ProviderKit
-import Synchronization
 import Testing
 
 /// The in-process host the benchmark uses to call a plugin's logic without the C ABI.
 @Suite("A host in the same process")
 struct DirectHostTests {
     final class Recorder: Sendable {
-        let events = Mutex<[PluginEvent]>([])
-        let sessions = Mutex<Set<String>>([])
-        let lines = Mutex<[String]>([])
+        let events = Locked<[PluginEvent]>([])
+        let sessions = Locked<Set<String>>([])
+        let lines = Locked<[String]>([])
     }
 
     @Test func eventsAndLogLinesArriveAsSwiftValues() async throws {

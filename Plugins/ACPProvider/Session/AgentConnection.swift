@@ -1,7 +1,7 @@
 import AgentProcess
 import AgentwsJSON
+import AgentwsSystem
 import ProviderKit
-import Synchronization
 
 /// One ACP agent process as a JSON-RPC 2.0 peer, with ACP's client side on top: `initialize`, calls
 /// whose failures become plugin errors naming the agent (with its last stderr lines when it died),
@@ -25,7 +25,7 @@ final class AgentConnection: Sendable {
     private let launch: AgentLaunch
     private let host: PluginHost
     /// Set when the session stops the agent on purpose.
-    private let stopping = Mutex(false)
+    private let stopping = Locked(false)
 
     private init(peer: JSONRPCPeer, launch: AgentLaunch, host: PluginHost) {
         self.peer = peer

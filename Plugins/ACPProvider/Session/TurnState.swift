@@ -1,6 +1,6 @@
 import AgentwsJSON
+import AgentwsSystem
 import ProviderKit
-import Synchronization
 
 /// What one ACP session has going on, shared between the plugin's calls and the connection's
 /// reader thread: whether a turn runs (and so whether updates are shown or consumed), the mapper's
@@ -33,9 +33,9 @@ final class TurnState: Sendable {
     /// The agentws session id events are reported for.
     let session: String
     /// The ACP session id, once known; updates for another session are ignored.
-    private let acpSession = Mutex<String?>(nil)
+    private let acpSession = Locked<String?>(nil)
     private let host: PluginHost
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(session: String, host: PluginHost) {
         self.session = session

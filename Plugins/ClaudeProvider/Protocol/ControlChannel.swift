@@ -1,7 +1,6 @@
 import AgentProcess
 import AgentwsJSON
 import AgentwsSystem
-import Synchronization
 
 /// Claude Code's stdio in stream-json mode: one JSON object per line each way.
 ///
@@ -54,7 +53,7 @@ final class ControlChannel: Sendable {
 
     let connection: LineConnection
     private let pending = PendingRequests<String, JSONValue, Failure>()
-    private let counter = Mutex(0)
+    private let counter = Locked(0)
     private let requestTimeout: Duration
     private let handlers: Handlers
     private let log: ProcessLog

@@ -1,7 +1,7 @@
 import AgentProcess
 import AgentwsJSON
+import AgentwsSystem
 import ProviderKit
-import Synchronization
 
 /// A live session: one `claude -p --input-format stream-json` process on one Claude conversation,
 /// serving turn after turn over its stdin.
@@ -13,7 +13,7 @@ final class ClaudeSession: Sendable {
     private let turns: ClaudeTurns
     private let stopGrace: Duration
     /// The model the process uses now (nil: Claude's default).
-    private let model: Mutex<String?>
+    private let model: Locked<String?>
 
     private init(
         id: String, conversation: String, channel: ControlChannel, turns: ClaudeTurns, stopGrace: Duration,
@@ -24,7 +24,7 @@ final class ClaudeSession: Sendable {
         self.channel = channel
         self.turns = turns
         self.stopGrace = stopGrace
-        self.model = Mutex(model)
+        self.model = Locked(model)
     }
 
     /// The cursor of this session's conversation.

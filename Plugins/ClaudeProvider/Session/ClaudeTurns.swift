@@ -1,7 +1,7 @@
 import AgentProcess
 import AgentwsJSON
+import AgentwsSystem
 import ProviderKit
-import Synchronization
 
 /// The turn a session is running, and what Claude reports about it.
 ///
@@ -37,7 +37,7 @@ final class ClaudeTurns: Sendable {
     let session: String
     private let host: PluginHost
     private let policy: PermissionPolicy
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(session: String, host: PluginHost, policy: PermissionPolicy) {
         self.session = session

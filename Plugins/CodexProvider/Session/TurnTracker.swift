@@ -2,7 +2,6 @@ import AgentProcess
 import AgentwsJSON
 import AgentwsSystem
 import ProviderKit
-import Synchronization
 
 /// The turn a session is running, and what codex reports about it.
 ///
@@ -45,7 +44,7 @@ final class TurnTracker: Sendable {
     let session: String
     private let host: PluginHost
     private let policy: RuntimePolicy
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(session: String, host: PluginHost, policy: RuntimePolicy) {
         self.session = session

@@ -1,6 +1,5 @@
 import AgentwsJSON
 import AgentwsSystem
-import Synchronization
 
 /// A JSON-RPC 2.0 peer over a child's stdin and stdout, one message per line.
 ///
@@ -85,7 +84,7 @@ package final class JSONRPCPeer: Sendable {
     private let configuration: Configuration
     private let handlers: Handlers
     private let log: ProcessLog
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Our requests waiting for an answer, by id; closed when the process ends.
     private let pending = PendingRequests<Int64, JSONValue, JSONRPCFailure>()
 

@@ -1,6 +1,5 @@
 import AgentwsJSON
 import AgentwsSystem
-import Synchronization
 
 /// One child process spoken to in lines: whatever it writes on stdout is cut into lines and handed,
 /// in order, to a handler; lines written to it go to its stdin. Its stderr goes to a `StderrLog`.
@@ -37,7 +36,7 @@ package final class LineConnection: Sendable {
     private let stderrLog: StderrLog
     private let log: ProcessLog
     private let lineLimit: Int
-    private let started = Mutex(false)
+    private let started = Locked(false)
     private let endedLatch = Latch()
 
     private init(process: ChildProcess, stderrLog: StderrLog, log: @escaping ProcessLog, lineLimit: Int) {

@@ -1,5 +1,4 @@
 import AgentwsSystem
-import Synchronization
 
 /// A child process with its standard streams connected to us.
 ///
@@ -21,15 +20,15 @@ package final class ChildProcess: Sendable {
 
     /// Our end of the child's standard input, -1 once closed. Writers hold the lock for a whole
     /// message so that two messages never interleave.
-    private let input: Mutex<Int32>
+    private let input: Locked<Int32>
     /// Set once the child has been reaped; signals are only sent before that, when the pid cannot
     /// belong to anyone else.
-    private let reaped = Mutex<ExitStatus?>(nil)
+    private let reaped = Locked<ExitStatus?>(nil)
 
     private init(name: String, pid: pid_t, input: Int32, standardOutput: Int32, standardError: Int32) {
         self.name = name
         self.pid = pid
-        self.input = Mutex(input)
+        self.input = Locked(input)
         self.standardOutput = standardOutput
         self.standardError = standardError
     }

@@ -1,5 +1,4 @@
 import AgentwsSystem
-import Synchronization
 
 /// What a child process writes to its standard error: every line appended to a log file (in the
 /// provider's state directory), each prefixed with `name[pid] `, and the last few kept for error
@@ -24,7 +23,7 @@ package final class StderrLog: Sendable {
         var splitter = LineSplitter()
         package var tail: [String] = []
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// Opens (creating or rotating) the log at `path` for the process `pid` of the program `name`.
     package init(path: String, name: String, pid: pid_t, header: String) {
@@ -35,7 +34,7 @@ package final class StderrLog: Sendable {
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         self.path = descriptor >= 0 ? path : nil
         self.prefix = Array("\(name)[\(pid)] ".utf8)
-        self.state = Mutex(State(descriptor: descriptor))
+        self.state = Locked(State(descriptor: descriptor))
         writeLine(Array("=== \(header)".utf8))
     }
 

@@ -1,5 +1,4 @@
 import AgentwsSystem
-import Synchronization
 
 /// A gate that opens once; tasks wait for it, each with its own time limit.
 package final class Latch: Sendable {
@@ -13,7 +12,7 @@ package final class Latch: Sendable {
         var nextWaiter = 0
         var waiters: [Int: Waiter] = [:]
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     package init() {}
 

@@ -1,4 +1,4 @@
-import Synchronization
+import AgentwsSystem
 
 /// Requests sent to a child and not answered yet, each with a time limit: the bookkeeping of any
 /// request/answer protocol over a line connection. Every registered request completes exactly once:
@@ -18,7 +18,7 @@ package final class PendingRequests<Key: Hashable & Sendable, Success: Sendable,
         var closed: (@Sendable (String) -> Failure)?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     package init() {}
 

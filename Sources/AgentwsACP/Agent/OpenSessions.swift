@@ -1,5 +1,5 @@
 import AgentwsCore
-import Synchronization
+import AgentwsSystem
 
 /// The ACP sessions this agent knows, across all its connections, with what their next prompt
 /// needs: a thread opened with `session/new` binds on its first prompt (that is when the session
@@ -13,7 +13,7 @@ final class OpenSessions: Sendable {
         var choice: ModelPolicy.Choice?
     }
 
-    private let entries = Mutex<[ThreadID: Entry]>([:])
+    private let entries = Locked<[ThreadID: Entry]>([:])
 
     /// Opens a new session; false when the thread is already open.
     func open(_ thread: ThreadID, _ entry: Entry) -> Bool {

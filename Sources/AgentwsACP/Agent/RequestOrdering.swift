@@ -1,5 +1,5 @@
 import AgentwsCore
-import Synchronization
+import AgentwsSystem
 
 /// Keeps a connection's requests on one session in the order they arrived, while requests on
 /// other sessions (and `session/cancel`) go on at the same time: a client that sends `session/new`
@@ -15,7 +15,7 @@ final class RequestOrdering: Sendable {
         var waiting: [Int: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private let lines = Mutex<[ThreadID: Line]>([:])
+    private let lines = Locked<[ThreadID: Line]>([:])
 
     /// The next ticket for `thread`'s line. Call in arrival order.
     func ticket(_ thread: ThreadID) -> Int {

@@ -1,5 +1,5 @@
 import AgentwsCore
-import Synchronization
+import AgentwsSystem
 
 /// The prompts (`session/prompt`, `_agentws/send`) a connection has under way, so that
 /// `session/cancel` and a disconnect can interrupt them. A cancel that arrives before the turn has
@@ -12,7 +12,7 @@ final class RunningPrompts: Sendable {
         var cancelRequested = false
     }
 
-    private let state = Mutex<(next: Int, prompts: [Int: Prompt])>((0, [:]))
+    private let state = Locked<(next: Int, prompts: [Int: Prompt])>((0, [:]))
 
     func begin(_ thread: ThreadID) -> Int {
         state.withLock { state in

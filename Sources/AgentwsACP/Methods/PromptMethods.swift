@@ -1,6 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
-import Synchronization
+import AgentwsSystem
 
 extension ACPAgent {
     /// `session/prompt`: one turn. Streams `session/update` notifications while it runs and answers
@@ -14,7 +14,7 @@ extension ACPAgent {
             thread: thread, text: text, model: entry?.choice?.model, provider: entry?.choice?.provider,
             cwd: entry?.cwd ?? ".")
         let connection = context.connection
-        let updates = Mutex(SessionUpdates())
+        let updates = Locked(SessionUpdates())
         let result: (send: SendResult, cancelled: Bool)
         do {
             result = try await runPrompt(request, context) { event in

@@ -1,4 +1,4 @@
-import Synchronization
+import AgentwsSystem
 
 /// A `ThreadStore` in memory: for tests and benchmarks of the session logic. Leases exclude each
 /// other within the process, like the file store's locks do across processes.
@@ -10,7 +10,7 @@ public final class InMemoryThreadStore: ThreadStore {
         var writes = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     public let processID: Int32
 
     public init(processID: Int32 = 1) { self.processID = processID }
@@ -21,7 +21,7 @@ public final class InMemoryThreadStore: ThreadStore {
     final class Lease: ThreadLease {
         let thread: ThreadID
         private let store: InMemoryThreadStore
-        private let held = Mutex(true)
+        private let held = Locked(true)
 
         init(thread: ThreadID, store: InMemoryThreadStore) {
             self.thread = thread

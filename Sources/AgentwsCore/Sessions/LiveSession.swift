@@ -1,5 +1,5 @@
 import AgentwsJSON
-import Synchronization
+import AgentwsSystem
 
 /// One live provider session owned by this process, with the facts the reaper needs. Provider events
 /// arrive on arbitrary threads, so what they touch sits behind a mutex instead of on the actor.
@@ -21,13 +21,13 @@ final class LiveSession: Sendable {
     let session: any ProviderSession
     /// The binding as this session last agreed it with the file (SPEC §4.4): set at start, and at
     /// every write the session makes; a file that no longer says this stops the session.
-    private let agreed: Mutex<Binding>
+    private let agreed: Locked<Binding>
 
     init(
         thread: ThreadID, provider: String, lease: any ThreadLease, router: EventRouter,
         session: any ProviderSession, boundAs binding: Binding
     ) {
-        self.agreed = Mutex(binding)
+        self.agreed = Locked(binding)
         self.thread = thread
         self.provider = provider
         self.lease = lease
@@ -54,12 +54,12 @@ final class LiveSession: Sendable {
 /// Receives a session's provider events: forwards them to the running turn's caller and records
 /// activity. Created before the session starts, because `start` already needs the handler.
 final class EventRouter: Sendable {
-    let state: Mutex<LiveSession.Activity>
+    let state: Locked<LiveSession.Activity>
     private let clock: any IdleClock
 
     init(clock: any IdleClock) {
         self.clock = clock
-        self.state = Mutex(LiveSession.Activity(lastActivity: clock.now()))
+        self.state = Locked(LiveSession.Activity(lastActivity: clock.now()))
     }
 
     var handler: ProviderEventHandler {

@@ -1,7 +1,7 @@
 import AgentwsACP
 import AgentwsJSON
+import AgentwsSystem
 import NIOCore
-import Synchronization
 
 /// The CLI's connection to the daemon: JSON-RPC requests with their `_agentws/event` notifications,
 /// and notifications of its own (`session/cancel`). Several requests may be under way at once.
@@ -14,7 +14,7 @@ public final class DaemonConnection: Sendable {
     }
 
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    private let state = Mutex<
+    private let state = Locked<
         (next: Int64, waiting: [Int64: AsyncStream<Delivery>.Continuation], closed: Bool)
     >(
         (0, [:], false))

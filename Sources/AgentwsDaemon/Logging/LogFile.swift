@@ -1,5 +1,4 @@
 import AgentwsSystem
-import Synchronization
 
 /// An append-only log file (the daemon's `state/logs/daemon.log`), shared by every handler that
 /// writes to it. Each line is one `write` on an `O_APPEND` descriptor, under a lock, so lines never
@@ -8,14 +7,14 @@ import Synchronization
 public final class LogFile: Sendable {
     public let path: String
     public let limit: Int
-    private let state: Mutex<(descriptor: Int32, size: Int)>
+    private let state: Locked<(descriptor: Int32, size: Int)>
 
     /// Opens (creating, mode 0600) the file at `path` for appending.
     public init(path: String, limit: Int = 8 * 1024 * 1024) throws {
         let fd = try Self.open(path)
         self.path = path
         self.limit = limit
-        self.state = Mutex((fd, Self.size(of: fd)))
+        self.state = Locked((fd, Self.size(of: fd)))
     }
 
     deinit { _ = state.withLock { close($0.descriptor) } }

@@ -3,7 +3,6 @@ import AgentwsSystem
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
 
 /// The daemon's socket as a service: accepts connections, refuses peers of another uid
 /// (`SO_PEERCRED`), and serves each client with a `ConnectionLoop`.
@@ -16,7 +15,7 @@ final class SocketServer: Service {
     private let agent: ACPAgent
     private let logger: Logger
     private let ownUID = getuid()
-    private let connections = Mutex<[ObjectIdentifier: ConnectionLoop.Handle]>([:])
+    private let connections = Locked<[ObjectIdentifier: ConnectionLoop.Handle]>([:])
     /// How long requests under way may take to answer once shutdown has interrupted their turns.
     static let drainTimeout: Duration = .seconds(5)
 

@@ -1,16 +1,15 @@
 import AgentwsSystem
-import Synchronization
 
 /// The lock that makes a daemon the only one serving its workspace (`state/daemon.lock`). Like the
 /// thread locks it is an `flock` the kernel drops when the daemon exits or dies, so a crashed daemon
 /// never leaves a stale claim behind (a pid file would).
 public final class DaemonLock: Sendable {
     public let path: String
-    private let descriptor: Mutex<Int32>
+    private let descriptor: Locked<Int32>
 
     private init(path: String, descriptor: Int32) {
         self.path = path
-        self.descriptor = Mutex(descriptor)
+        self.descriptor = Locked(descriptor)
     }
 
     deinit { release() }

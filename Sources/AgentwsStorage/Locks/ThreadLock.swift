@@ -1,6 +1,5 @@
 import AgentwsCore
 import AgentwsSystem
-import Synchronization
 
 /// An exclusive advisory lock on one thread (`state/locks/<thread>.lock`), held through an open file
 /// description with `flock`. The kernel drops it when the holder exits or dies, so there is never a
@@ -10,12 +9,12 @@ import Synchronization
 public final class ThreadLock: Sendable {
     public let thread: ThreadID
     public let path: String
-    private let descriptor: Mutex<Int32>
+    private let descriptor: Locked<Int32>
 
     init(thread: ThreadID, path: String, descriptor: Int32) {
         self.thread = thread
         self.path = path
-        self.descriptor = Mutex(descriptor)
+        self.descriptor = Locked(descriptor)
     }
 
     deinit { release() }

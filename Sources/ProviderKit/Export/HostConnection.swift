@@ -1,7 +1,7 @@
 import AgentwsJSON
+import AgentwsSystem
 import CAgentwsProvider
 import Dispatch
-import Synchronization
 
 /// The host's callback table, closed for good when the instance is destroyed.
 ///
@@ -20,7 +20,7 @@ final class HostConnection: @unchecked Sendable {
         var inFlight = 0
         var drained: DispatchSemaphore?
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Copies the host's table, refusing one that is too small or has a missing function.
     init(callbacks: UnsafePointer<agentws_host_callbacks>?) throws(PluginError) {

@@ -1,5 +1,5 @@
+import AgentwsSystem
 import CAgentwsProvider
-import Synchronization
 
 /// Builds what a Swift plugin's two exported C functions return.
 ///
@@ -25,7 +25,7 @@ final class ExportedTables: @unchecked Sendable {
     let magic: UnsafeMutablePointer<agentws_plugin_magic>
     let entry: UnsafeMutablePointer<agentws_plugin_entry>
 
-    private static let current = Mutex<ExportedTables?>(nil)
+    private static let current = Locked<ExportedTables?>(nil)
 
     /// The tables, built for `plugin` unless another type got there first.
     static func serving(_ plugin: any ProviderPlugin.Type) -> ExportedTables {

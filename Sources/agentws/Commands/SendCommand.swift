@@ -1,10 +1,10 @@
 import AgentwsACP
 import AgentwsCore
 import AgentwsJSON
+import AgentwsSystem
 import ArgumentParser
 import Dispatch
 import Foundation
-import Synchronization
 
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -117,7 +117,7 @@ struct SendCommand: AsyncParsableCommand {
 /// JSON lines).
 final class EventPrinter: Sendable {
     let json: Bool
-    private let endsWithNewline = Mutex(true)
+    private let endsWithNewline = Locked(true)
 
     init(json: Bool) { self.json = json }
 
@@ -162,7 +162,7 @@ final class EventPrinter: Sendable {
 /// daemon that runs it); a second Ctrl-C exits at once.
 final class InterruptForwarder: Sendable {
     private let interrupt: @Sendable (ThreadID) async -> Void
-    private let state = Mutex<(thread: ThreadID?, source: (any DispatchSourceSignal)?, count: Int)>(
+    private let state = Locked<(thread: ThreadID?, source: (any DispatchSourceSignal)?, count: Int)>(
         (nil, nil, 0))
 
     init(interrupt: @escaping @Sendable (ThreadID) async -> Void) {

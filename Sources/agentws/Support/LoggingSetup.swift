@@ -1,7 +1,7 @@
 import AgentwsDaemon
+import AgentwsSystem
 import Foundation
 import Logging
-import Synchronization
 
 /// Logging for the command line: warnings and errors on stderr by default, more with
 /// `AGENTWS_LOG_LEVEL=info|debug|trace`. Plugin chatter must not drown the reply.
@@ -14,7 +14,7 @@ enum LoggingSetup {
         var file: LogFile?
     }
 
-    private static let settings = Mutex(Settings(level: requestedLevel ?? .warning, file: nil))
+    private static let settings = Locked(Settings(level: requestedLevel ?? .warning, file: nil))
 
     private static var requestedLevel: Logger.Level? {
         ProcessInfo.processInfo.environment["AGENTWS_LOG_LEVEL"].flatMap {

@@ -1,5 +1,5 @@
-import AgentwsSystem
 import AgentwsCore
+import AgentwsSystem
 import Logging
 
 @testable import AgentwsPlugins

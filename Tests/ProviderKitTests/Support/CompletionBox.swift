@@ -1,6 +1,6 @@
 import AgentwsJSON
+import AgentwsSystem
 import CAgentwsProvider
-import Synchronization
 
 /// Collects every completion of one call, so a test can wait for the first and count them all.
 final class CompletionBox: Sendable {
@@ -8,7 +8,7 @@ final class CompletionBox: Sendable {
         var replies: [Reply] = []
         var waiter: CheckedContinuation<Reply, Never>?
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// How many times the completion ran.
     var count: Int { state.withLock { $0.replies.count } }

@@ -1,6 +1,6 @@
 import AgentwsJSON
+import AgentwsSystem
 import CAgentwsProvider
-import Synchronization
 
 /// The host side of the callbacks: records every event and log line a plugin instance sends.
 final class HostRecorder: Sendable {
@@ -20,7 +20,7 @@ final class HostRecorder: Sendable {
         var logLines: [LogLine] = []
         var waiters: [Waiter] = []
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     var events: [JSONValue] { state.withLock { $0.events } }
     var logLines: [LogLine] { state.withLock { $0.logLines } }

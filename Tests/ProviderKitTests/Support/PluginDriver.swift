@@ -1,6 +1,6 @@
 import AgentwsJSON
+import AgentwsSystem
 import CAgentwsProvider
-import Synchronization
 import Testing
 
 /// `create` said no: the error object it handed back (null when it gave none).
@@ -18,8 +18,8 @@ final class PluginDriver: @unchecked Sendable {
     private let entry: agentws_plugin_entry
     private let callbacks: UnsafeMutablePointer<agentws_host_callbacks>
     private let instance: UnsafeMutableRawPointer
-    private let boxes = Mutex<[CompletionBox]>([])
-    private let destroyed = Mutex(false)
+    private let boxes = Locked<[CompletionBox]>([])
+    private let destroyed = Locked(false)
 
     private init(
         entry: agentws_plugin_entry,

@@ -1,6 +1,6 @@
 import AgentwsJSON
+import AgentwsSystem
 import ProviderKit
-import Synchronization
 
 /// The provider the dispatch tests export through ProviderKit: each behaviour is chosen by the
 /// configuration or the message, so that every path of the kit can be driven from a test.
@@ -86,7 +86,7 @@ enum ShutdownLog {
         var done: Set<String> = []
         var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     }
-    private static let state = Mutex(State())
+    private static let state = Locked(State())
 
     static func record(_ instance: String) {
         let waiters = state.withLock { state in
