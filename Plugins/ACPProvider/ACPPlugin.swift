@@ -5,7 +5,7 @@ import ProviderKit
 /// The `acp` provider: any Agent Client Protocol agent, started from the configured command, one
 /// process per live session (docs/providers/acp.md). The cursor is the ACP session id,
 /// `{"sessionId": "…"}`.
-actor ACPPlugin: ProviderPlugin {
+actor ACPPlugin: SessionKeepingPlugin {
     static let name = "acp"
     static let version = "0.1.0"
 
@@ -14,7 +14,7 @@ actor ACPPlugin: ProviderPlugin {
     private let workspace: String
     private let stateDirectory: String
     private let host: PluginHost
-    private var sessions: [String: ACPSession] = [:]
+    let liveSessions = LiveSessions<ACPSession>()
     private var sessionsStarted = 0
     /// What the agent said about itself, learnt once per instance by `describe`.
     private var probed: Probe?
@@ -91,43 +91,9 @@ actor ACPPlugin: ProviderPlugin {
         let id = "acp-\(sessionsStarted)"
         let session = try await ACPSession.open(
             id: id, request: request, resume: resume, policy: policy, launch: launch, host: host)
-        sessions[id] = session
+        liveSessions.add(session, id: id)
         if probed == nil { probed = Probe(profile: session.profile, modelOption: session.modelOption) }
         return StartResult(session: id, cursor: session.cursor, resumed: resume != nil)
-    }
-
-    func send(_ request: SendRequest) async throws -> SendResult {
-        try await session(request.session).send(request)
-    }
-
-    func interrupt(session id: String) async throws {
-        try session(id).interrupt()
-    }
-
-    func status(session id: String) async throws -> SessionStatus {
-        SessionStatus(busy: try session(id).isBusy)
-    }
-
-    func stop(session id: String) async throws {
-        guard let session = sessions.removeValue(forKey: id) else { throw Self.noSession(id) }
-        await session.stop()
-    }
-
-    func shutdown() async {
-        let all = Array(sessions.values)
-        sessions = [:]
-        await withTaskGroup(of: Void.self) { group in
-            for session in all { group.addTask { await session.stop() } }
-        }
-    }
-
-    private func session(_ id: String) throws(PluginError) -> ACPSession {
-        guard let session = sessions[id] else { throw Self.noSession(id) }
-        return session
-    }
-
-    private static func noSession(_ id: String) -> PluginError {
-        PluginError(code: .notFound, message: "no live session \(id)")
     }
 
     /// The ACP session id in a cursor. A cursor that is not an ACP cursor cannot be resumed: that is

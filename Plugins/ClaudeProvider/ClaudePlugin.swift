@@ -4,7 +4,7 @@ import ProviderKit
 /// The `claude` provider: Claude Code in stream-json mode, one process per live session serving
 /// many turns (docs/providers/claude.md). The cursor is the Claude session id, `{"sessionId": "…"}`,
 /// chosen by agentws on a fresh start so that the binding can be written before Claude answers.
-actor ClaudePlugin: ProviderPlugin {
+actor ClaudePlugin: SessionKeepingPlugin {
     static let name = "claude"
     static let version = "0.1.0"
 
@@ -13,7 +13,7 @@ actor ClaudePlugin: ProviderPlugin {
     let workspace: String
     private let logPath: String
     let host: PluginHost
-    private var sessions: [String: ClaudeSession] = [:]
+    let liveSessions = LiveSessions<ClaudeSession>()
     private var sessionsStarted = 0
 
     init(configuration: PluginConfiguration, host: PluginHost) throws {
@@ -54,7 +54,7 @@ actor ClaudePlugin: ProviderPlugin {
         case .fresh(let id): host.log(.info, "started claude session \(id) for \(request.thread)")
         default: host.log(.info, "resumed claude session \(start.id) for \(request.thread)")
         }
-        sessions[session.id] = session
+        liveSessions.add(session, id: session.id)
         return StartResult(session: session.id, cursor: session.cursor, resumed: start != .fresh(start.id))
     }
 
@@ -68,40 +68,6 @@ actor ClaudePlugin: ProviderPlugin {
         return try await ClaudeSession.open(
             id: "claude-\(sessionsStarted)", start: start, cwd: cwd, model: model, policy: policy,
             environment: environment, options: options, logPath: logPath, purpose: purpose, host: host)
-    }
-
-    func send(_ request: SendRequest) async throws -> SendResult {
-        try await session(request.session).send(request)
-    }
-
-    func interrupt(session id: String) async throws {
-        try await session(id).interrupt()
-    }
-
-    func status(session id: String) async throws -> SessionStatus {
-        SessionStatus(busy: try session(id).isBusy)
-    }
-
-    func stop(session id: String) async throws {
-        guard let session = sessions.removeValue(forKey: id) else { throw Self.noSession(id) }
-        await session.stop()
-    }
-
-    func shutdown() async {
-        let all = Array(sessions.values)
-        sessions = [:]
-        await withTaskGroup(of: Void.self) { group in
-            for session in all { group.addTask { await session.stop() } }
-        }
-    }
-
-    private func session(_ id: String) throws(PluginError) -> ClaudeSession {
-        guard let session = sessions[id] else { throw Self.noSession(id) }
-        return session
-    }
-
-    private static func noSession(_ id: String) -> PluginError {
-        PluginError(code: .notFound, message: "no live session \(id)")
     }
 
     /// The Claude session id in a cursor. A cursor that is not a claude cursor cannot be resumed:

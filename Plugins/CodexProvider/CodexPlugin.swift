@@ -3,7 +3,7 @@ import ProviderKit
 
 /// The `codex` provider: Codex's `app-server` over stdio, one process per live session
 /// (docs/providers/codex.md). The cursor is the codex thread id, `{"threadId": "…"}`.
-actor CodexPlugin: ProviderPlugin {
+actor CodexPlugin: SessionKeepingPlugin {
     static let name = "codex"
     static let version = "0.1.0"
 
@@ -12,7 +12,7 @@ actor CodexPlugin: ProviderPlugin {
     private let workspace: String
     private let logPath: String
     private let host: PluginHost
-    private var sessions: [String: CodexSession] = [:]
+    let liveSessions = LiveSessions<CodexSession>()
     private var sessionsStarted = 0
 
     init(configuration: PluginConfiguration, host: PluginHost) throws {
@@ -49,42 +49,8 @@ actor CodexPlugin: ProviderPlugin {
         let session = try await CodexSession.open(
             id: id, request: request, resume: resume, policy: policy, plan: plan, options: options,
             logPath: logPath, host: host)
-        sessions[id] = session
+        liveSessions.add(session, id: id)
         return StartResult(session: id, cursor: session.cursor, resumed: resume != nil)
-    }
-
-    func send(_ request: SendRequest) async throws -> SendResult {
-        try await session(request.session).send(request)
-    }
-
-    func interrupt(session id: String) async throws {
-        try await session(id).interrupt()
-    }
-
-    func status(session id: String) async throws -> SessionStatus {
-        SessionStatus(busy: try session(id).isBusy)
-    }
-
-    func stop(session id: String) async throws {
-        guard let session = sessions.removeValue(forKey: id) else { throw Self.noSession(id) }
-        await session.stop()
-    }
-
-    func shutdown() async {
-        let all = Array(sessions.values)
-        sessions = [:]
-        await withTaskGroup(of: Void.self) { group in
-            for session in all { group.addTask { await session.stop() } }
-        }
-    }
-
-    private func session(_ id: String) throws(PluginError) -> CodexSession {
-        guard let session = sessions[id] else { throw Self.noSession(id) }
-        return session
-    }
-
-    private static func noSession(_ id: String) -> PluginError {
-        PluginError(code: .notFound, message: "no live session \(id)")
     }
 
     /// The thread id in a cursor. A cursor that is not a codex cursor cannot be resumed: that is

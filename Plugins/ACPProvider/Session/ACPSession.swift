@@ -6,7 +6,7 @@ import ProviderKit
 ///
 /// One process per session keeps sessions apart (a crash takes one conversation down, not all) and
 /// makes stopping a session simply ending its process.
-final class ACPSession: Sendable {
+final class ACPSession: LiveSession {
     let id: String
     /// The ACP session id: the conversation, and the cursor.
     let acpSession: String

@@ -5,7 +5,7 @@ import ProviderKit
 
 /// A live session: one `claude -p --input-format stream-json` process on one Claude conversation,
 /// serving turn after turn over its stdin.
-final class ClaudeSession: Sendable {
+final class ClaudeSession: LiveSession {
     let id: String
     /// The Claude session id: the conversation, and the cursor.
     let conversation: String

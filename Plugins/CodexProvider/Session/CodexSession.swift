@@ -6,7 +6,7 @@ import ProviderKit
 ///
 /// One process per session keeps sessions apart (a crash takes one conversation down, not all) and
 /// makes stopping a session simply ending its process.
-final class CodexSession: Sendable {
+final class CodexSession: LiveSession {
     let id: String
     /// The codex thread id: the conversation, and the cursor.
     let thread: String

@@ -1,0 +1,84 @@
+import AgentwsSystem
+
+/// One live session of a plugin that keeps an object per session (a child process, a connection).
+package protocol LiveSession: Sendable {
+    /// Runs one turn.
+    func send(_ request: SendRequest) async throws(PluginError) -> SendResult
+    /// Interrupts the running turn, if any.
+    func interrupt() async throws(PluginError)
+    /// Whether a turn is running.
+    var isBusy: Bool { get }
+    /// Ends the session; its conversation stays resumable.
+    func stop() async
+}
+
+/// The live sessions of a plugin instance, by the session id the plugin gave the host.
+package final class LiveSessions<Session: LiveSession>: Sendable {
+    private let sessions = Locked<[String: Session]>([:])
+
+    package init() {}
+
+    /// Keeps `session` under `id`.
+    package func add(_ session: Session, id: String) {
+        sessions.withLock { $0[id] = session }
+    }
+
+    /// The session `id`; `not-found` when there is none.
+    package func session(_ id: String) throws(PluginError) -> Session {
+        guard let session = sessions.withLock({ $0[id] }) else { throw Self.noSession(id) }
+        return session
+    }
+
+    /// Forgets the session `id` and returns it; `not-found` when there is none.
+    package func remove(_ id: String) throws(PluginError) -> Session {
+        guard let session = sessions.withLock({ $0.removeValue(forKey: id) }) else {
+            throw Self.noSession(id)
+        }
+        return session
+    }
+
+    /// Stops every session, all at once.
+    package func stopAll() async {
+        let all = sessions.withLock { sessions in
+            defer { sessions = [:] }
+            return Array(sessions.values)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for session in all { group.addTask { await session.stop() } }
+        }
+    }
+
+    private static func noSession(_ id: String) -> PluginError {
+        PluginError(code: .notFound, message: "no live session \(id)")
+    }
+}
+
+/// A plugin whose sessions are `LiveSession` objects kept in `liveSessions`: the session methods of
+/// `ProviderPlugin` come from here, each looking its session up.
+package protocol SessionKeepingPlugin: ProviderPlugin {
+    associatedtype Session: LiveSession
+    /// The instance's live sessions.
+    var liveSessions: LiveSessions<Session> { get }
+}
+
+extension SessionKeepingPlugin {
+    package func send(_ request: SendRequest) async throws -> SendResult {
+        try await liveSessions.session(request.session).send(request)
+    }
+
+    package func interrupt(session id: String) async throws {
+        try await liveSessions.session(id).interrupt()
+    }
+
+    package func status(session id: String) async throws -> SessionStatus {
+        SessionStatus(busy: try liveSessions.session(id).isBusy)
+    }
+
+    package func stop(session id: String) async throws {
+        try await liveSessions.remove(id).stop()
+    }
+
+    package func shutdown() async {
+        await liveSessions.stopAll()
+    }
+}
