@@ -84,7 +84,8 @@ final class AgentConnection: Sendable {
         }
     }
 
-    /// `initialize`: protocol version 1 and honest client capabilities (no fs, no terminal).
+    /// `initialize`: protocol version 1 and honest client capabilities (no fs, no terminal; select
+    /// config options).
     func initialize() async throws(PluginError) -> AgentProfile {
         let result = try await call(
             "initialize",
@@ -92,6 +93,9 @@ final class AgentConnection: Sendable {
                 "protocolVersion": .integer(Self.protocolVersion),
                 "clientCapabilities": [
                     "fs": ["readTextFile": false, "writeTextFile": false], "terminal": false,
+                    // Select config options are understood (the model option); agents that honour
+                    // this (pydantic-acp) offer them only to clients that say so.
+                    "session": ["configOptions": [:]],
                 ],
                 "clientInfo": ["name": "agentws", "title": "agentws", "version": .string(ACPPlugin.version)],
             ], timeout: launch.options.initializeTimeout,
@@ -134,7 +138,7 @@ final class AgentConnection: Sendable {
         switch outcome {
         case .success(let result): return result
         case .failure(let error):
-            if let opening, let object = error.errorObject, Self.isMissingSession(object) {
+            if let opening, let object = error.errorObject, Self.isMissingSession(object, session: opening) {
                 throw PluginError(
                     code: .resumeFailed,
                     message:
@@ -148,10 +152,14 @@ final class AgentConnection: Sendable {
         }
     }
 
-    /// ACP's "resource not found" (`-32002`), or an error whose message says the session is not
-    /// found (agents that answer with a generic code).
-    static func isMissingSession(_ error: JSONRPCError) -> Bool {
+    /// ACP's "resource not found" (`-32002`, fast-agent), "invalid params" naming the session in
+    /// its data (`-32602` with `data.sessionId`, pydantic-acp), or an error whose message says the
+    /// session is not found (agents that answer with a generic code).
+    static func isMissingSession(_ error: JSONRPCError, session: String) -> Bool {
         if error.code == -32002 { return true }
+        if error.code == JSONRPCError.Code.invalidParams, error.data?["sessionId"]?.stringValue == session {
+            return true
+        }
         let text = error.message.lowercased()
         return text.contains("not found") && text.contains("session")
     }

@@ -9,6 +9,8 @@ import Testing
 /// - `slow`: the same with fast-agent's `slow` model (3 s before each reply), for interrupts;
 /// - `notes`: fast-agent with Tests/Peers/mcp_notes_server.py, a tool that asks for permission;
 /// - `sdk-echo`, `sdk-example`: the ACP SDK's `echo_agent.py` and `agent.py`;
+/// - `pyd`: pydantic-acp (Tests/Peers/pydantic_acp_agent.py), models `echo-a` and `echo-b` offered as
+///   a config option; it answers `<model>#<user messages so far>: <prompt>`;
 /// - `hostile-<behaviour>`: Tests/Peers/hostile_acp_agent.py.
 ///
 /// Every agent gets a HOME of its own under the test's directory: nothing of the machine's user is
@@ -75,6 +77,14 @@ final class ACPWorkspace {
             "sdk-example": [
                 "command": [.string(python), .string(try ACPAgents.sdkExample("agent.py"))], "env": env,
             ],
+        ]
+        // pydantic-acp serving a pydantic-ai agent with two offline models and a session store.
+        providers["pyd"] = [
+            "command": [
+                .string(python), .string(ACPAgents.peer("pydantic_acp_agent.py")),
+                .string(home + "/pyd-sessions"),
+            ],
+            "env": env,
         ]
         let system = try ACPAgents.systemPython()
         for behaviour in hostileBehaviours {
