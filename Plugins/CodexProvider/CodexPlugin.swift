@@ -7,11 +7,11 @@ actor CodexPlugin: SessionKeepingPlugin {
     static let name = "codex"
     static let version = "0.1.0"
 
-    private let instance: String
-    private let options: CodexOptions
-    private let workspace: String
-    private let logPath: String
-    private let host: PluginHost
+    let instance: String
+    let options: CodexOptions
+    let workspace: String
+    let logPath: String
+    let host: PluginHost
     let liveSessions = LiveSessions<CodexSession>()
     private var sessionsStarted = 0
 
@@ -32,7 +32,8 @@ actor CodexPlugin: SessionKeepingPlugin {
     }
 
     /// Codex takes a model per turn and keeps it for the thread (codex-protocol-notes §11); any
-    /// model name goes, as codex's catalogue depends on the account and the model provider.
+    /// model name goes, as codex's catalogue depends on the account and the model provider. Export,
+    /// import and fork are advertised by ProviderKit from the conformances in CodexTranscripts.swift.
     func describe() async throws -> PluginCapabilities {
         PluginCapabilities(modelSwitch: .inSession, models: nil, canResume: true)
     }

@@ -17,8 +17,8 @@ extension CodexAppServerTests {
             #expect(
                 capabilities
                     == [
-                        "canResume": true, "modelSwitch": "in-session", "models": .null, "canExport": false,
-                        "canImport": false, "canFork": false, "transcriptFormat": .null,
+                        "canResume": true, "modelSwitch": "in-session", "models": .null, "canExport": true,
+                        "canImport": true, "canFork": true, "transcriptFormat": "codex-rollout-jsonl",
                     ])
 
             try codex.run("send", "--thread", "t1", "first on model a")

@@ -38,17 +38,7 @@ extension CodexAppServerTests {
         private func provider(_ codex: CodexWorkspace, options: [String: JSONValue] = [:]) throws
             -> PluginProvider
         {
-            let catalog = PluginCatalog.discover(
-                searchPath: PluginSearchPath(directories: [BuildProducts.directory]))
-            let plugin = try #require(
-                catalog.plugin(named: "codex"), "codex plugin not found: \(catalog.refused)")
-            var merged = codex.providerOptions
-            for (key, value) in options { merged[key] = value }
-            return try PluginProvider(
-                plugin: plugin,
-                configuration: PluginProviderConfiguration(
-                    instanceName: "codex", options: .object(merged), workspace: codex.workspace),
-                logger: Logger(label: "codex-test") { _ in SwiftLogNoOpLogHandler() })
+            try codex.pluginProvider(options: options)
         }
 
         private func waitUntil(_ what: @autoclosure () -> String, _ condition: () -> Bool) async throws {

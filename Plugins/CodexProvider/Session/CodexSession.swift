@@ -35,20 +35,10 @@ final class CodexSession: LiveSession {
         options: CodexOptions, logPath: String, host: PluginHost
     ) async throws(PluginError) -> CodexSession {
         let tracker = TurnTracker(session: id, host: host, policy: policy)
-        let connection: JSONRPCPeer
-        do {
-            // Codex's JSON-RPC leaves out the "jsonrpc" member (codex-protocol-notes §2).
-            connection = try JSONRPCPeer.launch(
-                plan.command, name: "codex", purpose: plan.purpose, logPath: logPath,
-                configuration: JSONRPCPeer.Configuration(
-                    dialect: .withoutVersion, requestTimeout: options.requestTimeout,
-                    timeoutSetting: "request_timeout_ms"),
-                log: host.processLog, handlers: tracker.handlers)
-        } catch {
-            throw PluginError(code: .providerFailed, message: "cannot start codex: \(error)")
-        }
+        let (connection, _) = try await connect(
+            plan: plan, options: options, logPath: logPath, host: host, handlers: tracker.handlers,
+            failing: tracker.markStopping)
         do throws(PluginError) {
-            try await handshake(connection)
             var params: [String: JSONValue] = ["cwd": .string(request.cwd)]
             if let model = request.model { params["model"] = .string(model) }
             if let sandbox = policy.sandbox { params["sandbox"] = .string(sandbox) }
@@ -74,13 +64,45 @@ final class CodexSession: LiveSession {
         }
     }
 
-    private static func handshake(_ connection: JSONRPCPeer) async throws(PluginError) {
+    /// Launches `codex app-server` as `plan` says and completes the handshake; returns the connection
+    /// and the `CODEX_HOME` codex says it uses. When the handshake fails, `failing` runs and the
+    /// process is ended.
+    static func connect(
+        plan: LaunchPlan, options: CodexOptions, logPath: String, host: PluginHost,
+        handlers: JSONRPCPeer.Handlers, failing: () -> Void = {}
+    ) async throws(PluginError) -> (connection: JSONRPCPeer, codexHome: String?) {
+        let connection: JSONRPCPeer
+        do {
+            // Codex's JSON-RPC leaves out the "jsonrpc" member (codex-protocol-notes §2).
+            connection = try JSONRPCPeer.launch(
+                plan.command, name: "codex", purpose: plan.purpose, logPath: logPath,
+                configuration: JSONRPCPeer.Configuration(
+                    dialect: .withoutVersion, requestTimeout: options.requestTimeout,
+                    timeoutSetting: "request_timeout_ms"),
+                log: host.processLog, handlers: handlers)
+        } catch {
+            throw PluginError(code: .providerFailed, message: "cannot start codex: \(error)")
+        }
+        do throws(PluginError) {
+            let home = try await handshake(connection)["codexHome"]?.stringValue
+            return (connection, home)
+        } catch {
+            failing()
+            await connection.terminate(grace: options.stopGrace)
+            throw error
+        }
+    }
+
+    /// `initialize` and `initialized`; returns `initialize`'s result.
+    private static func handshake(_ connection: JSONRPCPeer) async throws(PluginError) -> JSONValue {
         let clientInfo: JSONValue = [
             "name": "agentws", "title": "agentws", "version": .string(CodexPlugin.version),
         ]
         do {
-            _ = try await connection.request("initialize", ["clientInfo": clientInfo, "capabilities": .null])
+            let result = try await connection.request(
+                "initialize", ["clientInfo": clientInfo, "capabilities": .null])
             try connection.notify("initialized")
+            return result
         } catch let failure as JSONRPCFailure {
             throw PluginError(code: .providerFailed, message: failure.description)
         } catch {

@@ -1,6 +1,8 @@
 import AgentwsJSON
+import AgentwsPlugins
 import AgentwsTestSupport
 import Foundation
+import Logging
 import Testing
 
 /// A temporary agentws workspace whose `codex` provider runs the real codex app-server against a
@@ -60,6 +62,22 @@ final class CodexWorkspace: AgentWorkspace {
     func cursorThread(_ thread: String) throws -> String {
         try #require(
             try binding(thread)["resumeCursor"]?["threadId"]?.stringValue, "no codex cursor in \(thread)")
+    }
+
+    /// The codex plugin through the loader and `PluginProvider`, as a daemon holds it, with this
+    /// workspace's provider options plus `options`.
+    func pluginProvider(options: [String: JSONValue] = [:]) throws -> PluginProvider {
+        let catalog = PluginCatalog.discover(
+            searchPath: PluginSearchPath(directories: [BuildProducts.directory]))
+        let plugin = try #require(
+            catalog.plugin(named: "codex"), "codex plugin not found: \(catalog.refused)")
+        var merged = providerOptions
+        for (key, value) in options { merged[key] = value }
+        return try PluginProvider(
+            plugin: plugin,
+            configuration: PluginProviderConfiguration(
+                instanceName: "codex", options: .object(merged), workspace: workspace),
+            logger: Logger(label: "codex-test") { _ in SwiftLogNoOpLogHandler() })
     }
 
     /// The plugin's stderr log.
