@@ -1,5 +1,6 @@
 import AgentProcess
 import AgentwsJSON
+import AgentwsSystem
 import ProviderKit
 
 // ABI 1.1 for codex (docs/providers/codex.md, "Transcripts and forks"): the transcript is the
@@ -18,11 +19,11 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, ConversationFor
             }
             return try Self.rolloutPath(of: found, thread: thread)
         }
-        guard let bytes = try Self.files({ () throws(FileError) in try FileSystem.contents(of: path) }) else {
+        guard let bytes = try Self.files({ () throws(SystemError) in try FileIO.readIfPresent(path) }) else {
             throw PluginError(
                 code: .notFound, message: "the rollout of codex thread \(thread) is gone (\(path))")
         }
-        try Self.files { () throws(FileError) in try FileSystem.writeReplacing(request.path, bytes) }
+        try Self.files { () throws(SystemError) in try AtomicFile.replace(bytes, path: request.path) }
         host.log(.info, "exported codex thread \(thread) from \(path)")
         return ExportResult(format: Self.transcriptFormat)
     }
@@ -37,7 +38,7 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, ConversationFor
                     + "\(Self.transcriptFormat) only")
         }
         guard
-            let bytes = try Self.files({ () throws(FileError) in try FileSystem.contents(of: request.path) })
+            let bytes = try Self.files({ () throws(SystemError) in try FileIO.readIfPresent(request.path) })
         else {
             throw PluginError(code: .invalidRequest, message: "no transcript at \(request.path)")
         }
@@ -63,9 +64,9 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, ConversationFor
             }
             let directory = "\(home)/sessions/\(meta.directory)"
             let path = "\(directory)/\(meta.fileName)"
-            let placed = try Self.files { () throws(FileError) in
-                try FileSystem.makeDirectories(directory)
-                return try FileSystem.writeNew(path, bytes)
+            let placed = try Self.files { () throws(SystemError) in
+                try FileIO.makeDirectories(directory, mode: 0o700)
+                return try AtomicFile.createNew(bytes, directory: directory, fileName: meta.fileName)
             }
             guard placed else {
                 throw PluginError(
@@ -192,7 +193,7 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, ConversationFor
         return thread
     }
 
-    private static func files<Value>(_ body: () throws(FileError) -> Value) throws(PluginError) -> Value {
+    private static func files<Value>(_ body: () throws(SystemError) -> Value) throws(PluginError) -> Value {
         do {
             return try body()
         } catch {
