@@ -57,7 +57,10 @@ extension CodexAppServerTests {
             let provider = try provider(codex)
             #expect(
                 try await provider.describe()
-                    == ProviderCapabilities(modelSwitch: .inSession, models: nil, canResume: true))
+                    == ProviderCapabilities(
+                        modelSwitch: .inSession, models: nil, canResume: true, canExport: true,
+                        canImport: true,
+                        canFork: true, transcriptFormat: "codex-rollout-jsonl"))
             let events = Events()
             let session = try await provider.start(
                 SessionStartRequest(
