@@ -1,3 +1,5 @@
+import AgentwsJSON
+import AgentwsPlugins
 import ArgumentParser
 
 /// `agentws`: per-project agent workspaces (SPEC §9).
@@ -10,7 +12,7 @@ struct AgentwsCommand: AsyncParsableCommand {
             Exit codes: 0 success · 1 failure · 3 not found · 4 conflict (provider switch, model change \
             refused, thread busy) · 5 invalid data (config, binding file) · 6 provider failure · 64 usage.
             """,
-        version: AgentwsVersion.current,
+        version: AgentwsVersion.text,
         subcommands: [
             // Workspace
             InitCommand.self, ConfigCommand.self, DoctorCommand.self, MigrateCommand.self,
@@ -31,6 +33,12 @@ struct AgentwsCommand: AsyncParsableCommand {
     /// Sets up logging before any command runs, then parses and runs as usual.
     static func main() async {
         LoggingSetup.bootstrap()
+        // `--version --json` is answered here: the parser's built-in --version prints text only.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if Set(arguments) == ["--version", "--json"] {
+            Terminal.json(AgentwsVersion.json)
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -44,7 +52,19 @@ struct AgentwsCommand: AsyncParsableCommand {
     }
 }
 
-/// The version printed by `agentws --version`.
+/// The version printed by `agentws --version`: agentws's own, the plugin ABI it speaks and the Swift
+/// release it was built with (which Swift plugins must match).
 enum AgentwsVersion {
     static let current = "0.1.0"
+
+    static var text: String {
+        "agentws \(current)\nplugin ABI \(PluginHostVersion.abi)\ntoolchain \(PluginHostVersion.toolchain)"
+    }
+
+    static var json: JSONValue {
+        [
+            "version": .string(current), "pluginABI": .string(PluginHostVersion.abi),
+            "toolchain": .string(PluginHostVersion.toolchain),
+        ]
+    }
 }

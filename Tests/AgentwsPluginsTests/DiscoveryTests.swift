@@ -15,7 +15,16 @@ import Testing
         #expect(
             searchPath.directories == [
                 "/env/one", "/env/two", "/workspace/.agentws/plugins", "/absolute", "/opt/agentws/bin",
+                "/opt/agentws/lib/agentws/plugins",
             ])
+        #expect(
+            searchPath.origins == [
+                "AGENTWS_PLUGIN_PATH", "AGENTWS_PLUGIN_PATH", "plugins.paths", "plugins.paths",
+                "beside the executable", "installed plugins",
+            ])
+        #expect(
+            searchPath.origin(ofPluginAt: "/opt/agentws/lib/agentws/plugins/libAgentwsEcho.so")
+                == "installed plugins")
     }
 
     @Test func relativeConfiguredPathsNeedAWorkspace() {

@@ -7,6 +7,13 @@ public struct PluginCatalog: Sendable {
     public let loaded: [LoadedPlugin]
     /// Files that were not loaded, including plugins shadowed by an earlier one of the same name.
     public let refused: [PluginRefusal]
+    /// The search path they were found along.
+    public let searchPath: PluginSearchPath
+
+    /// Where the directory of a loaded plugin came from (`AGENTWS_PLUGIN_PATH`, `plugins.paths`, …).
+    public func origin(of plugin: LoadedPlugin) -> String {
+        searchPath.origin(ofPluginAt: plugin.path) ?? "given"
+    }
 
     /// The loaded plugin that declares `name`, if any.
     public func plugin(named name: String) -> LoadedPlugin? {
@@ -48,7 +55,7 @@ public struct PluginCatalog: Sendable {
                 }
             }
         }
-        return PluginCatalog(loaded: loaded, refused: refused)
+        return PluginCatalog(loaded: loaded, refused: refused, searchPath: searchPath)
     }
 
     /// The `*.so` paths in `directory`, sorted; nil when it does not exist or was already searched.

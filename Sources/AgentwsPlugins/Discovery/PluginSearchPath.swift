@@ -1,18 +1,34 @@
 import AgentwsCore
 import AgentwsSystem
 
-/// The directories searched for plugins, in order (SPEC §7, §8.2): `AGENTWS_PLUGIN_PATH`, then the
-/// configuration's `plugins.paths`, then the directory of the running executable.
+/// The directories searched for plugins, in order (SPEC §7, §8.2, §14): `AGENTWS_PLUGIN_PATH`, then
+/// the configuration's `plugins.paths`, then the directory of the running executable, then the
+/// installed plugins beside it (`<executable's directory>/../lib/agentws/plugins`, where
+/// `scripts/install` puts them).
 public struct PluginSearchPath: Sendable, Equatable {
     /// The environment variable holding extra plugin directories, separated by colons.
     public static let environmentVariable = "AGENTWS_PLUGIN_PATH"
 
     /// Searched in order; the first plugin of a name wins.
     public var directories: [String]
+    /// Where each directory came from, for `agentws providers` (same order as `directories`).
+    public var origins: [String]
 
     /// An explicit list of directories, searched in order.
     public init(directories: [String]) {
         self.directories = directories
+        self.origins = directories.map { _ in "given" }
+    }
+
+    /// Where the directory holding `pluginPath` came from, when it is one of these directories.
+    public func origin(ofPluginAt pluginPath: String) -> String? {
+        let directory = pluginPath.parentDirectory
+        return directories.firstIndex(of: directory).map { origins[$0] }
+    }
+
+    /// The installed plugins' directory for an executable in `executableDirectory`.
+    public static func installedPluginDirectory(executableDirectory: String) -> String {
+        executableDirectory.parentDirectory.appendingPathComponent("lib/agentws/plugins")
     }
 
     /// Builds the standard order from its three sources.
@@ -28,15 +44,25 @@ public struct PluginSearchPath: Sendable, Equatable {
         executableDirectory: String?
     ) {
         var directories = (environmentValue ?? "").split(separator: ":").map(String.init)
+        var origins = directories.map { _ in Self.environmentVariable }
         for path in configuredPaths {
             if path.hasPrefix("/") {
                 directories.append(path)
             } else if let workspaceRoot {
                 directories.append(workspaceRoot.appendingPathComponent(path))
+            } else {
+                continue
             }
+            origins.append("plugins.paths")
         }
-        if let executableDirectory { directories.append(executableDirectory) }
+        if let executableDirectory {
+            directories.append(executableDirectory)
+            origins.append("beside the executable")
+            directories.append(Self.installedPluginDirectory(executableDirectory: executableDirectory))
+            origins.append("installed plugins")
+        }
         self.directories = directories
+        self.origins = origins
     }
 
     /// The standard order for this process: its environment and executable, and `configuration`.

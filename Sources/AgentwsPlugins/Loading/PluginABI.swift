@@ -13,3 +13,11 @@ enum PluginABI {
     /// Version and toolchain strings are shown to users; anything longer is a bug or garbage.
     static let maximumStringLength = 256
 }
+
+/// What this host speaks to plugins, for `agentws --version`.
+public enum PluginHostVersion {
+    /// The plugin ABI as `major.minor`.
+    public static var abi: String { "\(PluginABI.major).\(PluginABI.minor)" }
+    /// The Swift release the host was built with (`swift-6.3`), which Swift plugins must match.
+    public static var toolchain: String { HostToolchain.identifier }
+}

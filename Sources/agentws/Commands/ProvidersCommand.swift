@@ -32,9 +32,12 @@ struct ProvidersCommand: AsyncParsableCommand {
             if catalog.loaded.isEmpty { Terminal.line("  (none found)") }
             Terminal.out(
                 StatusFormatting.table(
-                    ["  NAME", "VERSION", "ABI", "TOOLCHAIN", "PATH"],
+                    ["  NAME", "VERSION", "ABI", "TOOLCHAIN", "FROM", "PATH"],
                     catalog.loaded.map {
-                        ["  " + $0.name, $0.version, "\($0.abiMajor).\($0.abiMinor)", $0.toolchain, $0.path]
+                        [
+                            "  " + $0.name, $0.version, "\($0.abiMajor).\($0.abiMinor)", $0.toolchain,
+                            catalog.origin(of: $0), $0.path,
+                        ]
                     }))
             Terminal.line("provider instances")
             for instance in instances {
@@ -93,6 +96,7 @@ struct ProvidersCommand: AsyncParsableCommand {
                         "name": .string($0.name), "version": .string($0.version),
                         "abi": .string("\($0.abiMajor).\($0.abiMinor)"),
                         "toolchain": .string($0.toolchain), "path": .string($0.path),
+                        "from": .string(catalog.origin(of: $0)),
                     ]
                 }),
             "providers": .array(
