@@ -2,46 +2,35 @@ import Foundation
 import Testing
 
 extension CLIHarness {
-    /// Runs `git ARGUMENTS` in `directory` (the workspace root by default) with a fixed identity and
-    /// the harness's environment (its own HOME), and returns its standard output.
+    /// Runs `git ARGUMENTS` in `directory` (the workspace root by default), expects it to succeed,
+    /// and returns its standard output.
     @discardableResult
-    func git(
-        _ arguments: String..., in directory: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
-    )
+    func git(_ arguments: String..., in directory: String? = nil, sourceLocation: SourceLocation = #_sourceLocation)
         throws -> String
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory ?? root] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
-        var environment = self.environment
-        environment["GIT_AUTHOR_NAME"] = "test"
-        environment["GIT_AUTHOR_EMAIL"] = "test@example.invalid"
-        environment["GIT_COMMITTER_NAME"] = "test"
-        environment["GIT_COMMITTER_EMAIL"] = "test@example.invalid"
-        environment["GIT_CONFIG_NOSYSTEM"] = "1"
-        process.environment = environment
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "git \(arguments)", sourceLocation: sourceLocation)
-        return String(decoding: data, as: UTF8.self)
+        let result = try gitRun(arguments, in: directory)
+        #expect(result.status == 0, "git \(arguments): \(result.stderr)", sourceLocation: sourceLocation)
+        return result.stdout
+    }
+
+    /// Runs git and returns its status and both streams, for commands expected to fail.
+    func gitStatus(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
+        try gitRun(arguments, in: nil)
     }
 
     /// `git status --porcelain` of the binding files: empty when nothing changed.
     func bindingChanges(in directory: String? = nil) throws -> String {
         try git("status", "--porcelain", ".agentws/bindings", in: directory)
     }
-}
 
-extension CLIHarness {
-    /// Runs git and returns its status and both streams, for commands expected to fail.
-    func gitStatus(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs git with a fixed identity, without the system configuration, and the harness's
+    /// environment (its own HOME).
+    private func gitRun(_ arguments: [String], in directory: String?) throws
+        -> (status: Int32, stdout: String, stderr: String)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", root] + arguments
+        process.arguments = ["git", "-C", directory ?? root] + arguments
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -51,8 +40,10 @@ extension CLIHarness {
         environment["GIT_AUTHOR_EMAIL"] = "test@example.invalid"
         environment["GIT_COMMITTER_NAME"] = "test"
         environment["GIT_COMMITTER_EMAIL"] = "test@example.invalid"
+        environment["GIT_CONFIG_NOSYSTEM"] = "1"
         process.environment = environment
         try process.run()
+        // git's messages here are a few lines: reading one stream after the other cannot fill a pipe.
         let stdout = output.fileHandleForReading.readDataToEndOfFile()
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
