@@ -1,9 +1,14 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Module map (see docs/architecture.md):
+// Module map (see docs/architecture.md). In sdk/swift/agentws-provider-kit, its own package (the
+// plugin-facing modules, which a plugin author depends on without any of the dependencies below):
 //   AgentwsSystem     system calls: the C library import, errno error, file I/O, atomic writes, locks.
 //   AgentwsJSON       JSON value, strict parser with positions, canonical writer. No Foundation I/O.
+//   CAgentwsProvider  the C ABI header: the whole contract between host and plugins.
+//   ProviderKit       linked statically into Swift plugins: one protocol to implement.
+//   AgentwsToolchain  the Swift release string that plugins declare and the loader compares.
+// In this package:
 //   AgentwsCore       threads, bindings, configuration model, model policy, reaper, sessions.
 //                     Pure logic: no processes, sockets or dlopen, so it is testable in memory.
 //   AgentwsConfig     YAML configuration loading and layering (Yams).
@@ -14,14 +19,20 @@ import PackageDescription
 //   AgentwsDaemon     transports for AgentwsACP (SwiftNIO): the daemon's Unix socket with peer
 //                     credential checks, stdio for `agentws acp`, the CLI's client; the daemon's
 //                     services (swift-service-lifecycle): reaper loop, graceful shutdown.
-//   CAgentwsProvider  the C ABI header: the whole contract between host and plugins.
-//   ProviderKit       linked statically into Swift plugins: one protocol to implement.
 //   AgentProcess      linked statically into Swift plugins that run an agent as a child process:
 //                     posix_spawn, a line connection with a reader thread, stderr log, a JSON-RPC peer.
-//   AgentwsToolchain  the Swift release string that plugins declare and the loader compares.
 //   agentws           the command line.
 //   agentws-bench     the benchmark suite (Benchmarks/, docs/performance.md); with CSQLite, the
 //                     SQLite baseline, which nothing else links.
+// The plugin-facing modules are their own package (sdk/swift/agentws-provider-kit): what a plugin
+// author depends on, without any of the host's dependencies below.
+let kit = "agentws-provider-kit"
+let system: Target.Dependency = .product(name: "AgentwsSystem", package: kit)
+let json: Target.Dependency = .product(name: "AgentwsJSON", package: kit)
+let toolchain: Target.Dependency = .product(name: "AgentwsToolchain", package: kit)
+let cHeader: Target.Dependency = .product(name: "CAgentwsProvider", package: kit)
+let providerKit: Target.Dependency = .product(name: "ProviderKit", package: kit)
+
 let strictSwift: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
@@ -33,7 +44,6 @@ let package = Package(
     products: [
         .executable(name: "agentws", targets: ["agentws"]),
         .library(name: "AgentwsCore", targets: ["AgentwsCore"]),
-        .library(name: "ProviderKit", targets: ["ProviderKit"]),
         // Provider plugins: each one is its own shared object, loaded with dlopen at run time.
         .library(name: "AgentwsEcho", type: .dynamic, targets: ["EchoProvider"]),
         .library(name: "AgentwsCEcho", type: .dynamic, targets: ["CEchoProvider"]),
@@ -42,6 +52,7 @@ let package = Package(
         .library(name: "AgentwsClaude", type: .dynamic, targets: ["ClaudeProvider"]),
     ],
     dependencies: [
+        .package(path: "sdk/swift/agentws-provider-kit"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
@@ -49,37 +60,25 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
-        .target(name: "CAgentwsProvider", path: "Sources/CAgentwsProvider"),
-        // The compiler release string host and Swift plugins compare; each binary compiles its own.
-        .target(name: "AgentwsToolchain", swiftSettings: strictSwift),
         .target(
-            name: "AgentwsJSON",
-            swiftSettings: strictSwift,
-            // Floating-point conversions call into libm; nothing else would link it for a plugin.
-            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
-        ),
-        // The one place for system calls: the C library import, the errno error, EINTR-safe reads and
-        // writes, atomic replace, directory fsync, flock, the lock type (docs/architecture.md).
-        .target(name: "AgentwsSystem", swiftSettings: strictSwift),
-        .target(
-            name: "AgentwsCore", dependencies: ["AgentwsSystem", "AgentwsJSON"], swiftSettings: strictSwift),
+            name: "AgentwsCore", dependencies: [system, json], swiftSettings: strictSwift),
         .target(
             name: "AgentwsConfig",
             dependencies: [
-                "AgentwsSystem", "AgentwsCore", "AgentwsJSON", .product(name: "Yams", package: "Yams"),
+                system, "AgentwsCore", json, .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSwift
         ),
         .target(
             name: "AgentwsStorage",
-            dependencies: ["AgentwsSystem", "AgentwsCore", "AgentwsJSON"],
+            dependencies: [system, "AgentwsCore", json],
             swiftSettings: strictSwift
         ),
         .target(
             name: "AgentwsPlugins",
             dependencies: [
-                "AgentwsSystem",
-                "AgentwsCore", "AgentwsJSON", "AgentwsToolchain", "CAgentwsProvider",
+                system,
+                "AgentwsCore", json, toolchain, cHeader,
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -87,16 +86,16 @@ let package = Package(
         .target(
             name: "AgentwsACP",
             dependencies: [
-                "AgentwsSystem",
-                "AgentwsCore", "AgentwsJSON", .product(name: "Logging", package: "swift-log"),
+                system,
+                "AgentwsCore", json, .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),
         .target(
             name: "AgentwsDaemon",
             dependencies: [
-                "AgentwsSystem",
-                "AgentwsACP", "AgentwsCore", "AgentwsJSON", "AgentwsStorage",
+                system,
+                "AgentwsACP", "AgentwsCore", json, "AgentwsStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,19 +103,14 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        .target(
-            name: "ProviderKit",
-            dependencies: ["AgentwsSystem", "AgentwsJSON", "AgentwsToolchain", "CAgentwsProvider"],
-            swiftSettings: strictSwift
-        ),
         // Child processes for the provider plugins (docs/architecture.md); knows nothing of ProviderKit.
         .target(
-            name: "AgentProcess", dependencies: ["AgentwsJSON", "AgentwsSystem"], swiftSettings: strictSwift),
+            name: "AgentProcess", dependencies: [json, system], swiftSettings: strictSwift),
         .executableTarget(
             name: "agentws",
             dependencies: [
-                "AgentwsSystem",
-                "AgentwsCore", "AgentwsJSON", "AgentwsConfig", "AgentwsStorage", "AgentwsPlugins",
+                system,
+                "AgentwsCore", json, "AgentwsConfig", "AgentwsStorage", "AgentwsPlugins",
                 "AgentwsACP", "AgentwsDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,27 +121,27 @@ let package = Package(
         // Plugins. Built as shared objects; nothing in Sources/ or Tests/ links them.
         .target(
             name: "EchoProvider",
-            dependencies: ["AgentwsSystem", "ProviderKit", "AgentwsJSON"],
+            dependencies: [system, providerKit, json],
             path: "Plugins/EchoProvider",
             swiftSettings: strictSwift
         ),
         .target(
             name: "CEchoProvider",
-            dependencies: ["CAgentwsProvider"],
+            dependencies: [cHeader],
             path: "Plugins/CEchoProvider"
         ),
         // Codex `app-server` over stdio (docs/providers/codex.md). Spawns its child with posix_spawn
         // rather than a process library: see that page for why.
         .target(
             name: "CodexProvider",
-            dependencies: ["ProviderKit", "AgentProcess", "AgentwsJSON", "AgentwsSystem"],
+            dependencies: [providerKit, "AgentProcess", json, system],
             path: "Plugins/CodexProvider",
             swiftSettings: strictSwift
         ),
         // Claude Code in stream-json mode (docs/providers/claude.md), on the shared child-process code.
         .target(
             name: "ClaudeProvider",
-            dependencies: ["ProviderKit", "AgentProcess", "AgentwsJSON", "AgentwsSystem"],
+            dependencies: [providerKit, "AgentProcess", json, system],
             path: "Plugins/ClaudeProvider",
             swiftSettings: strictSwift
         ),
@@ -155,7 +149,7 @@ let package = Package(
         // Any Agent Client Protocol agent over stdio, as its client (docs/providers/acp.md).
         .target(
             name: "ACPProvider",
-            dependencies: ["ProviderKit", "AgentwsJSON", "AgentProcess", "AgentwsSystem"],
+            dependencies: [providerKit, json, "AgentProcess", system],
             path: "Plugins/ACPProvider",
             swiftSettings: strictSwift
         ),
@@ -163,7 +157,7 @@ let package = Package(
         // A small executable the tests drive as a child process (crash safety, lock contention).
         .executableTarget(
             name: "agentws-test-helper",
-            dependencies: ["AgentwsSystem", "AgentwsCore", "AgentwsJSON", "AgentwsStorage"],
+            dependencies: [system, "AgentwsCore", json, "AgentwsStorage"],
             path: "Tests/Helper",
             swiftSettings: strictSwift
         ),
@@ -175,9 +169,9 @@ let package = Package(
         .executableTarget(
             name: "agentws-bench",
             dependencies: [
-                "AgentwsSystem",
-                "AgentwsCore", "AgentwsJSON", "AgentwsStorage", "AgentwsPlugins", "CSQLite", "EchoProvider",
-                "ProviderKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                system,
+                "AgentwsCore", json, "AgentwsStorage", "AgentwsPlugins", "CSQLite", "EchoProvider",
+                providerKit, .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/AgentwsBench",
@@ -187,74 +181,74 @@ let package = Package(
         // What test targets share: the build folder, a process runner, temporary directories.
         .target(
             name: "AgentwsTestSupport",
-            dependencies: ["AgentwsJSON", "AgentwsSystem"],
+            dependencies: [json, system],
             path: "Tests/AgentwsTestSupport",
             swiftSettings: strictSwift
         ),
         .testTarget(
-            name: "AgentwsSystemTests", dependencies: ["AgentwsSystem", "AgentwsTestSupport"],
+            name: "AgentwsSystemTests", dependencies: [system, "AgentwsTestSupport"],
             swiftSettings: strictSwift),
-        .testTarget(name: "AgentwsJSONTests", dependencies: ["AgentwsJSON"], swiftSettings: strictSwift),
+        .testTarget(name: "AgentwsJSONTests", dependencies: [json], swiftSettings: strictSwift),
         // Real `/bin/sh` children: spawning, lines, stderr, ends, and the JSON-RPC peer against a
         // shell script on the other end of the pipes.
         .testTarget(
             name: "AgentProcessTests",
-            dependencies: ["AgentProcess", "AgentwsJSON", "AgentwsSystem", "AgentwsTestSupport"],
+            dependencies: ["AgentProcess", json, system, "AgentwsTestSupport"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "AgentwsCoreTests",
-            dependencies: ["AgentwsSystem", "AgentwsCore", "AgentwsJSON"],
+            dependencies: [system, "AgentwsCore", json],
             exclude: ["Golden"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AgentwsConfigTests",
             dependencies: [
-                "AgentwsConfig", "AgentwsCore", "AgentwsJSON", .product(name: "Yams", package: "Yams"),
+                "AgentwsConfig", "AgentwsCore", json, .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AgentwsStorageTests",
-            dependencies: ["AgentwsStorage", "AgentwsCore", "AgentwsJSON"],
+            dependencies: ["AgentwsStorage", "AgentwsCore", json],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AgentwsPluginsTests",
             dependencies: [
-                "AgentwsSystem", "AgentwsToolchain",
-                "AgentwsPlugins", "AgentwsCore", "AgentwsJSON",
+                system, toolchain,
+                "AgentwsPlugins", "AgentwsCore", json,
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AgentwsACPTests",
-            dependencies: ["AgentwsSystem", "AgentwsACP", "AgentwsCore", "AgentwsJSON"],
+            dependencies: [system, "AgentwsACP", "AgentwsCore", json],
             swiftSettings: strictSwift
         ),
         // Drives ProviderKit through its C entry table, and the built echo plugin through dlopen
         // (build the AgentwsEcho product first); it never links a plugin target.
         .testTarget(
             name: "ProviderKitTests",
-            dependencies: ["AgentwsSystem", "ProviderKit", "AgentwsJSON", "CAgentwsProvider"],
+            dependencies: [system, providerKit, json, cHeader],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AgentwsDaemonTests",
-            dependencies: ["AgentwsSystem", "AgentwsDaemon"],
+            dependencies: [system, "AgentwsDaemon"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AgentwsIntegrationTests",
             dependencies: [
-                "AgentwsSystem", "AgentwsCore", "AgentwsJSON", "AgentwsStorage", "AgentwsPlugins",
+                system, "AgentwsCore", json, "AgentwsStorage", "AgentwsPlugins",
             ],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AgentwsCLITests",
-            dependencies: ["AgentwsSystem", "AgentwsJSON"],
+            dependencies: [system, json],
             swiftSettings: strictSwift
         ),
         // The claude plugin against the real Claude Code (bundled in claude-agent-sdk, installed by
@@ -263,7 +257,7 @@ let package = Package(
         .testTarget(
             name: "AgentwsClaudeTests",
             dependencies: [
-                "AgentwsSystem", "AgentwsCore", "AgentwsJSON", "AgentwsPlugins", "AgentwsTestSupport",
+                system, "AgentwsCore", json, "AgentwsPlugins", "AgentwsTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -274,8 +268,8 @@ let package = Package(
         .testTarget(
             name: "AgentwsCodexTests",
             dependencies: [
-                "AgentwsSystem",
-                "AgentwsCore", "AgentwsJSON", "AgentwsPlugins", "AgentwsTestSupport",
+                system,
+                "AgentwsCore", json, "AgentwsPlugins", "AgentwsTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -286,7 +280,7 @@ let package = Package(
         .testTarget(
             name: "AgentwsACPProviderTests",
             dependencies: [
-                "AgentwsSystem", "AgentwsCore", "AgentwsJSON", "AgentwsPlugins", "AgentwsTestSupport",
+                system, "AgentwsCore", json, "AgentwsPlugins", "AgentwsTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift

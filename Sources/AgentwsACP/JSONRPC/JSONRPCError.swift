@@ -67,7 +67,6 @@ extension JSONRPCError {
 
 extension JSONRPCError: AgentwsFailure {
     public var category: ErrorCategory { ErrorCategory(exitCode: exitCode) ?? .failure }
-    public var description: String { message }
 }
 
 extension ErrorCategory {

@@ -18,7 +18,9 @@ enum BuildProducts {
     }()
 
     /// The directory of agentws_provider.h.
-    static var headerDirectory: String { repositoryRoot + "/Sources/CAgentwsProvider/include" }
+    static var headerDirectory: String {
+        repositoryRoot + "/sdk/swift/agentws-provider-kit/Sources/CAgentwsProvider/include"
+    }
 
     /// The path of a dynamic library product, e.g. "AgentwsCEcho" → .../libAgentwsCEcho.so.
     static func library(_ product: String) throws -> String {

@@ -1,8 +1,8 @@
 /// Thin, typed wrappers over the POSIX calls the store is built on. Foundation's file APIs hide
 /// `fsync` and `O_EXCL`, which are the whole point here.
-package enum FileIO {
+public enum FileIO {
     /// The whole content of `path`, or nil when it does not exist.
-    package static func readIfPresent(_ path: String) throws(SystemError) -> [UInt8]? {
+    public static func readIfPresent(_ path: String) throws(SystemError) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -15,7 +15,7 @@ package enum FileIO {
     /// Reads `fd` to its end into a buffer of `expectedSize` (from `fstat`) plus one byte, to see
     /// the end in the same call; a file that grew meanwhile is still read whole. The buffer is not
     /// zero-filled first: for a large file that would cost as much as the read.
-    package static func readAll(_ fd: Int32, path: String, expectedSize: Int) throws(SystemError) -> [UInt8] {
+    public static func readAll(_ fd: Int32, path: String, expectedSize: Int) throws(SystemError) -> [UInt8] {
         let capacity = max(expectedSize, 0) + 1
         var failure: SystemError?
         var result = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
@@ -37,7 +37,7 @@ package enum FileIO {
     }
 
     /// Like `readIfPresent`, reading into a buffer sized by `fstat`: for large files.
-    package static func readIfPresentSized(_ path: String) throws(SystemError) -> [UInt8]? {
+    public static func readIfPresentSized(_ path: String) throws(SystemError) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -49,7 +49,7 @@ package enum FileIO {
         return try readAll(fd, path: path, expectedSize: Int(info.st_size))
     }
 
-    package static func readAll(_ fd: Int32, path: String) throws(SystemError) -> [UInt8] {
+    public static func readAll(_ fd: Int32, path: String) throws(SystemError) -> [UInt8] {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
@@ -63,7 +63,7 @@ package enum FileIO {
         }
     }
 
-    package static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(SystemError) {
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeBytes {
@@ -77,7 +77,7 @@ package enum FileIO {
         }
     }
 
-    package static func fsyncOrThrow(_ fd: Int32, path: String) throws(SystemError) {
+    public static func fsyncOrThrow(_ fd: Int32, path: String) throws(SystemError) {
         while fsync(fd) != 0 {
             if errno == EINTR { continue }
             throw .last("fsync", path)
@@ -85,7 +85,7 @@ package enum FileIO {
     }
 
     /// `fsync` of a directory, so that a rename or unlink in it is durable.
-    package static func syncDirectory(_ path: String) throws(SystemError) {
+    public static func syncDirectory(_ path: String) throws(SystemError) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw .last("open directory", path) }
         defer { close(fd) }
@@ -93,7 +93,7 @@ package enum FileIO {
     }
 
     /// Creates `path` and any missing parents with `mode`; an existing directory is fine.
-    package static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             current += "/" + component
@@ -108,23 +108,23 @@ package enum FileIO {
         }
     }
 
-    package static func exists(_ path: String) -> Bool {
+    public static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
     }
 
-    package static func isDirectory(_ path: String) -> Bool {
+    public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
     /// Removes a file; a missing file is not an error.
-    package static func removeIfPresent(_ path: String) throws(SystemError) {
+    public static func removeIfPresent(_ path: String) throws(SystemError) {
         if unlink(path) != 0 && errno != ENOENT { throw .last("remove", path) }
     }
 
     /// Creates an empty `path` if it does not exist; not synced (for markers that are a cache).
-    package static func touch(_ path: String, mode: mode_t = 0o644) throws(SystemError) {
+    public static func touch(_ path: String, mode: mode_t = 0o644) throws(SystemError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode)
         if fd < 0 { throw .last("create", path) }
         close(fd)
@@ -132,7 +132,7 @@ package enum FileIO {
 
     /// Creates `path` with `bytes` only if it does not exist yet; returns whether it created it.
     @discardableResult
-    package static func createExclusively(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644)
+    public static func createExclusively(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644)
         throws(SystemError) -> Bool
     {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)

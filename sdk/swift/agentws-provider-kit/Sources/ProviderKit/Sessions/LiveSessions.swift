@@ -1,7 +1,7 @@
 import AgentwsSystem
 
 /// One live session of a plugin that keeps an object per session (a child process, a connection).
-package protocol LiveSession: Sendable {
+public protocol LiveSession: Sendable {
     /// Runs one turn.
     func send(_ request: SendRequest) async throws(PluginError) -> SendResult
     /// Interrupts the running turn, if any.
@@ -13,24 +13,24 @@ package protocol LiveSession: Sendable {
 }
 
 /// The live sessions of a plugin instance, by the session id the plugin gave the host.
-package final class LiveSessions<Session: LiveSession>: Sendable {
+public final class LiveSessions<Session: LiveSession>: Sendable {
     private let sessions = Locked<[String: Session]>([:])
 
-    package init() {}
+    public init() {}
 
     /// Keeps `session` under `id`.
-    package func add(_ session: Session, id: String) {
+    public func add(_ session: Session, id: String) {
         sessions.withLock { $0[id] = session }
     }
 
     /// The session `id`; `not-found` when there is none.
-    package func session(_ id: String) throws(PluginError) -> Session {
+    public func session(_ id: String) throws(PluginError) -> Session {
         guard let session = sessions.withLock({ $0[id] }) else { throw Self.noSession(id) }
         return session
     }
 
     /// Forgets the session `id` and returns it; `not-found` when there is none.
-    package func remove(_ id: String) throws(PluginError) -> Session {
+    public func remove(_ id: String) throws(PluginError) -> Session {
         guard let session = sessions.withLock({ $0.removeValue(forKey: id) }) else {
             throw Self.noSession(id)
         }
@@ -38,7 +38,7 @@ package final class LiveSessions<Session: LiveSession>: Sendable {
     }
 
     /// Stops every session, all at once.
-    package func stopAll() async {
+    public func stopAll() async {
         let all = sessions.withLock { sessions in
             defer { sessions = [:] }
             return Array(sessions.values)
@@ -55,30 +55,30 @@ package final class LiveSessions<Session: LiveSession>: Sendable {
 
 /// A plugin whose sessions are `LiveSession` objects kept in `liveSessions`: the session methods of
 /// `ProviderPlugin` come from here, each looking its session up.
-package protocol SessionKeepingPlugin: ProviderPlugin {
+public protocol SessionKeepingPlugin: ProviderPlugin {
     associatedtype Session: LiveSession
     /// The instance's live sessions.
     var liveSessions: LiveSessions<Session> { get }
 }
 
 extension SessionKeepingPlugin {
-    package func send(_ request: SendRequest) async throws -> SendResult {
+    public func send(_ request: SendRequest) async throws -> SendResult {
         try await liveSessions.session(request.session).send(request)
     }
 
-    package func interrupt(session id: String) async throws {
+    public func interrupt(session id: String) async throws {
         try await liveSessions.session(id).interrupt()
     }
 
-    package func status(session id: String) async throws -> SessionStatus {
+    public func status(session id: String) async throws -> SessionStatus {
         SessionStatus(busy: try liveSessions.session(id).isBusy)
     }
 
-    package func stop(session id: String) async throws {
+    public func stop(session id: String) async throws {
         try await liveSessions.remove(id).stop()
     }
 
-    package func shutdown() async {
+    public func shutdown() async {
         await liveSessions.stopAll()
     }
 }

@@ -31,7 +31,7 @@ public struct PluginHost: Sendable {
     ///
     /// Plugins always get their host through `create`; this exists so that the benchmark can call a
     /// plugin's logic directly and compare it with the same work through the ABI.
-    package init(
+    public init(
         events: @escaping @Sendable (PluginEvent, String) -> Void,
         log: @escaping @Sendable (LogLevel, String) -> Void
     ) {

@@ -6,5 +6,6 @@
     @_exported import Glibc
 #else
     #error(
-        "agentws is built and tested on Linux (glibc) only; a port starts in Sources/AgentwsSystem/Platform")
+        "agentws is built and tested on Linux (glibc) only; a port starts in sdk/swift/agentws-provider-kit/Sources/AgentwsSystem/Platform"
+    )
 #endif

@@ -7,13 +7,13 @@
 ///
 /// Like `Synchronization.Mutex`, the value need not be `Sendable`: it goes in as `sending` and is only
 /// reached inside `withLock`, whose result goes out as `sending`, so it never escapes to two threads.
-package final class Locked<Value>: @unchecked Sendable {
+public final class Locked<Value>: @unchecked Sendable {
     // @unchecked: `value` is only touched with `mutex` held, and the mutex lives as long as the object;
     // `sending` on the way in and out keeps a non-Sendable value from being shared around the lock.
     private var value: Value
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    package init(_ value: sending Value) {
+    public init(_ value: sending Value) {
         self.value = value
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
@@ -27,7 +27,7 @@ package final class Locked<Value>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the value.
-    package func withLock<Result, Failure: Error>(
+    public func withLock<Result, Failure: Error>(
         _ body: (inout sending Value) throws(Failure) -> sending Result
     ) throws(Failure) -> sending Result {
         pthread_mutex_lock(mutex)

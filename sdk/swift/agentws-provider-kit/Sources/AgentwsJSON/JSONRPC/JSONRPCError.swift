@@ -37,3 +37,8 @@ public struct JSONRPCError: Error, Sendable, Equatable {
         self.init(code: code, message: message, data: value["data"])
     }
 }
+
+extension JSONRPCError: CustomStringConvertible {
+    /// The error's message, which is what a person is shown.
+    public var description: String { message }
+}

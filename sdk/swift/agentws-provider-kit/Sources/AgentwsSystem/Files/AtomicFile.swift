@@ -1,25 +1,25 @@
 /// Whole-file replacement the way git writes objects: temporary file in the same directory, `fsync`,
 /// `rename`, `fsync` of the directory. A crash at any instant leaves the old file or the new one.
-package enum AtomicFile {
+public enum AtomicFile {
     /// What a write did.
-    package enum Outcome: Equatable {
+    public enum Outcome: Equatable {
         /// The file already held these bytes; nothing was touched.
         case unchanged
         case written
     }
 
     /// The prefix of temporary files, so that a later open can recognise and remove strays.
-    package static let temporaryMarker = ".tmp-"
+    public static let temporaryMarker = ".tmp-"
 
     /// The temporary name for `fileName`: hidden, in the same directory, unique per attempt.
-    package static func temporaryName(for fileName: String) -> String {
+    public static func temporaryName(for fileName: String) -> String {
         var generator = SystemRandomNumberGenerator()
         let suffix = String(generator.next() & 0xFFFF_FFFF_FFFF, radix: 36)
         return "." + fileName + temporaryMarker + String(getpid()) + "-" + suffix
     }
 
     /// The file a temporary name belongs to, or nil when `name` is not a temporary name.
-    package static func targetName(ofTemporary name: String) -> String? {
+    public static func targetName(ofTemporary name: String) -> String? {
         let bytes = Array(name.utf8)
         let marker = Array(temporaryMarker.utf8)
         guard bytes.first == UInt8(ascii: "."), bytes.count > marker.count + 1 else { return nil }
@@ -37,7 +37,7 @@ package enum AtomicFile {
     ///
     /// - Parameter durable: when false, skips both fsyncs (runtime state that may be lost on power
     ///   failure but must never be torn).
-    package static func write(
+    public static func write(
         _ bytes: [UInt8], directory: String, fileName: String, durable: Bool = true
     ) throws(SystemError) -> Outcome {
         if let current = try FileIO.readIfPresent(directory + "/" + fileName), current == bytes {
@@ -48,7 +48,7 @@ package enum AtomicFile {
     }
 
     /// Replaces `directory/fileName` with `bytes`, for a caller that already knows they differ.
-    package static func replace(
+    public static func replace(
         _ bytes: [UInt8], directory: String, fileName: String, durable: Bool = true
     ) throws(SystemError) {
         let path = directory + "/" + fileName
@@ -63,7 +63,7 @@ package enum AtomicFile {
     }
 
     /// Replaces the file at `path` (absolute, or relative to the working directory) with `bytes`.
-    package static func replace(_ bytes: [UInt8], path: String, durable: Bool = true) throws(SystemError) {
+    public static func replace(_ bytes: [UInt8], path: String, durable: Bool = true) throws(SystemError) {
         guard let slash = path.lastIndex(of: "/") else {
             return try replace(bytes, directory: ".", fileName: path, durable: durable)
         }
@@ -76,7 +76,7 @@ package enum AtomicFile {
     /// Creates `directory/fileName` with `bytes`, whole, unless it exists; returns whether it did.
     /// The file appears complete or not at all: a temporary file is linked to the name, which
     /// `link` refuses to overwrite.
-    package static func createNew(_ bytes: [UInt8], directory: String, fileName: String) throws(SystemError)
+    public static func createNew(_ bytes: [UInt8], directory: String, fileName: String) throws(SystemError)
         -> Bool
     {
         let path = directory + "/" + fileName
@@ -110,7 +110,7 @@ package enum AtomicFile {
     }
 
     /// Removes `directory/fileName` durably; returns whether it existed.
-    package static func remove(directory: String, fileName: String) throws(SystemError) -> Bool {
+    public static func remove(directory: String, fileName: String) throws(SystemError) -> Bool {
         let path = directory + "/" + fileName
         if unlink(path) != 0 {
             if errno == ENOENT { return false }
