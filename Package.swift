@@ -33,6 +33,16 @@ let toolchain: Target.Dependency = .product(name: "AgentwsToolchain", package: k
 let cHeader: Target.Dependency = .product(name: "CAgentwsProvider", package: kit)
 let providerKit: Target.Dependency = .product(name: "ProviderKit", package: kit)
 
+// A plugin exports the ABI's two functions and nothing else: without this list a Swift plugin exports
+// every public symbol of ProviderKit, AgentwsJSON and itself. The path must be absolute (the linker
+// runs elsewhere), so it is made from this manifest's own.
+let pluginExports: [LinkerSetting] = [
+    .unsafeFlags([
+        "-Xlinker",
+        "--version-script=\(String(#filePath.dropLast("Package.swift".count)))sdk/swift/agentws-provider-kit/plugin-exports.map",
+    ])
+]
+
 let strictSwift: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
@@ -123,12 +133,14 @@ let package = Package(
             name: "EchoProvider",
             dependencies: [system, providerKit, json],
             path: "Plugins/EchoProvider",
-            swiftSettings: strictSwift
+            swiftSettings: strictSwift,
+            linkerSettings: pluginExports
         ),
         .target(
             name: "CEchoProvider",
             dependencies: [cHeader],
-            path: "Plugins/CEchoProvider"
+            path: "Plugins/CEchoProvider",
+            linkerSettings: pluginExports
         ),
         // Codex `app-server` over stdio (docs/providers/codex.md). Spawns its child with posix_spawn
         // rather than a process library: see that page for why.
@@ -136,14 +148,16 @@ let package = Package(
             name: "CodexProvider",
             dependencies: [providerKit, "AgentProcess", json, system],
             path: "Plugins/CodexProvider",
-            swiftSettings: strictSwift
+            swiftSettings: strictSwift,
+            linkerSettings: pluginExports
         ),
         // Claude Code in stream-json mode (docs/providers/claude.md), on the shared child-process code.
         .target(
             name: "ClaudeProvider",
             dependencies: [providerKit, "AgentProcess", json, system],
             path: "Plugins/ClaudeProvider",
-            swiftSettings: strictSwift
+            swiftSettings: strictSwift,
+            linkerSettings: pluginExports
         ),
 
         // Any Agent Client Protocol agent over stdio, as its client (docs/providers/acp.md).
@@ -151,7 +165,8 @@ let package = Package(
             name: "ACPProvider",
             dependencies: [providerKit, json, "AgentProcess", system],
             path: "Plugins/ACPProvider",
-            swiftSettings: strictSwift
+            swiftSettings: strictSwift,
+            linkerSettings: pluginExports
         ),
 
         // A small executable the tests drive as a child process (crash safety, lock contention).
@@ -249,6 +264,14 @@ let package = Package(
         .testTarget(
             name: "AgentwsCLITests",
             dependencies: [system, json],
+            swiftSettings: strictSwift
+        ),
+        // The plugin author's kit: what the built plugins export, the header's sizes, `agentws plugin`
+        // (new, check, install, header) with skeletons built outside the repository, the Rust crate.
+        // Runs the built agentws and loads built plugins; it never links a plugin target.
+        .testTarget(
+            name: "AgentwsKitTests",
+            dependencies: [system, json, cHeader, "AgentwsTestSupport"],
             swiftSettings: strictSwift
         ),
         // The claude plugin against the real Claude Code (bundled in claude-agent-sdk, installed by

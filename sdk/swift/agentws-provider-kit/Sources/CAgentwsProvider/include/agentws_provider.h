@@ -10,9 +10,17 @@
  *   const agentws_plugin_entry *agentws_provider_entry(void);  the function table
  *
  * Both must return pointers to static data that lives as long as the process, do no other work
- * and have no side effects. The host checks the magic block (magic number, ABI major, struct size) before it looks at the entry
- * table, and checks the table (size, no NULL function pointers) before it calls anything. A plugin
- * learns about the host only through the agentws_host_callbacks table handed to create().
+ * and have no side effects. The host checks the magic block (magic number, ABI major, struct size)
+ * before it looks at the entry table, and checks the table (size, no NULL function pointers) before
+ * it calls anything. A plugin learns about the host only through the agentws_host_callbacks table
+ * handed to create().
+ *
+ * Struct sizes on the 64-bit Linux targets agentws supports (x86_64, aarch64; LP64, natural
+ * alignment), which a plugin written in another language must reproduce exactly:
+ *   agentws_plugin_magic    48 bytes  (AGENTWS_PLUGIN_MAGIC_SIZE)
+ *   agentws_host_callbacks  32 bytes  (AGENTWS_HOST_CALLBACKS_SIZE, as of ABI 1.1)
+ *   agentws_plugin_entry    40 bytes  (AGENTWS_PLUGIN_ENTRY_SIZE, as of ABI 1.1)
+ * The compiler checks them at the end of this header.
  *
  * All data crosses the boundary as UTF-8 JSON given as pointer + length (never NUL-terminated by
  * contract, although the host always adds a NUL after its own buffers as a convenience).
@@ -78,7 +86,7 @@ typedef struct agentws_plugin_magic {
     uint32_t reserved;       /* 0 */
     const char *plugin_name;    /* NUL-terminated, [a-z0-9][a-z0-9._-]*: the name configs refer to */
     const char *plugin_version; /* NUL-terminated, free form (semantic version recommended) */
-    const char *toolchain;      /* NUL-terminated, e.g. "swift-6.3.1" or "gcc-12.2.0" */
+    const char *toolchain;      /* NUL-terminated, e.g. "swift-6.3" (ProviderKit's form) or "gcc-12.2.0" */
 } agentws_plugin_magic;
 
 /* Log levels for agentws_host_callbacks.log. */
@@ -147,6 +155,23 @@ typedef struct agentws_plugin_entry {
 /* The two exported functions. */
 typedef const agentws_plugin_magic *(*agentws_provider_magic_fn)(void);
 typedef const agentws_plugin_entry *(*agentws_provider_entry_fn)(void);
+
+/* The struct sizes documented at the top, checked by the compiler on the supported targets. */
+#define AGENTWS_PLUGIN_MAGIC_SIZE 48
+#define AGENTWS_HOST_CALLBACKS_SIZE 32
+#define AGENTWS_PLUGIN_ENTRY_SIZE 40
+#if defined(__LP64__)
+#ifdef __cplusplus
+#define AGENTWS_SIZE_CHECK static_assert
+#else
+#define AGENTWS_SIZE_CHECK _Static_assert
+#endif
+AGENTWS_SIZE_CHECK(sizeof(agentws_plugin_magic) == AGENTWS_PLUGIN_MAGIC_SIZE, "agentws_plugin_magic size");
+AGENTWS_SIZE_CHECK(sizeof(agentws_host_callbacks) == AGENTWS_HOST_CALLBACKS_SIZE,
+                   "agentws_host_callbacks size");
+AGENTWS_SIZE_CHECK(sizeof(agentws_plugin_entry) == AGENTWS_PLUGIN_ENTRY_SIZE, "agentws_plugin_entry size");
+#undef AGENTWS_SIZE_CHECK
+#endif
 
 #ifdef __cplusplus
 }
