@@ -51,10 +51,26 @@ static int32_t c_echo_create(const char *config_json, size_t config_len, const a
     if (json_member(config, "options", &options) && json_kind_of(options) != JSON_OBJECT) {
         return refuse_create("options must be an object", error_json_out, error_len_out);
     }
+    json_span state_value;
+    size_t state_length = 0;
+    char *state_directory = NULL;
+    if (!json_member(config, "stateDirectory", &state_value) || json_kind_of(state_value) != JSON_STRING ||
+        (state_directory = json_string_dup(state_value, &state_length)) == NULL) {
+        return refuse_create("stateDirectory is required (a string)", error_json_out, error_len_out);
+    }
+    if (state_directory[0] != '/' || strlen(state_directory) != state_length) {
+        free(state_directory);
+        return refuse_create("stateDirectory must be an absolute path", error_json_out, error_len_out);
+    }
     c_echo_instance *instance = calloc(1, sizeof *instance);
-    if (instance == NULL) return refuse_create("out of memory", error_json_out, error_len_out);
+    if (instance == NULL || !store_init(&instance->store, state_directory)) {
+        free(state_directory);
+        if (instance != NULL) store_free(&instance->store);
+        free(instance);
+        return refuse_create("out of memory", error_json_out, error_len_out);
+    }
+    free(state_directory);
     pthread_mutex_init(&instance->lock, NULL);
-    store_init(&instance->store);
     if (host != NULL) {
         instance->host_context = HOST_HAS(host, context) ? host->context : NULL;
         instance->emit_event = HOST_HAS(host, emit_event) ? host->emit_event : NULL;

@@ -87,14 +87,26 @@ static c_echo_conversation *resumed_conversation(c_echo_store *store, json_span 
                     "params.resumeCursor must be {\"conversation\": \"...\"}, as c-echo returned it");
         return NULL;
     }
-    c_echo_conversation *conversation = store_find_conversation(store, id);
-    if (conversation == NULL) {
-        reply_error(reply, AGENTWS_ERROR_RESUME_FAILED,
-                    "no conversation \"%s\": c-echo keeps conversations in memory, so they end with the "
-                    "process that started them",
-                    id);
+    const char *problem = NULL;
+    c_echo_conversation *conversation = store_find_conversation(store, id, &problem);
+    if (conversation == NULL && problem == NULL) {
+        reply_error(reply, AGENTWS_ERROR_RESUME_FAILED, "no conversation \"%s\" in %s", id, store->directory);
+    } else if (conversation == NULL) {
+        reply_error(reply, AGENTWS_ERROR_RESUME_FAILED, "conversation \"%s\" in %s cannot be read: %s", id,
+                    store->directory, problem);
     }
     free(id);
+    return conversation;
+}
+
+/* A new conversation; NULL with the reply set when it cannot be stored. */
+static c_echo_conversation *new_conversation(c_echo_store *store, c_echo_reply *reply) {
+    const char *problem = NULL;
+    c_echo_conversation *conversation = store_add_conversation(store, &problem);
+    if (conversation == NULL) {
+        reply_error(reply, AGENTWS_ERROR_PROVIDER_FAILED, "cannot store a new conversation in %s: %s",
+                    store->directory, problem);
+    }
     return conversation;
 }
 
@@ -114,7 +126,7 @@ static void start(c_echo_instance *instance, json_span params, c_echo_reply *rep
 
     pthread_mutex_lock(&instance->lock);
     c_echo_conversation *conversation = resuming ? resumed_conversation(&instance->store, cursor, reply)
-                                                 : store_add_conversation(&instance->store);
+                                                 : new_conversation(&instance->store, reply);
     c_echo_session *session = conversation == NULL ? NULL : store_add_session(&instance->store, conversation);
     if (session != NULL) {
         json_buffer_raw(&reply->result, "{\"session\":");
@@ -152,11 +164,19 @@ static void send_turn(c_echo_instance *instance, json_span params, c_echo_reply 
     pthread_mutex_lock(&instance->lock);
     c_echo_session *session = store_find_session(&instance->store, id);
     unsigned long turn = session == NULL ? 0 : ++session->conversation->turns;
+    const char *problem = NULL;
+    bool saved = session == NULL || store_save_conversation(&instance->store, session->conversation, &problem);
+    if (!saved) {
+        session->conversation->turns--; /* the turn did not happen */
+        reply_error(reply, AGENTWS_ERROR_PROVIDER_FAILED, "cannot store conversation \"%s\" in %s: %s",
+                    session->conversation->id, instance->store.directory, problem);
+    }
     pthread_mutex_unlock(&instance->lock);
     if (session == NULL) {
         reply_error(reply, AGENTWS_ERROR_NOT_FOUND, "no session \"%s\"", id);
         goto done;
     }
+    if (!saved) goto done;
 
     char prefix[64];
     snprintf(prefix, sizeof prefix, "c-echo turn %lu: ", turn);

@@ -81,13 +81,47 @@ import Testing
 
     @Test func resumeOfAnUnknownConversationFails() async throws {
         let provider = try makeProvider()
+        let conversations = workspace.path + "/.agentws/state/providers/cecho/conversations"
+        await #expect(
+            throws: ProviderError(.resumeFailed, "cecho: no conversation \"gone\" in \(conversations)")
+        ) {
+            _ = try await provider.start(try startRequest(resume: ["conversation": "gone"]), events: { _ in })
+        }
+        // A cursor is untrusted input: an id that is not one c-echo makes never becomes a path.
+        await #expect(
+            throws: ProviderError(.resumeFailed, "cecho: no conversation \"../x\" in \(conversations)")
+        ) {
+            _ = try await provider.start(try startRequest(resume: ["conversation": "../x"]), events: { _ in })
+        }
+    }
+
+    /// Without a daemon every command is a new process: a conversation started by one instance is
+    /// resumed by another (a new `create` on the same state directory) and goes on counting.
+    @Test func conversationsOutliveTheInstance() async throws {
+        let first = try makeProvider()
+        let session = try await first.start(try startRequest(), events: { _ in })
+        let cursor = try #require(session.cursor)
+        _ = try await session.send(TurnRequest(text: "one"))
+        _ = try await session.send(TurnRequest(text: "two"))
+        try await session.stop()
+
+        let events = EventRecorder()
+        let resumed = try await makeProvider().start(try startRequest(resume: cursor), events: events.handler)
+        _ = try await resumed.send(TurnRequest(text: "three"))
+        #expect(events.recorded == [.text("c-echo turn 3: three")])
+        try await resumed.stop()
+
+        // A damaged conversation file is named, not taken for a new conversation.
+        let id = try #require(cursor["conversation"]?.stringValue)
+        let file = workspace.path + "/.agentws/state/providers/cecho/conversations/" + id
+        try AtomicFile.replace(Array("turns many\n".utf8), path: file)
         await #expect(
             throws: ProviderError(
                 .resumeFailed,
-                "cecho: no conversation \"gone\": c-echo keeps conversations in memory, so they end with the "
-                    + "process that started them")
+                "cecho: conversation \"\(id)\" in \(workspace.path)/.agentws/state/providers/cecho/conversations "
+                    + "cannot be read: its file is damaged (expected \"turns N\")")
         ) {
-            _ = try await provider.start(try startRequest(resume: ["conversation": "gone"]), events: { _ in })
+            _ = try await makeProvider().start(try startRequest(resume: cursor), events: { _ in })
         }
     }
 

@@ -7,7 +7,7 @@ struct ProvidersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "providers",
         abstract:
-            "List the plugins found (name, version, ABI, path), the configured provider instances with their capabilities, and refused plugins with the reason."
+            "List the plugins found (name, version, ABI, path), the configured provider instances with their capabilities, and refused plugins with the reason; exits 5 when any plugin file was refused."
     )
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
@@ -24,8 +24,12 @@ struct ProvidersCommand: AsyncParsableCommand {
                 stateDirectory: { context.workspace.providerStateDirectory($0) }, catalog: { catalog })
             let instances = await Self.describeInstances(
                 configuration: context.configuration, resolver: resolver)
+            // Exit status 5 (invalid data) when any file was refused, after the whole report: a
+            // refused plugin is a broken installation, not a missing one (docs/plugin-abi.md §2).
+            let refusedStatus = ExitCode(ErrorCategory.invalidData.exitCode)
             if json {
                 Terminal.json(Self.json(catalog: catalog, instances: instances))
+                if !catalog.refused.isEmpty { throw refusedStatus }
                 return
             }
             Terminal.line("plugins")
@@ -56,6 +60,7 @@ struct ProvidersCommand: AsyncParsableCommand {
             if !catalog.refused.isEmpty {
                 Terminal.line("refused")
                 for refusal in catalog.refused { Terminal.line("  \(refusal.path): \(refusal.reason)") }
+                throw refusedStatus
             }
         }
     }
