@@ -9,6 +9,8 @@ public enum ACPMethod {
     public static let sessionList = "session/list"
     public static let sessionClose = "session/close"
     public static let sessionSetConfigOption = "session/set_config_option"
+    /// A new session with a copy of another's conversation (SPEC §12; unstable in ACP 1).
+    public static let sessionFork = "session/fork"
     /// Agent → client: a piece of a running prompt.
     public static let sessionUpdate = "session/update"
 
@@ -18,6 +20,8 @@ public enum ACPMethod {
     public static let interrupt = "_agentws/interrupt"
     public static let reset = "_agentws/reset"
     public static let unbind = "_agentws/unbind"
+    /// `agentws fork`.
+    public static let fork = "_agentws/fork"
     public static let list = "_agentws/list"
     public static let show = "_agentws/show"
     public static let reap = "_agentws/reap"
@@ -26,5 +30,5 @@ public enum ACPMethod {
     public static let event = "_agentws/event"
 
     /// Every extension method, as `initialize` advertises them.
-    public static let extensions = [send, stop, interrupt, reset, unbind, list, show, reap, providers]
+    public static let extensions = [send, stop, interrupt, reset, unbind, fork, list, show, reap, providers]
 }

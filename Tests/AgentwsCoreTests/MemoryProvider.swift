@@ -14,6 +14,9 @@ final class MemoryBackend: Sendable {
         var busy = false
         var hold: [CheckedContinuation<Void, Never>] = []
         var holdTurns = false
+        /// Transcripts "written" by export, by destination path: the conversation's turn count.
+        var transcripts: [String: Int] = [:]
+        var forks = 0
     }
 
     let state = Locked(State())
@@ -41,9 +44,58 @@ struct MemoryProvider: Provider {
     let backend: MemoryBackend
     var modelSwitch: ModelSwitch = .inSession
     var models: [String]? = ["m1", "m2"]
+    /// What it advertises of ABI 1.1.
+    var canFork = false
+    var canTranscripts = false
+    /// Answers a fork with `unsupported` although it advertises it (an agent that turns out not to).
+    var forkUnsupportedReason: String?
 
     func describe() async throws(ProviderError) -> ProviderCapabilities {
-        ProviderCapabilities(modelSwitch: modelSwitch, models: models, canResume: true)
+        ProviderCapabilities(
+            modelSwitch: modelSwitch, models: models, canResume: true, canExport: canTranscripts,
+            canImport: canTranscripts, canFork: canFork, transcriptFormat: canTranscripts ? "memory" : nil)
+    }
+
+    private func conversation(_ cursor: JSONValue) throws(ProviderError) -> (String, Int) {
+        guard let id = cursor["conversation"]?.stringValue,
+            let turns = backend.state.withLock({ $0.conversations[id] })
+        else { throw ProviderError(.notFound, "no conversation \(cursor)") }
+        return (id, turns)
+    }
+
+    /// A new conversation with `turns` turns behind it.
+    private func place(turns: Int) -> JSONValue {
+        backend.state.withLock { state in
+            let id = "conv-\(state.nextConversation)"
+            state.nextConversation += 1
+            state.conversations[id] = turns
+            return ["conversation": .string(id)]
+        }
+    }
+
+    func fork(_ request: ForkRequest) async throws(ProviderError) -> JSONValue {
+        guard canFork else { throw ProviderError(.unsupported, "\(name) cannot fork") }
+        if let forkUnsupportedReason { throw ProviderError(.unsupported, forkUnsupportedReason) }
+        let (_, turns) = try conversation(request.cursor)
+        backend.state.withLock { $0.forks += 1 }
+        return place(turns: turns)
+    }
+
+    func exportTranscript(_ request: TranscriptExportRequest) async throws(ProviderError)
+        -> TranscriptExportResult
+    {
+        guard canTranscripts else { throw ProviderError(.unsupported, "\(name) cannot export") }
+        let (_, turns) = try conversation(request.cursor)
+        backend.state.withLock { $0.transcripts[request.destination] = turns }
+        return TranscriptExportResult(format: "memory", cursor: request.cursor)
+    }
+
+    func importTranscript(_ request: TranscriptImportRequest) async throws(ProviderError) -> JSONValue {
+        guard let turns = backend.state.withLock({ $0.transcripts[request.source] }) else {
+            throw ProviderError(.invalidRequest, "no transcript at \(request.source)")
+        }
+        if let cursor = request.cursor { return cursor }
+        return place(turns: turns)
     }
 
     func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler)

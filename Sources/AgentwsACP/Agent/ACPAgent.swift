@@ -41,12 +41,14 @@ public final class ACPAgent: Sendable {
         case ACPMethod.sessionPrompt: return try await prompt(params, context)
         case ACPMethod.sessionList: return try await listSessions(params)
         case ACPMethod.sessionClose: return try await closeSession(params)
+        case ACPMethod.sessionFork: return try await forkSession(params)
         case ACPMethod.sessionSetConfigOption: return try await setConfigOption(params)
         case ACPMethod.send: return try await send(params, context)
         case ACPMethod.stop: return try await stop(params, context)
         case ACPMethod.interrupt: return try await interrupt(params)
         case ACPMethod.reset: return try await reset(params, context)
         case ACPMethod.unbind: return try await unbind(params, context)
+        case ACPMethod.fork: return try await fork(params, context)
         case ACPMethod.list: return try await list()
         case ACPMethod.show: return try await show(params)
         case ACPMethod.reap: return try await reap(params)
@@ -83,9 +85,10 @@ public final class ACPAgent: Sendable {
         switch method {
         case ACPMethod.sessionNew: text = raw?["_meta"]?["agentws"]?["thread"]?.stringValue
         case ACPMethod.sessionResume, ACPMethod.sessionPrompt, ACPMethod.sessionSetConfigOption,
-            ACPMethod.sessionClose:
+            ACPMethod.sessionClose, ACPMethod.sessionFork:
             text = raw?["sessionId"]?.stringValue
-        case ACPMethod.send, ACPMethod.stop, ACPMethod.reset, ACPMethod.unbind, ACPMethod.show:
+        case ACPMethod.send, ACPMethod.stop, ACPMethod.reset, ACPMethod.unbind, ACPMethod.show,
+            ACPMethod.fork:
             text = raw?["thread"]?.stringValue
         default: text = nil
         }

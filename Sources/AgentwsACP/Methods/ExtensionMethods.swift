@@ -61,6 +61,25 @@ extension ACPAgent {
         return ["thread": .string(thread.rawValue)]
     }
 
+    /// `_agentws/fork` — `agentws fork`: `{thread, newThread?}` → `{thread, parent, provider, model,
+    /// method}` (SPEC §12).
+    func fork(_ params: Params, _ context: RequestContext) async throws -> JSONValue {
+        let source = try params.thread("thread")
+        let result = try await service.fork(
+            source, into: try params.optionalThread("newThread"), events: forwarder(context))
+        return Self.forkJSON(result)
+    }
+
+    /// A fork's result as `_agentws/fork` answers it and `agentws fork --json` prints it.
+    public static func forkJSON(_ result: ForkResult) -> JSONValue {
+        [
+            "thread": .string(result.thread.rawValue),
+            "parent": .optional(result.binding.parent?.thread.rawValue),
+            "provider": .string(result.binding.provider), "model": .optional(result.binding.model),
+            "method": .string(result.method.rawValue),
+        ]
+    }
+
     /// `_agentws/list` — `agentws list`: `{}` → `{threads: [report]}`.
     func list() async throws -> JSONValue {
         ["threads": .array(try await service.list().map { ThreadReport($0).json })]

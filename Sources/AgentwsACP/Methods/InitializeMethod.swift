@@ -22,7 +22,7 @@ extension ACPAgent {
                 "loadSession": false,
                 "promptCapabilities": ["image": false, "audio": false, "embeddedContext": true],
                 "mcpCapabilities": ["http": false, "sse": false],
-                "sessionCapabilities": ["list": [:], "resume": [:], "close": [:]],
+                "sessionCapabilities": ["list": [:], "resume": [:], "close": [:], "fork": [:]],
             ],
             "authMethods": [],
             "agentInfo": [

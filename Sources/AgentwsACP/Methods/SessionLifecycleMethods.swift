@@ -93,6 +93,32 @@ extension ACPAgent {
         return ["sessions": .array(entries.keys.sorted().compactMap { entries[$0] })]
     }
 
+    /// `session/fork` (SPEC §12): a new session whose thread is a fork of the session's thread, with
+    /// an independent copy of its provider conversation (`agentws fork`). The new thread's id is
+    /// `_meta.agentws.thread` when given, else a new one. The fork keeps the source's cwd, whatever
+    /// `cwd` says (the provider conversation belongs to it), as `session/resume` does.
+    func forkSession(_ params: Params) async throws -> JSONValue {
+        let source = try params.thread("sessionId")
+        _ = try params.optionalString("cwd")
+        let meta = try params.agentwsMeta()
+        let logger = logger
+        let result = try await service.fork(source, into: try meta.optionalThread("thread")) { event in
+            logger.info("session/fork \(source): \(event)")
+        }
+        let thread = result.thread
+        sessions.remember(thread)
+        var described = Self.describe(
+            thread, choice: .init(provider: result.binding.provider, model: result.binding.model),
+            state: .stopped)
+        described["parent"] = .string(source.rawValue)
+        described["method"] = .string(result.method.rawValue)
+        return [
+            "sessionId": .string(thread.rawValue),
+            "configOptions": [await modelOption(for: thread)],
+            "_meta": ["agentws": .object(described)],
+        ]
+    }
+
     /// `session/close`: stops the thread's session like `agentws stop` (binding and cursor kept); a
     /// session that was never prompted is simply forgotten.
     func closeSession(_ params: Params) async throws -> JSONValue {

@@ -15,9 +15,15 @@ public struct ThreadReport: Sendable, Equatable {
     public var state: ThreadState?
     /// The schema version of the file as it is on disk (1 until `agentws migrate` or a change).
     public var fileSchemaVersion: Int64?
+    /// The threads forked from this one, sorted.
+    public var children: [String]
+    /// Whether the binding's parent has a binding here (nil without a parent).
+    public var parentExists: Bool?
 
     public init(_ status: ThreadStatus) {
         thread = status.thread
+        children = status.children
+        parentExists = status.parentExists
         switch status.listing {
         case .binding(let binding):
             self.binding = binding
@@ -42,6 +48,11 @@ public struct ThreadReport: Sendable, Equatable {
             "error": .optional(error),
             "live": Self.json(liveness),
             "runtime": runtime?.jsonValue ?? .null,
+            "lineage": [
+                "parent": .optional(binding?.parent?.thread.rawValue),
+                "parentExists": parentExists.map(JSONValue.bool) ?? .null,
+                "children": .array(children.map(JSONValue.string)),
+            ],
         ]
     }
 
@@ -76,6 +87,9 @@ public struct ThreadReport: Sendable, Equatable {
         guard let live = value["live"], let liveness = Self.liveness(live) else { throw bad("no live state") }
         self.liveness = liveness
         runtime = value["runtime"].flatMap { $0 == .null ? nil : RuntimeRecord(json: $0) }
+        let lineage = value["lineage"]
+        children = lineage?["children"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        parentExists = lineage?["parentExists"]?.boolValue
     }
 
     static func json(_ liveness: ThreadStatus.Liveness) -> JSONValue {

@@ -8,6 +8,8 @@ public final class InMemoryThreadStore: ThreadStore {
         var runtime: [ThreadID: RuntimeRecord] = [:]
         var leased: [ThreadID: Int32] = [:]
         var writes = 0
+        var scratch: [String] = []
+        var scratchMade = 0
     }
 
     private let state = Locked(State())
@@ -106,6 +108,23 @@ public final class InMemoryThreadStore: ThreadStore {
     public func threadsRecordedLive() -> [ThreadID] {
         state.withLock { $0.runtime.filter { $0.value.ownerPID != nil }.keys.sorted() }
     }
+
+    /// A name only: in memory nothing is written there unless a test's provider does so itself.
+    public func makeScratchFile(_ purpose: String) throws -> String {
+        state.withLock { state in
+            state.scratchMade += 1
+            let path = "/memory/state/scratch/\(purpose)-\(state.scratchMade)"
+            state.scratch.append(path)
+            return path
+        }
+    }
+
+    public func removeScratchFile(_ path: String) {
+        state.withLock { state in state.scratch.removeAll { $0 == path } }
+    }
+
+    /// The scratch paths made and not removed yet.
+    public var scratchFilesLeft: [String] { state.withLock { $0.scratch } }
 
     /// Puts a binding in place as if a file had appeared (another machine, a `git pull`).
     public func seed(_ binding: Binding) { state.withLock { $0.bindings[binding.threadID] = binding } }

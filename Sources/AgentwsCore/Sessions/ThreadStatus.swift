@@ -17,12 +17,22 @@ public struct ThreadStatus: Sendable, Equatable {
     public var listing: BindingListing
     public var runtime: RuntimeRecord?
     public var liveness: Liveness
+    /// The threads forked from this one (SPEC §12), sorted.
+    public var children: [String]
+    /// Whether the thread named by this binding's `parent` has a binding file here (nil when the
+    /// binding has no parent). A fork's parent may be unbound, or only on another branch.
+    public var parentExists: Bool?
 
-    public init(thread: String, listing: BindingListing, runtime: RuntimeRecord?, liveness: Liveness) {
+    public init(
+        thread: String, listing: BindingListing, runtime: RuntimeRecord?, liveness: Liveness,
+        children: [String] = [], parentExists: Bool? = nil
+    ) {
         self.thread = thread
         self.listing = listing
         self.runtime = runtime
         self.liveness = liveness
+        self.children = children
+        self.parentExists = parentExists
     }
 
     /// `live`, `stopped` or `error` (with its text), as this machine sees the thread.
@@ -67,7 +77,9 @@ public enum ThreadState: Sendable, Equatable {
 extension SessionService {
     /// Every thread, sorted by id.
     public func list() throws -> [ThreadStatus] {
-        try store.listBindings().map(status(of:))
+        let listings = try store.listBindings()
+        let lineage = ThreadLineage(listings)
+        return listings.map { status(of: $0, lineage: lineage) }
     }
 
     /// One thread; `notFound` when it has no binding.
@@ -76,12 +88,15 @@ extension SessionService {
             throw AgentwsError(
                 .notFound, "thread \(thread) has no binding; 'agentws list' shows the bound threads")
         }
-        return status(of: .binding(binding))
+        return status(of: .binding(binding), lineage: ThreadLineage(try store.listBindings()))
     }
 
-    private func status(of listing: BindingListing) -> ThreadStatus {
+    private func status(of listing: BindingListing, lineage: ThreadLineage) -> ThreadStatus {
+        let children = lineage.children[listing.threadName] ?? []
         guard case .binding(let binding) = listing else {
-            return ThreadStatus(thread: listing.threadName, listing: listing, runtime: nil, liveness: .none)
+            return ThreadStatus(
+                thread: listing.threadName, listing: listing, runtime: nil, liveness: .none,
+                children: children)
         }
         let thread = binding.threadID
         let runtime = store.readRuntime(thread)
@@ -99,7 +114,10 @@ extension SessionService {
         } else {
             liveness = .none
         }
-        return ThreadStatus(thread: thread.rawValue, listing: listing, runtime: runtime, liveness: liveness)
+        return ThreadStatus(
+            thread: thread.rawValue, listing: listing, runtime: runtime, liveness: liveness,
+            children: children,
+            parentExists: binding.parent.map { lineage.exists($0.thread.rawValue) })
     }
 
     /// Whether this machine's state says a process owns a live session of the thread: its runtime

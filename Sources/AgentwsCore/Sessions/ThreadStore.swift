@@ -41,4 +41,11 @@ public protocol ThreadStore: Sendable {
     /// The threads whose runtime record names an owner, without reading every record: what the
     /// reaper reconciles (SPEC §4.3). May name a thread whose record no longer does.
     func threadsRecordedLive() -> [ThreadID]
+
+    /// A new path, under this machine's state, where a provider may write a transient file (the
+    /// transcript a fork copies through `export` + `import`, SPEC §12). Nothing is at the path yet;
+    /// the caller removes what was written with `removeScratchFile`.
+    func makeScratchFile(_ purpose: String) throws -> String
+    /// Removes a file made at a `makeScratchFile` path; a missing file is fine.
+    func removeScratchFile(_ path: String)
 }

@@ -9,8 +9,12 @@ public final class FileThreadStore: ThreadStore {
     public let bindings: BindingStore
     private let runtime: RuntimeStateStore
     public let processID: Int32
+    /// `state/scratch/`: transient files of one operation (a fork's transcript), removed after it.
+    private let scratchDirectory: String
+    private let scratchMade = Locked(0)
 
     public init(workspace: Workspace) throws {
+        scratchDirectory = workspace.stateDirectory + "/scratch"
         bindings = try BindingStore.open(workspace)
         try FileIO.makeDirectories(workspace.threadStateDirectory)
         try FileIO.makeDirectories(workspace.threadOwnersDirectory)
@@ -62,4 +66,22 @@ public final class FileThreadStore: ThreadStore {
     public func deleteRuntime(_ thread: ThreadID) throws { try runtime.delete(thread) }
 
     public func threadsRecordedLive() -> [ThreadID] { runtime.threadsWithOwnerMarker() }
+
+    /// `state/scratch/<purpose>-<pid>-<n>-<random>`: unique across processes and calls.
+    public func makeScratchFile(_ purpose: String) throws -> String {
+        try FileIO.makeDirectories(scratchDirectory, mode: 0o700)
+        let number = scratchMade.withLock { made in
+            made += 1
+            return made
+        }
+        let path =
+            scratchDirectory + "/\(purpose)-\(processID)-\(number)-\(UInt32.random(in: 0...UInt32.max))"
+        try FileIO.removeIfPresent(path)
+        return path
+    }
+
+    public func removeScratchFile(_ path: String) {
+        guard path.hasPrefix(scratchDirectory + "/") else { return }
+        try? FileIO.removeIfPresent(path)
+    }
 }

@@ -19,6 +19,34 @@ enum StatusFormatting {
         return cause.rawValue + (runtime?.lastStoppedAt.map { " at \($0)" } ?? "")
     }
 
+    /// A binding's parent, marked when it has no binding here.
+    static func parentText(_ binding: Binding, exists: Bool?) -> String {
+        guard let parent = binding.parent else { return "-" }
+        return parent.thread.rawValue + (exists == false ? " (missing: no binding here)" : "")
+    }
+
+    /// The lineage forest as an indented tree, one thread a line with `describe`'s text after it.
+    static func tree(_ nodes: [ThreadLineage.Node], describe: (String) -> String) -> String {
+        var lines: [String] = []
+        func draw(_ node: ThreadLineage.Node, prefix: String, connector: String, childPrefix: String) {
+            let text: String
+            switch node.kind {
+            case .thread: text = node.thread + describe(node.thread)
+            case .missing: text = node.thread + "  (missing: no binding here)"
+            case .cycle: text = node.thread + "  (parent loop: drawn above)"
+            }
+            lines.append(prefix + connector + text)
+            for (index, child) in node.children.enumerated() {
+                let last = index == node.children.count - 1
+                draw(
+                    child, prefix: prefix + childPrefix, connector: last ? "└─ " : "├─ ",
+                    childPrefix: last ? "   " : "│  ")
+            }
+        }
+        for node in nodes { draw(node, prefix: "", connector: "", childPrefix: "") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     static func format(_ duration: Duration) -> String {
         let seconds = max(0, duration.components.seconds)
         return ConfigDuration.seconds(seconds).description
