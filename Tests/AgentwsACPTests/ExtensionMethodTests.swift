@@ -31,6 +31,25 @@ struct ExtensionMethodTests {
         #expect(text == "m1 turn 1: hello")
     }
 
+    @Test func forkAnswersWhatTheCLIPrintsAndShowReportsTheLineage() async throws {
+        let harness = AgentHarness()
+        _ = try await harness.result("_agentws/send", ["thread": "t1", "text": "one"])
+        let forked = try await harness.result("_agentws/fork", ["thread": "t1", "newThread": "t2"])
+        #expect(
+            forked == [
+                "thread": "t2", "parent": "t1", "provider": "script", "model": "m1",
+                "method": "provider-fork",
+            ])
+        let source = try await harness.result("_agentws/show", ["thread": "t1"])
+        #expect(source["thread"]?["lineage"] == ["parent": .null, "parentExists": .null, "children": ["t2"]])
+        let fork = try await harness.result("_agentws/show", ["thread": "t2"])
+        #expect(fork["thread"]?["lineage"] == ["parent": "t1", "parentExists": true, "children": []])
+        let report = try ThreadReport(json: fork["thread"] ?? .null)
+        #expect(report.parentExists == true && report.binding?.parent?.thread.rawValue == "t1")
+        let again = try await harness.error("_agentws/fork", ["thread": "t1", "newThread": "t2"])
+        #expect(again["data"]?["exitCode"] == 4)
+    }
+
     @Test func aSendWithoutAThreadCreatesOne() async throws {
         let harness = AgentHarness()
         let result = try await harness.result("_agentws/send", ["text": "hello"])

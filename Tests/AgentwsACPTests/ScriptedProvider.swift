@@ -30,7 +30,17 @@ struct ScriptedProvider: Provider {
     }
 
     func describe() async throws(ProviderError) -> ProviderCapabilities {
-        ProviderCapabilities(modelSwitch: .inSession, models: ["m1", "m2"], canResume: true)
+        ProviderCapabilities(modelSwitch: .inSession, models: ["m1", "m2"], canResume: true, canFork: true)
+    }
+
+    /// A copy named after the new thread, with the source's turns behind it.
+    func fork(_ request: ForkRequest) async throws(ProviderError) -> JSONValue {
+        guard let source = request.cursor["conversation"]?.stringValue else {
+            throw ProviderError(.notFound, "no conversation \(request.cursor)")
+        }
+        let copy = "c-\(request.thread)"
+        turns.state.withLock { $0.count[copy] = $0.count[source] ?? 0 }
+        return ["conversation": .string(copy)]
     }
 
     func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler)

@@ -5,16 +5,18 @@ import Testing
 
 @Suite("ACP: session methods")
 struct SessionMethodTests {
-    @Test func initializeAdvertisesListResumeAndClose() async throws {
+    @Test func initializeAdvertisesListResumeCloseAndFork() async throws {
         let harness = AgentHarness()
         let result = try await harness.result(
             "initialize", ["protocolVersion": 1, "clientCapabilities": [:]])
         #expect(result["protocolVersion"] == 1)
         let capabilities = try #require(result["agentCapabilities"])
         #expect(capabilities["loadSession"] == false)
-        #expect(capabilities["sessionCapabilities"] == ["list": [:], "resume": [:], "close": [:]])
+        #expect(
+            capabilities["sessionCapabilities"] == ["list": [:], "resume": [:], "close": [:], "fork": [:]])
         #expect(result["agentInfo"]?["name"] == "agentws" && result["agentInfo"]?["version"] == "9.9.9")
         #expect(result["_meta"]?["agentws"]?["extensions"]?.arrayValue?.contains("_agentws/stop") == true)
+        #expect(result["_meta"]?["agentws"]?["extensions"]?.arrayValue?.contains("_agentws/fork") == true)
         // A newer client gets the version agentws speaks.
         #expect(try await harness.result("initialize", ["protocolVersion": 7])["protocolVersion"] == 1)
     }
@@ -43,6 +45,51 @@ struct SessionMethodTests {
         let (warm, _) = await harness.request("session/prompt", AgentHarness.prompt("t1", "again"))
         #expect(warm["result"]?["_meta"]?["agentws"]?["start"] == "warm")
         #expect(harness.provider.turns.starts == 1)
+    }
+
+    @Test func sessionForkOpensAForkedThreadThatGoesOnIndependently() async throws {
+        let harness = AgentHarness()
+        _ = try await harness.newSession("t1")
+        _ = try await harness.result("session/prompt", AgentHarness.prompt("t1", "one"))
+        let source = try harness.binding("t1")
+
+        let forked = try await harness.result(
+            "session/fork",
+            [
+                "sessionId": "t1", "cwd": .string(AgentHarness.root), "mcpServers": [],
+                "_meta": ["agentws": ["thread": "t1-b"]],
+            ])
+        #expect(forked["sessionId"] == "t1-b")
+        #expect(forked["_meta"]?["agentws"]?["parent"] == "t1")
+        #expect(forked["_meta"]?["agentws"]?["method"] == "provider-fork")
+        #expect(forked["configOptions"]?.arrayValue?.first?["currentValue"] == "script/m1")
+        let fork = try #require(try harness.binding("t1-b"))
+        #expect(fork.parent?.thread.rawValue == "t1" && fork.provider == "script")
+        #expect(fork.resumeCursor == ["conversation": "c-t1-b"])
+        #expect(try harness.binding("t1") == source)
+
+        let (onFork, forkUpdates) = await harness.request(
+            "session/prompt", AgentHarness.prompt("t1-b", "two"))
+        #expect(onFork["result"]?["stopReason"] == "end_turn")
+        #expect(AgentHarness.replyText(forkUpdates) == "m1 turn 2: two")
+        let (_, sourceUpdates) = await harness.request("session/prompt", AgentHarness.prompt("t1", "two"))
+        #expect(AgentHarness.replyText(sourceUpdates) == "m1 turn 2: two")
+        // t1's session stayed warm through the fork.
+        #expect(harness.provider.turns.starts == 2)
+        let listed = try await harness.result("session/list")
+        let entry = listed["sessions"]?.arrayValue?.first { $0["sessionId"] == "t1-b" }
+        #expect(entry?["_meta"]?["agentws"]?["parent"] == "t1")
+
+        // Without a thread, the fork gets a new id; an unknown session is not found.
+        let unnamed = try await harness.result(
+            "session/fork", ["sessionId": "t1", "cwd": .string(AgentHarness.root)])
+        #expect(unnamed["sessionId"]?.stringValue.map { $0 != "t1" && $0 != "t1-b" } == true)
+        let missing = try await harness.error(
+            "session/fork", ["sessionId": "nobody", "cwd": .string(AgentHarness.root)])
+        #expect(missing["data"]?["exitCode"] == 3)
+        let taken = try await harness.error(
+            "session/fork", ["sessionId": "t1", "_meta": ["agentws": ["thread": "t1-b"]]])
+        #expect(taken["data"]?["exitCode"] == 4)
     }
 
     @Test func aNewSessionWithoutAThreadGetsOneAndIsListedUntilBound() async throws {

@@ -29,7 +29,8 @@ struct WireTests {
                 listing: .unreadable(
                     thread: "bad",
                     error: BindingFileError(
-                        path: "/ws/.agentws/bindings/bad.json", problem: .mergeConflict(line: 3, thread: try ThreadID("bad")))),
+                        path: "/ws/.agentws/bindings/bad.json",
+                        problem: .mergeConflict(line: 3, thread: try ThreadID("bad")))),
                 runtime: nil, liveness: .none))
         let decoded = try ThreadReport(json: unreadable.json)
         #expect(
