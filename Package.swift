@@ -193,10 +193,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
-        // What test targets share: the build folder, a process runner, temporary directories.
+        // What test targets share: the build folder, a process runner, temporary directories, the
+        // in-memory thread store.
         .target(
             name: "AgentwsTestSupport",
-            dependencies: [json, system],
+            dependencies: ["AgentwsCore", json, system],
             path: "Tests/AgentwsTestSupport",
             swiftSettings: strictSwift
         ),
@@ -212,7 +213,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(
             name: "AgentwsCoreTests",
-            dependencies: [system, "AgentwsCore", json],
+            dependencies: [system, "AgentwsCore", json, "AgentwsTestSupport"],
             exclude: ["Golden"],
             swiftSettings: strictSwift
         ),
@@ -239,7 +240,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentwsACPTests",
-            dependencies: [system, "AgentwsACP", "AgentwsCore", json],
+            dependencies: [system, "AgentwsACP", "AgentwsCore", json, "AgentwsTestSupport"],
             swiftSettings: strictSwift
         ),
         // Drives ProviderKit through its C entry table, and the built echo plugin through dlopen

@@ -2,6 +2,7 @@ import AgentwsACP
 import AgentwsCore
 import AgentwsJSON
 import AgentwsSystem
+import AgentwsTestSupport
 import Logging
 import Testing
 

@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsTestSupport
 import Testing
 
 /// The session logic of SPEC §4–§6 against an in-memory store and provider: no files, processes or

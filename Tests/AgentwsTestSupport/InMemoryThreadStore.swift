@@ -1,8 +1,9 @@
+import AgentwsCore
 import AgentwsSystem
 
-/// A `ThreadStore` in memory: for tests and benchmarks of the session logic. Leases exclude each
+/// A `ThreadStore` in memory: for the tests of the session logic. Leases exclude each
 /// other within the process, like the file store's locks do across processes.
-public final class InMemoryThreadStore: ThreadStore {
+package final class InMemoryThreadStore: ThreadStore {
     private struct State {
         var bindings: [ThreadID: Binding] = [:]
         var runtime: [ThreadID: RuntimeRecord] = [:]
@@ -13,12 +14,12 @@ public final class InMemoryThreadStore: ThreadStore {
     }
 
     private let state = Locked(State())
-    public let processID: Int32
+    package let processID: Int32
 
-    public init(processID: Int32 = 1) { self.processID = processID }
+    package init(processID: Int32 = 1) { self.processID = processID }
 
     /// How many binding writes changed something (identical writes are not counted).
-    public var writeCount: Int { state.withLock { $0.writes } }
+    package var writeCount: Int { state.withLock { $0.writes } }
 
     final class Lease: ThreadLease {
         let thread: ThreadID
@@ -47,9 +48,9 @@ public final class InMemoryThreadStore: ThreadStore {
         }
     }
 
-    public func readBinding(_ thread: ThreadID) throws -> Binding? { state.withLock { $0.bindings[thread] } }
+    package func readBinding(_ thread: ThreadID) throws -> Binding? { state.withLock { $0.bindings[thread] } }
 
-    public func writeBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
+    package func writeBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
         try check(lease, binding.threadID)
         return state.withLock { state in
             // Like the file store: a binding that means what is stored is not written again.
@@ -60,7 +61,7 @@ public final class InMemoryThreadStore: ThreadStore {
         }
     }
 
-    public func rewriteBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
+    package func rewriteBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
         try check(lease, binding.threadID)
         var current = binding
         current.schemaVersion = Binding.currentSchemaVersion
@@ -73,16 +74,16 @@ public final class InMemoryThreadStore: ThreadStore {
         }
     }
 
-    public func deleteBinding(_ thread: ThreadID, lease: any ThreadLease) throws -> Bool {
+    package func deleteBinding(_ thread: ThreadID, lease: any ThreadLease) throws -> Bool {
         try check(lease, thread)
         return state.withLock { $0.bindings.removeValue(forKey: thread) != nil }
     }
 
-    public func listBindings() throws -> [BindingListing] {
+    package func listBindings() throws -> [BindingListing] {
         state.withLock { $0.bindings.values.sorted { $0.threadID < $1.threadID }.map(BindingListing.binding) }
     }
 
-    public func tryLease(_ thread: ThreadID) throws -> (any ThreadLease)? {
+    package func tryLease(_ thread: ThreadID) throws -> (any ThreadLease)? {
         let granted = state.withLock { state in
             if state.leased[thread] != nil { return false }
             state.leased[thread] = processID
@@ -91,21 +92,21 @@ public final class InMemoryThreadStore: ThreadStore {
         return granted ? Lease(thread: thread, store: self) : nil
     }
 
-    public func leaseState(_ thread: ThreadID) -> LeaseState {
+    package func leaseState(_ thread: ThreadID) -> LeaseState {
         state.withLock { $0.leased[thread].map { .held(pid: $0) } ?? .free }
     }
 
-    public func readRuntime(_ thread: ThreadID) -> RuntimeRecord? { state.withLock { $0.runtime[thread] } }
+    package func readRuntime(_ thread: ThreadID) -> RuntimeRecord? { state.withLock { $0.runtime[thread] } }
 
-    public func writeRuntime(_ record: RuntimeRecord, for thread: ThreadID) throws {
+    package func writeRuntime(_ record: RuntimeRecord, for thread: ThreadID) throws {
         state.withLock { $0.runtime[thread] = record }
     }
 
-    public func deleteRuntime(_ thread: ThreadID) throws {
+    package func deleteRuntime(_ thread: ThreadID) throws {
         _ = state.withLock { $0.runtime.removeValue(forKey: thread) }
     }
 
-    public func threadsRecordedLive() -> [ThreadID] {
+    package func threadsRecordedLive() -> [ThreadID] {
         state.withLock { $0.runtime.filter { $0.value.ownerPID != nil }.keys.sorted() }
     }
 
@@ -127,10 +128,10 @@ public final class InMemoryThreadStore: ThreadStore {
     public var scratchFilesLeft: [String] { state.withLock { $0.scratch } }
 
     /// Puts a binding in place as if a file had appeared (another machine, a `git pull`).
-    public func seed(_ binding: Binding) { state.withLock { $0.bindings[binding.threadID] = binding } }
+    package func seed(_ binding: Binding) { state.withLock { $0.bindings[binding.threadID] = binding } }
 
     /// Marks a thread as leased by another, dead or alive, process (for tests).
-    public func simulateForeignLease(_ thread: ThreadID, pid: Int32) {
+    package func simulateForeignLease(_ thread: ThreadID, pid: Int32) {
         state.withLock { $0.leased[thread] = pid }
     }
 }
