@@ -194,7 +194,7 @@ let package = Package(
         ),
 
         // What test targets share: the build folder, a process runner, temporary directories, the
-        // in-memory thread store.
+        // in-memory thread store, clocks moved by hand.
         .target(
             name: "AgentwsTestSupport",
             dependencies: ["AgentwsCore", json, system],
@@ -259,6 +259,7 @@ let package = Package(
             name: "AgentwsIntegrationTests",
             dependencies: [
                 system, "AgentwsCore", json, "AgentwsStorage", "AgentwsPlugins",
+                "AgentwsTestSupport",
             ],
             swiftSettings: strictSwift
         ),

@@ -178,21 +178,6 @@ struct MemoryResolver: ProviderResolver {
     }
 }
 
-/// Clocks the test moves by hand. `suspend` models a machine asleep: wall time passes, the monotonic
-/// clock does not (as CLOCK_MONOTONIC behaves on Linux).
-final class ManualClock: IdleClock {
-    private let value = Locked((monotonic: Duration.seconds(1000), wall: Int64(1_796_086_944)))
-    func now() -> Duration { value.withLock { $0.monotonic } }
-    var wall: UTCDateTime { value.withLock { UTCDateTime(secondsSinceEpoch: $0.wall) } }
-    func advance(_ duration: Duration) {
-        value.withLock {
-            $0.monotonic += duration
-            $0.wall += duration.components.seconds
-        }
-    }
-    func suspend(for duration: Duration) { value.withLock { $0.wall += duration.components.seconds } }
-}
-
 /// Collects a send's events.
 final class EventLog: Sendable {
     private let events = Locked<[SessionEvent]>([])

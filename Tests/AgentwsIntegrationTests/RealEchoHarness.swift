@@ -3,6 +3,7 @@ import AgentwsJSON
 import AgentwsPlugins
 import AgentwsStorage
 import AgentwsSystem
+import AgentwsTestSupport
 import Foundation
 
 /// The session service as the product assembles it — files on disk, plugins through the loader —
@@ -18,7 +19,7 @@ final class RealEchoHarness: Sendable {
     let root: String
     let workspace: Workspace
     let store: FileThreadStore
-    let clock = TestClock()
+    let clock = ManualClock()
 
     init() throws {
         root =
@@ -68,19 +69,6 @@ final class RealEchoHarness: Sendable {
     /// What `show` says of the thread on this machine (live, stopped, error).
     func state(_ service: SessionService, _ thread: String) async throws -> ThreadState {
         try await service.show(try ThreadID(thread)).state
-    }
-}
-
-/// A monotonic clock moved by hand, with a wall clock beside it.
-final class TestClock: IdleClock {
-    private let value = Locked((monotonic: Duration.seconds(100), wall: Int64(1_796_086_944)))
-    func now() -> Duration { value.withLock { $0.monotonic } }
-    var wall: UTCDateTime { value.withLock { UTCDateTime(secondsSinceEpoch: $0.wall) } }
-    func advance(_ duration: Duration) {
-        value.withLock {
-            $0.monotonic += duration
-            $0.wall += duration.components.seconds
-        }
     }
 }
 
