@@ -220,20 +220,21 @@ let package = Package(
         .testTarget(
             name: "AgentwsConfigTests",
             dependencies: [
-                "AgentwsConfig", "AgentwsCore", json, .product(name: "Yams", package: "Yams"),
+                "AgentwsConfig", "AgentwsCore", json, "AgentwsTestSupport",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AgentwsStorageTests",
-            dependencies: ["AgentwsStorage", "AgentwsCore", json],
+            dependencies: ["AgentwsStorage", "AgentwsCore", json, "AgentwsTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AgentwsPluginsTests",
             dependencies: [
                 system, toolchain,
-                "AgentwsPlugins", "AgentwsCore", json,
+                "AgentwsPlugins", "AgentwsCore", json, "AgentwsTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -247,7 +248,7 @@ let package = Package(
         // (build the AgentwsEcho product first); it never links a plugin target.
         .testTarget(
             name: "ProviderKitTests",
-            dependencies: [system, providerKit, json, cHeader],
+            dependencies: [system, providerKit, json, "AgentwsTestSupport", cHeader],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -265,7 +266,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentwsCLITests",
-            dependencies: [system, json],
+            dependencies: [system, json, "AgentwsTestSupport"],
             swiftSettings: strictSwift
         ),
         // The plugin author's kit: what the built plugins export, the header's sizes, `agentws plugin`

@@ -1,3 +1,4 @@
+import AgentwsTestSupport
 import Foundation
 import Testing
 
@@ -5,8 +6,8 @@ import Testing
 /// scripts/setup-acp-client — launches `agentws acp` and drives it (Tests/Peers/acp_client.py).
 @Suite("CLI: agentws acp under a real ACP client")
 struct ACPClientTests {
-    static let python = Repository.root + "/.venv-acp/bin/python"
-    static let script = Repository.root + "/Tests/Peers/acp_client.py"
+    static let python = BuildProducts.repositoryRoot + "/.venv-acp/bin/python"
+    static let script = BuildProducts.repositoryRoot + "/Tests/Peers/acp_client.py"
 
     @Test(arguments: CLIHarness.Mode.allCases)
     func thePythonSDKRunsSessionsThroughAgentwsACP(mode: CLIHarness.Mode) throws {
@@ -17,11 +18,11 @@ struct ACPClientTests {
         let cli = try CLIHarness(mode: mode)
         defer { cli.remove() }
         var environment = cli.environment
-        environment["PATH"] = CLIHarness.buildDirectory + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["PATH"] = BuildProducts.directory + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         let outcome = try ChildProcess.run(
             Self.python,
             [
-                Self.script, CLIHarness.agentwsPath, cli.root, "acp-1",
+                Self.script, BuildProducts.agentws, cli.root, "acp-1",
                 mode == .daemon ? "daemon" : "in-process",
             ],
             environment: environment, directory: cli.root)
@@ -42,7 +43,7 @@ struct ACPStdioTests {
         let cli = try CLIHarness()
         defer { cli.remove() }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIHarness.agentwsPath)
+        process.executableURL = URL(fileURLWithPath: BuildProducts.agentws)
         process.arguments = ["acp"]
         process.currentDirectoryURL = URL(fileURLWithPath: cli.root)
         process.environment = cli.environment
@@ -95,7 +96,7 @@ final class LineReader {
             }
             let chunk = handle.availableData
             if chunk.isEmpty {
-                throw HarnessError("the stream ended; had: \(String(decoding: buffer, as: UTF8.self))")
+                throw TestFailure("the stream ended; had: \(String(decoding: buffer, as: UTF8.self))")
             }
             buffer.append(chunk)
         }

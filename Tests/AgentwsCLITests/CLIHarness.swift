@@ -1,18 +1,9 @@
+import AgentwsTestSupport
 import Foundation
 import Testing
 
 /// Runs the real `agentws` binary (built next to the test bundle) in a temporary workspace.
 struct CLIHarness {
-    /// The directory holding the built products.
-    static let buildDirectory: String = {
-        let executable =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: executable).deletingLastPathComponent().path
-    }()
-
-    static var agentwsPath: String { buildDirectory + "/agentws" }
-
     /// Where a harness's session commands run.
     enum Mode: String, CaseIterable, CustomTestStringConvertible {
         /// No daemon: every command owns its sessions while it runs.
@@ -33,11 +24,7 @@ struct CLIHarness {
     /// A fresh temporary directory, initialised as a workspace unless `initialise` is false; with
     /// mode `.daemon`, a daemon serves it (stopped by `remove()`).
     init(initialise: Bool = true, config: String? = nil, mode: Mode = .inProcess) throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.agentwsPath) else {
-            throw HarnessError(
-                "\(Self.agentwsPath) is missing: run 'swift build' before 'swift test' (scripts/test does both)"
-            )
-        }
+        _ = try BuildProducts.executable("agentws")
         root =
             FileManager.default.temporaryDirectory.path + "/agentws-cli-"
             + UUID().uuidString.lowercased().prefix(12)
@@ -138,7 +125,7 @@ struct CLIHarness {
             if names.contains(where: { read(directory + "/" + $0)?.contains(text) == true }) { return }
             usleep(10_000)
         }
-        throw HarnessError("no file in \(directory) came to contain \"\(text)\"")
+        throw TestFailure("no file in \(directory) came to contain \"\(text)\"")
     }
 
     /// What `agentws show --json` reports of the thread: `status` (live, stopped, error),
@@ -190,7 +177,7 @@ final class RunningCLI: @unchecked Sendable {
     private let lock = NSLock()
 
     init(arguments: [String], directory: String, environment: [String: String]) throws {
-        process.executableURL = URL(fileURLWithPath: CLIHarness.agentwsPath)
+        process.executableURL = URL(fileURLWithPath: BuildProducts.agentws)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = environment
@@ -238,13 +225,13 @@ final class RunningCLI: @unchecked Sendable {
                 || !process.isRunning && !(stdoutSoFar + stderrSoFar).contains(text)
             {
                 if !process.isRunning { break }
-                throw HarnessError(
+                throw TestFailure(
                     "timed out waiting for \"\(text)\"; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)")
             }
             usleep(10_000)
         }
         if !(stdoutSoFar + stderrSoFar).contains(text) {
-            throw HarnessError(
+            throw TestFailure(
                 "the process ended without printing \"\(text)\"; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)"
             )
         }
@@ -261,9 +248,4 @@ final class RunningCLI: @unchecked Sendable {
             status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
             stderr: String(decoding: stderrData, as: UTF8.self))
     }
-}
-
-struct HarnessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,3 +1,4 @@
+import AgentwsTestSupport
 import Foundation
 import Testing
 
@@ -141,7 +142,7 @@ struct DaemonLifecycleTests {
 func waitUntil(_ what: String, limit: Duration = .seconds(30), _ condition: () throws -> Bool) throws {
     let deadline = ContinuousClock.now + limit
     while try !condition() {
-        guard ContinuousClock.now < deadline else { throw HarnessError("timed out waiting until \(what)") }
+        guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting until \(what)") }
         usleep(50_000)
     }
 }

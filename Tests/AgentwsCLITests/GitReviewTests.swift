@@ -1,3 +1,4 @@
+import AgentwsTestSupport
 import Foundation
 import Testing
 
@@ -37,7 +38,7 @@ struct WrittenBindingSchemaTests {
     @Test func everyFileTheCLIWritesHasExactlyTheSchemasFields() throws {
         let cli = try CLIHarness()
         defer { cli.remove() }
-        let root = String(#filePath.dropLast("Tests/AgentwsCLITests/GitReviewTests.swift".count))
+        let root = BuildProducts.repositoryRoot + "/"
         let schemaData = try #require(
             FileManager.default.contents(atPath: root + "docs/schema/binding-v2.schema.json"))
         let schema = try #require(try JSONSerialization.jsonObject(with: schemaData) as? [String: Any])

@@ -1,3 +1,4 @@
+import AgentwsTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 /// (`--configuration debug --skip-build`; scripts/test builds generate-manual for it).
 @Suite("Installation", .serialized)
 struct InstallTests {
-    static let repository = String(#filePath.dropLast("Tests/AgentwsCLITests/InstallTests.swift".count))
+    static let repository = BuildProducts.repositoryRoot + "/"
 
     func run(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String])
         throws -> CLIHarness.Result
@@ -118,7 +119,7 @@ struct InstallTests {
         defer { cli.remove() }
         // systemd-analyze checks that ExecStart names an executable: point it at the built agentws.
         let path = cli.root + "/agentws@.service"
-        try Data(unit.replacingOccurrences(of: "%h/.local/bin/agentws", with: CLIHarness.agentwsPath).utf8)
+        try Data(unit.replacingOccurrences(of: "%h/.local/bin/agentws", with: BuildProducts.agentws).utf8)
             .write(
                 to: URL(fileURLWithPath: path))
         let analyze = "/usr/bin/systemd-analyze"

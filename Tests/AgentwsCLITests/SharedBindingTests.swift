@@ -1,3 +1,4 @@
+import AgentwsTestSupport
 import Foundation
 import Testing
 
@@ -152,8 +153,7 @@ struct SharedBindingTests {
         }
         // A golden schema-1 file of the core tests, too.
         let golden =
-            String(#filePath.dropLast("AgentwsCLITests/SharedBindingTests.swift".count))
-            + "AgentwsCoreTests/Golden/v1/fresh.json"
+            BuildProducts.repositoryRoot + "/Tests/AgentwsCoreTests/Golden/v1/fresh.json"
         try FileManager.default.copyItem(atPath: golden, toPath: cli.path(".agentws/bindings/fresh.json"))
         let before = Dictionary(
             uniqueKeysWithValues: ["old-live", "old-error", "old-stopped"].map { ($0, cli.binding($0)) })

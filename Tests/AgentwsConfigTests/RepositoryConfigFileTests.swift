@@ -1,15 +1,12 @@
 import AgentwsConfig
 import AgentwsCore
+import AgentwsTestSupport
 import Foundation
 import Testing
 
 /// The repository's top-level `config.yaml` documents the defaults (SPEC §7); this keeps it honest.
 @Suite struct RepositoryConfigFileTests {
-    static let path = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("config.yaml")
+    static let path = URL(fileURLWithPath: BuildProducts.repositoryRoot).appendingPathComponent("config.yaml")
         .path
 
     @Test func decodesToExactlyTheBuiltInDefaults() throws {

@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsTestSupport
 import Testing
 
 /// The exact bytes of binding files are pinned by the files in Golden/: a change to the format must
@@ -240,7 +241,7 @@ struct BindingCodecTests {
 @Suite("Binding JSON Schemas")
 struct BindingSchemaTests {
     static func schema(_ version: Int) throws -> JSONValue {
-        let root = String(#filePath.dropLast("Tests/AgentwsCoreTests/BindingCodecTests.swift".count))
+        let root = BuildProducts.repositoryRoot + "/"
         let path = root + "docs/schema/binding-v\(version).schema.json"
         return try JSONParser.parse(bytes: try #require(readFile(path), "missing \(path)"))
     }

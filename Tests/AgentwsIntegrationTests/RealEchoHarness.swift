@@ -9,13 +9,6 @@ import Foundation
 /// The session service as the product assembles it — files on disk, plugins through the loader —
 /// but with a clock the test moves, so the reaper can be driven without waiting.
 final class RealEchoHarness: Sendable {
-    static let buildDirectory: String = {
-        let executable =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: executable).deletingLastPathComponent().path
-    }()
-
     let root: String
     let workspace: Workspace
     let store: FileThreadStore
@@ -27,11 +20,7 @@ final class RealEchoHarness: Sendable {
             + UUID().uuidString.lowercased().prefix(12)
         workspace = try WorkspaceInitializer.initialize(at: root).workspace
         store = try FileThreadStore(workspace: workspace)
-        guard FileManager.default.fileExists(atPath: Self.buildDirectory + "/libAgentwsEcho.so") else {
-            throw HarnessError(
-                "\(Self.buildDirectory)/libAgentwsEcho.so is missing: run 'swift build' first (scripts/test does)"
-            )
-        }
+        _ = try BuildProducts.library("AgentwsEcho")
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: root) }
@@ -46,7 +35,7 @@ final class RealEchoHarness: Sendable {
             stateDirectory: { workspace.providerStateDirectory($0) },
             catalog: {
                 PluginCatalog.discover(
-                    searchPath: PluginSearchPath(directories: [RealEchoHarness.buildDirectory]))
+                    searchPath: PluginSearchPath(directories: [BuildProducts.directory]))
             })
         let clock = clock
         return SessionService(
@@ -70,9 +59,4 @@ final class RealEchoHarness: Sendable {
     func state(_ service: SessionService, _ thread: String) async throws -> ThreadState {
         try await service.show(try ThreadID(thread)).state
     }
-}
-
-struct HarnessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,6 +1,7 @@
 import AgentwsCore
 import AgentwsJSON
 import AgentwsSystem
+import AgentwsTestSupport
 import Foundation
 import Logging
 import Testing

@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsSystem
+import AgentwsTestSupport
 import AgentwsToolchain
 import Foundation
 import Logging

@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsSystem
+import AgentwsTestSupport
 import Foundation
 import Logging
 import Testing

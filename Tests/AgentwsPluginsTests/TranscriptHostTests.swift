@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsTestSupport
 import Foundation
 import Logging
 import Testing

@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsTestSupport
 import Foundation
 import Testing
 
@@ -39,7 +40,7 @@ struct BindingIndexTests {
     /// The file's access and modification times, to the nanosecond.
     func times(_ path: String) throws -> [timespec] {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw TestSetupError("cannot stat \(path)") }
+        guard stat(path, &info) == 0 else { throw TestFailure("cannot stat \(path)") }
         return [info.st_atim, info.st_mtim]
     }
 
@@ -51,7 +52,7 @@ struct BindingIndexTests {
         try handle.write(contentsOf: Data(try BindingCodec.encode(binding)))
         try handle.close()
         guard utimensat(AT_FDCWD, path, saved, 0) == 0 else {
-            throw TestSetupError("cannot set times of \(path)")
+            throw TestFailure("cannot set times of \(path)")
         }
         let restored = try times(path)[1]
         #expect(restored.tv_sec == saved[1].tv_sec && restored.tv_nsec == saved[1].tv_nsec)

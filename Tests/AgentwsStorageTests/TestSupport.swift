@@ -1,3 +1,4 @@
+import AgentwsTestSupport
 import Foundation
 
 /// A fresh directory under the system temporary directory, removed by `remove()`.
@@ -13,28 +14,8 @@ struct TemporaryDirectory {
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// The directory holding the built products (the test bundle lives there too).
-let buildDirectory: String = {
-    let executable =
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-        ?? CommandLine.arguments[0]
-    return URL(fileURLWithPath: executable).deletingLastPathComponent().path
-}()
-
 /// The built `agentws-test-helper`; fails the test clearly when it has not been built.
-func helperPath() throws -> String {
-    let path = buildDirectory + "/agentws-test-helper"
-    guard FileManager.default.isExecutableFile(atPath: path) else {
-        throw TestSetupError(
-            "\(path) is missing: run 'swift build' before 'swift test' (scripts/test does both)")
-    }
-    return path
-}
-
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
+func helperPath() throws -> String { try BuildProducts.executable("agentws-test-helper") }
 
 /// A running child process with its standard output captured.
 final class Child {

@@ -24,11 +24,32 @@ package enum BuildProducts {
 
     /// Checks that `swift build` has produced the CLI and each of `libraries` (file names).
     package static func require(libraries: [String]) throws {
-        for product in [agentws] + libraries.map({ directory + "/" + $0 })
-        where !FileManager.default.fileExists(atPath: product) {
-            throw TestFailure(
-                "\(product) is missing: run 'swift build' before 'swift test' (scripts/test does both)")
-        }
+        _ = try executable("agentws")
+        for library in libraries { _ = try product(library) }
+    }
+
+    /// The path of a built executable (`agentws`, `agentws-test-helper`); throws when it is not built.
+    package static func executable(_ name: String) throws -> String {
+        let path = directory + "/" + name
+        guard FileManager.default.isExecutableFile(atPath: path) else { throw missing(path) }
+        return path
+    }
+
+    /// The path of a dynamic library product, e.g. "AgentwsCEcho" → …/libAgentwsCEcho.so; throws when
+    /// it is not built.
+    package static func library(_ product: String) throws -> String {
+        try Self.product("lib\(product).so")
+    }
+
+    /// The path of a built file `name` beside the test binary; throws when it is not there.
+    private static func product(_ name: String) throws -> String {
+        let path = directory + "/" + name
+        guard FileManager.default.fileExists(atPath: path) else { throw missing(path) }
+        return path
+    }
+
+    private static func missing(_ path: String) -> TestFailure {
+        TestFailure("\(path) is missing: run 'swift build' before 'swift test' (scripts/test does both)")
     }
 
     /// Runs a program to its end and returns its status and output.

@@ -1,3 +1,4 @@
+import AgentwsTestSupport
 import Foundation
 
 /// Runs a program other than agentws (python, setpriv) to completion, with a deadline after which
@@ -41,7 +42,7 @@ struct ChildProcess {
                 process.terminate()
                 process.waitUntilExit()
                 group.wait()
-                throw HarnessError("\(executable) \(arguments) did not finish in \(limit): \(collected.text)")
+                throw TestFailure("\(executable) \(arguments) did not finish in \(limit): \(collected.text)")
             }
             usleep(20_000)
         }
@@ -65,11 +66,4 @@ struct ChildProcess {
         var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
         var text: String { "stdout: \(stdout) stderr: \(stderr)" }
     }
-}
-
-/// The repository checkout the tests run from (for Tests/Peers and the venvs).
-enum Repository {
-    static let root: String = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
 }

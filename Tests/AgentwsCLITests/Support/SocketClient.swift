@@ -1,4 +1,5 @@
 import AgentwsSystem
+import AgentwsTestSupport
 import Foundation
 import Testing
 
@@ -9,12 +10,12 @@ final class SocketClient {
 
     init(path: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket(): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw TestFailure("socket(): \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw HarnessError("path too long")
+            throw TestFailure("path too long")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (index, byte) in bytes.enumerated() { raw[index] = byte }
@@ -27,7 +28,7 @@ final class SocketClient {
         guard result == 0 else {
             let reason = String(cString: strerror(errno))
             Glibc.close(fd)
-            throw HarnessError("connect(\(path)): \(reason)")
+            throw TestFailure("connect(\(path)): \(reason)")
         }
     }
 
@@ -43,7 +44,7 @@ final class SocketClient {
             }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw HarnessError("send: \(String(cString: strerror(errno)))")
+                throw TestFailure("send: \(String(cString: strerror(errno)))")
             }
             offset += written
         }
@@ -65,7 +66,7 @@ final class SocketClient {
                 return line
             }
             guard ContinuousClock.now < deadline else {
-                throw HarnessError("no line from the daemon in time")
+                throw TestFailure("no line from the daemon in time")
             }
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, 100) >= 0 else { continue }
@@ -75,7 +76,7 @@ final class SocketClient {
             if count < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 if errno == ECONNRESET { return nil }
-                throw HarnessError("recv: \(String(cString: strerror(errno)))")
+                throw TestFailure("recv: \(String(cString: strerror(errno)))")
             }
             if count == 0 { return buffer.isEmpty ? nil : String(decoding: buffer, as: UTF8.self) }
             buffer.append(contentsOf: chunk[..<count])

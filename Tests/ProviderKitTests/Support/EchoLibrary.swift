@@ -1,4 +1,5 @@
 import AgentwsJSON
+import AgentwsTestSupport
 import CAgentwsProvider
 import Foundation
 import Testing
@@ -10,13 +11,7 @@ enum EchoLibrary {
     }
 
     /// `libAgentwsEcho.so` next to the test binary.
-    static var path: String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(
-            "libAgentwsEcho.so"
-        )
-        .path
-    }
+    static var path: String { BuildProducts.directory + "/libAgentwsEcho.so" }
 
     /// The plugin's tables: copies of static data that the plugin never changes.
     private struct Tables: @unchecked Sendable {
