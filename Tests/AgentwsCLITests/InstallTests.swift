@@ -33,7 +33,7 @@ struct InstallTests {
     func files(under directory: String) -> [String] {
         (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? []).filter {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory + "/" + $0, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: directory + "/" + $0, isDirectory: &isDirectory)
             return !isDirectory.boolValue
         }.sorted()
     }
