@@ -120,7 +120,8 @@ struct BindingCodecTests {
         do {
             _ = try BindingCodec.encode(binding)
         } catch {
-            #expect(error.description.contains("thread t1") && error.description.contains("resumeCursor"))
+            let text = "\(error)"
+            #expect(text.contains("thread t1") && text.contains("resumeCursor"))
         }
     }
 

@@ -10,12 +10,50 @@ import AgentwsJSON
 /// fields this build knows go, and never written.
 public enum BindingCodec {
     /// The exact bytes of `binding`'s file: same binding, same bytes. Refuses a binding holding text
-    /// that only makes sense on this machine (SPEC §3.2), so that it can never reach a file.
-    public static func encode(_ binding: Binding) throws(NonPortableBinding) -> [UInt8] {
+    /// that only makes sense on this machine (SPEC §3.2), so that it can never reach a file
+    /// (`NonPortableBinding`), and a field over its limit (`OversizedBindingField`).
+    public static func encode(_ binding: Binding) throws -> [UInt8] {
         if let problem = machineSpecificValue(in: binding) {
             throw NonPortableBinding(thread: binding.threadID, field: problem.field, value: problem.value)
         }
+        if let problem = oversizedField(in: binding) {
+            throw OversizedBindingField(
+                thread: binding.threadID, field: problem.field, size: problem.size, limit: problem.limit)
+        }
         return JSONWriter.canonical(jsonValue(of: binding))
+    }
+
+    /// The upper bound of each field, in bytes of UTF-8 (the cursor: of its compact JSON). A field
+    /// over its bound is refused on read and on write: a binding is a handle, never a payload, and
+    /// every command reads it (an 8 MiB `cwd` made `send` take seconds).
+    public enum Limits {
+        /// `provider`: an instance name from the config.
+        public static let provider = 256
+        /// `model`, `runtimeMode`: names.
+        public static let model = 4096
+        public static let runtimeMode = 256
+        /// `cwd`: a relative path (Linux's PATH_MAX).
+        public static let cwd = 4096
+        /// `resumeCursor`: opaque provider data, as compact JSON.
+        public static let resumeCursor = 64 << 10
+        /// The whole file; the fields' bounds and the fixed keys fit well below it.
+        public static let file = 128 << 10
+    }
+
+    /// The first field of `binding` longer than its limit: name, size and limit.
+    static func oversizedField(in binding: Binding) -> (field: String, size: Int, limit: Int)? {
+        var sizes: [(String, Int, Int)] = [
+            ("provider", binding.provider.utf8.count, Limits.provider),
+            ("cwd", binding.cwd.utf8.count, Limits.cwd),
+        ]
+        if let model = binding.model { sizes.append(("model", model.utf8.count, Limits.model)) }
+        if let mode = binding.runtimeMode {
+            sizes.append(("runtimeMode", mode.utf8.count, Limits.runtimeMode))
+        }
+        if let cursor = binding.resumeCursor {
+            sizes.append(("resumeCursor", JSONWriter.compact(cursor).count, Limits.resumeCursor))
+        }
+        return sizes.first { $0.1 > $0.2 }.map { (field: $0.0, size: $0.1, limit: $0.2) }
     }
 
     /// The binding as a JSON object in the current schema (also used by `show --json`).
@@ -85,6 +123,12 @@ public enum BindingCodec {
     public static func decode(_ bytes: [UInt8], expectedThread expected: ThreadID) throws(BindingFileProblem)
         -> Binding
     {
+        // Checked before parsing: an oversized file costs no more than reading its size.
+        if bytes.count > Limits.file {
+            throw .invalid(
+                "the file is \(bytes.count) bytes; a binding file is at most \(Limits.file) bytes (a field "
+                    + "is far too long; the limits are in docs/bindings.md)")
+        }
         if let marker = conflictMarkerLine(in: bytes) {
             throw .mergeConflict(line: marker, thread: expected)
         }
@@ -119,6 +163,11 @@ public enum BindingCodec {
         }
         var binding = try decodeFields(FieldReader(members: members), expected: expected)
         binding.schemaVersion = version
+        if let problem = oversizedField(in: binding) {
+            throw .invalid(
+                "\"\(problem.field)\" is \(problem.size) bytes; the limit is \(problem.limit) bytes "
+                    + "(docs/bindings.md). Fix the field or 'agentws unbind' the thread.")
+        }
         if version == 1 {
             binding.legacy = try decodeLegacy(FieldReader(members: members))
         }

@@ -69,3 +69,26 @@ public struct NonPortableBinding: AgentwsFailure, Equatable {
         "thread \(thread): refusing to write \"\(field)\" holding the absolute path \"\(value)\" into the binding file; a binding must mean the same on every clone of the repository. The provider that produced it must keep such paths out of its cursor (report it to the plugin's author)."
     }
 }
+
+/// A binding with a field over its upper bound (`BindingCodec.Limits`): refused before any byte is
+/// written, naming the field and the limit.
+public struct OversizedBindingField: AgentwsFailure, Equatable {
+    public let thread: ThreadID
+    public let field: String
+    /// Its size in bytes (the cursor: of its compact JSON).
+    public let size: Int
+    public let limit: Int
+
+    public init(thread: ThreadID, field: String, size: Int, limit: Int) {
+        self.thread = thread
+        self.field = field
+        self.size = size
+        self.limit = limit
+    }
+
+    public var category: ErrorCategory { .invalidData }
+
+    public var description: String {
+        "thread \(thread): refusing to write \"\(field)\" of \(size) bytes into the binding file; the limit is \(limit) bytes (docs/bindings.md). A binding holds a handle to the conversation, not its contents."
+    }
+}
