@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsTestSupport
 import Testing
 
 /// `fork` (SPEC §12) and lineage against memory: the provider's fork, the export + import

@@ -111,7 +111,7 @@ package final class InMemoryThreadStore: ThreadStore {
     }
 
     /// A name only: in memory nothing is written there unless a test's provider does so itself.
-    public func makeScratchFile(_ purpose: String) throws -> String {
+    package func makeScratchFile(_ purpose: String) throws -> String {
         state.withLock { state in
             state.scratchMade += 1
             let path = "/memory/state/scratch/\(purpose)-\(state.scratchMade)"
@@ -120,12 +120,12 @@ package final class InMemoryThreadStore: ThreadStore {
         }
     }
 
-    public func removeScratchFile(_ path: String) {
+    package func removeScratchFile(_ path: String) {
         state.withLock { state in state.scratch.removeAll { $0 == path } }
     }
 
     /// The scratch paths made and not removed yet.
-    public var scratchFilesLeft: [String] { state.withLock { $0.scratch } }
+    package var scratchFilesLeft: [String] { state.withLock { $0.scratch } }
 
     /// Puts a binding in place as if a file had appeared (another machine, a `git pull`).
     package func seed(_ binding: Binding) { state.withLock { $0.bindings[binding.threadID] = binding } }
