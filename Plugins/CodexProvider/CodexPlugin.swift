@@ -1,8 +1,8 @@
 import AgentwsJSON
 import ProviderKit
 
-/// The `codex` provider: Codex's `app-server` over stdio, one process per live session
-/// (docs/providers/codex.md). The cursor is the codex thread id, `{"threadId": "…"}`.
+/// The `codex` provider: Codex's `app-server` over stdio, one process serving every live session
+/// of the instance, or one per session (`options.process`, docs/providers/codex.md). The cursor is the codex thread id, `{"threadId": "…"}`.
 actor CodexPlugin: SessionKeepingPlugin {
     static let name = "codex"
     static let version = "0.1.0"
@@ -13,6 +13,7 @@ actor CodexPlugin: SessionKeepingPlugin {
     let logPath: String
     let host: PluginHost
     let liveSessions = LiveSessions<CodexSession>()
+    let servers: AppServers
     private var sessionsStarted = 0
 
     init(configuration: PluginConfiguration, host: PluginHost) throws {
@@ -29,6 +30,8 @@ actor CodexPlugin: SessionKeepingPlugin {
         workspace = configuration.workspace
         logPath = configuration.stateDirectory + "/codex-stderr.log"
         self.host = host
+        servers = AppServers(
+            options: options, instance: instance, workspace: workspace, logPath: logPath, host: host)
     }
 
     /// Codex takes a model per turn and keeps it for the thread (codex-protocol-notes §11); any
@@ -42,16 +45,18 @@ actor CodexPlugin: SessionKeepingPlugin {
         let policy = try RuntimePolicy(runtimeMode: request.runtimeMode, options: options, instance: instance)
         let resume = try request.resumeCursor.map { cursor throws(PluginError) in try Self.thread(in: cursor)
         }
-        let plan = try LaunchPlan(
-            options: options, instance: instance, workspace: workspace, directory: request.cwd,
-            purpose: "thread \(request.thread)")
         sessionsStarted += 1
         let id = "codex-\(sessionsStarted)"
         let session = try await CodexSession.open(
-            id: id, request: request, resume: resume, policy: policy, plan: plan, options: options,
-            logPath: logPath, host: host)
+            id: id, request: request, resume: resume, policy: policy, servers: servers, host: host)
         liveSessions.add(session, id: id)
         return StartResult(session: id, cursor: session.cursor, resumed: resume != nil)
+    }
+
+    /// Stops every session, then ends the shared process without waiting for its linger time.
+    func shutdown() async {
+        await liveSessions.stopAll()
+        await servers.shutdown()
     }
 
     /// The thread id in a cursor. A cursor that is not a codex cursor cannot be resumed: that is

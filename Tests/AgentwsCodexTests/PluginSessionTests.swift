@@ -35,10 +35,14 @@ extension CodexAppServerTests {
             }
         }
 
+        /// The provider; its shared codex ends as soon as its last session stops, unless `options`
+        /// say otherwise.
         private func provider(_ codex: CodexWorkspace, options: [String: JSONValue] = [:]) throws
             -> PluginProvider
         {
-            try codex.pluginProvider(options: options)
+            var options = options
+            if options["process_linger_ms"] == nil { options["process_linger_ms"] = 0 }
+            return try codex.pluginProvider(options: options)
         }
 
         private func waitUntil(_ what: @autoclosure () -> String, _ condition: () -> Bool) async throws {

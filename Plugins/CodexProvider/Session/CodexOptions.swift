@@ -4,6 +4,14 @@ import ProviderKit
 
 /// The `options` of a codex provider instance (docs/providers/codex.md).
 struct CodexOptions: Sendable {
+    /// How live sessions map onto `codex app-server` processes.
+    enum Process: String, Sendable {
+        /// One process per provider instance, serving every live session (the default).
+        case shared
+        /// One process per live session.
+        case perSession = "per-session"
+    }
+
     /// The program and its leading arguments.
     var command = ["codex", "app-server"]
     /// More arguments, after `command`.
@@ -20,12 +28,16 @@ struct CodexOptions: Sendable {
     var requestTimeout: Duration = .seconds(60)
     /// How long a stopping codex gets after end of input, and again after SIGTERM.
     var stopGrace: Duration = .seconds(3)
+    /// Whether sessions share one process.
+    var process = Process.shared
+    /// How long a shared process is kept after its last session stopped, for the next one to use.
+    var processLinger: Duration = .seconds(30)
 
     static let approvalPolicies = ["untrusted", "on-request", "never"]
     static let sandboxes = ["read-only", "workspace-write", "danger-full-access"]
     private static let names = [
-        "approval_policy", "args", "command", "config", "env", "request_timeout_ms", "sandbox",
-        "stop_grace_ms",
+        "approval_policy", "args", "command", "config", "env", "process", "process_linger_ms",
+        "request_timeout_ms", "sandbox", "stop_grace_ms",
     ]
 
     init(_ options: [String: JSONValue], instance: String) throws(PluginError) {
@@ -48,6 +60,12 @@ struct CodexOptions: Sendable {
             sandbox = try reader.choice("sandbox", Self.sandboxes)
             requestTimeout = try reader.milliseconds("request_timeout_ms") ?? requestTimeout
             stopGrace = try reader.milliseconds("stop_grace_ms") ?? stopGrace
+            if let process = try reader.choice(
+                "process", [Process.shared.rawValue, Process.perSession.rawValue])
+            {
+                self.process = Process(rawValue: process) ?? .shared
+            }
+            processLinger = try reader.milliseconds("process_linger_ms", allowZero: true) ?? processLinger
         } catch {
             throw PluginError(code: .invalidRequest, message: "provider \"\(instance)\" (codex): \(error)")
         }

@@ -1,27 +1,44 @@
 import AgentProcess
 import AgentwsJSON
+import AgentwsSystem
 import ProviderKit
 
-/// A live session: one `codex app-server` process attached to one codex thread.
+/// A live session: one codex thread on a `codex app-server` process, which it shares with the
+/// instance's other sessions (`process: shared`) or has to itself (`per-session`).
 ///
-/// One process per session keeps sessions apart (a crash takes one conversation down, not all) and
-/// makes stopping a session simply ending its process.
+/// A shared process serves every session's thread over one connection; a session stops by
+/// interrupting its running turn and unsubscribing from its thread, which leaves the others alone.
+/// A per-session process keeps sessions apart (a crash takes one conversation down, not all) and
+/// stopping is ending the process.
 final class CodexSession: LiveSession {
+    /// The process a session is on, and the tracker of its thread there.
+    private struct Link {
+        var connection: CodexConnection
+        var tracker: TurnTracker
+        /// The model the thread was last given, for a resume on a new process.
+        var model: String?
+    }
+
     let id: String
     /// The codex thread id: the conversation, and the cursor.
     let thread: String
-    private let connection: JSONRPCPeer
-    private let tracker: TurnTracker
-    private let stopGrace: Duration
+    private let cwd: String
+    private let policy: RuntimePolicy
+    private let servers: AppServers
+    private let host: PluginHost
+    private let link: Locked<Link>
 
     private init(
-        id: String, thread: String, connection: JSONRPCPeer, tracker: TurnTracker, stopGrace: Duration
+        id: String, thread: String, cwd: String, policy: RuntimePolicy, servers: AppServers, host: PluginHost,
+        link: Link
     ) {
         self.id = id
         self.thread = thread
-        self.connection = connection
-        self.tracker = tracker
-        self.stopGrace = stopGrace
+        self.cwd = cwd
+        self.policy = policy
+        self.servers = servers
+        self.host = host
+        self.link = Locked(link)
     }
 
     /// The cursor of this session's conversation.
@@ -29,47 +46,55 @@ final class CodexSession: LiveSession {
 
     static func cursor(thread: String) -> JSONValue { ["threadId": .string(thread)] }
 
-    /// Starts codex and, on it, a new thread (`resume` nil) or the existing thread `resume`.
+    /// Starts a new thread (`resume` nil) or resumes the existing thread `resume`, on a process
+    /// from `servers`.
     static func open(
-        id: String, request: StartRequest, resume: String?, policy: RuntimePolicy, plan: LaunchPlan,
-        options: CodexOptions, logPath: String, host: PluginHost
+        id: String, request: StartRequest, resume: String?, policy: RuntimePolicy, servers: AppServers,
+        host: PluginHost
     ) async throws(PluginError) -> CodexSession {
+        let connection = try await servers.acquire(cwd: request.cwd, purpose: "thread \(request.thread)")
         let tracker = TurnTracker(session: id, host: host, policy: policy)
-        let (connection, _) = try await connect(
-            plan: plan, options: options, logPath: logPath, host: host, handlers: tracker.handlers,
-            failing: tracker.markStopping)
         do throws(PluginError) {
-            var params: [String: JSONValue] = ["cwd": .string(request.cwd)]
-            if let model = request.model { params["model"] = .string(model) }
-            if let sandbox = policy.sandbox { params["sandbox"] = .string(sandbox) }
-            if let approvalPolicy = policy.approvalPolicy {
-                params["approvalPolicy"] = .string(approvalPolicy)
-            }
+            let params = threadParams(cwd: request.cwd, model: request.model, policy: policy)
             let thread: String
             if let resume {
-                thread = try await resumeThread(resume, params: params, on: connection)
-                host.log(.info, "resumed codex thread \(resume) for \(request.thread)")
+                thread = try await resumeThread(resume, params: params, on: connection.peer)
+                host.log(
+                    .info,
+                    "resumed codex thread \(resume) for \(request.thread) on codex (pid \(connection.pid))")
             } else {
-                thread = try await startThread(params: params, on: connection)
-                host.log(.info, "started codex thread \(thread) for \(request.thread)")
+                thread = try await startThread(params: params, on: connection.peer)
+                host.log(
+                    .info,
+                    "started codex thread \(thread) for \(request.thread) on codex (pid \(connection.pid))")
             }
-            tracker.attach(thread: thread)
+            connection.attach(tracker, thread: thread)
             return CodexSession(
-                id: id, thread: thread, connection: connection, tracker: tracker, stopGrace: options.stopGrace
-            )
+                id: id, thread: thread, cwd: request.cwd, policy: policy, servers: servers, host: host,
+                link: Link(connection: connection, tracker: tracker, model: request.model))
         } catch {
             tracker.markStopping()
-            await connection.terminate(grace: options.stopGrace)
+            await servers.release(connection)
             throw error
         }
     }
 
+    /// `thread/start`'s and `thread/resume`'s settings of a thread: its cwd, model and runtime mode.
+    private static func threadParams(cwd: String, model: String?, policy: RuntimePolicy) -> [String:
+        JSONValue]
+    {
+        var params: [String: JSONValue] = ["cwd": .string(cwd)]
+        if let model { params["model"] = .string(model) }
+        if let sandbox = policy.sandbox { params["sandbox"] = .string(sandbox) }
+        if let approvalPolicy = policy.approvalPolicy { params["approvalPolicy"] = .string(approvalPolicy) }
+        return params
+    }
+
     /// Launches `codex app-server` as `plan` says and completes the handshake; returns the connection
-    /// and the `CODEX_HOME` codex says it uses. When the handshake fails, `failing` runs and the
-    /// process is ended.
+    /// and the `CODEX_HOME` codex says it uses. When the handshake fails, the process is ended.
     static func connect(
         plan: LaunchPlan, options: CodexOptions, logPath: String, host: PluginHost,
-        handlers: JSONRPCPeer.Handlers, failing: () -> Void = {}
+        handlers: JSONRPCPeer.Handlers
     ) async throws(PluginError) -> (connection: JSONRPCPeer, codexHome: String?) {
         let connection: JSONRPCPeer
         do {
@@ -87,7 +112,6 @@ final class CodexSession: LiveSession {
             let home = try await handshake(connection)["codexHome"]?.stringValue
             return (connection, home)
         } catch {
-            failing()
             await connection.terminate(grace: options.stopGrace)
             throw error
         }
@@ -170,16 +194,24 @@ final class CodexSession: LiveSession {
 
     /// Runs one turn: `turn/start`, then the events up to `turn/completed`.
     func send(_ request: SendRequest) async throws(PluginError) -> SendResult {
+        let (connection, tracker) = try await linkForTurn()
         try tracker.begin()
         var params: [String: JSONValue] = [
             "threadId": .string(thread),
             "input": [["type": "text", "text": .string(request.text), "text_elements": []]],
+            // The thread's own settings again: they are codex's per thread already, and saying them
+            // on every turn keeps each thread's on a process that serves many.
+            "cwd": .string(cwd),
         ]
+        if let approvalPolicy = policy.approvalPolicy { params["approvalPolicy"] = .string(approvalPolicy) }
         // Codex keeps a per-turn model for the turns after it too, and records it in the thread.
-        if let model = request.model { params["model"] = .string(model) }
+        if let model = request.model {
+            params["model"] = .string(model)
+            link.withLock { $0.model = model }
+        }
         let answer: JSONValue
         do {
-            answer = try await connection.request("turn/start", .object(params))
+            answer = try await connection.peer.request("turn/start", .object(params))
         } catch {
             tracker.abandon()
             throw PluginError(code: .providerFailed, message: error.description)
@@ -187,20 +219,54 @@ final class CodexSession: LiveSession {
         if let turn = answer["turn"]?["id"]?.stringValue, tracker.started(turn: turn) {
             // An interrupt asked for before the turn had an id. If it fails the turn just goes on,
             // as if it had come a moment too late; the user can interrupt again.
-            try? await sendInterrupt(turn: turn)
+            try? await sendInterrupt(turn: turn, on: connection, tracker: tracker)
         }
         return SendResult(stopReason: try await tracker.outcome().get())
     }
 
-    /// Interrupts the running turn, if there is one; its `send` then ends as cancelled.
-    func interrupt() async throws(PluginError) {
-        guard case .send(_, let turn) = tracker.requestInterrupt() else { return }
-        try await sendInterrupt(turn: turn)
+    /// The process and tracker for the next turn. A shared process that ended since the last turn
+    /// is replaced here: the thread is resumed on a new one (started for the first session that
+    /// needs it), and the user is told why.
+    private func linkForTurn() async throws(PluginError) -> (CodexConnection, TurnTracker) {
+        let current = link.withLock { $0 }
+        guard let end = current.tracker.processEnd, servers.isShared else {
+            return (current.connection, current.tracker)
+        }
+        let connection = try await servers.acquire(cwd: cwd, purpose: "thread \(thread)")
+        let tracker = TurnTracker(session: id, host: host, policy: policy)
+        do throws(PluginError) {
+            let params = Self.threadParams(cwd: cwd, model: current.model, policy: policy)
+            _ = try await Self.resumeThread(thread, params: params, on: connection.peer)
+        } catch {
+            await servers.release(connection)
+            throw PluginError(
+                code: error.code,
+                message: "\(end.summary) since the last turn, and resuming thread \(thread) on a new codex "
+                    + "failed: \(error.message)")
+        }
+        connection.attach(tracker, thread: thread)
+        link.withLock { $0 = Link(connection: connection, tracker: tracker, model: current.model) }
+        host.log(
+            .info, "resumed codex thread \(thread) on codex (pid \(connection.pid)) after \(end.summary)")
+        host.emit(
+            .notice(
+                "\(end.summary) since the last turn; the conversation was resumed on a new codex process"),
+            session: id)
+        return (connection, tracker)
     }
 
-    private func sendInterrupt(turn: String) async throws(PluginError) {
+    /// Interrupts the running turn, if there is one; its `send` then ends as cancelled.
+    func interrupt() async throws(PluginError) {
+        let (connection, tracker) = link.withLock { ($0.connection, $0.tracker) }
+        guard case .send(_, let turn) = tracker.requestInterrupt() else { return }
+        try await sendInterrupt(turn: turn, on: connection, tracker: tracker)
+    }
+
+    private func sendInterrupt(turn: String, on connection: CodexConnection, tracker: TurnTracker)
+        async throws(PluginError)
+    {
         do {
-            _ = try await connection.request(
+            _ = try await connection.peer.request(
                 "turn/interrupt", ["threadId": .string(thread), "turnId": .string(turn)])
         } catch {
             // A turn that ended meanwhile needs no interrupt.
@@ -210,12 +276,34 @@ final class CodexSession: LiveSession {
     }
 
     /// Whether a turn is running.
-    var isBusy: Bool { tracker.isBusy }
+    var isBusy: Bool { link.withLock { $0.tracker.isBusy } }
 
-    /// Ends the process; a running turn ends as cancelled. The thread stays resumable: codex writes
+    /// Ends the session; a running turn ends as cancelled. The thread stays resumable: codex writes
     /// its rollout as the turn goes.
+    ///
+    /// On a shared process: `turn/interrupt` for a running turn, then `thread/unsubscribe`, so
+    /// codex sends nothing more about the thread; the process goes on serving the other sessions.
+    /// On its own process: the process is ended (codex records a running turn as interrupted).
     func stop() async {
+        let (connection, tracker) = link.withLock { ($0.connection, $0.tracker) }
         tracker.markStopping()
-        await connection.terminate(grace: stopGrace)
+        if servers.isShared, connection.end == nil {
+            if case .send(_, let turn) = tracker.requestInterrupt() {
+                do throws(PluginError) {
+                    try await sendInterrupt(turn: turn, on: connection, tracker: tracker)
+                } catch {
+                    host.log(.warning, "stopping thread \(thread): \(error.message)")
+                }
+            }
+            tracker.cancelForStop()
+            do {
+                _ = try await connection.peer.request("thread/unsubscribe", ["threadId": .string(thread)])
+            } catch {
+                host.log(.warning, "stopping thread \(thread): \(error)")
+            }
+        }
+        connection.detach(thread: thread)
+        await servers.release(connection)
+        tracker.cancelForStop()
     }
 }

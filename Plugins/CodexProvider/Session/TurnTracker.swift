@@ -52,14 +52,6 @@ final class TurnTracker: Sendable {
         self.policy = policy
     }
 
-    /// The handlers for the connection this tracker listens to.
-    var handlers: JSONRPCPeer.Handlers {
-        JSONRPCPeer.Handlers(
-            notification: { [self] method, params in notification(method, params) },
-            request: { [self] _, method, params in request(method, params) },
-            ended: { [self] end in ended(end) })
-    }
-
     /// The codex thread the session is on, once started or resumed.
     func attach(thread: String) {
         state.withLock { $0.thread = thread }
@@ -67,6 +59,9 @@ final class TurnTracker: Sendable {
 
     /// Whether a turn is running.
     var isBusy: Bool { state.withLock { $0.turn != nil } }
+
+    /// How codex's process ended, once it has.
+    var processEnd: ProcessEnd? { state.withLock { $0.end } }
 
     // MARK: the turn, as `send` drives it
 
@@ -146,6 +141,11 @@ final class TurnTracker: Sendable {
         state.withLock { $0.stopping = true }
     }
 
+    /// Ends a running turn as cancelled: its session stopped and nothing more will come for it.
+    func cancelForStop() {
+        finish(.success(.cancelled), turn: nil)
+    }
+
     private func finish(_ outcome: Outcome, turn id: String?) {
         let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
             guard let turn = state.turn, turn.outcome == nil else { return nil }
@@ -162,7 +162,8 @@ final class TurnTracker: Sendable {
 
     // MARK: what codex reports (on the reader thread)
 
-    private func notification(_ method: String, _ params: JSONValue) {
+    /// Something codex reported about this tracker's thread (or about no thread in particular).
+    func notification(_ method: String, _ params: JSONValue) {
         if let thread = params["threadId"]?.stringValue, let ours = state.withLock({ $0.thread }),
             thread != ours
         {
@@ -250,7 +251,8 @@ final class TurnTracker: Sendable {
         finish(outcome, turn: id)
     }
 
-    private func request(_ method: String, _ params: JSONValue) -> JSONRPCPeer.Reply {
+    /// A request codex sent about this tracker's thread: answered at once.
+    func request(_ method: String, _ params: JSONValue) -> JSONRPCPeer.Reply {
         let item = params["itemId"]?.stringValue ?? ""
         let paths = state.withLock { $0.turn?.editedPaths[item] } ?? []
         let (reply, notice) = Approvals.answer(
@@ -260,7 +262,8 @@ final class TurnTracker: Sendable {
         return reply
     }
 
-    private func ended(_ end: ProcessEnd) {
+    /// Codex's process ended: a running turn ends, cancelled when stopping and failed otherwise.
+    func ended(_ end: ProcessEnd) {
         let stopping = state.withLock { state -> Bool in
             state.end = end
             return state.stopping

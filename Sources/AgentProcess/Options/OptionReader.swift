@@ -64,11 +64,12 @@ package struct OptionReader: Sendable {
         return text
     }
 
-    /// A whole number of milliseconds above 0.
-    package func milliseconds(_ name: String) throws(Problem) -> Duration? {
+    /// A whole number of milliseconds above 0 (or 0 too, with `allowZero`).
+    package func milliseconds(_ name: String, allowZero: Bool = false) throws(Problem) -> Duration? {
         guard let value = value(name) else { return nil }
-        guard let number = value.integerValue, number > 0 else {
-            throw Problem("option \(name) must be a whole number of milliseconds above 0, got \(value)")
+        guard let number = value.integerValue, number > 0 || (allowZero && number == 0) else {
+            let range = allowZero ? "of 0 or more" : "above 0"
+            throw Problem("option \(name) must be a whole number of milliseconds \(range), got \(value)")
         }
         return .milliseconds(number)
     }
