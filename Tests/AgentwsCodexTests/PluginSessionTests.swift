@@ -12,29 +12,6 @@ extension CodexAppServerTests {
     /// stays live between calls, so busy state, a second turn and interrupt can be watched.
     @Suite("plugin session")
     struct PluginSessionTests {
-        /// Collects a session's events; called from the plugin's reader thread.
-        final class Events: Sendable {
-            private let events = Locked<[ProviderEvent]>([])
-            var handler: ProviderEventHandler { { event in self.events.withLock { $0.append(event) } } }
-            var text: String {
-                events.withLock { events in
-                    events.map { event -> String in
-                        if case .text(let text) = event { return text }
-                        return ""
-                    }.joined()
-                }
-            }
-            var all: [ProviderEvent] { events.withLock { $0 } }
-            var notices: [String] {
-                events.withLock { events in
-                    events.compactMap { event -> String? in
-                        if case .notice(let text) = event { return text }
-                        return nil
-                    }
-                }
-            }
-        }
-
         /// The provider; its shared codex ends as soon as its last session stops, unless `options`
         /// say otherwise.
         private func provider(_ codex: CodexWorkspace, options: [String: JSONValue] = [:]) throws
@@ -43,16 +20,6 @@ extension CodexAppServerTests {
             var options = options
             if options["process_linger_ms"] == nil { options["process_linger_ms"] = 0 }
             return try codex.pluginProvider(options: options)
-        }
-
-        private func waitUntil(_ what: @autoclosure () -> String, _ condition: () -> Bool) async throws {
-            let deadline = ContinuousClock.now + .seconds(30)
-            while !condition() {
-                guard ContinuousClock.now < deadline else {
-                    throw TestFailure("timed out waiting for \(what())")
-                }
-                try await Task.sleep(for: .milliseconds(20))
-            }
         }
 
         @Test func busyWhileATurnRunsOneTurnAtATimeAndInterrupt() async throws {

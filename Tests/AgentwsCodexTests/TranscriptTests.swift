@@ -16,7 +16,7 @@ extension CodexAppServerTests {
             _ provider: PluginProvider, in codex: CodexWorkspace, thread: String = "t1", cursor: JSONValue?,
             _ messages: [String]
         ) async throws -> (cursor: JSONValue, text: String) {
-            let events = PluginSessionTests.Events()
+            let events = Events()
             let session = try await provider.start(
                 SessionStartRequest(
                     thread: try ThreadID(thread), cwd: codex.workspace,

@@ -88,6 +88,16 @@ final class CodexWorkspace: AgentWorkspace {
     /// The live processes started with this workspace's CODEX_HOME: codex and whatever it runs.
     func codexProcesses() -> [pid_t] { agentProcesses() }
 
+    /// The live `codex app-server` processes of this workspace (not what they run: codex starts a
+    /// shell of its own now and then, which inherits its environment).
+    func appServers() -> [pid_t] {
+        codexProcesses().filter { pid in
+            let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+            return command.split(separator: 0).prefix(2).map { String(decoding: $0, as: UTF8.self) }.last
+                == "app-server"
+        }
+    }
+
     /// Waits until no codex of this workspace runs any more.
     func codexGone(within limit: Duration = .seconds(15)) -> Bool { agentsGone(within: limit) }
 

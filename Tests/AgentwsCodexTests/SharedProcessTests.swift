@@ -1,0 +1,255 @@
+import AgentwsCore
+import AgentwsJSON
+import AgentwsPlugins
+import AgentwsTestSupport
+import Foundation
+import Testing
+
+extension CodexAppServerTests {
+    /// `process: shared` (the default): one `codex app-server` serves every live session of the
+    /// instance, through the plugin loader as a daemon holds it; and `per-session` for comparison.
+    @Suite("shared process")
+    struct SharedProcessTests {
+        /// A live session and the events it reported.
+        struct Live: Sendable {
+            let session: any ProviderSession
+            let events: Events
+            var thread: String { session.cursor?["threadId"]?.stringValue ?? "" }
+        }
+
+        private func start(
+            _ provider: PluginProvider, _ codex: CodexWorkspace, thread: String, runtimeMode: String? = nil,
+            resume: String? = nil
+        ) async throws -> Live {
+            let events = Events()
+            let session = try await provider.start(
+                SessionStartRequest(
+                    thread: try ThreadID(thread), cwd: codex.workspace, model: "mock-model",
+                    runtimeMode: runtimeMode, resumeCursor: resume.map { ["threadId": .string($0)] }),
+                events: events.handler)
+            return Live(session: session, events: events)
+        }
+
+        /// Waits until exactly `count` app-servers of this workspace run, and returns them.
+        private func appServers(_ codex: CodexWorkspace, count: Int) async throws -> [pid_t] {
+            try await waitUntil("\(count) codex app-servers, found \(codex.appServers())") {
+                codex.appServers().count == count
+            }
+            return codex.appServers()
+        }
+
+        @Test func warmThreadsShareOneProcessAndTurnsRunSideBySide() async throws {
+            let codex = try CodexWorkspace()
+            defer { codex.close() }
+            let provider = try codex.pluginProvider(options: ["process_linger_ms": 0])
+            var warmed: [Live] = []
+            for index in 1...4 {
+                let live = try await start(provider, codex, thread: "t\(index)")
+                #expect(
+                    try await live.session.send(TurnRequest(text: "warm \(index)"))
+                        == TurnOutcome(stopReason: .endTurn))
+                #expect(live.events.text == "mock#1: warm \(index)")
+                warmed.append(live)
+            }
+            let sessions = warmed
+            #expect(Set(sessions.map(\.thread)).count == 4)
+            let process = try await appServers(codex, count: 1)
+
+            // A turn held open on t1 while t2 runs two whole turns: each reply goes to its own thread.
+            let held = Task { try await sessions[0].session.send(TurnRequest(text: "hold it [[hold]]")) }
+            try await waitUntil("t1's reply to start; events: \(sessions[0].events.all)") {
+                sessions[0].events.text.contains("mock#2")
+            }
+            #expect(
+                try await sessions[1].session.send(TurnRequest(text: "meanwhile"))
+                    == TurnOutcome(stopReason: .endTurn))
+            #expect(
+                try await sessions[1].session.send(TurnRequest(text: "and again"))
+                    == TurnOutcome(stopReason: .endTurn))
+            #expect(sessions[1].events.text == "mock#1: warm 2mock#2: meanwhilemock#3: and again")
+            #expect(try await sessions[0].session.isBusy())
+            #expect(try await !sessions[1].session.isBusy())
+            #expect(!sessions[0].events.text.contains("meanwhile"))
+
+            // Two turns started at once on two threads.
+            async let third = sessions[2].session.send(TurnRequest(text: "together 3"))
+            async let fourth = sessions[3].session.send(TurnRequest(text: "together 4"))
+            #expect(
+                try await [third, fourth] == [
+                    TurnOutcome(stopReason: .endTurn), TurnOutcome(stopReason: .endTurn),
+                ])
+            #expect(sessions[2].events.text == "mock#1: warm 3mock#2: together 3")
+            #expect(sessions[3].events.text == "mock#1: warm 4mock#2: together 4")
+
+            try await sessions[0].session.interrupt()
+            #expect(try await held.value == TurnOutcome(stopReason: .cancelled))
+            #expect(codex.appServers() == process)
+            for live in sessions { try await live.session.stop() }
+            #expect(codex.codexGone())
+        }
+
+        @Test func stoppingOneThreadLeavesTheOthersRunning() async throws {
+            let codex = try CodexWorkspace()
+            defer { codex.close() }
+            let provider = try codex.pluginProvider(options: ["process_linger_ms": 0])
+            let first = try await start(provider, codex, thread: "t1")
+            let second = try await start(provider, codex, thread: "t2")
+            let process = try await appServers(codex, count: 1)
+
+            // t2's turn runs on while t1 is stopped in the middle of its own.
+            let cut = Task { try await first.session.send(TurnRequest(text: "cut me off [[hold]]")) }
+            let going = Task { try await second.session.send(TurnRequest(text: "keep going [[hold]]")) }
+            try await waitUntil("both replies to start") {
+                first.events.text.hasPrefix("mock#1") && second.events.text.hasPrefix("mock#1")
+            }
+            try await first.session.stop()
+            #expect(try await cut.value == TurnOutcome(stopReason: .cancelled))
+            #expect(try await second.session.isBusy())
+            try await second.session.interrupt()
+            #expect(try await going.value == TurnOutcome(stopReason: .cancelled))
+            #expect(
+                try await second.session.send(TurnRequest(text: "after")) == TurnOutcome(stopReason: .endTurn)
+            )
+            #expect(second.events.text.hasSuffix("mock#2: after"))
+            #expect(codex.appServers() == process)
+            // Nothing about t1 reaches anyone once it stopped.
+            #expect(!first.events.text.contains("after"))
+
+            // The stopped thread resumes on the same process, where codex still has it.
+            let again = try await start(provider, codex, thread: "t1", resume: first.thread)
+            #expect(again.thread == first.thread)
+            #expect(
+                try await again.session.send(TurnRequest(text: "back")) == TurnOutcome(stopReason: .endTurn))
+            #expect(again.events.text == "mock#2: back")
+            #expect(codex.appServers() == process)
+            try await again.session.stop()
+            try await second.session.stop()
+            #expect(codex.codexGone())
+        }
+
+        @Test func theProcessOutlivesItsLastSessionByTheLingerTime() async throws {
+            let codex = try CodexWorkspace()
+            defer { codex.close() }
+            let provider = try codex.pluginProvider(options: ["process_linger_ms": 600_000])
+            let first = try await start(provider, codex, thread: "t1")
+            let process = try await appServers(codex, count: 1)
+            try await first.session.stop()
+            // Still there for the next session, which uses it rather than starting another.
+            #expect(codex.appServers() == process)
+            let second = try await start(provider, codex, thread: "t2")
+            #expect(
+                try await second.session.send(TurnRequest(text: "hi")) == TurnOutcome(stopReason: .endTurn))
+            #expect(codex.appServers() == process)
+            try await second.session.stop()
+            #expect(codex.appServers() == process)
+        }
+
+        @Test func approvalsAreAnsweredByTheirOwnThreadsMode() async throws {
+            let codex = try CodexWorkspace()
+            defer { codex.close() }
+            let provider = try codex.pluginProvider(options: [
+                "process_linger_ms": 0, "approval_policy": "untrusted", "sandbox": "workspace-write",
+            ])
+            let guarded = try await start(provider, codex, thread: "guarded")
+            let trusted = try await start(provider, codex, thread: "trusted", runtimeMode: "full-access")
+            _ = try await appServers(codex, count: 1)
+            async let declined = guarded.session.send(TurnRequest(text: "[[run:touch guarded.txt]]"))
+            async let accepted = trusted.session.send(TurnRequest(text: "[[run:touch trusted.txt]]"))
+            #expect(
+                try await [declined, accepted] == [
+                    TurnOutcome(stopReason: .endTurn), TurnOutcome(stopReason: .endTurn),
+                ])
+            #expect(guarded.events.notices.contains { $0.contains("declined codex's request to run") })
+            #expect(!guarded.events.notices.contains { $0.contains("approved") })
+            #expect(trusted.events.notices.contains { $0.contains("approved codex's request to run") })
+            #expect(!trusted.events.notices.contains { $0.contains("declined") })
+            #expect(!FileManager.default.fileExists(atPath: codex.workspace + "/guarded.txt"))
+            #expect(FileManager.default.fileExists(atPath: codex.workspace + "/trusted.txt"))
+            try await guarded.session.stop()
+            try await trusted.session.stop()
+        }
+
+        @Test func whenTheProcessDiesTheRunningTurnFailsAndTheOthersResumeOnANewOne() async throws {
+            let codex = try CodexWorkspace()
+            defer { codex.close() }
+            let provider = try codex.pluginProvider(options: ["process_linger_ms": 0])
+            var warmed: [Live] = []
+            for index in 1...3 {
+                let live = try await start(provider, codex, thread: "t\(index)")
+                #expect(
+                    try await live.session.send(TurnRequest(text: "warm"))
+                        == TurnOutcome(stopReason: .endTurn))
+                warmed.append(live)
+            }
+            let sessions = warmed
+            let old = try #require(try await appServers(codex, count: 1).first)
+            let running = Task { try await sessions[0].session.send(TurnRequest(text: "dying [[hold]]")) }
+            try await waitUntil("the reply to start") { sessions[0].events.text.contains("mock#2") }
+            kill(old, SIGKILL)
+
+            let failure = await #expect(throws: ProviderError.self) { try await running.value }
+            #expect(failure?.code == .providerFailed)
+            #expect(
+                failure?.message.contains("(pid \(old)) ended: killed by signal 9") == true,
+                "\(String(describing: failure))")
+            #expect(failure?.message.contains("in the middle of the turn") == true)
+            #expect(codex.stderrLog.contains("ended: killed by signal 9"))
+
+            // The idle sessions go on: each next turn resumes its thread on one new process.
+            for live in sessions.dropFirst() {
+                #expect(
+                    try await live.session.send(TurnRequest(text: "still there"))
+                        == TurnOutcome(stopReason: .endTurn))
+                #expect(live.events.text.hasSuffix("mock#2: still there"))
+                #expect(
+                    live.events.notices.contains {
+                        $0.contains("(pid \(old)) ended: killed by signal 9 (Killed) since the last turn")
+                    }, "\(live.events.notices)")
+            }
+            let new = try await appServers(codex, count: 1)
+            #expect(new != [old])
+
+            // The failed session is stopped, as the host does; its thread resumes like any other.
+            try await sessions[0].session.stop()
+            let again = try await start(provider, codex, thread: "t1", resume: sessions[0].thread)
+            #expect(
+                try await again.session.send(TurnRequest(text: "back")) == TurnOutcome(stopReason: .endTurn))
+            #expect(
+                again.events.text.hasSuffix(": back") && !again.events.text.hasPrefix("mock#1:"),
+                "\(again.events.text)")
+            #expect(codex.appServers() == new)
+            for live in [again] + sessions.dropFirst() { try await live.session.stop() }
+            #expect(codex.codexGone())
+        }
+
+        @Test func perSessionGivesEachSessionItsOwnProcess() async throws {
+            let codex = try CodexWorkspace()
+            defer { codex.close() }
+            let provider = try codex.pluginProvider(options: ["process": "per-session"])
+            let first = try await start(provider, codex, thread: "t1")
+            let second = try await start(provider, codex, thread: "t2")
+            let both = try await appServers(codex, count: 2)
+            #expect(
+                try await first.session.send(TurnRequest(text: "one")) == TurnOutcome(stopReason: .endTurn))
+            #expect(
+                try await second.session.send(TurnRequest(text: "two")) == TurnOutcome(stopReason: .endTurn))
+            #expect(first.events.text == "mock#1: one")
+            #expect(second.events.text == "mock#1: two")
+            try await first.session.stop()
+            let left = try await appServers(codex, count: 1)
+            #expect(Set(left).isSubset(of: Set(both)))
+            #expect(
+                try await second.session.send(TurnRequest(text: "on")) == TurnOutcome(stopReason: .endTurn))
+            try await second.session.stop()
+            #expect(codex.codexGone())
+        }
+
+        @Test func aBadProcessOptionIsNamed() throws {
+            let codex = try CodexWorkspace(options: ["process": "pooled"])
+            defer { codex.close() }
+            let result = try codex.run("send", "--thread", "t1", "hi")
+            #expect(result.status != 0, "\(result)")
+            #expect(result.stderr.contains("option process must be one of shared, per-session"), "\(result)")
+        }
+    }
+}
