@@ -12,25 +12,6 @@ extension ACPProviderTests {
     /// live between calls, so several turns on one agent process, busy state and interrupts show.
     @Suite("plugin session")
     struct PluginSessionTests {
-        /// Collects a session's events; called from the plugin's reader thread.
-        final class Events: Sendable {
-            private let events = Locked<[ProviderEvent]>([])
-            var handler: ProviderEventHandler { { event in self.events.withLock { $0.append(event) } } }
-            var all: [ProviderEvent] { events.withLock { $0 } }
-            var text: String {
-                all.map { event -> String in
-                    if case .text(let text) = event { return text }
-                    return ""
-                }.joined()
-            }
-            var notices: [String] {
-                all.compactMap { event -> String? in
-                    if case .notice(let text) = event { return text }
-                    return nil
-                }
-            }
-        }
-
         private func provider(_ name: String, _ acp: ACPWorkspace) throws -> PluginProvider {
             let catalog = PluginCatalog.discover(
                 searchPath: PluginSearchPath(directories: [BuildProducts.directory]))
@@ -53,18 +34,6 @@ extension ACPProviderTests {
                     thread: try ThreadID("t1"), cwd: acp.workspace, model: model, runtimeMode: nil,
                     resumeCursor: cursor),
                 events: events.handler)
-        }
-
-        private func waitUntil(_ what: @autoclosure () -> String, _ condition: () async throws -> Bool)
-            async throws
-        {
-            let deadline = ContinuousClock.now + .seconds(30)
-            while try await !condition() {
-                guard ContinuousClock.now < deadline else {
-                    throw TestFailure("timed out waiting for \(what())")
-                }
-                try await Task.sleep(for: .milliseconds(20))
-            }
         }
 
         @Test func capabilitiesComeFromTheAgent() async throws {
