@@ -15,7 +15,7 @@ struct ExtensionMethodTests {
         #expect(
             result == [
                 "thread": "t1", "provider": "script", "model": "m1", "start": "fresh",
-                "stopReason": "end_turn",
+                "stopReason": "end_turn", "usage": .null,
             ])
         #expect(
             notifications.allSatisfy {
@@ -25,7 +25,7 @@ struct ExtensionMethodTests {
         #expect(
             events.first
                 == .sessionReady(thread: try ThreadID("t1"), provider: "script", model: "m1", start: .fresh))
-        #expect(events.last == .turnFinished(.endTurn))
+        #expect(events.last == .turnFinished(.endTurn, usage: nil))
         let text = events.compactMap { if case .text(let text) = $0 { return text } else { return nil } }
             .joined()
         #expect(text == "m1 turn 1: hello")
@@ -48,6 +48,28 @@ struct ExtensionMethodTests {
         #expect(report.parentExists == true && report.binding?.parent?.thread.rawValue == "t1")
         let again = try await harness.error("_agentws/fork", ["thread": "t1", "newThread": "t2"])
         #expect(again["data"]?["exitCode"] == 4)
+    }
+
+    @Test func aSendReportsTheTurnsUsageInItsResultAndItsLastEvent() async throws {
+        let harness = AgentHarness()
+        let (id, request) = harness.makeRequest(
+            "_agentws/send", ["thread": "t1", "text": "metered turn", "cwd": "."])
+        await harness.connection.handle(request)
+        let (response, notifications) = harness.split(harness.takeSent(), id: id)
+        let usage: JSONValue = [
+            "inputTokens": 40, "outputTokens": 5, "cachedReadTokens": 30,
+            "cost": ["amount": .double(0.0125), "currency": "USD"],
+        ]
+        #expect(response["result"]?["usage"] == usage)
+        let events = notifications.compactMap { $0["params"]?["event"] }
+        #expect(events.last == ["type": "turn_finished", "stopReason": "end_turn", "usage": usage])
+        #expect(
+            events.last.flatMap(SessionEventJSON.decode)
+                == .turnFinished(
+                    .endTurn,
+                    usage: TurnUsage(
+                        inputTokens: 40, outputTokens: 5, cachedReadTokens: 30,
+                        cost: .init(amount: 0.0125, currency: "USD"))))
     }
 
     @Test func aSendWithoutAThreadCreatesOne() async throws {

@@ -108,7 +108,14 @@ final class ScriptedSession: ProviderSession {
         for word in reply.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
             events(.text((word.offset == 0 ? "" : " ") + word.element))
         }
-        return TurnOutcome(stopReason: .endTurn)
+        // "metered" in the text: the turn reports what it cost, as Claude Code's plugin does.
+        let usage =
+            turn.text.contains("metered")
+            ? TurnUsage(
+                inputTokens: 40, outputTokens: 5, cachedReadTokens: 30,
+                cost: .init(amount: 0.0125, currency: "USD"))
+            : nil
+        return TurnOutcome(stopReason: .endTurn, usage: usage)
     }
 
     func interrupt() async throws(ProviderError) {

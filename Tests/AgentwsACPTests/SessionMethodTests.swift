@@ -21,6 +21,18 @@ struct SessionMethodTests {
         #expect(try await harness.result("initialize", ["protocolVersion": 7])["protocolVersion"] == 1)
     }
 
+    @Test func aPromptAnswerCarriesACPsUsageWhenTheProviderReportsIt() async throws {
+        let harness = AgentHarness()
+        _ = try await harness.newSession("t1", meta: [:])
+        let (plain, _) = await harness.request("session/prompt", AgentHarness.prompt("t1", "hi"))
+        #expect(plain["result"]?["usage"] == nil, "no usage reported, none invented")
+        let (metered, _) = await harness.request("session/prompt", AgentHarness.prompt("t1", "metered"))
+        // ACP's Usage needs the total: input (cached included) plus output.
+        #expect(
+            metered["result"]?["usage"]
+                == ["inputTokens": 40, "outputTokens": 5, "totalTokens": 45, "cachedReadTokens": 30])
+    }
+
     @Test func aNewSessionBindsOnItsFirstPromptAndStreamsTheReply() async throws {
         let harness = AgentHarness()
         let new = try await harness.newSession("t1", meta: ["model": "m2"])

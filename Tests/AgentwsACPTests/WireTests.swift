@@ -60,10 +60,19 @@ struct WireTests {
         let events: [SessionEvent] = [
             .sessionReady(thread: try ThreadID("t1"), provider: "echo", model: nil, start: .replaced),
             .text("hi "), .toolCall(["id": "x"]), .notice("note"), .warning("careful"),
-            .providerEvent(["type": "custom"]), .turnFinished(.maxTokens),
+            .providerEvent(["type": "custom"]), .turnFinished(.maxTokens, usage: nil),
+            .turnFinished(
+                .endTurn,
+                usage: TurnUsage(
+                    inputTokens: 1, outputTokens: 2, totalTokens: 3, thoughtTokens: 4, cachedReadTokens: 5,
+                    cachedWriteTokens: 6, cost: .init(amount: 0.5, currency: "EUR"))),
         ]
         for event in events { #expect(SessionEventJSON.decode(SessionEventJSON.encode(event)) == event) }
         #expect(SessionEventJSON.decode(["type": "from-the-future"]) == nil)
+        // A usage this build cannot read does not lose the end of the turn.
+        #expect(
+            SessionEventJSON.decode(["type": "turn_finished", "stopReason": "end_turn", "usage": "lots"])
+                == .turnFinished(.endTurn, usage: nil))
     }
 
     @Test func errorsCarryTheCLIMessageAndExitCode() {

@@ -151,7 +151,10 @@ final class MemorySession: ProviderSession {
         }
         events(.text("turn \(number) (\(turn.model ?? "session model")): "))
         events(.text(turn.text))
-        return TurnOutcome(stopReason: .endTurn)
+        // "metered": the turn reports its tokens and cost, as real providers do.
+        let usage =
+            turn.text == "metered" ? TurnUsage(inputTokens: 12, outputTokens: 3, totalTokens: 15) : nil
+        return TurnOutcome(stopReason: .endTurn, usage: usage)
     }
 
     func interrupt() async throws(ProviderError) {

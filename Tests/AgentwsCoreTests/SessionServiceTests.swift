@@ -72,6 +72,16 @@ struct SessionServiceTests {
         #expect(store.leaseState(try ThreadID("t1")) == .free)
     }
 
+    @Test func aTurnsUsageReachesTheResultAndTheLastEvent() async throws {
+        let service = service()
+        let (plain, plainLog) = try await send(service, "t1", "hello")
+        #expect(plain.usage == nil && plainLog.all.last == .turnFinished(.endTurn, usage: nil))
+        let (metered, log) = try await send(service, "t1", "metered")
+        let usage = TurnUsage(inputTokens: 12, outputTokens: 3, totalTokens: 15)
+        #expect(metered.usage == usage)
+        #expect(log.all.last == .turnFinished(.endTurn, usage: usage))
+    }
+
     @Test func stoppedThreadsResumeTheSameConversation() async throws {
         let service = service()
         _ = try await send(service, "t1", "one")

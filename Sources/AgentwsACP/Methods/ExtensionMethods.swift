@@ -7,7 +7,7 @@ import Logging
 /// form `agentws send --json` prints; results carry what the CLI prints from.
 extension ACPAgent {
     /// `_agentws/send` — `agentws send`: `{thread?, text, model?, provider?, fresh?, wait?, cwd?}` →
-    /// `{thread, provider, model, start, stopReason}`. `cwd` is relative to the workspace root.
+    /// `{thread, provider, model, start, stopReason, usage}` (`usage` null when not reported). `cwd` is relative to the workspace root.
     func send(_ params: Params, _ context: RequestContext) async throws -> JSONValue {
         // The thread (a new one's id too) was settled when the request arrived.
         guard let thread = try params.optionalThread("thread") ?? context.prompt?.thread else {
@@ -28,7 +28,7 @@ extension ACPAgent {
         return [
             "thread": .string(result.thread.rawValue), "provider": .string(result.provider),
             "model": .optional(result.model), "start": .string(result.start.rawValue),
-            "stopReason": .string(result.stopReason.rawValue),
+            "stopReason": .string(result.stopReason.rawValue), "usage": result.usage?.json ?? .null,
         ]
     }
 

@@ -28,7 +28,7 @@ extension ACPAgent {
         }
         sessions.settle(thread, requested: entry)
         let stopReason = result.cancelled ? StopReason.cancelled : result.send.stopReason
-        return [
+        var answer: [String: JSONValue] = [
             "stopReason": .string(stopReason.rawValue),
             "_meta": [
                 "agentws": [
@@ -37,6 +37,10 @@ extension ACPAgent {
                 ]
             ],
         ]
+        // ACP's `PromptResponse.usage` requires the three totals; the full figures (cost too) are in
+        // the `turn_finished` event of `_agentws/send` and `agentws send --json`.
+        if let usage = result.send.usage, let acpUsage = usage.acpPromptUsage { answer["usage"] = acpUsage }
+        return .object(answer)
     }
 
     /// `session/cancel`: interrupts the thread's turn. A prompt of this connection that has not

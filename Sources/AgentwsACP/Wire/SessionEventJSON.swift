@@ -17,8 +17,12 @@ public enum SessionEventJSON {
         case .notice(let text): return ["type": "notice", "text": .string(text)]
         case .warning(let text): return ["type": "warning", "text": .string(text)]
         case .providerEvent(let value): return ["type": "provider_event", "event": value]
-        case .turnFinished(let reason):
-            return ["type": "turn_finished", "stopReason": .string(reason.rawValue)]
+        case .turnFinished(let reason, let usage):
+            var members: [String: JSONValue] = [
+                "type": "turn_finished", "stopReason": .string(reason.rawValue),
+            ]
+            if let usage { members["usage"] = usage.json }
+            return .object(members)
         }
     }
 
@@ -39,8 +43,11 @@ public enum SessionEventJSON {
         case "warning": return value["text"]?.stringValue.map(SessionEvent.warning)
         case "provider_event": return value["event"].map(SessionEvent.providerEvent)
         case "turn_finished":
-            return value["stopReason"]?.stringValue.flatMap(StopReason.init(rawValue:)).map(
-                SessionEvent.turnFinished)
+            guard let reason = value["stopReason"]?.stringValue.flatMap(StopReason.init(rawValue:)) else {
+                return nil
+            }
+            // Usage is informational: a figure this build cannot read does not lose the turn's end.
+            return .turnFinished(reason, usage: value["usage"].flatMap { try? TurnUsage(json: $0) })
         default: return nil
         }
     }

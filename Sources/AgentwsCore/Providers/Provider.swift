@@ -82,9 +82,12 @@ public struct TurnOutcome: Sendable, Equatable {
     public var stopReason: StopReason
     /// A new cursor when the provider's conversation handle changed during the turn.
     public var cursor: JSONValue?
-    public init(stopReason: StopReason, cursor: JSONValue? = nil) {
+    /// Tokens and cost of the turn, when the provider reports them.
+    public var usage: TurnUsage?
+    public init(stopReason: StopReason, cursor: JSONValue? = nil, usage: TurnUsage? = nil) {
         self.stopReason = stopReason
         self.cursor = cursor
+        self.usage = usage
     }
 }
 

@@ -38,4 +38,6 @@ public struct SendResult: Sendable, Equatable {
     public var model: String?
     public var start: SessionStartKind
     public var stopReason: StopReason
+    /// Tokens and cost of the turn, when the provider reports them.
+    public var usage: TurnUsage?
 }

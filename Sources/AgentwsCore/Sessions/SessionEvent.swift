@@ -12,8 +12,8 @@ public enum SessionEvent: Sendable, Equatable {
     /// Something the user must know: e.g. a fresh conversation replaced one that could not resume.
     case warning(String)
     case providerEvent(JSONValue)
-    /// The turn ended.
-    case turnFinished(StopReason)
+    /// The turn ended; with its tokens and cost when the provider reports them.
+    case turnFinished(StopReason, usage: TurnUsage?)
 }
 
 /// How a send got its session.

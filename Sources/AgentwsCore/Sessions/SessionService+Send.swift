@@ -117,11 +117,11 @@ extension SessionService {
         session.activity.beginTurn(sink: events)
         events(
             .sessionReady(thread: thread, provider: choice.provider, model: choice.model, start: startKind))
-        let stopReason = try await runTurn(session, text: request.text, model: turnModel)
-        events(.turnFinished(stopReason))
+        let outcome = try await runTurn(session, text: request.text, model: turnModel)
+        events(.turnFinished(outcome.stopReason, usage: outcome.usage))
         return SendResult(
             thread: thread, provider: choice.provider, model: choice.model, start: startKind,
-            stopReason: stopReason)
+            stopReason: outcome.stopReason, usage: outcome.usage)
     }
 
     /// The provider and model a send with `model` / `provider` would use, with the refusals a send
@@ -263,7 +263,7 @@ extension SessionService {
     }
 
     /// Runs the turn `beginTurn` announced.
-    private func runTurn(_ session: LiveSession, text: String, model: String?) async throws -> StopReason {
+    private func runTurn(_ session: LiveSession, text: String, model: String?) async throws -> TurnOutcome {
         let thread = session.thread
         let outcome: TurnOutcome
         do {
@@ -285,6 +285,6 @@ extension SessionService {
             try store.writeBinding(binding, lease: session.lease)
             session.boundAs = binding
         }
-        return outcome.stopReason
+        return outcome
     }
 }

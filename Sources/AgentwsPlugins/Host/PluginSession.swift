@@ -37,7 +37,15 @@ final class PluginSession: ProviderSession {
                 return cursor
             }
         }
-        return TurnOutcome(stopReason: stopReason, cursor: changed)
+        var usage: TurnUsage?
+        if let reported = fields.optional("usage") {
+            do {
+                usage = try TurnUsage(json: reported)
+            } catch {
+                throw fields.malformed("has a bad usage (\(error.description))")
+            }
+        }
+        return TurnOutcome(stopReason: stopReason, cursor: changed, usage: usage)
     }
 
     func interrupt() async throws(ProviderError) {

@@ -145,7 +145,7 @@ final class EventPrinter: Sendable {
         case .notice(let text): Terminal.notice(text)
         case .warning(let text): Terminal.warning(text)
         case .providerEvent: break
-        case .turnFinished(let reason):
+        case .turnFinished(let reason, _):
             if reason != .endTurn { Terminal.notice("turn ended: \(reason.rawValue)") }
         }
     }

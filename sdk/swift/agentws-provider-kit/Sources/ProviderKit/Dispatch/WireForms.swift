@@ -116,6 +116,24 @@ extension SendResult {
         var members: [String: JSONValue] = ["stopReason": .string(stopReason.rawValue)]
         // Present only when it changed: an absent cursor tells the host to write nothing.
         if let cursor { members["cursor"] = cursor }
+        if let usage { members["usage"] = usage.json }
+        return .object(members)
+    }
+}
+
+extension SendResult.Usage {
+    /// The ABI's `usage` object (docs/plugin-abi.md): absent figures are left out.
+    var json: JSONValue {
+        var members: [String: JSONValue] = [:]
+        let counts: [(String, Int64?)] = [
+            ("inputTokens", inputTokens), ("outputTokens", outputTokens), ("totalTokens", totalTokens),
+            ("thoughtTokens", thoughtTokens), ("cachedReadTokens", cachedReadTokens),
+            ("cachedWriteTokens", cachedWriteTokens),
+        ]
+        for (key, count) in counts {
+            if let count { members[key] = .integer(count) }
+        }
+        if let cost { members["cost"] = ["amount": .double(cost), "currency": .string(costCurrency)] }
         return .object(members)
     }
 }
