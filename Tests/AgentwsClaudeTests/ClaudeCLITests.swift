@@ -53,6 +53,22 @@ extension ClaudeCodeTests {
             #expect(claude.agentsGone())
         }
 
+        /// `send --json` ends with the turn's tokens and its cost in dollars, as claude reported them.
+        @Test func sendJSONEndsWithTheTurnsUsageAndCost() throws {
+            let claude = try ClaudeWorkspace()
+            defer { claude.close() }
+            let sent = try claude.run("send", "--json", "--thread", "t1", "what does this cost?")
+            #expect(sent.status == 0, "\(sent)")
+            let last = try JSONParser.parse(String(sent.stdout.split(separator: "\n").last ?? ""))
+            #expect(last["type"] == "turn_finished" && last["stopReason"] == "end_turn", "\(sent)")
+            let usage = try #require(last["usage"], "\(sent)")
+            let input = try #require(usage["inputTokens"]?.integerValue)
+            let output = try #require(usage["outputTokens"]?.integerValue)
+            #expect(
+                input > 0 && output > 0 && usage["totalTokens"]?.integerValue == input + output, "\(usage)")
+            #expect(usage["cost"]?["currency"] == "USD" && (usage["cost"]?["amount"]?.doubleValue ?? 0) > 0)
+        }
+
         @Test func aSendKilledMidTurnIsResumedByTheNextProcess() throws {
             let claude = try ClaudeWorkspace()
             defer { claude.close() }

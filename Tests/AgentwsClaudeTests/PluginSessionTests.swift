@@ -42,11 +42,11 @@ extension ClaudeCodeTests {
                 try await session.send(TurnRequest(text: "and another thing"))
             }
             try await session.interrupt()
-            #expect(try await held.value == TurnOutcome(stopReason: .cancelled))
+            #expect(try await held.value.stopReason == .cancelled)
             #expect(try await session.isBusy() == false)
 
             let next = try await session.send(TurnRequest(text: "still here"))
-            #expect(next == TurnOutcome(stopReason: .endTurn))
+            #expect(next.stopReason == .endTurn)
             #expect(events.text.hasSuffix("mock#2: still here"), "\(events.text)")
             #expect(try claude.runningAgent() == pid, "the interrupt ended claude")
             try await session.stop()
@@ -57,10 +57,32 @@ extension ClaudeCodeTests {
             let resumed = try await start(
                 provider, claude, events: resumedEvents, cursor: ["sessionId": .string(id)])
             #expect(resumed.cursor == ["sessionId": .string(id)])
-            #expect(try await resumed.send(TurnRequest(text: "third")) == TurnOutcome(stopReason: .endTurn))
+            #expect(try await resumed.send(TurnRequest(text: "third")).stopReason == .endTurn)
             #expect(resumedEvents.text == "mock#3: third")
             try await resumed.stop()
             #expect(claude.agentsGone())
+        }
+
+        /// Claude's `total_cost_usd` runs over the whole process; each turn must report its own cost.
+        @Test func eachTurnReportsItsOwnTokensAndCost() async throws {
+            let claude = try ClaudeWorkspace()
+            defer { claude.close() }
+            let provider = try claude.provider()
+            let session = try await start(provider, claude, events: Events())
+            let first = try #require(try await session.send(TurnRequest(text: "one")).usage)
+            let second = try #require(try await session.send(TurnRequest(text: "two")).usage)
+            for usage in [first, second] {
+                let input = try #require(usage.inputTokens)
+                let output = try #require(usage.outputTokens)
+                #expect(input > 0 && output > 0 && usage.totalTokens == input + output, "\(usage)")
+                #expect(usage.cost?.currency == "USD" && (usage.cost?.amount ?? 0) > 0, "\(usage)")
+            }
+            // The second request carries the first exchange too, so it costs a little more than the
+            // first — but nowhere near the running total of both, which is what claude reports.
+            let firstCost = try #require(first.cost?.amount)
+            let secondCost = try #require(second.cost?.amount)
+            #expect(secondCost >= firstCost && secondCost < firstCost * 1.5, "\(first) then \(second)")
+            try await session.stop()
         }
 
         @Test func theModelChangesInsideTheSession() async throws {
@@ -75,9 +97,9 @@ extension ClaudeCodeTests {
             let events = Events()
             let session = try await start(provider, claude, events: events)
             let pid = try claude.runningAgent()
-            #expect(try await session.send(TurnRequest(text: "one")) == TurnOutcome(stopReason: .endTurn))
+            #expect(try await session.send(TurnRequest(text: "one")).stopReason == .endTurn)
             let switched = try await session.send(TurnRequest(text: "two", model: "other-model"))
-            #expect(switched == TurnOutcome(stopReason: .endTurn))
+            #expect(switched.stopReason == .endTurn)
             #expect(events.text == "mock#1: onemock#2: two")
             let models = try claude.turnRequests().map { $0["body"]?["model"]?.stringValue }
             #expect(models == ["mock-model", "other-model"])
@@ -94,7 +116,7 @@ extension ClaudeCodeTests {
 
             // `echo` needs no permission: Claude runs it, and the result comes back as an update.
             let echoed = try await session.send(TurnRequest(text: "look [[bash:echo hi-from-tool]]"))
-            #expect(echoed == TurnOutcome(stopReason: .endTurn))
+            #expect(echoed.stopReason == .endTurn)
             let calls = events.toolCalls
             try #require(calls.count == 2, "\(events.all)")
             #expect(calls[0]["title"] == "echo hi-from-tool")
@@ -107,7 +129,7 @@ extension ClaudeCodeTests {
 
             // `touch` needs a permission, which runtime mode `default` denies (agentws cannot ask).
             let touched = try await session.send(TurnRequest(text: "make it [[bash:touch made-by-tool]]"))
-            #expect(touched == TurnOutcome(stopReason: .endTurn))
+            #expect(touched.stopReason == .endTurn)
             #expect(!FileManager.default.fileExists(atPath: claude.workspace + "/made-by-tool"))
             #expect(
                 events.notices.contains {

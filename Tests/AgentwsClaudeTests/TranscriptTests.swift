@@ -119,7 +119,7 @@ extension ClaudeCodeTests {
                     resumeCursor: forked),
                 events: events.handler)
             #expect(
-                try await fork.send(TurnRequest(text: "which words?")) == TurnOutcome(stopReason: .endTurn))
+                try await fork.send(TurnRequest(text: "which words?")).stopReason == .endTurn)
             #expect(events.text == "mock#3: which words?")
             try await fork.stop()
             let last = try #require(try claude.turnRequests().last)

@@ -109,7 +109,7 @@ final class ClaudeSession: LiveSession {
             turns.abandon()
             throw PluginError(code: .providerFailed, message: "cannot send the message to claude: \(error)")
         }
-        return SendResult(stopReason: try await turns.outcome().get())
+        return try await turns.outcome().get()
     }
 
     /// Interrupts the running turn, if there is one; its `send` then ends as cancelled.

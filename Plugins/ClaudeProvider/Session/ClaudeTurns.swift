@@ -10,7 +10,7 @@ import ProviderKit
 /// allows one turn at a time itself. Everything Claude writes arrives on the reader thread, in
 /// order; this turns it into agentws events and ends the turn on `result` or when Claude dies.
 final class ClaudeTurns: Sendable {
-    typealias Outcome = Result<SendResult.StopReason, PluginError>
+    typealias Outcome = Result<SendResult, PluginError>
 
     private struct Turn {
         var outcome: Outcome?
@@ -31,6 +31,8 @@ final class ClaudeTurns: Sendable {
         var end: ProcessEnd?
         /// An error `result` that came with no turn running: a failed resume at start-up.
         var failureBeforeTurn: String?
+        /// The process's running `total_cost_usd` at the last `result`, to tell one turn's cost.
+        var costSoFar: Double = 0
     }
 
     /// The agentws session id events are reported for.
@@ -222,25 +224,27 @@ final class ClaudeTurns: Sendable {
     }
 
     private func result(_ message: JSONValue) {
-        let usage = Self.usageSummary(message)
-        let turn = state.withLock { state -> Turn? in
+        let summary = Self.usageSummary(message)
+        let (turn, usage) = state.withLock { state -> (Turn?, SendResult.Usage) in
             if state.turn == nil, message["is_error"]?.boolValue == true {
                 state.failureBeforeTurn = Self.errorText(message)
             }
-            return state.turn
+            return (state.turn, Self.usage(of: message, costSoFar: &state.costSoFar))
         }
         guard let turn, turn.outcome == nil else { return }
-        host.log(.info, "claude turn of \(session) ended: \(usage)")
+        host.log(.info, "claude turn of \(session) ended: \(summary)")
         let outcome: Outcome
         if message["is_error"]?.boolValue != true {
             switch message["stop_reason"]?.stringValue {
-            case "max_tokens": outcome = .success(.maxTokens)
-            case "refusal": outcome = .success(.refusal)
-            default: outcome = .success(turn.interruptRequested ? .cancelled : .endTurn)
+            case "max_tokens": outcome = .success(SendResult(stopReason: .maxTokens, usage: usage))
+            case "refusal": outcome = .success(SendResult(stopReason: .refusal, usage: usage))
+            default:
+                outcome = .success(
+                    SendResult(stopReason: turn.interruptRequested ? .cancelled : .endTurn, usage: usage))
             }
         } else if turn.interruptRequested {
             // An interrupted turn ends with `error_during_execution` (terminal_reason aborted_…).
-            outcome = .success(.cancelled)
+            outcome = .success(SendResult(stopReason: .cancelled, usage: usage))
         } else {
             outcome = .failure(
                 PluginError(
@@ -255,6 +259,32 @@ final class ClaudeTurns: Sendable {
         if !errors.isEmpty { return errors.joined(separator: "; ") }
         if let text = message["result"]?.stringValue, !text.isEmpty { return text }
         return message["subtype"]?.stringValue ?? "no reason given"
+    }
+
+    /// The turn's figures from a `result`. `usage` there is this turn's alone, but `total_cost_usd`
+    /// is the running total of the process (observed with 2.1.332:
+    /// docs/providers/claude-protocol-notes.md), so the turn's cost is the difference from the
+    /// previous `result`; a resumed conversation's process starts again from zero.
+    static func usage(of message: JSONValue, costSoFar: inout Double) -> SendResult.Usage {
+        let counts = message["usage"] ?? [:]
+        var usage = SendResult.Usage(
+            outputTokens: counts["output_tokens"]?.integerValue,
+            thoughtTokens: counts["output_tokens_details"]?["thinking_tokens"]?.integerValue,
+            cachedReadTokens: counts["cache_read_input_tokens"]?.integerValue,
+            cachedWriteTokens: counts["cache_creation_input_tokens"]?.integerValue)
+        if let uncached = counts["input_tokens"]?.integerValue {
+            // Claude's `input_tokens` leaves out the cached parts; agentws counts every input token
+            // in `inputTokens` (as Codex does) and says in the cached figures how many hit the cache.
+            let input = uncached + (usage.cachedReadTokens ?? 0) + (usage.cachedWriteTokens ?? 0)
+            usage.inputTokens = input
+            usage.totalTokens = usage.outputTokens.map { input + $0 }
+        }
+        if let total = message["total_cost_usd"]?.doubleValue, total.isFinite, total >= costSoFar {
+            // Rounded to a billionth of a dollar so that the subtraction does not print 0.0106620000001.
+            usage.cost = ((total - costSoFar) * 1e9).rounded() / 1e9
+            costSoFar = total
+        }
+        return usage
     }
 
     /// Tokens and cost of a `result`, for the log.
@@ -280,7 +310,7 @@ final class ClaudeTurns: Sendable {
             return state.stopping
         }
         if stopping {
-            finish(.success(.cancelled))
+            finish(.success(SendResult(stopReason: .cancelled)))
         } else {
             host.log(.error, end.summary + end.details)
             finish(
