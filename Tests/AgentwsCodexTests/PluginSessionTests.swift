@@ -51,13 +51,18 @@ extension CodexAppServerTests {
                 try await session.send(TurnRequest(text: "and another thing"))
             }
             try await session.interrupt()
-            #expect(try await held.value == TurnOutcome(stopReason: .cancelled))
+            #expect(try await held.value.stopReason == .cancelled)
             #expect(try await session.isBusy() == false)
             // An interrupt with no turn running is nothing to do.
             try await session.interrupt()
 
             let next = try await session.send(TurnRequest(text: "still here"))
-            #expect(next == TurnOutcome(stopReason: .endTurn))
+            #expect(next.stopReason == .endTurn)
+            // Tokens from codex's thread/tokenUsage/updated (the mock reports usage with each response).
+            let usage = try #require(next.usage)
+            let input = try #require(usage.inputTokens)
+            let output = try #require(usage.outputTokens)
+            #expect(input > 0 && output > 0 && usage.totalTokens == input + output, "\(usage)")
             #expect(events.text.hasSuffix("mock#2: still here"))
             #expect(events.notices.contains { $0.contains("Model metadata for `mock-model` not found") })
             try await session.stop()
@@ -71,7 +76,7 @@ extension CodexAppServerTests {
                     resumeCursor: ["threadId": .string(thread)]),
                 events: resumedEvents.handler)
             #expect(resumed.cursor == ["threadId": .string(thread)])
-            #expect(try await resumed.send(TurnRequest(text: "third")) == TurnOutcome(stopReason: .endTurn))
+            #expect(try await resumed.send(TurnRequest(text: "third")).stopReason == .endTurn)
             #expect(resumedEvents.text == "mock#3: third")
             try await resumed.stop()
             #expect(codex.codexGone())
@@ -92,7 +97,7 @@ extension CodexAppServerTests {
                 events.text.hasPrefix("mock#1:")
             }
             try await session.stop()
-            #expect(try await held.value == TurnOutcome(stopReason: .cancelled))
+            #expect(try await held.value.stopReason == .cancelled)
             #expect(codex.codexGone())
         }
     }

@@ -25,7 +25,7 @@ extension CodexAppServerTests {
                 events: events.handler)
             for message in messages {
                 #expect(
-                    try await session.send(TurnRequest(text: message)) == TurnOutcome(stopReason: .endTurn))
+                    try await session.send(TurnRequest(text: message)).stopReason == .endTurn)
             }
             try await session.stop()
             return (try #require(session.cursor), events.text)

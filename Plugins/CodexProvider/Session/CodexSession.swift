@@ -221,7 +221,7 @@ final class CodexSession: LiveSession {
             // as if it had come a moment too late; the user can interrupt again.
             try? await sendInterrupt(turn: turn, on: connection, tracker: tracker)
         }
-        return SendResult(stopReason: try await tracker.outcome().get())
+        return try await tracker.outcome().get()
     }
 
     /// The process and tracker for the next turn. A shared process that ended since the last turn

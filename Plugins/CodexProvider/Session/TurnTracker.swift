@@ -10,7 +10,9 @@ import ProviderKit
 /// a time itself. Everything codex reports arrives on the connection's reader thread, in order; the
 /// tracker turns it into agentws events and ends the turn on `turn/completed` or when codex dies.
 final class TurnTracker: Sendable {
-    typealias Outcome = Result<SendResult.StopReason, PluginError>
+    typealias Outcome = Result<SendResult, PluginError>
+    /// How codex ended a turn, before the turn's usage is added to it.
+    typealias Ending = Result<SendResult.StopReason, PluginError>
 
     /// What `interrupt` has to do.
     enum InterruptPlan: Equatable {
@@ -31,6 +33,8 @@ final class TurnTracker: Sendable {
         var textItem: String?
         /// The paths of each file-change item, for approval notices (the request does not name them).
         var editedPaths: [String: [String]] = [:]
+        /// The tokens of the turn's model requests so far.
+        var usage: SendResult.Usage?
     }
 
     private struct State {
@@ -146,18 +150,19 @@ final class TurnTracker: Sendable {
         finish(.success(.cancelled), turn: nil)
     }
 
-    private func finish(_ outcome: Outcome, turn id: String?) {
-        let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
+    private func finish(_ ending: Ending, turn id: String?) {
+        let resume = state.withLock { state -> (CheckedContinuation<Outcome, Never>, Outcome)? in
             guard let turn = state.turn, turn.outcome == nil else { return nil }
             if let id, let known = turn.id, known != id { return nil }
+            let outcome = ending.map { SendResult(stopReason: $0, usage: turn.usage) }
             guard let waiter = turn.waiter else {
                 state.turn?.outcome = outcome
                 return nil
             }
             state.turn = nil
-            return waiter
+            return (waiter, outcome)
         }
-        waiter?.resume(returning: outcome)
+        if let (waiter, outcome) = resume { waiter.resume(returning: outcome) }
     }
 
     // MARK: what codex reports (on the reader thread)
@@ -190,6 +195,8 @@ final class TurnTracker: Sendable {
             }
         case "turn/completed":
             completed(params["turn"] ?? [:])
+        case "thread/tokenUsage/updated":
+            tokens(params)
         case "error":
             // Only `willRetry: true` needs saying: a final error also fails the turn, whose message
             // carries it. A retrying turn may retry for ever (an unreachable provider).
@@ -216,6 +223,30 @@ final class TurnTracker: Sendable {
         }
     }
 
+    /// `thread/tokenUsage/updated` comes after each model request with that request's tokens
+    /// (`last`) and the thread's running total (`total`); the turn's usage is the sum of its
+    /// requests' `last`. Codex counts cached input inside `inputTokens`, as agentws does.
+    private func tokens(_ params: JSONValue) {
+        guard let last = params["tokenUsage"]?["last"] else { return }
+        let turnID = params["turnId"]?.stringValue
+        state.withLock { state in
+            guard let turn = state.turn, turn.outcome == nil else { return }
+            if let turnID, let known = turn.id, known != turnID { return }
+            var usage = turn.usage ?? SendResult.Usage()
+            func add(_ path: WritableKeyPath<SendResult.Usage, Int64?>, _ key: String) {
+                guard let count = last[key]?.integerValue, count >= 0 else { return }
+                usage[keyPath: path] = (usage[keyPath: path] ?? 0) + count
+            }
+            add(\.inputTokens, "inputTokens")
+            add(\.outputTokens, "outputTokens")
+            add(\.totalTokens, "totalTokens")
+            add(\.thoughtTokens, "reasoningOutputTokens")
+            add(\.cachedReadTokens, "cachedInputTokens")
+            add(\.cachedWriteTokens, "cacheWriteInputTokens")
+            state.turn?.usage = usage
+        }
+    }
+
     private func text(_ delta: String, item: String?) {
         // Two agent messages in one turn (before and after a tool call) are two paragraphs.
         let separate = state.withLock { state -> Bool? in
@@ -230,7 +261,7 @@ final class TurnTracker: Sendable {
 
     private func completed(_ turn: JSONValue) {
         let id = turn["id"]?.stringValue
-        let outcome: Outcome
+        let outcome: Ending
         switch turn["status"]?.stringValue {
         case "completed": outcome = .success(.endTurn)
         case "interrupted": outcome = .success(.cancelled)
