@@ -74,5 +74,25 @@ extension ACPProviderTests {
             #expect(error["message"]?.stringValue?.contains("fs/read_text_file") == true, "\(result)")
             #expect(acp.agentsGone())
         }
+
+        /// An agent that answers `session/prompt` with ACP's `usage`: `send --json` ends with it.
+        @Test func theUsageAnAgentReportsEndsTheTurnInJSON() throws {
+            let acp = try ACPWorkspace()
+            defer { acp.close() }
+            let result = try acp.run(
+                "send", "--json", "--thread", "u1", "--model", "hostile-usage/x", "count")
+            #expect(result.status == 0, "\(result)")
+            let lines = result.stdout.split(separator: "\n").map { try? JSONParser.parse(String($0)) }
+            let last = try #require(lines.last ?? nil)
+            #expect(
+                last
+                    == [
+                        "type": "turn_finished", "stopReason": "end_turn",
+                        "usage": [
+                            "inputTokens": 120, "outputTokens": 7, "thoughtTokens": 3, "totalTokens": 130,
+                            "cachedReadTokens": 20,
+                        ],
+                    ], "\(result)")
+        }
     }
 }

@@ -11,6 +11,8 @@ It writes to stderr first (the plugin's error must quote its last stderr lines),
   not-json-in-turn     behaves until session/prompt, then writes a line that is not JSON
   ask-client           in session/prompt, sends fs/read_text_file (not advertised by agentws) and
                        ends the turn with the error it got as the reply text
+  usage                behaves, and answers session/prompt with ACP's `usage` (input 120 with 20
+                       cached, output 7, thought 3, total 130) — not hostile, just scripted
 
 Only the standard library: it is a stand-in for a broken program, not for an agent.
 """
@@ -78,6 +80,11 @@ for line in sys.stdin:
             send({"jsonrpc": "2.0", "method": "session/update", "params": {
                 "sessionId": "hostile-1",
                 "update": {"sessionUpdate": "agent_message_chunk", "content": {"type": "text", "text": text}}}})
+        if behaviour == "usage":
+            answer(message, {"stopReason": "end_turn", "usage": {
+                "inputTokens": 120, "outputTokens": 7, "thoughtTokens": 3, "totalTokens": 130,
+                "cachedReadTokens": 20}})
+            continue
         answer(message, {"stopReason": "end_turn"})
     elif "id" in message:
         send({"jsonrpc": "2.0", "id": message["id"], "error": {"code": -32601, "message": "Method not found"}})

@@ -161,20 +161,33 @@ final class ACPSession: LiveSession {
                 try? connection.notify("session/cancel", ["sessionId": .string(acpSession)])
             }
         }
+        let usage = Self.usage(result["usage"])
         switch result["stopReason"]?.stringValue {
-        case "end_turn": return SendResult(stopReason: .endTurn)
-        case "cancelled": return SendResult(stopReason: .cancelled)
-        case "max_tokens": return SendResult(stopReason: .maxTokens)
-        case "refusal": return SendResult(stopReason: .refusal)
+        case "end_turn": return SendResult(stopReason: .endTurn, usage: usage)
+        case "cancelled": return SendResult(stopReason: .cancelled, usage: usage)
+        case "max_tokens": return SendResult(stopReason: .maxTokens, usage: usage)
+        case "refusal": return SendResult(stopReason: .refusal, usage: usage)
         case "max_turn_requests":
             state.notice("\(agent) ended the turn: it reached its limit of model requests for one turn")
-            return SendResult(stopReason: .endTurn)
+            return SendResult(stopReason: .endTurn, usage: usage)
         case let other:
             throw PluginError(
                 code: .providerFailed,
                 message:
                     "\(agent) ended the turn with stopReason \(other ?? "(none)"), which ACP does not define")
         }
+    }
+
+    /// The prompt answer's `usage` (ACP, unstable: the turn's tokens, under the names agentws uses
+    /// too). Figures that are not counts are left out rather than failing a turn that went well.
+    static func usage(_ reported: JSONValue?) -> SendResult.Usage? {
+        guard let reported, reported.objectValue != nil else { return nil }
+        func count(_ key: String) -> Int64? { reported[key]?.integerValue.flatMap { $0 >= 0 ? $0 : nil } }
+        let usage = SendResult.Usage(
+            inputTokens: count("inputTokens"), outputTokens: count("outputTokens"),
+            totalTokens: count("totalTokens"), thoughtTokens: count("thoughtTokens"),
+            cachedReadTokens: count("cachedReadTokens"), cachedWriteTokens: count("cachedWriteTokens"))
+        return usage == SendResult.Usage() ? nil : usage
     }
 
     /// Interrupts the running turn with `session/cancel`; the agent then answers the prompt with

@@ -23,6 +23,7 @@ final class ACPWorkspace {
 
     static let hostileBehaviours = [
         "exit-at-start", "not-json", "silent", "huge-line", "exit-in-turn", "not-json-in-turn", "ask-client",
+        "usage",
     ]
 
     init(defaultModel: String = "fast/passthrough", extraOptions: [String: [String: JSONValue]] = [:]) throws
