@@ -46,8 +46,8 @@ extension CodexAppServerTests {
             for index in 1...4 {
                 let live = try await start(provider, codex, thread: "t\(index)")
                 #expect(
-                    try await live.session.send(TurnRequest(text: "warm \(index)"))
-                        == TurnOutcome(stopReason: .endTurn))
+                    try await live.session.send(TurnRequest(text: "warm \(index)")).stopReason
+                        == .endTurn)
                 #expect(live.events.text == "mock#1: warm \(index)")
                 warmed.append(live)
             }
@@ -61,11 +61,11 @@ extension CodexAppServerTests {
                 sessions[0].events.text.contains("mock#2")
             }
             #expect(
-                try await sessions[1].session.send(TurnRequest(text: "meanwhile"))
-                    == TurnOutcome(stopReason: .endTurn))
+                try await sessions[1].session.send(TurnRequest(text: "meanwhile")).stopReason
+                    == .endTurn)
             #expect(
-                try await sessions[1].session.send(TurnRequest(text: "and again"))
-                    == TurnOutcome(stopReason: .endTurn))
+                try await sessions[1].session.send(TurnRequest(text: "and again")).stopReason
+                    == .endTurn)
             #expect(sessions[1].events.text == "mock#1: warm 2mock#2: meanwhilemock#3: and again")
             #expect(try await sessions[0].session.isBusy())
             #expect(try await !sessions[1].session.isBusy())
@@ -75,14 +75,16 @@ extension CodexAppServerTests {
             async let third = sessions[2].session.send(TurnRequest(text: "together 3"))
             async let fourth = sessions[3].session.send(TurnRequest(text: "together 4"))
             #expect(
-                try await [third, fourth] == [
-                    TurnOutcome(stopReason: .endTurn), TurnOutcome(stopReason: .endTurn),
-                ])
+                try await [third, fourth].map(\.stopReason) == [.endTurn, .endTurn])
             #expect(sessions[2].events.text == "mock#1: warm 3mock#2: together 3")
+            // Token usage is routed by thread too: each of the two turns got its own figures.
+            for outcome in try await [third, fourth] {
+                #expect((outcome.usage?.outputTokens ?? 0) > 0, "\(outcome)")
+            }
             #expect(sessions[3].events.text == "mock#1: warm 4mock#2: together 4")
 
             try await sessions[0].session.interrupt()
-            #expect(try await held.value == TurnOutcome(stopReason: .cancelled))
+            #expect(try await held.value.stopReason == .cancelled)
             #expect(codex.appServers() == process)
             for live in sessions { try await live.session.stop() }
             #expect(codex.codexGone())
@@ -103,12 +105,12 @@ extension CodexAppServerTests {
                 first.events.text.hasPrefix("mock#1") && second.events.text.hasPrefix("mock#1")
             }
             try await first.session.stop()
-            #expect(try await cut.value == TurnOutcome(stopReason: .cancelled))
+            #expect(try await cut.value.stopReason == .cancelled)
             #expect(try await second.session.isBusy())
             try await second.session.interrupt()
-            #expect(try await going.value == TurnOutcome(stopReason: .cancelled))
+            #expect(try await going.value.stopReason == .cancelled)
             #expect(
-                try await second.session.send(TurnRequest(text: "after")) == TurnOutcome(stopReason: .endTurn)
+                try await second.session.send(TurnRequest(text: "after")).stopReason == .endTurn
             )
             #expect(second.events.text.hasSuffix("mock#2: after"))
             #expect(codex.appServers() == process)
@@ -119,7 +121,7 @@ extension CodexAppServerTests {
             let again = try await start(provider, codex, thread: "t1", resume: first.thread)
             #expect(again.thread == first.thread)
             #expect(
-                try await again.session.send(TurnRequest(text: "back")) == TurnOutcome(stopReason: .endTurn))
+                try await again.session.send(TurnRequest(text: "back")).stopReason == .endTurn)
             #expect(again.events.text == "mock#2: back")
             #expect(codex.appServers() == process)
             try await again.session.stop()
@@ -138,7 +140,7 @@ extension CodexAppServerTests {
             #expect(codex.appServers() == process)
             let second = try await start(provider, codex, thread: "t2")
             #expect(
-                try await second.session.send(TurnRequest(text: "hi")) == TurnOutcome(stopReason: .endTurn))
+                try await second.session.send(TurnRequest(text: "hi")).stopReason == .endTurn)
             #expect(codex.appServers() == process)
             try await second.session.stop()
             #expect(codex.appServers() == process)
@@ -156,9 +158,7 @@ extension CodexAppServerTests {
             async let declined = guarded.session.send(TurnRequest(text: "[[run:touch guarded.txt]]"))
             async let accepted = trusted.session.send(TurnRequest(text: "[[run:touch trusted.txt]]"))
             #expect(
-                try await [declined, accepted] == [
-                    TurnOutcome(stopReason: .endTurn), TurnOutcome(stopReason: .endTurn),
-                ])
+                try await [declined, accepted].map(\.stopReason) == [.endTurn, .endTurn])
             #expect(guarded.events.notices.contains { $0.contains("declined codex's request to run") })
             #expect(!guarded.events.notices.contains { $0.contains("approved") })
             #expect(trusted.events.notices.contains { $0.contains("approved codex's request to run") })
@@ -177,8 +177,8 @@ extension CodexAppServerTests {
             for index in 1...3 {
                 let live = try await start(provider, codex, thread: "t\(index)")
                 #expect(
-                    try await live.session.send(TurnRequest(text: "warm"))
-                        == TurnOutcome(stopReason: .endTurn))
+                    try await live.session.send(TurnRequest(text: "warm")).stopReason
+                        == .endTurn)
                 warmed.append(live)
             }
             let sessions = warmed
@@ -198,8 +198,8 @@ extension CodexAppServerTests {
             // The idle sessions go on: each next turn resumes its thread on one new process.
             for live in sessions.dropFirst() {
                 #expect(
-                    try await live.session.send(TurnRequest(text: "still there"))
-                        == TurnOutcome(stopReason: .endTurn))
+                    try await live.session.send(TurnRequest(text: "still there")).stopReason
+                        == .endTurn)
                 #expect(live.events.text.hasSuffix("mock#2: still there"))
                 #expect(
                     live.events.notices.contains {
@@ -213,7 +213,7 @@ extension CodexAppServerTests {
             try await sessions[0].session.stop()
             let again = try await start(provider, codex, thread: "t1", resume: sessions[0].thread)
             #expect(
-                try await again.session.send(TurnRequest(text: "back")) == TurnOutcome(stopReason: .endTurn))
+                try await again.session.send(TurnRequest(text: "back")).stopReason == .endTurn)
             #expect(
                 again.events.text.hasSuffix(": back") && !again.events.text.hasPrefix("mock#1:"),
                 "\(again.events.text)")
@@ -230,16 +230,16 @@ extension CodexAppServerTests {
             let second = try await start(provider, codex, thread: "t2")
             let both = try await appServers(codex, count: 2)
             #expect(
-                try await first.session.send(TurnRequest(text: "one")) == TurnOutcome(stopReason: .endTurn))
+                try await first.session.send(TurnRequest(text: "one")).stopReason == .endTurn)
             #expect(
-                try await second.session.send(TurnRequest(text: "two")) == TurnOutcome(stopReason: .endTurn))
+                try await second.session.send(TurnRequest(text: "two")).stopReason == .endTurn)
             #expect(first.events.text == "mock#1: one")
             #expect(second.events.text == "mock#1: two")
             try await first.session.stop()
             let left = try await appServers(codex, count: 1)
             #expect(Set(left).isSubset(of: Set(both)))
             #expect(
-                try await second.session.send(TurnRequest(text: "on")) == TurnOutcome(stopReason: .endTurn))
+                try await second.session.send(TurnRequest(text: "on")).stopReason == .endTurn)
             try await second.session.stop()
             #expect(codex.codexGone())
         }
