@@ -108,3 +108,26 @@ actor ACPPlugin: SessionKeepingPlugin {
         return id
     }
 }
+
+/// ABI 1.1 `fork` through ACP's `session/fork`, where the agent advertises it (docs/providers/acp.md,
+/// "Forks and transcripts"). Whether it does is only known from the agent's `initialize`, so the
+/// plugin offers `fork` for every agent and answers `unsupported`, naming the agent, for one that
+/// does not.
+extension ACPPlugin: ConversationForking {
+    func fork(_ request: ForkConversationRequest) async throws -> ForkResult {
+        let source: String
+        do {
+            source = try Self.session(in: request.cursor)
+        } catch {
+            throw PluginError(code: .invalidRequest, message: error.message)
+        }
+        let launch = try AgentLaunch(
+            options: options, instance: instance, workspace: workspace, sessionDirectory: request.cwd,
+            purpose: "forking for thread \(request.thread)", logPath: logPath)
+        let copy = try await ACPSession.fork(
+            source: source, thread: request.thread, cwd: request.cwd,
+            policy: try PermissionPolicy(runtimeMode: request.runtimeMode, cwd: request.cwd), launch: launch,
+            host: host)
+        return ForkResult(cursor: ACPSession.cursor(copy))
+    }
+}

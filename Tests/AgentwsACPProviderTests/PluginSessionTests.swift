@@ -39,14 +39,36 @@ extension ACPProviderTests {
         @Test func capabilitiesComeFromTheAgent() async throws {
             let acp = try ACPWorkspace()
             defer { acp.close() }
-            // fast-agent advertises loadSession and session resume, and offers no model option.
+            // fast-agent advertises loadSession and session resume, and offers no model option. fork is
+            // offered for every agent: only the agent's initialize says whether it can, so fork answers.
             #expect(
                 try await provider("fast", acp).describe()
-                    == ProviderCapabilities(modelSwitch: .restart, models: nil, canResume: true))
+                    == ProviderCapabilities(
+                        modelSwitch: .restart, models: nil, canResume: true, canFork: true))
             #expect(
                 try await provider("sdk-echo", acp).describe()
-                    == ProviderCapabilities(modelSwitch: .restart, models: nil, canResume: false))
+                    == ProviderCapabilities(
+                        modelSwitch: .restart, models: nil, canResume: false, canFork: true))
             #expect(acp.agentsGone(), "the probes left agents running: \(acp.agentProcesses())")
+        }
+
+        @Test func forkOnAnAgentWithoutSessionForkIsUnsupportedNamingTheAgent() async throws {
+            let acp = try ACPWorkspace()
+            defer { acp.close() }
+            do {
+                _ = try await provider("sdk-echo", acp).fork(
+                    ForkRequest(
+                        thread: try ThreadID("t2"), source: try ThreadID("t1"), cursor: ["sessionId": "s1"],
+                        cwd: acp.workspace, model: nil, runtimeMode: nil))
+                Issue.record("the SDK's echo agent forked a session it cannot fork")
+            } catch let error as ProviderError {
+                #expect(error.code == .unsupported, "\(error)")
+                #expect(error.message.contains("does not advertise sessionCapabilities.fork"), "\(error)")
+                #expect(error.message.contains("echo_agent.py"), "\(error)")
+            } catch {
+                Issue.record("fork failed with \(error), not a provider error")
+            }
+            #expect(acp.agentsGone(), "the fork left an agent running: \(acp.agentProcesses())")
         }
 
         @Test func severalTurnsOnOneAgentThenAResumeConsumesTheReplayedHistory() async throws {

@@ -47,20 +47,7 @@ final class ACPSession: LiveSession {
     ) async throws(PluginError) -> ACPSession {
         let state = TurnState(session: id, host: host)
         let agent = launch.agentName
-        let connection = try AgentConnection.start(
-            launch, host: host,
-            handlers: AgentConnection.Handlers(
-                update: { params in state.update(params) },
-                permission: { params in
-                    let (result, notice) = policy.answer(params, agent: agent)
-                    host.log(.info, notice)
-                    state.notice(notice)
-                    return result
-                },
-                ended: { why in
-                    state.ended(why)
-                    if !state.isStopping { host.log(.error, why) }
-                }))
+        let connection = try connect(launch, policy: policy, state: state, host: host)
         do throws(PluginError) {
             let profile = try await connection.initialize()
             let sessionParams: [String: JSONValue] = [
@@ -104,6 +91,77 @@ final class ACPSession: LiveSession {
                 options: launch.options, agent: agent, host: host, launchInstance: launch.instance)
             if let model = request.model { try await session.select(model: model, announce: false) }
             return session
+        } catch {
+            state.markStopping()
+            await connection.terminate(grace: launch.options.stopGrace)
+            throw error
+        }
+    }
+
+    /// Starts the agent with its updates going to `state` and its permission requests answered by
+    /// `policy`.
+    private static func connect(
+        _ launch: AgentLaunch, policy: PermissionPolicy, state: TurnState, host: PluginHost
+    )
+        throws(PluginError) -> AgentConnection
+    {
+        let agent = launch.agentName
+        return try AgentConnection.start(
+            launch, host: host,
+            handlers: AgentConnection.Handlers(
+                update: { params in state.update(params) },
+                permission: { params in
+                    let (result, notice) = policy.answer(params, agent: agent)
+                    host.log(.info, notice)
+                    state.notice(notice)
+                    return result
+                },
+                ended: { why in
+                    state.ended(why)
+                    if !state.isStopping { host.log(.error, why) }
+                }))
+    }
+
+    /// Copies ACP session `source` into a new session with `session/fork`, on an agent process of
+    /// its own that ends when the copy is made; returns the new session's id. An agent that does not
+    /// advertise `sessionCapabilities.fork` is `unsupported`, naming the agent; one that does not
+    /// have `source` is `not-found`.
+    static func fork(
+        source: String, thread: String, cwd: String, policy: PermissionPolicy, launch: AgentLaunch,
+        host: PluginHost
+    ) async throws(PluginError) -> String {
+        let state = TurnState(session: "acp-fork", host: host)
+        let agent = launch.agentName
+        let connection = try connect(launch, policy: policy, state: state, host: host)
+        do throws(PluginError) {
+            let profile = try await connection.initialize()
+            guard profile.canFork else {
+                throw PluginError(
+                    code: .unsupported,
+                    message: "\(connection.agentDescription(profile)) cannot fork a conversation: it does "
+                        + "not advertise sessionCapabilities.fork (it advertises \(profile.summary))")
+            }
+            let result: JSONValue
+            do throws(PluginError) {
+                result = try await connection.call(
+                    "session/fork",
+                    [
+                        "sessionId": .string(source), "cwd": .string(cwd),
+                        "mcpServers": .array(launch.options.mcpServers),
+                    ], opening: source)
+            } catch  where error.code == .resumeFailed {
+                throw PluginError(code: .notFound, message: error.message)
+            }
+            guard let copy = result["sessionId"]?.stringValue, !copy.isEmpty, copy != source else {
+                throw PluginError(
+                    code: .providerFailed,
+                    message: "\(agent) answered session/fork of \(source) without a new sessionId: "
+                        + JSONWriter.compactString(result))
+            }
+            host.log(.info, "session/fork \(source) → \(copy) for thread \(thread)")
+            state.markStopping()
+            await connection.terminate(grace: launch.options.stopGrace)
+            return copy
         } catch {
             state.markStopping()
             await connection.terminate(grace: launch.options.stopGrace)
