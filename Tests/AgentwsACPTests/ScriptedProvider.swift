@@ -88,6 +88,17 @@ final class ScriptedSession: ProviderSession {
             state.count[conversation, default: 0] += 1
             return state.count[conversation] ?? 0
         }
+        if turn.text.contains("think") {
+            // What the acp provider plugin reports of its agent's thoughts and plan.
+            events(.other(["session": "s", "type": "thought", "text": "pondering"]))
+            events(
+                .other([
+                    "session": "s", "type": "plan",
+                    "entries": [["content": "look", "priority": "high", "status": "in_progress"]],
+                ]))
+            events(.other(["session": "s", "type": "plan", "entries": [["content": "no status"]]]))
+            events(.other(["session": "s", "type": "mystery"]))
+        }
         if turn.text.contains("tool") {
             events(
                 .toolCall(["id": .string("call-\(number)"), "title": "look around", "status": "in_progress"]))

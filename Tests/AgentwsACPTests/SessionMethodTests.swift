@@ -202,6 +202,23 @@ struct SessionMethodTests {
             ])
     }
 
+    @Test func aProvidersThoughtsAndPlansReachTheClientAndOtherEventsDoNot() async throws {
+        let harness = AgentHarness()
+        _ = try await harness.newSession("t1")
+        let (_, notifications) = await harness.request("session/prompt", AgentHarness.prompt("t1", "think"))
+        let updates = notifications.compactMap { $0["params"]?["update"] }
+            .filter { $0["sessionUpdate"] != "agent_message_chunk" }
+        // The plan without a priority or status, and the unknown event, are not sent.
+        #expect(
+            updates == [
+                ["sessionUpdate": "agent_thought_chunk", "content": ["type": "text", "text": "pondering"]],
+                [
+                    "sessionUpdate": "plan",
+                    "entries": [["content": "look", "priority": "high", "status": "in_progress"]],
+                ],
+            ])
+    }
+
     @Test func aCancelSentRightAfterThePromptStopsItBeforeItsTurn() async throws {
         let harness = AgentHarness()
         _ = try await harness.newSession("t1")

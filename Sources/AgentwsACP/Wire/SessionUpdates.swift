@@ -7,6 +7,9 @@ import AgentwsJSON
 /// time an id is seen and `tool_call_update` after that. Notices and warnings have no place of
 /// their own in ACP; they are shown as `agent_thought_chunk` text with the CLI's `agentws:` prefix,
 /// so an editor still shows, say, that a conversation could not be resumed — apart from the reply.
+/// A provider's `thought` and `plan` events (the ABI's, which the acp provider plugin maps from its
+/// agent's `agent_thought_chunk` and `plan`) go on as the same ACP updates; other provider events
+/// have no ACP form and are not sent.
 struct SessionUpdates {
     private var seenToolCalls: Set<String> = []
 
@@ -25,7 +28,35 @@ struct SessionUpdates {
         case .toolCall(let call): return toolCall(call)
         case .notice(let text): return thought("agentws: " + text + "\n")
         case .warning(let text): return thought("agentws: warning: " + text + "\n")
-        case .sessionReady, .providerEvent, .turnFinished: return nil
+        case .providerEvent(let value): return providerUpdate(value)
+        case .sessionReady, .turnFinished: return nil
+        }
+    }
+
+    static let planPriorities: Set<String> = ["high", "medium", "low"]
+    static let planStatuses: Set<String> = ["pending", "in_progress", "completed"]
+
+    /// ACP's form of a provider's `thought` or `plan` event; nil for other events or malformed ones
+    /// (a plugin's mistake must not make a strict client reject the stream).
+    private func providerUpdate(_ event: JSONValue) -> JSONValue? {
+        switch event["type"]?.stringValue {
+        case "thought":
+            guard let text = event["text"]?.stringValue, !text.isEmpty else { return nil }
+            return thought(text)
+        case "plan":
+            guard let entries = event["entries"]?.arrayValue else { return nil }
+            var valid: [JSONValue] = []
+            for entry in entries {
+                guard let content = entry["content"]?.stringValue,
+                    let priority = entry["priority"]?.stringValue, Self.planPriorities.contains(priority),
+                    let status = entry["status"]?.stringValue, Self.planStatuses.contains(status)
+                else { return nil }
+                valid.append(
+                    ["content": .string(content), "priority": .string(priority), "status": .string(status)])
+            }
+            return ["sessionUpdate": "plan", "entries": .array(valid)]
+        default:
+            return nil
         }
     }
 
