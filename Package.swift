@@ -6,6 +6,7 @@ import PackageDescription
 //   AgentwsSystem     system calls: the C library import, errno error, file I/O, atomic writes, locks.
 //   AgentwsJSON       JSON value, strict parser with positions, canonical writer. No Foundation I/O.
 //   CAgentwsProvider  the C ABI header: the whole contract between host and plugins.
+//   CAgentwsJSON      a small JSON reader and writer in C for C plugins.
 //   ProviderKit       linked statically into Swift plugins: one protocol to implement.
 //   AgentwsToolchain  the Swift release string that plugins declare and the loader compares.
 // In this package:
@@ -31,6 +32,7 @@ let system: Target.Dependency = .product(name: "AgentwsSystem", package: kit)
 let json: Target.Dependency = .product(name: "AgentwsJSON", package: kit)
 let toolchain: Target.Dependency = .product(name: "AgentwsToolchain", package: kit)
 let cHeader: Target.Dependency = .product(name: "CAgentwsProvider", package: kit)
+let cJSON: Target.Dependency = .product(name: "CAgentwsJSON", package: kit)
 let providerKit: Target.Dependency = .product(name: "ProviderKit", package: kit)
 
 // A plugin exports the ABI's two functions and nothing else: without this list a Swift plugin exports
@@ -138,7 +140,7 @@ let package = Package(
         ),
         .target(
             name: "CEchoProvider",
-            dependencies: [cHeader],
+            dependencies: [cHeader, cJSON],
             path: "Plugins/CEchoProvider",
             linkerSettings: pluginExports
         ),

@@ -6,6 +6,9 @@
 
 #include "json_reader.h"
 
+/* Everything but the two ABI functions is hidden (c_echo_provider.h exports those). */
+#define C_ECHO_INTERNAL __attribute__((visibility("hidden")))
+
 /*
  * A conversation is kept on disk, one file per conversation under the state directory the host gives
  * (`<stateDirectory>/conversations/<id>`, the text "turns N\n", replaced atomically after every turn):

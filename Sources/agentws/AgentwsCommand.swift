@@ -24,7 +24,7 @@ struct AgentwsCommand: AsyncParsableCommand {
             // The daemon and editors
             ServeCommand.self, AcpCommand.self,
             // Providers
-            ProvidersCommand.self,
+            ProvidersCommand.self, PluginCommand.self,
             // Git
             MergeDriverCommand.self, ResolveCommand.self,
         ]

@@ -1,6 +1,7 @@
 /*
  * c-echo: an agentws provider written in plain C11. It answers each turn with "c-echo turn N: <text>"
- * and keeps its conversations in memory, so a stopped session resumes by cursor within one process.
+ * and keeps its conversations on disk under the state directory the host gives, so a stopped session
+ * resumes by cursor in any later process.
  *
  * It exports only the two functions of the plugin ABI (agentws_provider.h); everything else is hidden.
  */

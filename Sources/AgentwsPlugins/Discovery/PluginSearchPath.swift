@@ -2,8 +2,9 @@ import AgentwsCore
 import AgentwsSystem
 
 /// The directories searched for plugins, in order (SPEC §7, §8.2, §14): `AGENTWS_PLUGIN_PATH`, then
-/// the configuration's `plugins.paths`, then the directory of the running executable, then the
-/// installed plugins beside it (`<executable's directory>/../lib/agentws/plugins`, where
+/// the configuration's `plugins.paths`, then the user's plugins (`$XDG_DATA_HOME/agentws/plugins`,
+/// where `agentws plugin install --user` puts them), then the directory of the running executable,
+/// then the installed plugins beside it (`<executable's directory>/../lib/agentws/plugins`, where
 /// `scripts/install` puts them).
 public struct PluginSearchPath: Sendable, Equatable {
     /// The environment variable holding extra plugin directories, separated by colons.
@@ -39,9 +40,10 @@ public struct PluginSearchPath: Sendable, Equatable {
     ///   - configuredPaths: `plugins.paths`; relative entries are resolved against `workspaceRoot`
     ///     and dropped when there is no workspace.
     ///   - executableDirectory: searched last, so that plugins installed next to agentws are found.
+    ///   - userDirectory: the user's plugin directory, searched after the configured ones.
     public init(
         environmentValue: String?, configuredPaths: [String], workspaceRoot: String?,
-        executableDirectory: String?
+        userDirectory: String? = nil, executableDirectory: String?
     ) {
         var directories = (environmentValue ?? "").split(separator: ":").map(String.init)
         var origins = directories.map { _ in Self.environmentVariable }
@@ -54,6 +56,10 @@ public struct PluginSearchPath: Sendable, Equatable {
                 continue
             }
             origins.append("plugins.paths")
+        }
+        if let userDirectory {
+            directories.append(userDirectory)
+            origins.append("user plugins")
         }
         if let executableDirectory {
             directories.append(executableDirectory)
@@ -73,7 +79,19 @@ public struct PluginSearchPath: Sendable, Equatable {
             environmentValue: getenv(environmentVariable).map { String(cString: $0) },
             configuredPaths: configuration.paths,
             workspaceRoot: workspaceRoot,
+            userDirectory: userPluginDirectory(),
             executableDirectory: executableDirectory())
+    }
+
+    /// The user's plugin directory: `$XDG_DATA_HOME/agentws/plugins`, else
+    /// `$HOME/.local/share/agentws/plugins`; nil when neither variable holds an absolute path.
+    public static func userPluginDirectory(
+        xdgDataHome: String? = getenv("XDG_DATA_HOME").map { String(cString: $0) },
+        home: String? = getenv("HOME").map { String(cString: $0) }
+    ) -> String? {
+        if let xdgDataHome, xdgDataHome.hasPrefix("/") { return xdgDataHome + "/agentws/plugins" }
+        if let home, home.hasPrefix("/") { return home + "/.local/share/agentws/plugins" }
+        return nil
     }
 
     /// The directory of the running executable, from /proc/self/exe.

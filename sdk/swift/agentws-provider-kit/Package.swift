@@ -10,6 +10,7 @@ import PackageDescription
 // (docs/plugin-abi.md, "Writing a plugin outside this repository").
 //
 //   CAgentwsProvider  the C ABI header: the whole contract between host and plugins.
+//   CAgentwsJSON      a small JSON reader and writer in C for C plugins.
 //   AgentwsToolchain  the Swift release string that plugins declare and the loader compares.
 //   AgentwsJSON       JSON value, strict parser with positions, canonical writer. No Foundation I/O.
 //   AgentwsSystem     system calls: the C library import, errno error, file I/O, atomic writes, locks.
@@ -29,9 +30,12 @@ let package = Package(
         .library(name: "AgentwsSystem", targets: ["AgentwsSystem"]),
         .library(name: "AgentwsToolchain", targets: ["AgentwsToolchain"]),
         .library(name: "CAgentwsProvider", targets: ["CAgentwsProvider"]),
+        .library(name: "CAgentwsJSON", targets: ["CAgentwsJSON"]),
     ],
     targets: [
         .target(name: "CAgentwsProvider"),
+        // A validating JSON reader and a JSON writer in C11 for C plugins (c-echo, the C skeleton).
+        .target(name: "CAgentwsJSON"),
         // The compiler release string host and Swift plugins compare; each binary compiles its own.
         .target(name: "AgentwsToolchain", swiftSettings: strictSwift),
         .target(

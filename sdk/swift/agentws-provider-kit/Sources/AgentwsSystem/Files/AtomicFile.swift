@@ -48,12 +48,14 @@ public enum AtomicFile {
     }
 
     /// Replaces `directory/fileName` with `bytes`, for a caller that already knows they differ.
+    ///
+    /// - Parameter mode: the new file's permissions (exactly these, whatever the umask).
     public static func replace(
-        _ bytes: [UInt8], directory: String, fileName: String, durable: Bool = true
+        _ bytes: [UInt8], directory: String, fileName: String, durable: Bool = true, mode: mode_t = 0o644
     ) throws(SystemError) {
         let path = directory + "/" + fileName
         let temporaryPath = try writeTemporary(
-            bytes, directory: directory, fileName: fileName, durable: durable)
+            bytes, directory: directory, fileName: fileName, durable: durable, mode: mode)
         if rename(temporaryPath, path) != 0 {
             let error = SystemError.last("rename \(temporaryPath) to", path)
             unlink(temporaryPath)
@@ -63,14 +65,17 @@ public enum AtomicFile {
     }
 
     /// Replaces the file at `path` (absolute, or relative to the working directory) with `bytes`.
-    public static func replace(_ bytes: [UInt8], path: String, durable: Bool = true) throws(SystemError) {
+    public static func replace(_ bytes: [UInt8], path: String, durable: Bool = true, mode: mode_t = 0o644)
+        throws(SystemError)
+    {
         guard let slash = path.lastIndex(of: "/") else {
-            return try replace(bytes, directory: ".", fileName: path, durable: durable)
+            return try replace(bytes, directory: ".", fileName: path, durable: durable, mode: mode)
         }
         let directory = slash == path.startIndex ? "/" : String(path[..<slash])
         try replace(
-            bytes, directory: directory, fileName: String(path[path.index(after: slash)...]), durable: durable
-        )
+            bytes, directory: directory, fileName: String(path[path.index(after: slash)...]),
+            durable: durable,
+            mode: mode)
     }
 
     /// Creates `directory/fileName` with `bytes`, whole, unless it exists; returns whether it did.
@@ -92,14 +97,16 @@ public enum AtomicFile {
 
     /// Writes `bytes` to a new temporary file for `fileName` in `directory` (synced when
     /// `durable`) and returns its path; nothing is left behind when it fails.
-    private static func writeTemporary(_ bytes: [UInt8], directory: String, fileName: String, durable: Bool)
-        throws(SystemError) -> String
-    {
+    private static func writeTemporary(
+        _ bytes: [UInt8], directory: String, fileName: String, durable: Bool, mode: mode_t = 0o644
+    ) throws(SystemError) -> String {
         let temporaryPath = directory + "/" + temporaryName(for: fileName)
-        let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if fd < 0 { throw .last("create temporary file", temporaryPath) }
         defer { close(fd) }
-        do {
+        do throws(SystemError) {
+            // The umask only ever removes bits; a caller that asks for a mode gets it.
+            if mode != 0o644, fchmod(fd, mode) != 0 { throw .last("chmod", temporaryPath) }
             try FileIO.writeAll(fd, bytes, path: temporaryPath)
             if durable { try FileIO.fsyncOrThrow(fd, path: temporaryPath) }
         } catch {

@@ -1,6 +1,6 @@
 /* A growable buffer for writing JSON replies and events. */
-#ifndef C_ECHO_JSON_BUFFER_H
-#define C_ECHO_JSON_BUFFER_H
+#ifndef AGENTWS_JSON_BUFFER_H
+#define AGENTWS_JSON_BUFFER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,14 +16,14 @@ typedef struct json_buffer {
 } json_buffer;
 
 /* Appends text as is. */
-C_ECHO_INTERNAL void json_buffer_raw(json_buffer *buffer, const char *text);
+AGENTWS_JSON_INTERNAL void json_buffer_raw(json_buffer *buffer, const char *text);
 
 /* Appends `length` bytes of UTF-8 as a quoted, escaped JSON string. */
-C_ECHO_INTERNAL void json_buffer_string(json_buffer *buffer, const char *text, size_t length);
+AGENTWS_JSON_INTERNAL void json_buffer_string(json_buffer *buffer, const char *text, size_t length);
 
 /* Appends a span of validated JSON as is. */
-C_ECHO_INTERNAL void json_buffer_span(json_buffer *buffer, json_span value);
+AGENTWS_JSON_INTERNAL void json_buffer_span(json_buffer *buffer, json_span value);
 
-C_ECHO_INTERNAL void json_buffer_free(json_buffer *buffer);
+AGENTWS_JSON_INTERNAL void json_buffer_free(json_buffer *buffer);
 
 #endif

@@ -1,0 +1,48 @@
+import AgentwsCore
+import AgentwsSystem
+import Logging
+
+/// One plugin file judged as a host would judge it (`agentws plugin check`): the loader's checks
+/// (§8.2), then an instance created in a scratch workspace and its `describe`.
+///
+/// Runs in this process: a plugin that crashes in `create` or `describe` takes the check with it,
+/// which the exit status shows (docs/plugin-abi.md, "Checking a plugin").
+public struct PluginFileCheck: Sendable {
+    /// The plugin as the loader accepted it.
+    public let plugin: LoadedPlugin
+    /// What `describe` answered.
+    public let capabilities: ProviderCapabilities
+    /// Set when a Swift plugin was built by another Swift release than this agentws.
+    public let toolchainWarning: String?
+
+    /// Loads `path` (absolute) from its own directory, creates an instance named `instanceName` with
+    /// empty options in `scratch` (its workspace and state directory) and asks it to describe itself.
+    ///
+    /// - Throws: the `PluginRefusal` when the loader refuses the file, else the `ProviderError` of
+    ///   `create` or `describe`.
+    public static func run(path: String, instanceName: String, scratch: String, logger: Logger) async throws
+        -> PluginFileCheck
+    {
+        let plugin = try PluginLoader.load(path: path, directory: path.parentDirectory, logger: logger)
+        let provider = try PluginProvider(
+            plugin: plugin,
+            configuration: PluginProviderConfiguration(
+                instanceName: instanceName, options: .object([:]), workspace: scratch,
+                stateDirectory: scratch.appendingPathComponent("state")),
+            logger: logger)
+        let capabilities = try await provider.describe()
+        let warning =
+            HostToolchain.isMismatchedSwift(plugin.toolchain)
+            ? "built with \(plugin.toolchain), agentws with \(HostToolchain.identifier): a Swift plugin "
+                + "must be built with the Swift release agentws was built with" : nil
+        return PluginFileCheck(plugin: plugin, capabilities: capabilities, toolchainWarning: warning)
+    }
+}
+
+extension PluginFileCheck {
+    /// Whether `name` can be a plugin's name (the magic block's `plugin_name`): `[a-z0-9][a-z0-9._-]*`,
+    /// at most 64 bytes.
+    public static func isValidPluginName(_ name: String) -> Bool {
+        name.utf8.count <= PluginABI.maximumNameLength && PluginLoader.isValidName(name)
+    }
+}
