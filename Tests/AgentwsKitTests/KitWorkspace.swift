@@ -12,17 +12,19 @@ final class KitWorkspace {
     let plugins: String
     let environment: [String: String]
 
-    init() throws {
+    /// - Parameter pluginPath: what AGENTWS_PLUGIN_PATH names (default: `<root>/plugins`).
+    init(pluginPath: String? = nil) throws {
         root = try TemporaryDirectory(prefix: "agentws-kit")
         workspace = root.path + "/project"
-        plugins = root.path + "/plugins"
-        for directory in [workspace, plugins, root.path + "/home"] {
+        plugins = pluginPath ?? root.path + "/plugins"
+        for directory in [workspace, root.path + "/plugins", root.path + "/home"] {
             try FileIO.makeDirectories(directory, mode: 0o700)
         }
         var environment = ProcessInfo.processInfo.environment
         for key in environment.keys where key.hasPrefix("AGENTWS_") { environment[key] = nil }
         environment["HOME"] = root.path + "/home"
         environment["XDG_CONFIG_HOME"] = root.path + "/home/.config"
+        environment["XDG_DATA_HOME"] = nil  // the user plugin directory is then <HOME>/.local/share/…
         environment["AGENTWS_PLUGIN_PATH"] = plugins
         self.environment = environment
         let initialised = try run("init")

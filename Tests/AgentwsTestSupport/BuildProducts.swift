@@ -52,13 +52,19 @@ package enum BuildProducts {
         TestFailure("\(path) is missing: run 'swift build' before 'swift test' (scripts/test does both)")
     }
 
-    /// Runs a program to its end and returns its status and output.
-    package static func runToEnd(_ executable: String, _ arguments: [String]) throws -> (
+    /// Runs a program to its end and returns its status and output; in `directory` and with
+    /// `environment` when given, else in this process's.
+    package static func runToEnd(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        directory: String? = nil
+    ) throws -> (
         status: Int32, stdout: String, stderr: String
     ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output

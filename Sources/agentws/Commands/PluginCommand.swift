@@ -136,20 +136,17 @@ extension PluginCommand {
             abstract:
                 "Check a plugin file, then copy it (mode 0755) into the workspace's plugin directory or the user's.",
             discussion: """
-                --workspace (the default) copies into <workspace>/.agentws/plugins (the first of \
-                plugins.paths); --user into $XDG_DATA_HOME/agentws/plugins (~/.local/share/agentws/plugins), \
-                which every workspace searches. A file of the same name there is replaced.
+                By default the file goes into the workspace's plugin directory: the first of plugins.paths, \
+                <workspace>/.agentws/plugins unless configured otherwise (--workspace DIR names the \
+                workspace; default the nearest). --user copies into $XDG_DATA_HOME/agentws/plugins \
+                (~/.local/share/agentws/plugins), which every workspace searches after its own. A file of \
+                the same name there is replaced.
                 """
         )
 
         @Argument(help: "The plugin's shared object.") var file: String
-        @Flag(help: "Install into this workspace (default).") var workspace = false
         @Flag(help: "Install for this user, for every workspace.") var user = false
         @OptionGroup var workspaceOptions: WorkspaceOptions
-
-        mutating func validate() throws {
-            if workspace && user { throw ValidationError("give --workspace or --user, not both") }
-        }
 
         mutating func run() async throws {
             let (file, user, options) = (file, user, workspaceOptions)
