@@ -59,7 +59,18 @@ struct InstallTests {
         ] {
             #expect(installed.contains(expected), "\(expected) not in \(installed)")
         }
-        for completion in installed where completion.hasPrefix("share/") && !completion.hasSuffix(".1") {
+        // The plugin kit: the header with its pkg-config file, and the sources skeletons build against.
+        for expected in [
+            "include/agentws_provider.h", "lib/pkgconfig/agentws-provider.pc",
+            "share/agentws/sdk/swift/agentws-provider-kit/Package.swift",
+            "share/agentws/sdk/rust/agentws-provider/Cargo.toml",
+        ] {
+            #expect(installed.contains(expected), "\(expected) not in \(installed)")
+        }
+        for completion in installed
+        where completion.hasPrefix("share/") && !completion.hasSuffix(".1")
+            && !completion.hasPrefix("share/agentws/")
+        {
             let text = try String(contentsOfFile: prefix + "/" + completion, encoding: .utf8)
             #expect(text.count > 200 && text.contains("agentws"), "\(completion)")
         }

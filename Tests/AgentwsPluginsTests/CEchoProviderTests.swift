@@ -157,11 +157,16 @@ import Testing
     /// The C sources are clean C11: gcc with -Wall -Wextra -Werror builds them into a working plugin.
     @Test func buildsWithGCCWithoutWarnings() async throws {
         let directory = try PluginDirectory()
+        // c-echo's own sources and the kit's C JSON helper it uses.
         let sources = BuildProducts.repositoryRoot + "/Plugins/CEchoProvider"
-        let files = try FileManager.default.contentsOfDirectory(atPath: sources).filter { $0.hasSuffix(".c") }
+        let json = BuildProducts.repositoryRoot + "/sdk/swift/agentws-provider-kit/Sources/CAgentwsJSON"
+        let files = try [sources, json].flatMap { directory in
+            try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".c") }
+                .map { directory + "/" + $0 }
+        }
         try FixtureCompiler.build(
-            files: files.map { sources + "/" + $0 }, into: directory.file("gcc-echo.so"),
-            defines: [], includes: [sources + "/include"])
+            files: files, into: directory.file("gcc-echo.so"),
+            defines: [], includes: [sources + "/include", json + "/include"])
         let catalog = PluginCatalog.discover(searchPath: PluginSearchPath(directories: [directory.path]))
         #expect(catalog.refused.isEmpty)
         let plugin = try #require(catalog.plugin(named: "c-echo"))

@@ -482,25 +482,7 @@ enum CSkeleton {
         Only `agentws_provider_magic` and `agentws_provider_entry` are exported (`-fvisibility=hidden`);
         `nm -D -g --defined-only lib\(names.name).so` shows them.
 
-        ## The development loop
-
-        agentws finds plugins in the directories of `AGENTWS_PLUGIN_PATH` first, so point it at this
-        directory instead of copying or linking the file (a symbolic link out of a plugin directory is
-        refused):
-
-            export AGENTWS_PLUGIN_PATH=$PWD
-            agentws plugin check lib\(names.name).so
-            # in a workspace whose .agentws/config.yaml has
-            #   providers:
-            #     \(names.name):
-            #       plugin: \(names.name)
-            agentws send --provider \(names.name) --thread t1 hello
-            agentws send --thread t1 again       # a new process: resumes from the state directory
-            agentws stop t1
-
-        When it works: `agentws plugin install lib\(names.name).so` (into the workspace's
-        `.agentws/plugins`) or `--user` (for every workspace).
-
+        \(names.developmentLoop(pluginPath: "$PWD", library: "lib\(names.name).so"))
         ## Rules that matter
 
         - Every agentws command without the daemon is a new process: keep what must outlive it under

@@ -57,25 +57,7 @@ enum RustSkeleton {
 
             cargo build --offline     # → target/debug/lib\(names.rustLibrary).so
 
-        ## The development loop
-
-        agentws finds plugins in the directories of `AGENTWS_PLUGIN_PATH` first, so point it at the
-        build directory instead of copying or linking the file (a symbolic link out of a plugin
-        directory is refused):
-
-            export AGENTWS_PLUGIN_PATH=$PWD/target/debug
-            agentws plugin check target/debug/lib\(names.rustLibrary).so
-            # in a workspace whose .agentws/config.yaml has
-            #   providers:
-            #     \(names.name):
-            #       plugin: \(names.name)
-            agentws send --provider \(names.name) --thread t1 hello
-            agentws send --thread t1 again       # a new process: resumes from the state directory
-            agentws stop t1
-
-        When it works: `agentws plugin install target/debug/lib\(names.rustLibrary).so` (into the
-        workspace's `.agentws/plugins`) or `--user` (for every workspace).
-
+        \(names.developmentLoop(pluginPath: "$PWD/target/debug", library: "target/debug/lib\(names.rustLibrary).so"))
         ## Rules that matter
 
         - Every agentws command without the daemon is a new process: keep what must outlive it under

@@ -26,6 +26,32 @@ struct SkeletonNames {
     /// The Cargo package name: dots are not allowed there.
     var rustCrate: String { name.replacingDots(with: "-") }
 
+    /// The README section every skeleton shares: AGENTWS_PLUGIN_PATH at the build output, check,
+    /// send twice across processes, stop, install.
+    func developmentLoop(pluginPath: String, library: String) -> String {
+        """
+        ## The development loop
+
+        agentws finds plugins in the directories of `AGENTWS_PLUGIN_PATH` first, so point it at the
+        build output instead of copying or linking the file (a symbolic link out of a plugin
+        directory is refused):
+
+            export AGENTWS_PLUGIN_PATH=\(pluginPath)
+            agentws plugin check \(library)
+            # in a workspace whose .agentws/config.yaml has
+            #   providers:
+            #     \(name):
+            #       plugin: \(name)
+            agentws send --provider \(name) --thread t1 hello
+            agentws send --thread t1 again       # a new process: resumes from the state directory
+            agentws stop t1
+
+        When it works: `agentws plugin install \(library)` (into the workspace's `.agentws/plugins`)
+        or `--user` (for every workspace).
+
+        """
+    }
+
     /// The library Cargo builds: lib<it>.so, dashes made underscores.
     var rustLibrary: String { rustCrate.map { $0 == "-" ? "_" : $0 }.reduce(into: "") { $0.append($1) } }
 }

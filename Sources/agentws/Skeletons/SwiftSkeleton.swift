@@ -202,25 +202,7 @@ enum SwiftSkeleton {
             swift build
             # → .build/debug/lib\(names.swiftModule).so
 
-        ## The development loop
-
-        agentws finds plugins in the directories of `AGENTWS_PLUGIN_PATH` first, so point it at the
-        build directory instead of copying or linking the file (a symbolic link out of a plugin
-        directory is refused):
-
-            export AGENTWS_PLUGIN_PATH=$PWD/.build/debug
-            agentws plugin check .build/debug/lib\(names.swiftModule).so
-            # in a workspace whose .agentws/config.yaml has
-            #   providers:
-            #     \(names.name):
-            #       plugin: \(names.name)
-            agentws send --provider \(names.name) --thread t1 hello
-            agentws send --thread t1 again       # a new process: resumes from the state directory
-            agentws stop t1
-
-        When it works: `agentws plugin install .build/debug/lib\(names.swiftModule).so` (into the
-        workspace's `.agentws/plugins`) or `--user` (for every workspace).
-
+        \(names.developmentLoop(pluginPath: "$PWD/.build/debug", library: ".build/debug/lib\(names.swiftModule).so"))
         ## Rules that matter
 
         - Every agentws command without the daemon is a new process: keep what must outlive it under
