@@ -144,4 +144,31 @@ struct SkeletonTests {
         let send = try kit.run("send", "--thread", "t1", "hello")
         #expect(send.status == 3 && send.stderr.contains(reason), "\(send)")
     }
+
+    /// A bound thread whose plugin file turns bad: `show` names the refusal in its plugin row (and
+    /// `pluginProblem` with --json), `send` fails with it.
+    @Test func showNamesTheRefusalOfABoundThreadsPlugin() throws {
+        let (root, directory) = try generate("show-me", lang: "c")
+        _ = root
+        try KitTools.run(
+            try KitTools.tool("make", hint: ".ci/run installs it with the C compiler"), [], in: directory)
+        let kit = try KitWorkspace(pluginPath: directory)
+        try kit.configure(provider: "show-me", plugin: "show-me", model: "show-me-1")
+        #expect(try kit.run("send", "--thread", "t1", "one").status == 0)
+        let shown = try kit.run("show", "t1")
+        #expect(shown.stdout.contains("plugin       show-me 0.1.0 (\(directory)/libshow-me.so)"), "\(shown)")
+
+        try AtomicFile.replace(Array("no longer a plugin".utf8), path: directory + "/libshow-me.so")
+        let refusal = "plugin \(directory)/libshow-me.so refused: it is not an ELF shared object"
+        let broken = try kit.run("show", "t1")
+        #expect(broken.status == 0, "\(broken)")
+        #expect(
+            broken.stdout.contains(
+                "plugin       show-me: unavailable: provider 'show-me' needs plugin 'show-me', which was not found; refused candidates: \(refusal)"
+            ), "\(broken)")
+        let json = try kit.run("show", "--json", "t1")
+        #expect(json.stdout.contains("\"pluginProblem\""), "\(json)")
+        let send = try kit.run("send", "--thread", "t1", "two")
+        #expect(send.status == 3 && send.stderr.contains(refusal), "\(send)")
+    }
 }

@@ -20,6 +20,22 @@ public struct PluginCatalog: Sendable {
         loaded.first { $0.name == name }
     }
 
+    /// Why provider instance `provider` cannot have plugin `plugin`, which is not among the loaded
+    /// ones: a refused file may be it (its name is unknown when the magic block was refused), so any
+    /// refusal is named; those whose file name mentions the plugin come first, else the count and the
+    /// first refusal.
+    public func missingPluginMessage(provider: String, plugin: String) -> String {
+        var message = "provider '\(provider)' needs plugin '\(plugin)', which was not found"
+        let named = refused.filter { $0.path.contains(plugin) }
+        if !named.isEmpty {
+            message += "; refused candidates: " + named.map(\.description).joined(separator: "; ")
+        } else if let first = refused.first {
+            let count = refused.count
+            message += "; \(count) plugin file\(count == 1 ? " was" : "s were") refused, the first: \(first)"
+        }
+        return message + ". 'agentws providers' lists what was found and why anything was refused."
+    }
+
     /// Loads every `*.so` file in the search path's directories.
     ///
     /// Directories that do not exist are skipped silently (the configured defaults need not exist);

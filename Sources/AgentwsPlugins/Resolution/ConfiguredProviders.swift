@@ -50,18 +50,7 @@ public final class ConfiguredProviders: ProviderResolver {
         }
         let catalog = catalog
         guard let plugin = catalog.plugin(named: settings.plugin) else {
-            var message = "provider '\(name)' needs plugin '\(settings.plugin)', which was not found"
-            // A refused file may be the plugin: its name is unknown when the magic block was refused,
-            // so any refusal is worth naming; one whose file name mentions the plugin comes first.
-            let refusals = catalog.refused.filter { $0.path.contains(settings.plugin) }
-            if !refusals.isEmpty {
-                message += "; refused candidates: " + refusals.map(\.description).joined(separator: "; ")
-            } else if let first = catalog.refused.first {
-                let count = catalog.refused.count
-                message +=
-                    "; \(count) plugin file\(count == 1 ? " was" : "s were") refused, the first: \(first)"
-            }
-            message += ". 'agentws providers' lists what was found and why anything was refused."
+            let message = catalog.missingPluginMessage(provider: name, plugin: settings.plugin)
             throw AgentwsError(.notFound, message)
         }
         let configuration = PluginProviderConfiguration(

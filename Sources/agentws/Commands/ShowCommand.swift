@@ -1,6 +1,7 @@
 import AgentwsACP
 import AgentwsCore
 import AgentwsJSON
+import AgentwsPlugins
 import ArgumentParser
 import Foundation
 
@@ -31,14 +32,21 @@ struct ShowCommand: AsyncParsableCommand {
                 collected.set(ThreadReport(try await service.show(thread)))
             }
             guard let report = collected.value else { return }
+            let plugin = report.binding.map { Self.plugin(context, provider: $0.provider) }
             if json {
-                Terminal.json(report.json)
+                var shown = report.json
+                if case .object(var members) = shown, let problem = plugin?.problem {
+                    members["pluginProblem"] = .string(problem)
+                    shown = .object(members)
+                }
+                Terminal.json(shown)
                 return
             }
             guard let binding = report.binding else { return }
             let rows: [(String, String)] = [
                 ("thread", binding.threadID.rawValue),
                 ("provider", binding.provider),
+                ("plugin", plugin?.text ?? "-"),
                 ("model", binding.model ?? "(provider default)"),
                 ("status", report.state?.name ?? "-"),
                 (
@@ -60,6 +68,23 @@ struct ShowCommand: AsyncParsableCommand {
                 Terminal.line(key.padding(toLength: 13, withPad: " ", startingAt: 0) + value)
             }
         }
+    }
+
+    /// The plugin behind `provider`, as "name version (path)", or why it cannot be loaded (also as
+    /// `problem`): a configured plugin that is not found names the refused files (docs/plugin-abi.md §2).
+    private static func plugin(_ context: CommandContext, provider: String) -> (
+        text: String, problem: String?
+    ) {
+        guard let settings = context.configuration.providers[provider] else {
+            let problem = "provider '\(provider)' is not configured"
+            return ("- (\(problem))", problem)
+        }
+        let catalog = context.discoverPlugins()
+        guard let plugin = catalog.plugin(named: settings.plugin) else {
+            let problem = catalog.missingPluginMessage(provider: provider, plugin: settings.plugin)
+            return ("\(settings.plugin): unavailable: \(problem)", problem)
+        }
+        return ("\(plugin.name) \(plugin.version) (\(plugin.path))", nil)
     }
 
     /// The binding file's path, with a note when it is in an older or newer schema.
