@@ -16,9 +16,13 @@ import Testing
                 "AGENTWS_SESSIONS_ON_RESUME_FAILURE": "fresh",
                 "AGENTWS_MODELS_DEFAULT": "codex/gpt-5",
                 "AGENTWS_MODELS_ON_CHANGE": "reject",
+                "AGENTWS_TRANSCRIPTS_MODE": "commit",
+                "AGENTWS_TRANSCRIPTS_MAX_SIZE": "1MiB",
             ]
         )
         let configuration = loaded.configuration
+        #expect(configuration.transcripts.mode == .commit)
+        #expect(configuration.transcripts.maxSize == .mebibytes(1))
         #expect(configuration.reaper.idleTimeout == .hours(1))
         #expect(configuration.reaper.sweepInterval == .seconds(45))
         #expect(configuration.sessions.onResumeFailure == .fresh)
@@ -27,7 +31,13 @@ import Testing
         for (variable, key) in ConfigurationLoader.environmentVariables {
             #expect(loaded.origin(of: key) == .environment(variable: variable))
         }
-        #expect(ConfigurationLoader.environmentVariables.count == 5)
+        #expect(ConfigurationLoader.environmentVariables.count == 7)
+    }
+
+    @Test func transcriptSettingsReadFromAFileWithABareByteCount() throws {
+        let loaded = try fixture.load(workspace: "transcripts:\n  mode: commit\n  max_size: 4096\n")
+        #expect(
+            loaded.configuration.transcripts == .init(mode: .commit, maxSize: ConfigByteSize(bytes: 4096)))
     }
 
     @Test func anInvalidValueNamesTheVariable() throws {

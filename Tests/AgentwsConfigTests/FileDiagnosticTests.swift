@@ -99,12 +99,12 @@ import Testing
     @Test func topLevelMustBeAMapping() throws {
         #expect(
             try errors("- reaper\n") == [
-                "FILE:1:1: the top level must be a mapping with the sections reaper, sessions, models, plugins, providers, found a list"
+                "FILE:1:1: the top level must be a mapping with the sections reaper, sessions, transcripts, models, plugins, providers, found a list"
             ]
         )
         #expect(
             try errors("just text\n") == [
-                "FILE:1:1: the top level must be a mapping with the sections reaper, sessions, models, plugins, providers, found the string \"just text\""
+                "FILE:1:1: the top level must be a mapping with the sections reaper, sessions, transcripts, models, plugins, providers, found the string \"just text\""
             ]
         )
     }
@@ -135,12 +135,12 @@ import Testing
     @Test func unknownTopLevelKeyPointsIntoTheRightSection() throws {
         #expect(
             try errors("provider: {}\n") == [
-                "FILE:1:1: unknown top-level key 'provider'; did you mean 'providers'? (valid keys: reaper, sessions, models, plugins, providers)"
+                "FILE:1:1: unknown top-level key 'provider'; did you mean 'providers'? (valid keys: reaper, sessions, transcripts, models, plugins, providers)"
             ]
         )
         #expect(
             try errors("idle_timeout: 5m\n") == [
-                "FILE:1:1: unknown top-level key 'idle_timeout'; did you mean 'reaper.idle_timeout'? (it belongs inside its section) (valid keys: reaper, sessions, models, plugins, providers)"
+                "FILE:1:1: unknown top-level key 'idle_timeout'; did you mean 'reaper.idle_timeout'? (it belongs inside its section) (valid keys: reaper, sessions, transcripts, models, plugins, providers)"
             ]
         )
     }
@@ -159,6 +159,26 @@ import Testing
         #expect(
             try errors("sessions:\n  on_resume_failure: frsh\n") == [
                 "FILE:2:22: sessions.on_resume_failure: expected fail or fresh, found \"frsh\"; did you mean 'fresh'?"
+            ]
+        )
+        #expect(
+            try errors("transcripts:\n  mode: comit\n") == [
+                "FILE:2:9: transcripts.mode: expected off, local or commit, found \"comit\"; did you mean 'commit'?"
+            ]
+        )
+        #expect(
+            try errors("transcripts:\n  max_size: 0\n") == [
+                "FILE:2:13: transcripts.max_size: the size must be positive, found \"0\""
+            ]
+        )
+        #expect(
+            try errors("transcripts:\n  max_size: 1x\n") == [
+                "FILE:2:13: transcripts.max_size: invalid size \"1x\": unknown unit \"x\" (examples: 64MiB, 512KiB, 1GiB, 4096)"
+            ]
+        )
+        #expect(
+            try errors("transcripts:\n  max_size: 64 MiB\n") == [
+                "FILE:2:13: transcripts.max_size: invalid size \"64 MiB\": unknown unit \" MiB\" (examples: 64MiB, 512KiB, 1GiB, 4096)"
             ]
         )
         #expect(

@@ -15,7 +15,7 @@ import Testing
         #expect(
             Set(loaded.origins.keys) == [
                 "reaper.idle_timeout", "reaper.sweep_interval", "sessions.on_resume_failure",
-                "models.default",
+                "transcripts.mode", "transcripts.max_size", "models.default",
                 "models.allow", "models.aliases", "models.on_change", "plugins.paths",
                 "providers.echo.plugin",
             ]

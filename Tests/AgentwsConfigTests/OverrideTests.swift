@@ -91,7 +91,7 @@ import Testing
         )
         #expect(
             try errors("reapr.idle_timeout=5m") == [
-                "--set reapr.idle_timeout=5m: unknown top-level key 'reapr'; did you mean 'reaper'? (valid keys: reaper, sessions, models, plugins, providers)"
+                "--set reapr.idle_timeout=5m: unknown top-level key 'reapr'; did you mean 'reaper'? (valid keys: reaper, sessions, transcripts, models, plugins, providers)"
             ]
         )
         #expect(

@@ -15,6 +15,8 @@ import Testing
                 reaper.idle_timeout = 30m             # default
                 reaper.sweep_interval = 1m            # default
                 sessions.on_resume_failure = fail     # default
+                transcripts.mode = local              # default
+                transcripts.max_size = 64MiB          # default
                 models.default = echo/echo-1          # default
                 models.allow = []                     # default
                 models.aliases = {}                   # default
@@ -49,6 +51,8 @@ import Testing
                 ConfigReportLine(key: "reaper.idle_timeout", value: "30m", origin: .defaults),
                 ConfigReportLine(key: "reaper.sweep_interval", value: "1m", origin: .defaults),
                 ConfigReportLine(key: "sessions.on_resume_failure", value: "fail", origin: .defaults),
+                ConfigReportLine(key: "transcripts.mode", value: "local", origin: .defaults),
+                ConfigReportLine(key: "transcripts.max_size", value: "64MiB", origin: .defaults),
                 ConfigReportLine(
                     key: "models.default",
                     value: "codex/gpt-5",
@@ -92,6 +96,7 @@ import Testing
             "configuration": [
                 "reaper": ["idle_timeout": "30m", "sweep_interval": "1m"],
                 "sessions": ["on_resume_failure": "fail"],
+                "transcripts": ["mode": "local", "max_size": "64MiB"],
                 "models": [
                     "default": "echo/echo-1", "allow": [], "aliases": ["fast": "codex/gpt-5-mini"],
                     "on_change": "restart",
@@ -106,6 +111,8 @@ import Testing
                 "reaper.idle_timeout": "default",
                 "reaper.sweep_interval": "default",
                 "sessions.on_resume_failure": "default",
+                "transcripts.mode": "default",
+                "transcripts.max_size": "default",
                 "models.default": "default",
                 "models.allow": "default",
                 "models.aliases.fast": "flag --set",

@@ -1,6 +1,7 @@
 import AgentwsCore
 import AgentwsJSON
 import AgentwsSystem
+import AgentwsTestSupport
 
 /// An in-memory provider for the session tests: conversations live in a shared `Backend`, so a new
 /// session can resume one by cursor, and a test can make resumes fail, turns hang or stops fail.
@@ -17,6 +18,11 @@ final class MemoryBackend: Sendable {
         /// Transcripts "written" by export, by destination path: the conversation's turn count.
         var transcripts: [String: Int] = [:]
         var forks = 0
+        var imports = 0
+        /// Imports answer a new conversation id even when the exported one is free.
+        var importUnderNewID = false
+        /// Appended to every export written to `files`, to make transcripts large.
+        var exportPadding = ""
     }
 
     let state = Locked(State())
@@ -49,6 +55,9 @@ struct MemoryProvider: Provider {
     var canTranscripts = false
     /// Answers a fork with `unsupported` although it advertises it (an agent that turns out not to).
     var forkUnsupportedReason: String?
+    /// Set, exports also write bytes there (`<conversation> <turns>`), and imports read them back:
+    /// what the transcript tests capture and restore.
+    var files: InMemoryTranscriptStore? = nil
 
     func describe() async throws(ProviderError) -> ProviderCapabilities {
         ProviderCapabilities(
@@ -86,16 +95,45 @@ struct MemoryProvider: Provider {
     {
         guard canTranscripts else { throw ProviderError(.unsupported, "\(name) cannot export") }
         let (_, turns) = try conversation(request.cursor)
-        backend.state.withLock { $0.transcripts[request.destination] = turns }
+        let (id, _) = try conversation(request.cursor)
+        let padding = backend.state.withLock { state in
+            state.transcripts[request.destination] = turns
+            return state.exportPadding
+        }
+        files?.putScratch(request.destination, Array("\(id) \(turns)\(padding)".utf8))
         return TranscriptExportResult(format: "memory", cursor: request.cursor)
     }
 
     func importTranscript(_ request: TranscriptImportRequest) async throws(ProviderError) -> JSONValue {
+        if let files, let bytes = try? files.readScratch(request.source) {
+            return try restore(bytes, cursor: request.cursor)
+        }
         guard let turns = backend.state.withLock({ $0.transcripts[request.source] }) else {
             throw ProviderError(.invalidRequest, "no transcript at \(request.source)")
         }
         if let cursor = request.cursor { return cursor }
         return place(turns: turns)
+    }
+
+    /// Places a conversation from `<conversation> <turns>` bytes: under its own id when that is free
+    /// (and not told otherwise), else under a new one.
+    private func restore(_ bytes: [UInt8], cursor: JSONValue?) throws(ProviderError) -> JSONValue {
+        let fields = String(decoding: bytes, as: UTF8.self).split(separator: " ")
+        guard fields.count >= 2, let turns = Int(fields[1].prefix { $0.isNumber }) else {
+            throw ProviderError(.invalidRequest, "damaged transcript")
+        }
+        let id = String(fields[0])
+        if let cursor, cursor["conversation"]?.stringValue != id {
+            throw ProviderError(.invalidRequest, "the transcript is conversation \(id), not \(cursor)")
+        }
+        return backend.state.withLock { state -> JSONValue in
+            state.imports += 1
+            let target =
+                state.conversations[id] == nil && !state.importUnderNewID ? id : "conv-\(state.nextConversation)"
+            if target != id { state.nextConversation += 1 }
+            state.conversations[target] = turns
+            return ["conversation": .string(target)]
+        }
     }
 
     func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler)

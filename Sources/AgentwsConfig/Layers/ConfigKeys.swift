@@ -4,6 +4,8 @@ enum ConfigKeys {
     static let idleTimeout = "reaper.idle_timeout"
     static let sweepInterval = "reaper.sweep_interval"
     static let onResumeFailure = "sessions.on_resume_failure"
+    static let transcriptMode = "transcripts.mode"
+    static let transcriptMaxSize = "transcripts.max_size"
     static let defaultModel = "models.default"
     static let allow = "models.allow"
     static let aliases = "models.aliases"
@@ -12,11 +14,12 @@ enum ConfigKeys {
     static let providers = "providers"
 
     /// The top-level sections, in the order the documentation uses.
-    static let sections = ["reaper", "sessions", "models", "plugins", "providers"]
+    static let sections = ["reaper", "sessions", "transcripts", "models", "plugins", "providers"]
     /// The keys of each section that has a fixed set (providers is keyed by instance name).
     static let sectionKeys: [String: [String]] = [
         "reaper": ["idle_timeout", "sweep_interval"],
         "sessions": ["on_resume_failure"],
+        "transcripts": ["mode", "max_size"],
         "models": ["default", "allow", "aliases", "on_change"],
         "plugins": ["paths"],
     ]

@@ -7,6 +7,8 @@ struct ConfigLayer: Sendable {
     var idleTimeout: Located<ConfigDuration>?
     var sweepInterval: Located<ConfigDuration>?
     var onResumeFailure: Located<Configuration.ResumeFailurePolicy>?
+    var transcriptMode: Located<Configuration.TranscriptMode>?
+    var transcriptMaxSize: Located<ConfigByteSize>?
     var defaultModel: Located<String>?
     /// The list replaces as a whole; each entry keeps its own position for validation.
     var allow: Located<[Located<String>]>?
@@ -37,6 +39,8 @@ extension ConfigLayer {
         idleTimeout = located(configuration.reaper.idleTimeout)
         sweepInterval = located(configuration.reaper.sweepInterval)
         onResumeFailure = located(configuration.sessions.onResumeFailure)
+        transcriptMode = located(configuration.transcripts.mode)
+        transcriptMaxSize = located(configuration.transcripts.maxSize)
         defaultModel = located(configuration.models.defaultModel)
         allow = located(configuration.models.allow.map(located))
         aliases = configuration.models.aliases.mapValues(located)
@@ -60,6 +64,8 @@ extension ConfigLayer {
         idleTimeout = later.idleTimeout ?? idleTimeout
         sweepInterval = later.sweepInterval ?? sweepInterval
         onResumeFailure = later.onResumeFailure ?? onResumeFailure
+        transcriptMode = later.transcriptMode ?? transcriptMode
+        transcriptMaxSize = later.transcriptMaxSize ?? transcriptMaxSize
         defaultModel = later.defaultModel ?? defaultModel
         allow = later.allow ?? allow
         aliases.merge(later.aliases) { _, newer in newer }
@@ -102,6 +108,10 @@ extension ConfigLayer {
             sessions: Configuration.Sessions(
                 onResumeFailure: onResumeFailure?.value ?? fallback.sessions.onResumeFailure
             ),
+            transcripts: Configuration.Transcripts(
+                mode: transcriptMode?.value ?? fallback.transcripts.mode,
+                maxSize: transcriptMaxSize?.value ?? fallback.transcripts.maxSize
+            ),
             models: Configuration.Models(
                 defaultModel: defaultModel?.value ?? fallback.models.defaultModel,
                 allow: allow.map { $0.value.map(\.value) } ?? fallback.models.allow,
@@ -121,6 +131,8 @@ extension ConfigLayer {
         written[ConfigKeys.idleTimeout] = idleTimeout?.written
         written[ConfigKeys.sweepInterval] = sweepInterval?.written
         written[ConfigKeys.onResumeFailure] = onResumeFailure?.written
+        written[ConfigKeys.transcriptMode] = transcriptMode?.written
+        written[ConfigKeys.transcriptMaxSize] = transcriptMaxSize?.written
         written[ConfigKeys.defaultModel] = defaultModel?.written
         written[ConfigKeys.allow] = allow?.written
         for (name, alias) in aliases {
@@ -142,6 +154,8 @@ extension ConfigLayer {
         origins[ConfigKeys.idleTimeout] = idleTimeout?.origin ?? .defaults
         origins[ConfigKeys.sweepInterval] = sweepInterval?.origin ?? .defaults
         origins[ConfigKeys.onResumeFailure] = onResumeFailure?.origin ?? .defaults
+        origins[ConfigKeys.transcriptMode] = transcriptMode?.origin ?? .defaults
+        origins[ConfigKeys.transcriptMaxSize] = transcriptMaxSize?.origin ?? .defaults
         origins[ConfigKeys.defaultModel] = defaultModel?.origin ?? .defaults
         origins[ConfigKeys.allow] = allow?.origin ?? .defaults
         if aliases.isEmpty {

@@ -7,6 +7,8 @@ enum EnvironmentLayer {
         ("AGENTWS_REAPER_IDLE_TIMEOUT", ConfigKeys.idleTimeout),
         ("AGENTWS_REAPER_SWEEP_INTERVAL", ConfigKeys.sweepInterval),
         ("AGENTWS_SESSIONS_ON_RESUME_FAILURE", ConfigKeys.onResumeFailure),
+        ("AGENTWS_TRANSCRIPTS_MODE", ConfigKeys.transcriptMode),
+        ("AGENTWS_TRANSCRIPTS_MAX_SIZE", ConfigKeys.transcriptMaxSize),
         ("AGENTWS_MODELS_DEFAULT", ConfigKeys.defaultModel),
         ("AGENTWS_MODELS_ON_CHANGE", ConfigKeys.onChange),
     ]
@@ -43,6 +45,14 @@ enum EnvironmentLayer {
                 case ConfigKeys.onResumeFailure:
                     layer.onResumeFailure = try located("fail or fresh") { text throws(InvalidSettingValue) in
                         try SettingValues.choice(text, key: key)
+                    }
+                case ConfigKeys.transcriptMode:
+                    layer.transcriptMode = try located("off, local or commit") {
+                        text throws(InvalidSettingValue) in try SettingValues.choice(text, key: key)
+                    }
+                case ConfigKeys.transcriptMaxSize:
+                    layer.transcriptMaxSize = try located("a size like 64MiB") {
+                        text throws(InvalidSettingValue) in try SettingValues.byteSize(text, key: key)
                     }
                 case ConfigKeys.defaultModel:
                     layer.defaultModel = try located("provider/model") { text throws(InvalidSettingValue) in

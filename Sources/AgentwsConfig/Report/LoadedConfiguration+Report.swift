@@ -21,6 +21,8 @@ extension LoadedConfiguration {
         add(ConfigKeys.idleTimeout, configuration.reaper.idleTimeout.description)
         add(ConfigKeys.sweepInterval, configuration.reaper.sweepInterval.description)
         add(ConfigKeys.onResumeFailure, configuration.sessions.onResumeFailure.rawValue)
+        add(ConfigKeys.transcriptMode, configuration.transcripts.mode.rawValue)
+        add(ConfigKeys.transcriptMaxSize, configuration.transcripts.maxSize.description)
         add(ConfigKeys.defaultModel, ConfigValueText.scalar(models.defaultModel))
         add(ConfigKeys.allow, ConfigValueText.list(models.allow))
         if models.aliases.isEmpty { add(ConfigKeys.aliases, "{}") }
@@ -90,6 +92,11 @@ extension LoadedConfiguration {
             "sessions": [
                 "on_resume_failure": value(
                     ConfigKeys.onResumeFailure, .string(configuration.sessions.onResumeFailure.rawValue))
+            ],
+            "transcripts": [
+                "mode": value(ConfigKeys.transcriptMode, .string(configuration.transcripts.mode.rawValue)),
+                "max_size": value(
+                    ConfigKeys.transcriptMaxSize, .string(configuration.transcripts.maxSize.description)),
             ],
             "models": [
                 "default": value(ConfigKeys.defaultModel, .string(models.defaultModel)),

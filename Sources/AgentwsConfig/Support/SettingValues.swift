@@ -28,6 +28,20 @@ enum SettingValues {
         return duration
     }
 
+    /// A positive size such as `64MiB`, `512KiB` or `4096` (bytes).
+    static func byteSize(_ text: String, key: String) throws(InvalidSettingValue) -> ConfigByteSize {
+        let size: ConfigByteSize
+        do {
+            size = try ConfigByteSize(parsing: text)
+        } catch {
+            throw InvalidSettingValue(message: "\(key): \(error)")
+        }
+        guard size.bytes > 0 else {
+            throw InvalidSettingValue(message: "\(key): the size must be positive, found \"\(text)\"")
+        }
+        return size
+    }
+
     /// One of the cases of a policy enum, by its raw value.
     static func choice<Choice: RawRepresentable & CaseIterable>(
         _ text: String,

@@ -76,6 +76,26 @@ struct LayerDecoder {
                 text throws(InvalidSettingValue) in
                 try SettingValues.choice(text, key: key)
             }
+        case ConfigKeys.transcriptMode:
+            layer.transcriptMode = parsed(value, key: key, expected: "off, local or commit") {
+                text throws(InvalidSettingValue) in
+                try SettingValues.choice(text, key: key)
+            }
+        case ConfigKeys.transcriptMaxSize:
+            // A bare number is bytes, and YAML reads it as an integer rather than a string.
+            if case .scalar(let scalar) = value, value.tagName == .int {
+                do {
+                    layer.transcriptMaxSize = located(
+                        try SettingValues.byteSize(scalar.string, key: key), value)
+                } catch {
+                    report(value, error.message)
+                }
+                return
+            }
+            layer.transcriptMaxSize = parsed(value, key: key, expected: "a size like 64MiB") {
+                text throws(InvalidSettingValue) in
+                try SettingValues.byteSize(text, key: key)
+            }
         case ConfigKeys.defaultModel:
             layer.defaultModel = modelReference(value, key: key)
         case ConfigKeys.allow:

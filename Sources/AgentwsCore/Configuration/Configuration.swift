@@ -24,6 +24,26 @@ public struct Configuration: Sendable, Equatable {
         public init(onResumeFailure: ResumeFailurePolicy) { self.onResumeFailure = onResumeFailure }
     }
 
+    /// What happens to provider transcripts when sessions stop (SPEC §11).
+    public enum TranscriptMode: String, Sendable, Equatable, CaseIterable {
+        /// Nothing is captured; transcripts already in the workspace are still used to restore.
+        case off
+        /// Captured under `.agentws/transcripts/`, ignored by git: a retention guard on this machine.
+        case local
+        /// Captured and tracked by git, so that clones can continue the conversations.
+        case commit
+    }
+
+    public struct Transcripts: Sendable, Equatable {
+        public var mode: TranscriptMode
+        /// The largest transcript captured; a larger one is not captured (a warning, nothing cut).
+        public var maxSize: ConfigByteSize
+        public init(mode: TranscriptMode, maxSize: ConfigByteSize) {
+            self.mode = mode
+            self.maxSize = maxSize
+        }
+    }
+
     public enum ModelChangePolicy: String, Sendable, Equatable, CaseIterable {
         case restart
         case reject
@@ -71,15 +91,19 @@ public struct Configuration: Sendable, Equatable {
 
     public var reaper: Reaper
     public var sessions: Sessions
+    public var transcripts: Transcripts
     public var models: Models
     public var plugins: Plugins
     public var providers: [String: Provider]
 
     public init(
-        reaper: Reaper, sessions: Sessions, models: Models, plugins: Plugins, providers: [String: Provider]
+        reaper: Reaper, sessions: Sessions,
+        transcripts: Transcripts = Transcripts(mode: .local, maxSize: .mebibytes(64)), models: Models,
+        plugins: Plugins, providers: [String: Provider]
     ) {
         self.reaper = reaper
         self.sessions = sessions
+        self.transcripts = transcripts
         self.models = models
         self.plugins = plugins
         self.providers = providers
@@ -89,6 +113,7 @@ public struct Configuration: Sendable, Equatable {
     public static let defaults = Configuration(
         reaper: Reaper(idleTimeout: .minutes(30), sweepInterval: .minutes(1)),
         sessions: Sessions(onResumeFailure: .fail),
+        transcripts: Transcripts(mode: .local, maxSize: .mebibytes(64)),
         models: Models(defaultModel: "echo/echo-1", allow: [], aliases: [:], onChange: .restart),
         plugins: Plugins(paths: [".agentws/plugins"]),
         providers: ["echo": Provider(plugin: "echo")]

@@ -42,6 +42,10 @@ public struct RuntimeRecord: Sendable, Equatable {
     /// Wall-clock time of the last turn end or provider event, for display only (idle decisions use
     /// the monotonic clock).
     public var lastActivity: UTCDateTime?
+    /// Why the last transcript capture of this thread wrote nothing (SPEC §11): the provider cannot
+    /// export, the transcript is over `max_size`, the export failed. Nil after a capture that wrote
+    /// or found the transcript unchanged.
+    public var transcriptNote: String?
 
     public init(
         ownerPID: Int32? = nil, lastError: String? = nil, lastStopCause: StopCause? = nil,
@@ -63,6 +67,7 @@ public struct RuntimeRecord: Sendable, Equatable {
             "lastStopCause": .optional(lastStopCause?.rawValue),
             "lastStoppedAt": .optional(lastStoppedAt?.description),
             "lastActivity": .optional(lastActivity?.description),
+            "transcriptNote": .optional(transcriptNote),
         ])
     }
 
@@ -74,5 +79,6 @@ public struct RuntimeRecord: Sendable, Equatable {
         self.lastStopCause = json["lastStopCause"]?.stringValue.flatMap(StopCause.init(rawValue:))
         self.lastStoppedAt = json["lastStoppedAt"]?.stringValue.flatMap(UTCDateTime.init(rfc3339:))
         self.lastActivity = json["lastActivity"]?.stringValue.flatMap(UTCDateTime.init(rfc3339:))
+        self.transcriptNote = json["transcriptNote"]?.stringValue
     }
 }

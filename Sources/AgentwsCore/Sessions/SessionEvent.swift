@@ -27,4 +27,7 @@ public enum SessionStartKind: String, Sendable, Equatable {
     /// The stored cursor could not be resumed; a fresh conversation replaced it (`--fresh` or
     /// `sessions.on_resume_failure: fresh`).
     case replaced
+    /// The provider had lost the conversation; the workspace's transcript of it was imported and the
+    /// conversation resumed from it (SPEC §11).
+    case restored
 }

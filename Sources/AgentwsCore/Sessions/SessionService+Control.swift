@@ -5,7 +5,7 @@ extension SessionService {
         try await interruptRunningTurn(thread)
         try await withGate(thread) {
             if live[thread] != nil {
-                if let failure = await endLiveSession(thread, cause: .explicit) {
+                if let failure = await endLiveSession(thread, cause: .explicit, events: events) {
                     events?(
                         .warning(
                             "the provider reported an error while stopping thread \(thread): \(failure); the binding is stopped and its cursor kept"
@@ -88,6 +88,8 @@ extension SessionService {
         guard var binding = try store.readBinding(thread) else { throw Self.unbound(thread) }
         binding.resumeCursor = nil
         try store.writeBinding(binding, lease: lease)
+        // The conversation is forgotten, and so is its transcript.
+        try transcripts?.removeHeld(thread)
         try recordStop(thread, cause: .reset)
     }
 
@@ -105,6 +107,7 @@ extension SessionService {
             }
             defer { lease.release() }
             guard try store.deleteBinding(thread, lease: lease) else { throw Self.unbound(thread) }
+            try transcripts?.removeHeld(thread)
             try store.deleteRuntime(thread)
         }
     }

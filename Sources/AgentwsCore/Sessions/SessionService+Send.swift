@@ -11,7 +11,7 @@ extension SessionService {
         defer { leaveGate(thread) }
         let result = try await sendHoldingGate(thread, request, events: events)
         if residency == .oneShot {
-            if let failure = await endLiveSession(thread, cause: .exit) {
+            if let failure = await endLiveSession(thread, cause: .exit, events: events) {
                 events(.warning("stopping the session of thread \(thread) failed: \(failure)"))
             }
         }
@@ -84,6 +84,12 @@ extension SessionService {
                     // Keep the lease across the restart: the session ends, the ownership does not.
                     if let session = live.removeValue(forKey: thread) {
                         try? await session.session.stop()
+                        // The old conversation is captured before its cursor goes (SPEC §11).
+                        if case .failed(let reason) = await captureTranscript(
+                            thread, conversation: session.boundAs)
+                        {
+                            events(.warning("thread \(thread): transcript not captured: \(reason)"))
+                        }
                         try recordStop(thread, cause: .modelChange)
                     }
                 } else {
@@ -197,17 +203,43 @@ extension SessionService {
             providerSession = try await start(cursor)
         } catch let error where error.code == .resumeFailed && cursor != nil {
             let cursorText = cursor.map { JSONWriter.compactString($0) } ?? "null"
+            // SPEC §11: a transcript of exactly this conversation, held in the workspace, restores it.
+            var unusable = "no transcript was tried"
+            var restoredSession: (session: any ProviderSession, capturedAt: UTCDateTime)?
+            if let cursor {
+                switch await restoreFromTranscript(
+                    thread, provider: provider, providerName: choice.provider, cursor: cursor,
+                    cwd: absoluteCwd(cwd))
+                {
+                case .restored(let restored, let capturedAt):
+                    do {
+                        restoredSession = (try await start(restored), capturedAt)
+                    } catch {
+                        unusable =
+                            "the workspace transcript was imported, but resuming it failed: \(error.message)"
+                    }
+                case .unusable(let reason):
+                    unusable = reason
+                }
+            }
+            if let restoredSession {
+                events(
+                    .notice("resumed from the workspace transcript (captured \(restoredSession.capturedAt))"))
+                return try await recordStarted(
+                    thread, session: restoredSession.session, kind: .restored, request: request,
+                    choice: choice, binding: binding, lease: lease, router: router)
+            }
             let freshAllowed =
                 request.freshOnResumeFailure || configuration.sessions.onResumeFailure == .fresh
             guard freshAllowed else {
                 let message =
-                    "cannot resume thread \(thread): provider '\(choice.provider)' no longer has the conversation behind cursor \(cursorText) (\(error.message)). The cursor is kept. Run 'agentws send --fresh --thread \(thread) …' to start a new conversation, or 'agentws reset \(thread)' to forget it."
+                    "cannot resume thread \(thread): provider '\(choice.provider)' no longer has the conversation behind cursor \(cursorText) (\(error.message)), and \(unusable). The cursor is kept. Run 'agentws send --fresh --thread \(thread) …' to start a new conversation, or 'agentws reset \(thread)' to forget it."
                 try markFailed(thread, binding: binding, message: message)
                 throw ProviderError(.resumeFailed, message)
             }
             events(
                 .warning(
-                    "thread \(thread): the \(choice.provider) conversation behind cursor \(cursorText) could not be resumed (\(error.message)); started a fresh conversation — the provider context was NOT carried over"
+                    "thread \(thread): the \(choice.provider) conversation behind cursor \(cursorText) could not be resumed (\(error.message)), and \(unusable); started a fresh conversation — the provider context was NOT carried over"
                 ))
             do {
                 providerSession = try await start(nil)
@@ -224,7 +256,18 @@ extension SessionService {
             try markFailed(thread, binding: binding, message: message)
             throw ProviderError(error.code, message)
         }
+        return try await recordStarted(
+            thread, session: providerSession, kind: kind, request: request, choice: choice, binding: binding,
+            lease: lease, router: router)
+    }
 
+    /// Records a provider session that started: the binding (with the session's cursor) and this
+    /// machine's state; makes it the thread's live session.
+    private func recordStarted(
+        _ thread: ThreadID, session providerSession: any ProviderSession, kind: SessionStartKind,
+        request: SendRequest, choice: ModelPolicy.Choice, binding: Binding?, lease: any ThreadLease,
+        router: EventRouter
+    ) async throws -> (LiveSession, SessionStartKind) {
         var updated =
             binding
             ?? Binding(

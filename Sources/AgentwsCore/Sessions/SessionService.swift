@@ -25,6 +25,8 @@ public actor SessionService {
     /// The absolute path of the workspace root; bindings store `cwd` relative to it.
     public nonisolated let workspaceRoot: String
     let residency: Residency
+    /// Where transcripts are captured to and restored from (SPEC §11); nil keeps none.
+    let transcripts: (any TranscriptStore)?
 
     var live: [ThreadID: LiveSession] = [:]
     var gates = ThreadGates()
@@ -34,8 +36,9 @@ public actor SessionService {
         store: any ThreadStore, providers: any ProviderResolver, configuration: Configuration,
         workspaceRoot: String,
         residency: Residency, clock: any IdleClock = SystemIdleClock(),
-        wallClock: @escaping @Sendable () -> UTCDateTime
+        wallClock: @escaping @Sendable () -> UTCDateTime, transcripts: (any TranscriptStore)? = nil
     ) {
+        self.transcripts = transcripts
         self.store = store
         self.providers = providers
         self.configuration = configuration
@@ -145,14 +148,27 @@ public actor SessionService {
     /// does not keep the stop from being recorded), records the cause (and `error`, if given) in this
     /// machine's state and releases the lease. The binding file is not written: nothing in it
     /// describes a session. Returns the provider's error message when its stop failed.
+    ///
+    /// The conversation's transcript is captured after the provider session stopped and before the
+    /// lease goes (SPEC §11); a capture that writes nothing is recorded in state, and reported to
+    /// `events` when it failed rather than being skipped by design.
     @discardableResult
-    func endLiveSession(_ thread: ThreadID, cause: StopCause, error: String? = nil) async -> String? {
+    func endLiveSession(
+        _ thread: ThreadID, cause: StopCause, error: String? = nil,
+        events: (@Sendable (SessionEvent) -> Void)? = nil
+    ) async -> String? {
         guard let session = live.removeValue(forKey: thread) else { return nil }
         var failure: String?
         do {
             try await session.session.stop()
         } catch {
             failure = error.description
+        }
+        if cause != .changed || mayCaptureAfterChange(thread, session: session.boundAs) {
+            let outcome = await captureTranscript(thread, conversation: session.boundAs)
+            if case .failed(let reason) = outcome {
+                events?(.warning("thread \(thread): transcript not captured: \(reason)"))
+            }
         }
         do {
             try recordStop(thread, cause: cause, error: error)
@@ -201,7 +217,7 @@ public actor SessionService {
         _ thread: ThreadID, session: LiveSession, reason: String, events: (@Sendable (SessionEvent) -> Void)?
     ) async -> Bool {
         if session.activity.turnRunning { return false }
-        let failure = await endLiveSession(thread, cause: .changed)
+        let failure = await endLiveSession(thread, cause: .changed, events: events)
         events?(
             .notice(
                 "thread \(thread): \(reason) underneath the live \(session.provider) session; stopped it (changed) and going on from the file"

@@ -65,6 +65,13 @@ public final class FileThreadStore: ThreadStore {
 
     public func deleteRuntime(_ thread: ThreadID) throws { try runtime.delete(thread) }
 
+    /// Reads runtime records without opening the whole store (for `doctor`).
+    public static func runtimeReader(_ workspace: Workspace) -> @Sendable (ThreadID) -> RuntimeRecord? {
+        let store = RuntimeStateStore(
+            directory: workspace.threadStateDirectory, ownersDirectory: workspace.threadOwnersDirectory)
+        return { store.read($0) }
+    }
+
     public func threadsRecordedLive() -> [ThreadID] { runtime.threadsWithOwnerMarker() }
 
     /// `state/scratch/<purpose>-<pid>-<n>-<random>`: unique across processes and calls.

@@ -14,6 +14,8 @@ public struct Workspace: Sendable, Equatable {
     public var agentwsDirectory: String { root + "/" + Self.directoryName }
     public var configPath: String { agentwsDirectory + "/config.yaml" }
     public var bindingsDirectory: String { agentwsDirectory + "/bindings" }
+    /// Captured provider transcripts, one directory per thread (SPEC §11).
+    public var transcriptsDirectory: String { agentwsDirectory + "/transcripts" }
     public var pluginsDirectory: String { agentwsDirectory + "/plugins" }
     public var stateDirectory: String { agentwsDirectory + "/state" }
     public var locksDirectory: String { stateDirectory + "/locks" }
@@ -34,6 +36,17 @@ public struct Workspace: Sendable, Equatable {
     /// The path of thread `thread`'s binding file. Only a validated `ThreadID` can build it.
     public func bindingPath(_ thread: ThreadID) -> String {
         bindingsDirectory + "/" + thread.rawValue + ".json"
+    }
+
+    /// The transcript directory of thread `thread`. Only a validated `ThreadID` can build it.
+    public func transcriptDirectory(_ thread: ThreadID) -> String {
+        transcriptsDirectory + "/" + thread.rawValue
+    }
+
+    /// `path` relative to the root when it is inside the workspace, for messages.
+    public func displayPath(_ path: String) -> String {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
     /// `relative` (as stored in a binding's `cwd`) resolved against the root.

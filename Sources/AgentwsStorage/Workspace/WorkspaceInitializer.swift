@@ -20,7 +20,7 @@ public enum WorkspaceInitializer {
         # Temporary files of interrupted binding writes (removed on the next start).
         /bindings/.*.tmp-*
 
-        """
+        """ + TranscriptIgnore.initialLines
 
     /// The `.agentws/config.yaml` written on creation: everything commented out, so the built-in
     /// defaults apply until the user changes something.

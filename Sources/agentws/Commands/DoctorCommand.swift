@@ -82,6 +82,36 @@ struct DoctorCommand: AsyncParsableCommand {
                 }
             }
             Terminal.line("  ✓ \(good) binding\(good == 1 ? "" : "s") valid")
+            Terminal.line("transcripts (mode \(loaded.configuration.transcripts.mode.rawValue))")
+            let runtime = FileThreadStore.runtimeReader(workspace)
+            var held = 0
+            for listing in try store.list() {
+                guard case .binding(let binding) = listing else { continue }
+                let report = TranscriptReport(
+                    workspace: workspace, binding: binding, runtime: runtime(binding.threadID))
+                if let issue = report.problem {
+                    problem("thread \(binding.threadID): transcript \(issue)")
+                } else if report.held {
+                    held += 1
+                    Terminal.line("  ✓ thread \(binding.threadID): \(report.text)")
+                } else if let note = report.note {
+                    Terminal.line("  - thread \(binding.threadID): no transcript (\(note))")
+                }
+            }
+            for name in FileTranscriptStore(workspace: workspace).heldThreads()
+            where (try? ThreadID(name)).flatMap({ try? store.read($0) }) == nil {
+                Terminal.line(
+                    "  ⚠ transcripts/\(name)/ belongs to no bound thread; remove it, or import the thread it is for"
+                )
+                warnings += 1
+            }
+            Terminal.line("  ✓ \(held) transcript\(held == 1 ? "" : "s") match their manifests")
+            let ignores = TranscriptIgnore.ignoresTranscripts(workspace)
+            if loaded.configuration.transcripts.mode == .commit, ignores {
+                problem(
+                    ".agentws/.gitignore ignores transcripts/ but transcripts.mode is commit; any agentws send or stop fixes it"
+                )
+            }
             if let repository = GitRepository.containing(workspace.root) {
                 Terminal.line("git")
                 if let issue = MergeDriverSetup.problem(workspaceRoot: workspace.root, repository: repository)

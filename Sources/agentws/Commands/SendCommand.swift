@@ -135,6 +135,7 @@ final class EventPrinter: Sendable {
             case .resumed: how = "resumed"
             case .warm: how = "live session"
             case .replaced: how = "new conversation (the old one could not be resumed)"
+            case .restored: how = "resumed from the workspace transcript"
             }
             Terminal.notice("thread \(thread) · \(name) · \(how)")
         case .text(let text):

@@ -33,10 +33,14 @@ struct ShowCommand: AsyncParsableCommand {
             }
             guard let report = collected.value else { return }
             let plugin = report.binding.map { Self.plugin(context, provider: $0.provider) }
+            let transcript = report.binding.map {
+                TranscriptReport(workspace: context.workspace, binding: $0, runtime: report.runtime)
+            }
             if json {
                 var shown = report.json
-                if case .object(var members) = shown, let problem = plugin?.problem {
-                    members["pluginProblem"] = .string(problem)
+                if case .object(var members) = shown {
+                    if let problem = plugin?.problem { members["pluginProblem"] = .string(problem) }
+                    members["transcript"] = transcript?.json ?? .null
                     shown = .object(members)
                 }
                 Terminal.json(shown)
@@ -62,6 +66,7 @@ struct ShowCommand: AsyncParsableCommand {
                 ("last error", report.state?.errorText ?? "-"),
                 ("live", StatusFormatting.liveText(report.liveness)),
                 ("last stop", StatusFormatting.lastStopText(report.runtime)),
+                ("transcript", transcript?.text ?? "-"),
                 ("file", fileText(context, thread, schema: report.fileSchemaVersion)),
             ]
             for (key, value) in rows {

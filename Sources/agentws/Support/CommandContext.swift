@@ -62,9 +62,12 @@ struct CommandContext: Sendable {
     func makeService(
         residency: SessionService.Residency, store: FileThreadStore, providers: ConfiguredProviders? = nil
     ) -> SessionService {
-        SessionService(
+        // .agentws/.gitignore follows transcripts.mode (SPEC §11); a failure here is doctor's to report.
+        _ = try? TranscriptIgnore.apply(configuration.transcripts.mode, in: workspace)
+        return SessionService(
             store: store, providers: providers ?? makeProviders(), configuration: configuration,
-            workspaceRoot: workspace.root, residency: residency, wallClock: { UTCDateTime.now })
+            workspaceRoot: workspace.root, residency: residency, wallClock: { UTCDateTime.now },
+            transcripts: FileTranscriptStore(workspace: workspace))
     }
 
     /// An ACP agent over a resident session service of this process (the daemon, `agentws acp`).

@@ -1,0 +1,179 @@
+import AgentwsJSON
+
+/// What a capture did (SPEC §11), for the runtime record, `show` and tests.
+public enum CaptureOutcome: Sendable, Equatable {
+    /// A new transcript (or a new cursor for it) was written.
+    case written(size: Int64)
+    /// The provider's transcript is the one already held: nothing written.
+    case unchanged
+    /// Nothing captured by design, for the reason given (mode `off`, a provider that cannot export,
+    /// no conversation yet): not worth a warning, shown by `show`.
+    case skipped(String)
+    /// Nothing captured although it should have been (over `max_size`, an export or a write that
+    /// failed): a warning to whoever stopped the session, and shown by `show`.
+    case failed(String)
+}
+
+/// What a restore attempt found.
+enum RestoreOutcome {
+    case restored(cursor: JSONValue, capturedAt: UTCDateTime)
+    case unusable(String)
+}
+
+extension SessionService {
+    /// Captures the transcript of the conversation `conversation` names, after its session stopped
+    /// (any stop cause). The caller holds the thread's lease. Never throws: a capture that cannot
+    /// happen is recorded in this machine's state (and returned), the stop goes on.
+    @discardableResult
+    func captureTranscript(_ thread: ThreadID, conversation: Binding) async -> CaptureOutcome {
+        let outcome = await attemptCapture(thread, conversation: conversation)
+        var record = store.readRuntime(thread) ?? RuntimeRecord()
+        switch outcome {
+        case .written, .unchanged:
+            record.transcriptNote = nil
+        case .skipped(let reason), .failed(let reason):
+            record.transcriptNote = reason
+        }
+        if record != store.readRuntime(thread) { try? store.writeRuntime(record, for: thread) }
+        return outcome
+    }
+
+    private func attemptCapture(_ thread: ThreadID, conversation: Binding) async -> CaptureOutcome {
+        guard let transcripts else { return .skipped("this agentws keeps no transcripts") }
+        let settings = configuration.transcripts
+        guard settings.mode != .off else { return .skipped("transcripts.mode is off") }
+        guard let cursor = conversation.resumeCursor else {
+            return .skipped("the thread has no provider conversation yet")
+        }
+        let providerName = conversation.provider
+        let provider: any Provider
+        let capabilities: ProviderCapabilities
+        do {
+            provider = try await providers.provider(named: providerName)
+            capabilities = try await self.capabilities(of: providerName)
+        } catch {
+            return .failed("provider '\(providerName)' is not available: \(error)")
+        }
+        guard capabilities.canExport else {
+            return .skipped("provider '\(providerName)' cannot export transcripts; nothing is captured")
+        }
+        let staging: String
+        do {
+            staging = try store.makeScratchFile("transcript-\(thread.rawValue)")
+        } catch {
+            return .failed("no scratch file for the export: \(error)")
+        }
+        defer { store.removeScratchFile(staging) }
+        do {
+            let exported = try await provider.exportTranscript(
+                TranscriptExportRequest(
+                    thread: thread, cursor: cursor, cwd: absoluteCwd(conversation.cwd), destination: staging))
+            guard let size = try transcripts.scratchSize(staging) else {
+                return .failed("provider '\(providerName)' answered export but wrote no file")
+            }
+            if size > settings.maxSize.bytes {
+                return .failed(
+                    "the \(providerName) transcript is \(ConfigByteSize(bytes: size).approximate), over transcripts.max_size (\(settings.maxSize)); not captured, the held one (if any) is kept"
+                )
+            }
+            let bytes = try transcripts.readScratch(staging)
+            let manifest = TranscriptManifest(
+                thread: thread, provider: providerName, format: exported.format, cursor: cursor,
+                size: Int64(bytes.count), sha256: SHA256.hex(of: bytes), capturedAt: wallClock())
+            if let held = try? transcripts.manifest(of: thread), held.sameContent(as: manifest),
+                (try? transcripts.readHeld(thread)) != nil
+            {
+                return .unchanged
+            }
+            try transcripts.install(bytes, manifest: manifest)
+            return .written(size: manifest.size)
+        } catch let error as ProviderError {
+            return .failed("exporting the \(providerName) transcript failed: \(error.message)")
+        } catch {
+            return .failed("storing the \(providerName) transcript failed: \(error)")
+        }
+    }
+
+    /// SPEC §11 restore: the provider lacks the conversation behind `cursor`; if the workspace holds
+    /// a transcript of exactly that conversation, whole, the provider imports it and answers the
+    /// cursor to resume. Otherwise says why the transcript was not usable.
+    func restoreFromTranscript(
+        _ thread: ThreadID, provider: any Provider, providerName: String, cursor: JSONValue, cwd: String
+    ) async -> RestoreOutcome {
+        guard let transcripts else { return .unusable("this agentws keeps no transcripts") }
+        let held: (manifest: TranscriptManifest, bytes: [UInt8])
+        do {
+            guard let found = try transcripts.readHeld(thread) else {
+                return .unusable("the workspace holds no transcript of thread \(thread)")
+            }
+            held = found
+        } catch {
+            return .unusable("the workspace transcript of thread \(thread) is not usable: \(error)")
+        }
+        let manifest = held.manifest
+        guard manifest.provider == providerName else {
+            return .unusable(
+                "the workspace transcript was captured from provider '\(manifest.provider)', not '\(providerName)'"
+            )
+        }
+        guard manifest.cursor == cursor else {
+            return .unusable(
+                "the workspace transcript belongs to cursor \(JSONWriter.compactString(manifest.cursor)), not to this one"
+            )
+        }
+        let capabilities: ProviderCapabilities
+        do {
+            capabilities = try await self.capabilities(of: providerName)
+        } catch {
+            return .unusable("provider '\(providerName)' is not available: \(error)")
+        }
+        guard capabilities.canImport else {
+            return .unusable("provider '\(providerName)' cannot import transcripts")
+        }
+        let staging: String
+        do {
+            staging = try store.makeScratchFile("restore-\(thread.rawValue)")
+            try transcripts.writeScratch(held.bytes, to: staging)
+        } catch {
+            return .unusable("staging the transcript for import failed: \(error)")
+        }
+        defer { store.removeScratchFile(staging) }
+        let restored: JSONValue
+        do {
+            restored = try await provider.importTranscript(
+                TranscriptImportRequest(
+                    thread: thread, cwd: cwd, source: staging, format: manifest.format, cursor: cursor))
+        } catch {
+            return .unusable("provider '\(providerName)' refused the workspace transcript: \(error.message)")
+        }
+        if restored != cursor {
+            // The transcript now is the conversation behind the new cursor: say so at once, so that a
+            // later restore of the updated binding can use it.
+            var moved = manifest
+            moved.cursor = restored
+            try? transcripts.writeManifest(moved)
+        }
+        return .restored(cursor: restored, capturedAt: manifest.capturedAt)
+    }
+
+    /// Whether a session's conversation may be captured after a `changed` stop: only when the file
+    /// still names the same provider and cursor (a pull may have brought another clone's newer
+    /// conversation, whose transcript must not be overwritten with this one).
+    func mayCaptureAfterChange(_ thread: ThreadID, session: Binding) -> Bool {
+        guard let file = try? store.readBinding(thread) else { return false }
+        return file.provider == session.provider && file.resumeCursor == session.resumeCursor
+    }
+}
+
+extension ConfigByteSize {
+    /// The size for messages: `1.5 MiB`, `312 KiB`, `900 B`.
+    public var approximate: String {
+        let units: [(String, Double)] = [("GiB", 1_073_741_824), ("MiB", 1_048_576), ("KiB", 1024)]
+        for (unit, size) in units where Double(bytes) >= size {
+            let value = Double(bytes) / size
+            let rounded = (value * 10).rounded() / 10
+            return rounded == rounded.rounded() ? "\(Int64(rounded)) \(unit)" : "\(rounded) \(unit)"
+        }
+        return "\(bytes) B"
+    }
+}
