@@ -129,7 +129,8 @@ struct MemoryProvider: Provider {
         return backend.state.withLock { state -> JSONValue in
             state.imports += 1
             let target =
-                state.conversations[id] == nil && !state.importUnderNewID ? id : "conv-\(state.nextConversation)"
+                state.conversations[id] == nil && !state.importUnderNewID
+                ? id : "conv-\(state.nextConversation)"
             if target != id { state.nextConversation += 1 }
             state.conversations[target] = turns
             return ["conversation": .string(target)]

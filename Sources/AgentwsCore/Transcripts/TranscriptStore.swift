@@ -26,4 +26,3 @@ public protocol TranscriptStore: Sendable {
     @discardableResult
     func removeHeld(_ thread: ThreadID) throws -> Bool
 }
-

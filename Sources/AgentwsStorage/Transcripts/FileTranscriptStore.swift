@@ -32,7 +32,9 @@ public final class FileTranscriptStore: TranscriptStore {
     }
 
     public func readScratch(_ path: String) throws -> [UInt8] {
-        guard let bytes = try FileIO.readIfPresent(path) else { throw SystemError("read", path: path, code: ENOENT) }
+        guard let bytes = try FileIO.readIfPresent(path) else {
+            throw SystemError("read", path: path, code: ENOENT)
+        }
         return bytes
     }
 
