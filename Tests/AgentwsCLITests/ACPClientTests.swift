@@ -32,6 +32,10 @@ struct ACPClientTests {
         #expect(try cli.status("acp-1") == "stopped")
         #expect(fields["model"] as? String == "echo-2")
         #expect(try cli.run("show", "acp-1").stdout.contains("last stop    explicit"))
+        let fork = try cli.bindingFields("acp-1-fork")
+        #expect((fork["parent"] as? [String: String]) == ["thread": "acp-1"])
+        #expect(fork["model"] as? String == "echo-2")
+        #expect(try cli.status("acp-1-fork") == "stopped")
     }
 }
 

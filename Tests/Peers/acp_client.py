@@ -9,7 +9,8 @@ conversation is started a second time); through a daemon, the daemon's session i
   1. initialize, session/new (thread id through _meta.agentws), a prompt whose reply streams in
      chunks, a model change through session/set_config_option, a prompt with a tool call, a slow
      prompt cancelled with session/cancel, session/list;
-  2. initialize, session/resume, a prompt that continues the same conversation, session/close.
+  2. initialize, session/resume, a prompt that continues the same conversation, session/fork into
+     THREAD-fork and prompts on both (each goes on from the same turn on its own), session/close.
 
 Every check raises on failure; the script prints one JSON line of what it saw and exits 0 only when
 all of them held. Installed by scripts/setup-acp-client into .venv-acp.
@@ -79,6 +80,7 @@ async def initialize(connection):
     check(sessions.list is not None, "session/list is not advertised")
     check(sessions.resume is not None, "session/resume is not advertised")
     check(sessions.close is not None, "session/close is not advertised")
+    check(sessions.fork is not None, "session/fork is not advertised")
     check(init.agent_info.name == "agentws", f"agent {init.agent_info}")
     return init
 
@@ -150,6 +152,25 @@ async def second_process(agentws, workspace, thread, mode, seen):
         check(agentws_meta(again).get("start") == how, f"prompt _meta after resume {again.field_meta}")
         seen["resumedWith"] = how
 
+        # session/fork: a new session on a fork of the thread; both go on from turn 4 on their own.
+        fork = thread + "-fork"
+        forked = await connection.fork_session(session_id=thread, cwd=workspace, mcp_servers=[], agentws={"thread": fork})
+        check(forked.session_id == fork, f"fork session id {forked.session_id}")
+        check(agentws_meta(forked).get("parent") == thread, f"fork _meta {forked.field_meta}")
+        model = [option.current_value for option in forked.config_options if option.id == "model"]
+        check(model == ["echo/echo-2"], f"model of the fork: {model}")
+        await connection.prompt(session_id=fork, prompt=[text_block("on the fork")])
+        text = "".join(chunks(recorder.take(fork)))
+        check(text.startswith("echo-2 turn 5 ") and text.endswith(": on the fork"), f"reply on the fork {text!r}")
+        await connection.prompt(session_id=thread, prompt=[text_block("on the source")])
+        text = "".join(chunks(recorder.take(thread)))
+        check(text.startswith("echo-2 turn 5 ") and text.endswith(": on the source"), f"reply on the source {text!r}")
+        await connection.prompt(session_id=fork, prompt=[text_block("fork again")])
+        text = "".join(chunks(recorder.take(fork)))
+        check(text.startswith("echo-2 turn 6 "), f"second reply on the fork {text!r}")
+        seen["forked"] = fork
+
+        await connection.close_session(session_id=fork)
         await connection.close_session(session_id=thread)
 
 
