@@ -9,8 +9,11 @@ struct EchoOptions: Sendable {
     var delayMilliseconds: Int64 = 0
     /// Every resume reports the conversation gone.
     var failResume = false
+    /// `fork` copies the conversation; false: it answers `unsupported`, as a provider without a fork
+    /// of its own would (agentws then forks through export + import).
+    var fork = true
 
-    private static let names = ["delay_ms", "fail_resume", "model_switch"]
+    private static let names = ["delay_ms", "fail_resume", "fork", "model_switch"]
 
     init(_ options: [String: JSONValue], instance: String) throws(PluginError) {
         func refuse(_ problem: String) -> PluginError {
@@ -39,6 +42,12 @@ struct EchoOptions: Sendable {
                 throw refuse("option fail_resume must be true or false, got \(value)")
             }
             self.failResume = flag
+        }
+        if let value = options["fork"], !value.isNull {
+            guard let flag = value.boolValue else {
+                throw refuse("option fork must be true or false, got \(value)")
+            }
+            self.fork = flag
         }
     }
 }

@@ -56,6 +56,11 @@ extension EchoPlugin: TranscriptExporting, TranscriptImporting, ConversationFork
 
     /// A copy under a fresh id for the new thread; its turn count goes on from the source's.
     package func fork(_ request: ForkConversationRequest) async throws -> ForkResult {
+        guard options.fork else {
+            throw PluginError(
+                code: .unsupported,
+                message: "echo: provider \"\(instance)\" does not fork conversations (option fork: false)")
+        }
         var conversation = try stored(request.cursor)
         if let model = request.model {
             try switchModel(of: &conversation, to: try EchoModels.validate(model))

@@ -50,6 +50,40 @@ struct ForkCommandTests {
         #expect(cli.binding("src") == before)
     }
 
+    /// A provider whose fork is unsupported: the conversation is copied through the echo plugin's
+    /// real export and import, under a new cursor, and the scratch file is gone afterwards.
+    @Test func withoutAProviderForkTheTranscriptIsExportedAndImported() throws {
+        let cli = try CLIHarness(
+            config: """
+                models:
+                  default: nofork/echo-1
+                providers:
+                  nofork:
+                    plugin: echo
+                    options:
+                      fork: false
+                """)
+        defer { cli.remove() }
+        try cli.run("send", "--thread", "src", "one").expectSuccess()
+        try cli.run("send", "--thread", "src", "two").expectSuccess()
+        let before = cli.binding("src")
+        let forked = try cli.run("fork", "src", "--thread", "copy").expectSuccess()
+        #expect(forked.stdout.contains("a transcript export and import"), "\(forked)")
+        #expect(
+            (try cli.bindingFields("copy")["resumeCursor"] as? [String: String])
+                != (try cli.bindingFields("src")["resumeCursor"] as? [String: String]))
+        #expect(cli.binding("src") == before)
+        let scratch = try? FileManager.default.contentsOfDirectory(atPath: cli.path(".agentws/state/scratch"))
+        #expect(scratch ?? [] == [], "\(scratch ?? [])")
+        let onCopy = try cli.run("send", "--thread", "copy", "three on the copy").expectSuccess()
+        #expect(onCopy.stdout.hasPrefix("echo-1 turn 3 "), "\(onCopy)")
+        let onSource = try cli.run("send", "--thread", "src", "three on the source").expectSuccess()
+        #expect(onSource.stdout.hasPrefix("echo-1 turn 3 "), "\(onSource)")
+        #expect(
+            try cli.run("send", "--thread", "copy", "four").expectSuccess().stdout.hasPrefix("echo-1 turn 4 ")
+        )
+    }
+
     @Test func refusalsExitWithTheDocumentedCodesAndWriteNothing() throws {
         let cli = try CLIHarness()
         defer { cli.remove() }
