@@ -276,7 +276,7 @@ let package = Package(
         // Runs the built agentws and loads built plugins; it never links a plugin target.
         .testTarget(
             name: "AgentwsKitTests",
-            dependencies: [system, json, cHeader, "AgentwsTestSupport"],
+            dependencies: [system, json, cHeader, toolchain, "AgentwsTestSupport"],
             swiftSettings: strictSwift
         ),
         // The claude plugin against the real Claude Code (bundled in claude-agent-sdk, installed by

@@ -1,5 +1,7 @@
 import AgentwsTestSupport
+import AgentwsToolchain
 import CAgentwsProvider
+import Foundation
 import Testing
 
 /// What a built plugin shows the dynamic linker, and the struct sizes the header documents.
@@ -24,5 +26,21 @@ struct PluginExportsTests {
         #expect(AGENTWS_PLUGIN_MAGIC_SIZE == 48)
         #expect(AGENTWS_HOST_CALLBACKS_SIZE == 32)
         #expect(AGENTWS_PLUGIN_ENTRY_SIZE == 40)
+    }
+
+    /// The header's toolchain example has the form ProviderKit writes (`swift-<major>.<minor>`, no
+    /// patch), and a Swift plugin built here declares exactly this compiler's identifier.
+    @Test func headerAndProviderKitAgreeOnTheToolchainString() throws {
+        let header = try String(
+            contentsOfFile: BuildProducts.repositoryRoot
+                + "/sdk/swift/agentws-provider-kit/Sources/CAgentwsProvider/include/agentws_provider.h",
+            encoding: .utf8)
+        let example = try #require(
+            header.firstMatch(of: #/"(swift-[0-9.]+)" \(ProviderKit's form\)/#)?.output.1)
+        #expect(example.wholeMatch(of: #/swift-[0-9]+\.[0-9]+/#) != nil, "\(example)")
+        let checked = try KitTools.run(
+            BuildProducts.agentws, ["plugin", "check", "--json", try BuildProducts.library("AgentwsEcho")])
+        #expect(checked.stdout.contains("\"toolchain\": \"\(SwiftToolchain.identifier)\""), "\(checked)")
+        #expect(SwiftToolchain.identifier.wholeMatch(of: #/swift-[0-9]+\.[0-9]+/#) != nil)
     }
 }
