@@ -17,7 +17,7 @@ struct AgentwsCommand: AsyncParsableCommand {
             // Workspace
             InitCommand.self, ConfigCommand.self, DoctorCommand.self, MigrateCommand.self,
             // Threads
-            ListCommand.self, ShowCommand.self, ForkCommand.self,
+            ListCommand.self, ShowCommand.self, ForkCommand.self, ExportCommand.self, ImportCommand.self,
             // Sessions
             SendCommand.self, StopCommand.self, InterruptCommand.self, ResetCommand.self, UnbindCommand.self,
             ReapCommand.self,
