@@ -1,0 +1,263 @@
+import AgentwsTestSupport
+import Foundation
+import Testing
+
+/// SPEC §11 with the real CLI and the real echo plugin: transcripts captured at stop, restored on a
+/// clone (mode commit) or after the provider lost its copy (mode local), handed off with export and
+/// import, and refused when they do not match.
+@Suite("Transcripts (CLI)")
+struct TranscriptCommandTests {
+    static let echoConversations = ".agentws/state/providers/echo/conversations"
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    func transcript(_ cli: CLIHarness, _ thread: String, in directory: String? = nil) throws -> [String: Any]
+    {
+        let shown = try cli.run("show", "--json", thread, in: directory).expectSuccess()
+        return try #require(try json(shown.stdout)["transcript"] as? [String: Any])
+    }
+
+    /// Machine A: a git repository with two turns on t1, committed and pushed to a bare repository;
+    /// machine B: its own HOME and state, a clone of it.
+    func twoMachines(mode: String) throws -> (a: CLIHarness, b: CLIHarness, clone: String, bare: String) {
+        let a = try CLIHarness(config: "transcripts:\n  mode: \(mode)\n")
+        try a.git("init", "-q")
+        try a.run("send", "--thread", "t1", "one").expectSuccess()
+        try a.run("send", "--thread", "t1", "two").expectSuccess()
+        try a.git("add", ".agentws")
+        try a.git("commit", "-q", "-m", "t1")
+        let bare = a.root + "-bare.git"
+        try a.git("clone", "-q", "--bare", a.root, bare)
+        let b = try CLIHarness(initialise: false)
+        let clone = b.root + "/work"
+        try b.git("clone", "-q", bare, clone)
+        return (a, b, clone, bare)
+    }
+
+    @Test func inModeCommitACloneContinuesTheConversation() throws {
+        let (a, b, clone, bare) = try twoMachines(mode: "commit")
+        defer {
+            a.remove()
+            b.remove()
+            try? FileManager.default.removeItem(atPath: bare)
+        }
+        #expect(a.read(".agentws/.gitignore")?.contains("\n/transcripts/\n") == false)
+        let tracked = try a.git("ls-files", ".agentws/transcripts")
+        #expect(tracked.contains("t1/manifest.json") && tracked.contains("t1/transcript-"), "\(tracked)")
+        #expect(try transcript(a, "t1")["trackedByGit"] as? Bool == true)
+        let committed = try String(contentsOfFile: clone + "/.agentws/bindings/t1.json", encoding: .utf8)
+
+        let restored = try b.run("send", "--json", "--thread", "t1", "three", in: clone).expectSuccess()
+        #expect(restored.stdout.contains(#""start":"restored""#), "\(restored)")
+        #expect(restored.stdout.contains("resumed from the workspace transcript (captured "), "\(restored)")
+        let next = try b.run("send", "--thread", "t1", "four", in: clone).expectSuccess()
+        #expect(next.stdout.hasPrefix("echo-1 turn 4"), "\(next)")
+        // The same conversation under the same cursor: the binding file did not change.
+        #expect(
+            try String(contentsOfFile: clone + "/.agentws/bindings/t1.json", encoding: .utf8) == committed)
+        #expect(try b.bindingChanges(in: clone) == "")
+
+        // Text mode prints the notice on stderr.
+        try FileManager.default.removeItem(atPath: clone + "/" + Self.echoConversations)
+        let again = try b.run("send", "--thread", "t1", "five", in: clone).expectSuccess()
+        #expect(again.stderr.contains("resumed from the workspace transcript (captured "), "\(again)")
+        #expect(again.stdout.hasPrefix("echo-1 turn 5"), "\(again)")
+    }
+
+    @Test func inModeLocalACloneFailsAndTheMachineItselfRestores() throws {
+        let (a, b, clone, bare) = try twoMachines(mode: "local")
+        defer {
+            a.remove()
+            b.remove()
+            try? FileManager.default.removeItem(atPath: bare)
+        }
+        #expect(try a.git("ls-files", ".agentws/transcripts") == "")
+        #expect(try a.git("status", "--porcelain") == "")
+        #expect(try transcript(a, "t1")["held"] as? Bool == true)
+        #expect(try transcript(a, "t1")["trackedByGit"] as? Bool == false)
+
+        let failed = try b.run("send", "--thread", "t1", "three", in: clone)
+        failed.expectExit(6)
+        #expect(failed.stderr.contains("the workspace holds no transcript of thread t1"), "\(failed)")
+        #expect(try b.bindingChanges(in: clone) == "")
+
+        // A loses its provider's copy: the workspace transcript brings the conversation back.
+        try FileManager.default.removeItem(atPath: a.path(Self.echoConversations))
+        let restored = try a.run("send", "--thread", "t1", "three").expectSuccess()
+        #expect(restored.stderr.contains("resumed from the workspace transcript"), "\(restored)")
+        #expect(restored.stdout.hasPrefix("echo-1 turn 3"), "\(restored)")
+        #expect(try a.bindingChanges() == "")
+    }
+
+    @Test func exportAndImportHandAThreadToAnUnrelatedWorkspace() throws {
+        let a = try CLIHarness()
+        let c = try CLIHarness()
+        defer {
+            a.remove()
+            c.remove()
+        }
+        try a.run("send", "--thread", "t1", "one").expectSuccess()
+        try a.run("send", "--thread", "t1", "two").expectSuccess()
+        let file = a.root + "/t1.export"
+        let exported = try a.run("export", "t1", "-o", file).expectSuccess()
+        #expect(exported.stdout.contains("exported thread t1 to \(file)"), "\(exported)")
+        let bytes = try #require(FileManager.default.contents(atPath: file))
+        #expect(String(decoding: bytes.prefix(24), as: UTF8.self) == "agentws-thread-export 1\n")
+
+        let imported = try c.run("import", file).expectSuccess()
+        #expect(imported.stdout.contains("imported thread t1 (echo/echo-1)"), "\(imported)")
+        #expect(try transcript(c, "t1")["held"] as? Bool == true)
+        let next = try c.run("send", "--thread", "t1", "three").expectSuccess()
+        #expect(next.stdout.hasPrefix("echo-1 turn 3"), "\(next)")
+        // Imported twice, under another id: the provider's copy is never overwritten.
+        try c.run("import", file, "--thread", "t2").expectSuccess()
+        #expect(try c.run("send", "--thread", "t2", "x").expectSuccess().stdout.hasPrefix("echo-1 turn 3"))
+        #expect(try c.run("send", "--thread", "t1", "y").expectSuccess().stdout.hasPrefix("echo-1 turn 4"))
+        // The same id again is refused.
+        let twice = try c.run("import", file)
+        twice.expectExit(4)
+        #expect(twice.stderr.contains("thread t1 exists already"), "\(twice)")
+    }
+
+    @Test func truncatedTamperedAndForeignFilesAreRefusedLeavingNothing() throws {
+        let a = try CLIHarness()
+        let c = try CLIHarness()
+        defer {
+            a.remove()
+            c.remove()
+        }
+        try a.run("send", "--thread", "t1", "one").expectSuccess()
+        let file = a.root + "/t1.export"
+        try a.run("export", "t1", "-o", file).expectSuccess()
+        let bytes = try #require(FileManager.default.contents(atPath: file))
+        var tampered = bytes
+        tampered[tampered.count - 5] ^= 0x01
+        let cases: [(String, Data, String)] = [
+            ("truncated", bytes.prefix(bytes.count - 10), "it is truncated"),
+            ("tampered", tampered, "it was changed after the export"),
+            ("foreign", Data("{\"threadId\": \"t1\"}\n".utf8), "it is not an agentws thread export"),
+            ("newer", Data("agentws-thread-export 2\n{}\n".utf8), "version 2"),
+            ("trailing", bytes + Data("x".utf8), "1 bytes more than"),
+        ]
+        for (name, content, reason) in cases {
+            let path = c.root + "/\(name).export"
+            try content.write(to: URL(fileURLWithPath: path))
+            let refused = try c.run("import", path)
+            refused.expectExit(5)
+            #expect(refused.stderr.contains(reason), "\(name): \(refused)")
+            #expect(refused.stderr.contains("nothing was imported"), "\(name): \(refused)")
+            #expect(!c.exists(".agentws/bindings/t1.json"), "\(name)")
+            #expect(!c.exists(".agentws/transcripts/t1"), "\(name)")
+        }
+        let conversations =
+            (try? FileManager.default.contentsOfDirectory(atPath: c.path(Self.echoConversations)))
+        #expect(conversations ?? [] == [])
+    }
+
+    @Test func aTranscriptOfAnotherCursorOrWithABadHashIsNeverUsed() throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        try cli.run("send", "--thread", "t1", "one").expectSuccess()
+        let manifestPath = ".agentws/transcripts/t1/manifest.json"
+        let manifest = try #require(cli.read(manifestPath))
+        let conversation = try #require(
+            (try cli.bindingFields("t1")["resumeCursor"] as? [String: String])?["conversation"])
+        try FileManager.default.removeItem(atPath: cli.path(Self.echoConversations))
+
+        try cli.write(manifestPath, manifest.replacingOccurrences(of: conversation, with: "0123456789abcdef"))
+        let otherCursor = try cli.run("send", "--thread", "t1", "two")
+        otherCursor.expectExit(6)
+        #expect(otherCursor.stderr.contains("cannot resume thread t1"), "\(otherCursor)")
+        #expect(
+            otherCursor.stderr.contains(
+                #"the workspace transcript belongs to cursor {"conversation":"0123456789abcdef"}, not to this one"#
+            ),
+            "\(otherCursor)")
+
+        try cli.write(manifestPath, manifest)
+        let file = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: cli.path(".agentws/transcripts/t1")).first {
+                $0.hasPrefix("transcript-")
+            })
+        let original = try #require(cli.read(".agentws/transcripts/t1/" + file))
+        try cli.write(
+            ".agentws/transcripts/t1/" + file, original.replacingOccurrences(of: "one", with: "uno"))
+        let badHash = try cli.run("send", "--thread", "t1", "two")
+        badHash.expectExit(6)
+        #expect(badHash.stderr.contains("SHA-256"), "\(badHash)")
+        let doctor = try cli.run("doctor")
+        doctor.expectExit(5)
+        #expect(
+            doctor.stdout.contains("thread t1: transcript") && doctor.stdout.contains("SHA-256"), "\(doctor)")
+        #expect(!cli.exists(Self.echoConversations + "/\(conversation).json"))
+    }
+
+    @Test func overMaxSizeWarnsAndWritesNothing() throws {
+        let cli = try CLIHarness(config: "transcripts:\n  max_size: 100\n")
+        defer { cli.remove() }
+        let sent = try cli.run("send", "--thread", "t1", "a message long enough to pass one hundred bytes")
+            .expectSuccess()
+        #expect(sent.stderr.contains("transcript not captured"), "\(sent)")
+        #expect(sent.stderr.contains("over transcripts.max_size (100B)"), "\(sent)")
+        #expect(!cli.exists(".agentws/transcripts/t1"))
+        #expect((try transcript(cli, "t1")["note"] as? String)?.contains("max_size") == true)
+    }
+
+    @Test func aProviderThatCannotExportCapturesNothingAndShowSaysSo() throws {
+        let cli = try CLIHarness(config: "providers:\n  cecho:\n    plugin: c-echo\n")
+        defer { cli.remove() }
+        let sent = try cli.run("send", "--thread", "t1", "--provider", "cecho", "one").expectSuccess()
+        #expect(!sent.stderr.contains("transcript"), "\(sent)")
+        #expect(!cli.exists(".agentws/transcripts/t1"))
+        let shown = try cli.run("show", "t1").expectSuccess()
+        #expect(
+            shown.stdout.contains("transcript   none held (provider 'cecho' cannot export transcripts"),
+            "\(shown)")
+        let doctor = try cli.run("doctor").expectSuccess()
+        #expect(
+            doctor.stdout.contains("thread t1: no transcript (provider 'cecho' cannot export"), "\(doctor)")
+    }
+
+    @Test func switchingToModeCommitStopsIgnoringTranscripts() throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        #expect(cli.read(".agentws/.gitignore")?.contains("\n/transcripts/\n") == true)
+        try cli.write(".agentws/config.yaml", "transcripts:\n  mode: commit\n")
+        try cli.run("send", "--thread", "t1", "one").expectSuccess()
+        let ignore = try #require(cli.read(".agentws/.gitignore"))
+        #expect(!ignore.contains("\n/transcripts/\n") && ignore.contains("/transcripts/*/.*.tmp-*"))
+        try cli.write(".agentws/config.yaml", "transcripts:\n  mode: local\n")
+        try cli.run("send", "--thread", "t1", "two").expectSuccess()
+        #expect(cli.read(".agentws/.gitignore")?.contains("\n/transcripts/\n") == true)
+    }
+
+    /// SIGKILL at any instant of a send — the capture at its end included (a large transcript makes
+    /// the capture take a while) — leaves the old transcript or the new one, each whole with its
+    /// manifest, never a torn one.
+    @Test func sigkillDuringCaptureNeverLeavesATornTranscript() throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        let large = String(repeating: "x", count: 100_000)
+        try cli.run("send", "--thread", "t1", large).expectSuccess()
+        for round in 0..<40 {
+            let running = try cli.start(["send", "--thread", "t1", "\(round) \(large)"])
+            // Once the reply is out, the session stops and the capture runs; the kill lands at a
+            // different point of it each round.
+            try running.waitFor("echo-1 turn")
+            usleep(useconds_t((round % 10) * 4_000))
+            running.signal(SIGKILL)
+            _ = running.finish()
+            let held = try transcript(cli, "t1")
+            #expect(held["held"] as? Bool == true, "round \(round)")
+            #expect(held["problem"] is NSNull, "round \(round): \(held)")
+        }
+        let doctor = try cli.run("doctor").expectSuccess()
+        #expect(doctor.stdout.contains("1 transcript match their manifests"), "\(doctor)")
+        // The next capture removes what killed ones left behind (a superseded file, temporaries).
+        try cli.run("send", "--thread", "t1", "last").expectSuccess()
+        let names = try FileManager.default.contentsOfDirectory(atPath: cli.path(".agentws/transcripts/t1"))
+        #expect(names.count == 2, "\(names)")
+    }
+}
