@@ -1,3 +1,4 @@
+import AgentwsTestSupport
 import Foundation
 import Testing
 
@@ -5,7 +6,9 @@ extension CLIHarness {
     /// Runs `git ARGUMENTS` in `directory` (the workspace root by default), expects it to succeed,
     /// and returns its standard output.
     @discardableResult
-    func git(_ arguments: String..., in directory: String? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+    func git(
+        _ arguments: String..., in directory: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    )
         throws -> String
     {
         let result = try gitRun(arguments, in: directory)
@@ -28,28 +31,6 @@ extension CLIHarness {
     private func gitRun(_ arguments: [String], in directory: String?) throws
         -> (status: Int32, stdout: String, stderr: String)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory ?? root] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        var environment = self.environment
-        environment["GIT_AUTHOR_NAME"] = "test"
-        environment["GIT_AUTHOR_EMAIL"] = "test@example.invalid"
-        environment["GIT_COMMITTER_NAME"] = "test"
-        environment["GIT_COMMITTER_EMAIL"] = "test@example.invalid"
-        environment["GIT_CONFIG_NOSYSTEM"] = "1"
-        process.environment = environment
-        try process.run()
-        // git's messages here are a few lines: reading one stream after the other cannot fill a pipe.
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self),
-            String(decoding: stderr, as: UTF8.self)
-        )
+        try GitCommand.run(arguments, in: directory ?? root, environment: environment)
     }
 }

@@ -1,0 +1,136 @@
+import AgentwsJSON
+import AgentwsTestSupport
+import Foundation
+import Testing
+
+extension CodexAppServerTests {
+    /// SPEC §11 with the real CLI, the real codex 0.163.0 against its loopback mock, and echo:
+    /// conversations captured at stop travel through git (mode commit) to a clone with its own HOME,
+    /// CODEX_HOME and state, stay local in mode local, and travel by export/import.
+    @Suite("transcripts through the CLI")
+    struct TranscriptCLITests {
+        func git(_ arguments: String..., in directory: String, _ codex: CodexWorkspace) throws -> String {
+            let result = try GitCommand.run(arguments, in: directory, environment: codex.environment)
+            #expect(result.status == 0, "git \(arguments): \(result.stderr)")
+            return result.stdout
+        }
+
+        func setMode(_ mode: String, _ codex: CodexWorkspace) throws {
+            try codex.writeConfig(options: codex.providerOptions)
+            let path = codex.workspace + "/.agentws/config.yaml"
+            let config = try String(contentsOfFile: path, encoding: .utf8)
+            try Data((config + "transcripts:\n  mode: \(mode)\n").utf8).write(to: URL(fileURLWithPath: path))
+        }
+
+        /// Machine A: two turns on a codex thread and on an echo thread, stopped (one-shot sends),
+        /// committed with the transcripts the mode lets git see, pushed to a bare repository.
+        /// Machine B: its own HOME, CODEX_HOME, mock and state, a clone of that repository with its own
+        /// configuration (which is machine-specific here: it points at B's mock and homes).
+        func twoMachines(mode: String) throws -> (a: CodexWorkspace, b: CodexWorkspace, bare: String) {
+            let a = try CodexWorkspace()
+            try setMode(mode, a)
+            _ = try git("init", "-q", in: a.workspace, a)
+            for (thread, text) in [("cx", "remember the word HERON"), ("cx", "and the colour TEAL")] {
+                let sent = try a.run("send", "--thread", thread, text)
+                #expect(sent.status == 0, "\(sent)")
+            }
+            for text in ["one", "two"] {
+                let sent = try a.run("send", "--thread", "ec", "--model", "echo/echo-1", text)
+                #expect(sent.status == 0, "\(sent)")
+            }
+            _ = try git("add", ".agentws/bindings", ".agentws/.gitignore", in: a.workspace, a)
+            if mode == "commit" { _ = try git("add", ".agentws/transcripts", in: a.workspace, a) }
+            _ = try git("commit", "-q", "-m", "threads", in: a.workspace, a)
+            let bare = a.root + "/shared.git"
+            _ = try git("clone", "-q", "--bare", a.workspace, bare, in: a.root, a)
+
+            let b = try CodexWorkspace()
+            try FileManager.default.removeItem(atPath: b.workspace)
+            _ = try git("clone", "-q", bare, b.workspace, in: b.root, b)
+            try setMode(mode, b)
+            return (a, b, bare)
+        }
+
+        @Test func inModeCommitACloneContinuesBothConversations() throws {
+            let (a, b, _) = try twoMachines(mode: "commit")
+            defer {
+                a.close()
+                b.close()
+            }
+            let committed = b.bindingText("cx")
+            let codexTurn = try b.run("send", "--thread", "cx", "which word and colour?")
+            #expect(codexTurn.status == 0, "\(codexTurn)")
+            #expect(
+                codexTurn.stderr.contains("resumed from the workspace transcript (captured "), "\(codexTurn)")
+            // The mock numbers a reply by the user turns it was sent: the third, so the earlier two came.
+            #expect(codexTurn.stdout == "mock#3: which word and colour?\n", "\(codexTurn)")
+            // What B's model was sent: the turns A had, then the new one.
+            let requests = try b.mock.requests()
+            try #require(requests.count == 1, "\(requests.count) model requests")
+            let users = ResponsesMock.texts(requests[0], role: "user")
+            #expect(
+                users.contains("remember the word HERON") && users.contains("and the colour TEAL"), "\(users)"
+            )
+            #expect(users.last == "which word and colour?")
+            #expect(b.bindingText("cx") == committed)
+
+            let echoTurn = try b.run("send", "--thread", "ec", "three")
+            #expect(echoTurn.status == 0, "\(echoTurn)")
+            #expect(echoTurn.stderr.contains("resumed from the workspace transcript"), "\(echoTurn)")
+            #expect(echoTurn.stdout.hasPrefix("echo-1 turn 3"), "\(echoTurn)")
+            #expect(b.codexGone())
+        }
+
+        @Test func inModeLocalACloneFailsAndTheMachineItselfRestores() throws {
+            let (a, b, _) = try twoMachines(mode: "local")
+            defer {
+                a.close()
+                b.close()
+            }
+            #expect(try git("ls-files", ".agentws/transcripts", in: a.workspace, a) == "")
+            let failed = try b.run("send", "--thread", "cx", "which word?")
+            #expect(failed.status == 6, "\(failed)")
+            #expect(failed.stderr.contains("the workspace holds no transcript of thread cx"), "\(failed)")
+            #expect(try b.mock.requests().isEmpty)
+
+            // A loses codex's copy: the rollout and the whole CODEX_HOME.
+            try FileManager.default.removeItem(atPath: a.codexHome)
+            try FileManager.default.createDirectory(atPath: a.codexHome, withIntermediateDirectories: true)
+            let restored = try a.run("send", "--thread", "cx", "which word?")
+            #expect(restored.status == 0, "\(restored)")
+            #expect(restored.stderr.contains("resumed from the workspace transcript"), "\(restored)")
+            let requests = try a.mock.requests()
+            let users = ResponsesMock.texts(try #require(requests.last), role: "user")
+            #expect(users.contains("remember the word HERON") && users.last == "which word?", "\(users)")
+
+            try FileManager.default.removeItem(atPath: a.workspace + "/.agentws/state/providers/echo")
+            let echoTurn = try a.run("send", "--thread", "ec", "three")
+            #expect(echoTurn.stdout.hasPrefix("echo-1 turn 3"), "\(echoTurn)")
+            #expect(a.codexGone())
+        }
+
+        @Test func exportAndImportIntoAnUnrelatedWorkspace() throws {
+            let a = try CodexWorkspace()
+            let c = try CodexWorkspace()
+            defer {
+                a.close()
+                c.close()
+            }
+            for text in ["remember the word HERON", "and the colour TEAL"] {
+                let sent = try a.run("send", "--thread", "cx", text)
+                #expect(sent.status == 0, "\(sent)")
+            }
+            let file = a.root + "/cx.thread"
+            let exported = try a.run("export", "cx", "-o", file)
+            #expect(exported.status == 0 && exported.stdout.contains("codex-rollout-jsonl"), "\(exported)")
+            let imported = try c.run("import", file)
+            #expect(imported.status == 0, "\(imported)")
+            #expect(try c.cursorThread("cx") == (try a.cursorThread("cx")))
+            let next = try c.run("send", "--thread", "cx", "which word?")
+            #expect(next.status == 0 && next.stdout == "mock#3: which word?\n", "\(next)")
+            let users = ResponsesMock.texts(try #require(try c.mock.requests().first), role: "user")
+            #expect(users.contains("remember the word HERON") && users.last == "which word?", "\(users)")
+            #expect(c.codexGone())
+        }
+    }
+}
