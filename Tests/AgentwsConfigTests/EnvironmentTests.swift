@@ -18,6 +18,8 @@ import Testing
                 "AGENTWS_MODELS_ON_CHANGE": "reject",
                 "AGENTWS_TRANSCRIPTS_MODE": "commit",
                 "AGENTWS_TRANSCRIPTS_MAX_SIZE": "1MiB",
+                "AGENTWS_PLUGINS_ISOLATION": "in-process",
+                "AGENTWS_PLUGINS_CALL_TIMEOUT": "10s",
             ]
         )
         let configuration = loaded.configuration
@@ -28,10 +30,12 @@ import Testing
         #expect(configuration.sessions.onResumeFailure == .fresh)
         #expect(configuration.models.defaultModel == "codex/gpt-5")
         #expect(configuration.models.onChange == .reject)
+        #expect(configuration.plugins.isolation == .inProcess)
+        #expect(configuration.plugins.callTimeout == .seconds(10))
         for (variable, key) in ConfigurationLoader.environmentVariables {
             #expect(loaded.origin(of: key) == .environment(variable: variable))
         }
-        #expect(ConfigurationLoader.environmentVariables.count == 7)
+        #expect(ConfigurationLoader.environmentVariables.count == 9)
     }
 
     @Test func transcriptSettingsReadFromAFileWithABareByteCount() throws {

@@ -86,7 +86,7 @@ import Testing
         )
         #expect(
             try errors("providers:\n  codex: codex\n") == [
-                "FILE:2:10: providers.codex: expected a mapping with the keys plugin, idle_timeout, options, found the string \"codex\""
+                "FILE:2:10: providers.codex: expected a mapping with the keys plugin, idle_timeout, options, isolation, found the string \"codex\""
             ]
         )
         #expect(
@@ -127,7 +127,7 @@ import Testing
         )
         #expect(
             try errors("providers:\n  echo:\n    idle_timeot: 5m\n") == [
-                "FILE:3:5: unknown key 'idle_timeot' in providers.echo; did you mean 'idle_timeout'? (valid keys: plugin, idle_timeout, options)"
+                "FILE:3:5: unknown key 'idle_timeot' in providers.echo; did you mean 'idle_timeout'? (valid keys: plugin, idle_timeout, options, isolation)"
             ]
         )
     }

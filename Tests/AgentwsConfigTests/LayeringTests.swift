@@ -17,7 +17,7 @@ import Testing
                 "reaper.idle_timeout", "reaper.sweep_interval", "sessions.on_resume_failure",
                 "transcripts.mode", "transcripts.max_size", "models.default",
                 "models.allow", "models.aliases", "models.on_change", "plugins.paths",
-                "providers.echo.plugin",
+                "plugins.call_timeout", "providers.echo.plugin",
             ]
         )
     }
@@ -154,5 +154,48 @@ import Testing
         )
         #expect(ConfigurationLoader.userConfigPath(environment: [:]) == nil)
         #expect(ConfigurationLoader.workspaceConfigPath(workspaceRoot: "/w") == "/w/.agentws/config.yaml")
+    }
+}
+
+/// `plugins.isolation` and its per-instance override (docs/plugin-abi.md, "Isolation").
+@Suite struct IsolationSettingTests {
+    let fixture: ConfigFixture
+    init() throws { fixture = try ConfigFixture() }
+
+    @Test func unsetIsolatesEverythingButTheShippedPlugins() throws {
+        let configuration = try fixture.load().configuration
+        #expect(configuration.plugins.isolation == nil)
+        #expect(configuration.isolation(forProvider: "echo", shipped: false) == .process)
+        #expect(
+            configuration.isolation(forProvider: "echo", shipped: true)
+                == Configuration.Plugins.shippedIsolation)
+    }
+
+    @Test func theInstanceSettingWinsOverTheGlobalOne() throws {
+        let loaded = try fixture.load(
+            user: """
+                plugins:
+                  isolation: in-process
+                  call_timeout: 5s
+                providers:
+                  third:
+                    plugin: third
+                    isolation: process
+
+                """)
+        let configuration = loaded.configuration
+        #expect(configuration.plugins.callTimeout == .seconds(5))
+        #expect(configuration.isolation(forProvider: "echo", shipped: false) == .inProcess)
+        #expect(configuration.isolation(forProvider: "third", shipped: true) == .process)
+        #expect(
+            loaded.origin(of: "providers.third.isolation")
+                == .file(path: fixture.userPath, line: 7, column: 16))
+    }
+
+    @Test func anUnknownValueIsRefusedWithTheChoices() throws {
+        #expect(
+            try fixture.errors(user: "plugins:\n  isolation: sandbox\n") == [
+                "\(fixture.userPath):2:14: plugins.isolation: expected process or in-process, found \"sandbox\""
+            ])
     }
 }

@@ -22,6 +22,7 @@ import Testing
                 models.aliases = {}                   # default
                 models.on_change = restart            # default
                 plugins.paths = [.agentws/plugins]    # default
+                plugins.call_timeout = 2m             # default
                 providers.echo.plugin = echo          # default
 
                 """
@@ -68,6 +69,7 @@ import Testing
                 ),
                 ConfigReportLine(key: "models.on_change", value: "restart", origin: .defaults),
                 ConfigReportLine(key: "plugins.paths", value: "[.agentws/plugins]", origin: .defaults),
+                ConfigReportLine(key: "plugins.call_timeout", value: "2m", origin: .defaults),
                 ConfigReportLine(
                     key: "providers.codex.plugin", value: "codex",
                     origin: .file(path: path, line: 7, column: 13)),
@@ -101,10 +103,10 @@ import Testing
                     "default": "echo/echo-1", "allow": [], "aliases": ["fast": "codex/gpt-5-mini"],
                     "on_change": "restart",
                 ],
-                "plugins": ["paths": [".agentws/plugins"]],
+                "plugins": ["paths": [".agentws/plugins"], "isolation": .null, "call_timeout": "2m"],
                 "providers": [
-                    "codex": ["plugin": "codex", "idle_timeout": "2h", "options": [:]],
-                    "echo": ["plugin": "echo", "idle_timeout": .null, "options": [:]],
+                    "codex": ["plugin": "codex", "idle_timeout": "2h", "options": [:], "isolation": .null],
+                    "echo": ["plugin": "echo", "idle_timeout": .null, "options": [:], "isolation": .null],
                 ],
             ],
             "origins": [
@@ -118,6 +120,7 @@ import Testing
                 "models.aliases.fast": "flag --set",
                 "models.on_change": "default",
                 "plugins.paths": "default",
+                "plugins.call_timeout": "default",
                 "providers.codex.plugin": .string("\(fixture.userPath):3:13"),
                 "providers.codex.idle_timeout": .string("\(fixture.userPath):4:19"),
                 "providers.echo.plugin": "default",

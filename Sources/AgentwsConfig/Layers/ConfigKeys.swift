@@ -11,6 +11,8 @@ enum ConfigKeys {
     static let aliases = "models.aliases"
     static let onChange = "models.on_change"
     static let pluginPaths = "plugins.paths"
+    static let isolation = "plugins.isolation"
+    static let callTimeout = "plugins.call_timeout"
     static let providers = "providers"
 
     /// The top-level sections, in the order the documentation uses.
@@ -21,10 +23,10 @@ enum ConfigKeys {
         "sessions": ["on_resume_failure"],
         "transcripts": ["mode", "max_size"],
         "models": ["default", "allow", "aliases", "on_change"],
-        "plugins": ["paths"],
+        "plugins": ["paths", "isolation", "call_timeout"],
     ]
     /// The keys of one provider instance.
-    static let providerFields = ["plugin", "idle_timeout", "options"]
+    static let providerFields = ["plugin", "idle_timeout", "options", "isolation"]
 
     static func alias(_ name: String) -> String { "\(aliases).\(name)" }
     static func provider(_ name: String, _ field: String) -> String { "\(providers).\(name).\(field)" }

@@ -17,6 +17,8 @@ struct ConfigLayer: Sendable {
     var aliasesOrigin: ConfigOrigin?
     var onChange: Located<Configuration.ModelChangePolicy>?
     var pluginPaths: Located<[Located<String>]>?
+    var isolation: Located<Configuration.Isolation>?
+    var callTimeout: Located<ConfigDuration>?
     var providers: [String: ProviderLayer] = [:]
 }
 
@@ -30,6 +32,7 @@ struct ProviderLayer: Sendable {
     var idleTimeout: Located<ConfigDuration>?
     /// Plugin-defined, so it is replaced as a whole rather than merged key by key.
     var options: Located<JSONValue>?
+    var isolation: Located<Configuration.Isolation>?
 }
 
 extension ConfigLayer {
@@ -47,13 +50,16 @@ extension ConfigLayer {
         aliasesOrigin = .defaults
         onChange = located(configuration.models.onChange)
         pluginPaths = located(configuration.plugins.paths.map(located))
+        isolation = configuration.plugins.isolation.map(located)
+        callTimeout = located(configuration.plugins.callTimeout)
         providers = configuration.providers.mapValues { provider in
             ProviderLayer(
                 declaredAt: .defaults,
                 plugin: located(provider.plugin),
                 idleTimeout: provider.idleTimeout.map(located),
                 // Only options someone wrote are reported, as for any other provider.
-                options: provider.options == .object([:]) ? nil : located(provider.options)
+                options: provider.options == .object([:]) ? nil : located(provider.options),
+                isolation: provider.isolation.map(located)
             )
         }
     }
@@ -72,6 +78,8 @@ extension ConfigLayer {
         aliasesOrigin = later.aliasesOrigin ?? aliasesOrigin
         onChange = later.onChange ?? onChange
         pluginPaths = later.pluginPaths ?? pluginPaths
+        isolation = later.isolation ?? isolation
+        callTimeout = later.callTimeout ?? callTimeout
         for (name, newer) in later.providers {
             guard var merged = providers[name] else {
                 providers[name] = newer
@@ -82,6 +90,7 @@ extension ConfigLayer {
             merged.pluginRefused = newer.pluginRefused || (newer.plugin == nil && merged.pluginRefused)
             merged.idleTimeout = newer.idleTimeout ?? merged.idleTimeout
             merged.options = newer.options ?? merged.options
+            merged.isolation = newer.isolation ?? merged.isolation
             providers[name] = merged
         }
     }
@@ -97,7 +106,8 @@ extension ConfigLayer {
             providers[name] = Configuration.Provider(
                 plugin: plugin,
                 idleTimeout: provider.idleTimeout?.value,
-                options: provider.options?.value ?? .object([:])
+                options: provider.options?.value ?? .object([:]),
+                isolation: provider.isolation?.value
             )
         }
         return Configuration(
@@ -119,7 +129,9 @@ extension ConfigLayer {
                 onChange: onChange?.value ?? fallback.models.onChange
             ),
             plugins: Configuration.Plugins(
-                paths: pluginPaths.map { $0.value.map(\.value) } ?? fallback.plugins.paths),
+                paths: pluginPaths.map { $0.value.map(\.value) } ?? fallback.plugins.paths,
+                isolation: isolation?.value ?? fallback.plugins.isolation,
+                callTimeout: callTimeout?.value ?? fallback.plugins.callTimeout),
             providers: providers
         )
     }
@@ -140,10 +152,13 @@ extension ConfigLayer {
         }
         written[ConfigKeys.onChange] = onChange?.written
         written[ConfigKeys.pluginPaths] = pluginPaths?.written
+        written[ConfigKeys.isolation] = isolation?.written
+        written[ConfigKeys.callTimeout] = callTimeout?.written
         for (name, provider) in providers {
             written[ConfigKeys.provider(name, "plugin")] = provider.plugin?.written
             written[ConfigKeys.provider(name, "idle_timeout")] = provider.idleTimeout?.written
             written[ConfigKeys.provider(name, "options")] = provider.options?.written
+            written[ConfigKeys.provider(name, "isolation")] = provider.isolation?.written
         }
         return written
     }
@@ -166,6 +181,8 @@ extension ConfigLayer {
         }
         origins[ConfigKeys.onChange] = onChange?.origin ?? .defaults
         origins[ConfigKeys.pluginPaths] = pluginPaths?.origin ?? .defaults
+        if let isolation { origins[ConfigKeys.isolation] = isolation.origin }
+        origins[ConfigKeys.callTimeout] = callTimeout?.origin ?? .defaults
         for (name, provider) in providers {
             if let plugin = provider.plugin { origins[ConfigKeys.provider(name, "plugin")] = plugin.origin }
             if let timeout = provider.idleTimeout {
@@ -173,6 +190,9 @@ extension ConfigLayer {
             }
             if let options = provider.options {
                 origins[ConfigKeys.provider(name, "options")] = options.origin
+            }
+            if let isolation = provider.isolation {
+                origins[ConfigKeys.provider(name, "isolation")] = isolation.origin
             }
         }
         return origins

@@ -11,6 +11,8 @@ enum EnvironmentLayer {
         ("AGENTWS_TRANSCRIPTS_MAX_SIZE", ConfigKeys.transcriptMaxSize),
         ("AGENTWS_MODELS_DEFAULT", ConfigKeys.defaultModel),
         ("AGENTWS_MODELS_ON_CHANGE", ConfigKeys.onChange),
+        ("AGENTWS_PLUGINS_ISOLATION", ConfigKeys.isolation),
+        ("AGENTWS_PLUGINS_CALL_TIMEOUT", ConfigKeys.callTimeout),
     ]
 
     /// The layer the environment describes. A variable set to the empty string counts as unset, the
@@ -61,6 +63,16 @@ enum EnvironmentLayer {
                 case ConfigKeys.onChange:
                     layer.onChange = try located("restart or reject") { text throws(InvalidSettingValue) in
                         try SettingValues.choice(text, key: key)
+                    }
+                case ConfigKeys.isolation:
+                    layer.isolation = try located("process or in-process") {
+                        text throws(InvalidSettingValue) in
+                        try SettingValues.choice(text, key: key)
+                    }
+                case ConfigKeys.callTimeout:
+                    layer.callTimeout = try located("a duration like 5m") {
+                        text throws(InvalidSettingValue) in
+                        try SettingValues.duration(text, key: key)
                     }
                 default:
                     break

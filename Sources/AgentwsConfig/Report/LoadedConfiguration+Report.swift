@@ -31,6 +31,8 @@ extension LoadedConfiguration {
         }
         add(ConfigKeys.onChange, models.onChange.rawValue)
         add(ConfigKeys.pluginPaths, ConfigValueText.list(configuration.plugins.paths))
+        if let isolation = configuration.plugins.isolation { add(ConfigKeys.isolation, isolation.rawValue) }
+        add(ConfigKeys.callTimeout, configuration.plugins.callTimeout.description)
         for name in configuration.providers.keys.sorted() {
             guard let provider = configuration.providers[name] else { continue }
             add(ConfigKeys.provider(name, "plugin"), ConfigValueText.scalar(provider.plugin))
@@ -39,6 +41,9 @@ extension LoadedConfiguration {
             }
             if origins[ConfigKeys.provider(name, "options")] != nil {
                 add(ConfigKeys.provider(name, "options"), JSONWriter.compactString(provider.options))
+            }
+            if let isolation = provider.isolation {
+                add(ConfigKeys.provider(name, "isolation"), isolation.rawValue)
             }
         }
         return lines
@@ -76,6 +81,7 @@ extension LoadedConfiguration {
                 "plugin": field("plugin", .string(provider.plugin)),
                 "idle_timeout": field("idle_timeout", .optional(provider.idleTimeout?.description)),
                 "options": field("options", provider.options),
+                "isolation": field("isolation", .optional(provider.isolation?.rawValue)),
             ]
         }
         let aliases = Dictionary(
@@ -106,7 +112,11 @@ extension LoadedConfiguration {
             ],
             "plugins": [
                 "paths": value(
-                    ConfigKeys.pluginPaths, .array(configuration.plugins.paths.map(JSONValue.string)))
+                    ConfigKeys.pluginPaths, .array(configuration.plugins.paths.map(JSONValue.string))),
+                "isolation": value(
+                    ConfigKeys.isolation, .optional(configuration.plugins.isolation?.rawValue)),
+                "call_timeout": value(
+                    ConfigKeys.callTimeout, .string(configuration.plugins.callTimeout.description)),
             ],
             "providers": .object(providers),
         ]

@@ -109,6 +109,10 @@ struct LayerDecoder {
             }
         case ConfigKeys.pluginPaths:
             layer.pluginPaths = stringList(value, key: key, expected: "a list of directories")
+        case ConfigKeys.isolation:
+            layer.isolation = isolation(value, key: key)
+        case ConfigKeys.callTimeout:
+            layer.callTimeout = duration(value, key: key)
         default:
             unknownKey(name, at: keyNode ?? value, in: section, valid: ConfigKeys.sectionKeys[section] ?? [])
         }
@@ -185,6 +189,9 @@ struct LayerDecoder {
         case "options":
             let options = options(value, key: key)
             layer.providers[name]?.options = options
+        case "isolation":
+            let isolation = isolation(value, key: key)
+            layer.providers[name]?.isolation = isolation
         default:
             unknownKey(
                 field,
@@ -248,6 +255,12 @@ struct LayerDecoder {
         } catch {
             report(node, error.message)
             return nil
+        }
+    }
+
+    mutating func isolation(_ node: Node, key: String) -> Located<Configuration.Isolation>? {
+        parsed(node, key: key, expected: "process or in-process") { text throws(InvalidSettingValue) in
+            try SettingValues.choice(text, key: key)
         }
     }
 

@@ -67,11 +67,35 @@ public struct Configuration: Sendable, Equatable {
         }
     }
 
+    /// Which process loads a plugin and runs its code (docs/plugin-abi.md, "Isolation").
+    public enum Isolation: String, Sendable, Equatable, CaseIterable {
+        /// A child `agentws plugin-host` process per provider instance: a plugin that crashes takes
+        /// only its own instance down.
+        case process
+        /// `dlopen` into agentws itself: no relay, but a crash in the plugin is a crash of agentws.
+        case inProcess = "in-process"
+    }
+
     public struct Plugins: Sendable, Equatable {
         /// Directories searched for plugins after `AGENTWS_PLUGIN_PATH`, relative to the workspace
         /// root unless absolute.
         public var paths: [String]
-        public init(paths: [String]) { self.paths = paths }
+        /// For every plugin; nil: `process` for plugins outside the shipped set, and
+        /// `Plugins.shippedIsolation` for the shipped ones (found beside the executable or among the
+        /// installed plugins).
+        public var isolation: Isolation?
+        /// A plugin host that leaves a call other than a turn unanswered this long is taken as hung:
+        /// it is killed and its calls fail.
+        public var callTimeout: ConfigDuration
+        public init(paths: [String], isolation: Isolation? = nil, callTimeout: ConfigDuration = .minutes(2)) {
+            self.paths = paths
+            self.isolation = isolation
+            self.callTimeout = callTimeout
+        }
+
+        /// The default for the shipped plugins, decided with the `plugin-isolation` benchmark row
+        /// (docs/performance.md).
+        public static let shippedIsolation = Isolation.inProcess
     }
 
     /// One configured provider instance (`providers.<name>`).
@@ -82,10 +106,16 @@ public struct Configuration: Sendable, Equatable {
         public var idleTimeout: ConfigDuration?
         /// Passed to the plugin as JSON; plugin-defined. Always an object.
         public var options: JSONValue
-        public init(plugin: String, idleTimeout: ConfigDuration? = nil, options: JSONValue = .object([:])) {
+        /// Overrides `plugins.isolation` for this instance.
+        public var isolation: Isolation?
+        public init(
+            plugin: String, idleTimeout: ConfigDuration? = nil, options: JSONValue = .object([:]),
+            isolation: Isolation? = nil
+        ) {
             self.plugin = plugin
             self.idleTimeout = idleTimeout
             self.options = options
+            self.isolation = isolation
         }
     }
 
@@ -118,6 +148,12 @@ public struct Configuration: Sendable, Equatable {
         plugins: Plugins(paths: [".agentws/plugins"]),
         providers: ["echo": Provider(plugin: "echo")]
     )
+
+    /// How provider instance `name` runs its plugin; `shipped`: whether the plugin is one of the
+    /// shipped set.
+    public func isolation(forProvider name: String, shipped: Bool) -> Isolation {
+        providers[name]?.isolation ?? plugins.isolation ?? (shipped ? Plugins.shippedIsolation : .process)
+    }
 
     /// The idle timeout that applies to sessions of provider instance `name`.
     public func idleTimeout(forProvider name: String) -> ConfigDuration {
