@@ -89,6 +89,7 @@ let package = Package(
         .target(
             name: "AgentwsPlugins",
             dependencies: [
+                "AgentProcess",
                 system,
                 "AgentwsCore", json, toolchain, cHeader,
                 .product(name: "Logging", package: "swift-log"),

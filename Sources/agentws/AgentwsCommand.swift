@@ -24,7 +24,7 @@ struct AgentwsCommand: AsyncParsableCommand {
             // The daemon and editors
             ServeCommand.self, AcpCommand.self,
             // Providers
-            ProvidersCommand.self, PluginCommand.self,
+            ProvidersCommand.self, PluginCommand.self, PluginHostCommand.self,
             // Git
             MergeDriverCommand.self, ResolveCommand.self,
         ]

@@ -103,6 +103,9 @@ public enum ProviderEvent: Sendable, Equatable {
     case busy(Bool)
     /// Anything else, passed through.
     case other(JSONValue)
+    /// The provider lost the session on its own (the process serving it died): the session is
+    /// over, its conversation stays resumable from its cursor; the text says what happened.
+    case ended(String)
 }
 
 /// The error codes of the plugin ABI (SPEC §8.1).

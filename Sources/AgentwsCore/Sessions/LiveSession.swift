@@ -12,6 +12,8 @@ final class LiveSession: Sendable {
         var providerBusy = false
         /// Where the running turn's events go.
         var sink: (@Sendable (SessionEvent) -> Void)?
+        /// Told when the provider ends the session on its own (`ProviderEvent.ended`).
+        var ended: (@Sendable (String) -> Void)?
     }
 
     let thread: ThreadID
@@ -73,6 +75,11 @@ final class EventRouter: Sendable {
             if case .busy(let busy) = event { activity.providerBusy = busy }
             return activity.sink
         }
+        if case .ended(let reason) = event {
+            sink?(.notice(reason))
+            state.withLock { $0.ended }?(reason)
+            return
+        }
         guard let sink else { return }
         switch event {
         case .text(let text): sink(.text(text))
@@ -81,6 +88,7 @@ final class EventRouter: Sendable {
         case .busy(let busy):
             sink(.notice(busy ? "provider reports work in progress" : "provider work finished"))
         case .other(let value): sink(.providerEvent(value))
+        case .ended: break
         }
     }
 

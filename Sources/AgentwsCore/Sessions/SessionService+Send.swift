@@ -291,6 +291,12 @@ extension SessionService {
             thread: thread, provider: choice.provider, lease: lease, router: router, session: providerSession,
             boundAs: updated)
         live[thread] = session
+        router.state.withLock { activity in
+            activity.ended = { [weak self] reason in
+                guard let self else { return }
+                Task { await self.providerEnded(thread, session: session, reason: reason) }
+            }
+        }
         return (session, kind)
     }
 
@@ -329,5 +335,17 @@ extension SessionService {
             session.boundAs = binding
         }
         return outcome
+    }
+}
+
+extension SessionService {
+    /// The provider ended `session` on its own (the process serving it died): it is stopped with the
+    /// reason recorded (cause `failure`), binding and cursor kept, so the next send resumes it. A turn
+    /// running on it fails by itself and ends the session first; then this finds nothing to do.
+    func providerEnded(_ thread: ThreadID, session: LiveSession, reason: String) async {
+        await enterGate(thread)
+        defer { leaveGate(thread) }
+        guard live[thread] === session else { return }
+        await endLiveSession(thread, cause: .failure, error: reason)
     }
 }

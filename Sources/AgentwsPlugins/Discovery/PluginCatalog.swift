@@ -44,34 +44,114 @@ public struct PluginCatalog: Sendable {
     public static func discover(
         searchPath: PluginSearchPath, logger: Logger = Logger(label: "agentws.plugins")
     ) -> PluginCatalog {
-        var loaded: [LoadedPlugin] = []
-        var refused: [PluginRefusal] = []
+        let (candidates, problems) = candidates(along: searchPath)
+        let results = candidates.map { candidate in
+            Result { () throws(PluginRefusal) in
+                try PluginLoader.load(path: candidate.path, directory: candidate.directory, logger: logger)
+            }
+        }
+        return assemble(results, problems: problems, searchPath: searchPath)
+    }
+
+    /// Plugin isolation for discovery: which directories' files are examined in plugin hosts.
+    public struct Isolation: Sendable {
+        /// How hosts are started.
+        public var settings: PluginHostSettings
+        /// Where the hosts' standard error is logged (`plugin-probe.log`).
+        public var logDirectory: String
+        /// Whether the files of a directory of this origin (`PluginSearchPath.origins`) are examined
+        /// in a plugin host rather than in this process.
+        public var isolates: @Sendable (_ origin: String) -> Bool
+
+        public init(
+            settings: PluginHostSettings, logDirectory: String,
+            isolates: @escaping @Sendable (_ origin: String) -> Bool
+        ) {
+            self.settings = settings
+            self.logDirectory = logDirectory
+            self.isolates = isolates
+        }
+    }
+
+    /// `discover`, with the files of isolated directories examined in plugin hosts
+    /// (`PluginProbe`): a plugin whose constructor crashes is refused with how its host died,
+    /// and never takes this process down. The outcome is the same as in-process otherwise.
+    public static func discover(
+        searchPath: PluginSearchPath, isolation: Isolation, logger: Logger = Logger(label: "agentws.plugins")
+    ) async -> PluginCatalog {
+        let (candidates, problems) = candidates(along: searchPath)
+        let remote = candidates.filter { isolation.isolates($0.origin) }
+        var examined = await PluginProbe.examine(
+            remote.map { ($0.path, $0.directory) }, settings: isolation.settings,
+            logDirectory: isolation.logDirectory, logger: logger
+        ).makeIterator()
+        var results: [Result<LoadedPlugin, PluginRefusal>] = []
+        for candidate in candidates {
+            if isolation.isolates(candidate.origin) {
+                if let result = examined.next() { results.append(result) }
+            } else {
+                results.append(
+                    Result { () throws(PluginRefusal) in
+                        try PluginLoader.load(
+                            path: candidate.path, directory: candidate.directory, logger: logger)
+                    })
+            }
+        }
+        return assemble(results, problems: problems, searchPath: searchPath)
+    }
+
+    private struct Candidate {
+        let path: String
+        let directory: String
+        let origin: String
+    }
+
+    /// Every candidate file in search order, and the directories that could not be searched.
+    private static func candidates(along searchPath: PluginSearchPath) -> ([Candidate], [PluginRefusal]) {
+        var candidates: [Candidate] = []
+        var problems: [PluginRefusal] = []
         var searched: Set<String> = []
-        for directory in searchPath.directories {
-            let candidates: [String]
+        for (index, directory) in searchPath.directories.enumerated() {
             do {
                 guard let found = try candidateFiles(in: directory, searched: &searched) else { continue }
-                candidates = found
+                let origin = index < searchPath.origins.count ? searchPath.origins[index] : "given"
+                candidates += found.map { Candidate(path: $0, directory: directory, origin: origin) }
             } catch {
-                refused.append(error)
-                continue
+                problems.append(error)
             }
-            for candidate in candidates {
-                do {
-                    let plugin = try PluginLoader.load(path: candidate, directory: directory, logger: logger)
-                    if let first = loaded.first(where: { $0.name == plugin.name }) {
-                        refused.append(
-                            PluginRefusal(
-                                path: candidate, reason: .shadowed(name: plugin.name, by: first.path)))
-                    } else {
-                        loaded.append(plugin)
-                    }
-                } catch {
-                    refused.append(error)
+        }
+        return (candidates, problems)
+    }
+
+    /// The catalog from the outcomes in search order: the first plugin of a name wins, later ones
+    /// are refused as shadowed.
+    private static func assemble(
+        _ results: [Result<LoadedPlugin, PluginRefusal>], problems: [PluginRefusal],
+        searchPath: PluginSearchPath
+    ) -> PluginCatalog {
+        var loaded: [LoadedPlugin] = []
+        var refused = problems
+        for result in results {
+            switch result {
+            case .success(let plugin):
+                if let first = loaded.first(where: { $0.name == plugin.name }) {
+                    refused.append(
+                        PluginRefusal(path: plugin.path, reason: .shadowed(name: plugin.name, by: first.path))
+                    )
+                } else {
+                    loaded.append(plugin)
                 }
+            case .failure(let refusal):
+                refused.append(refusal)
             }
         }
         return PluginCatalog(loaded: loaded, refused: refused, searchPath: searchPath)
+    }
+
+    /// Whether `plugin` is one of the shipped set: found beside the agentws executable or among the
+    /// installed plugins (`PluginSearchPath.shippedOrigins`).
+    public func isShipped(_ plugin: LoadedPlugin) -> Bool {
+        PluginSearchPath.shippedOrigins.contains(origin(of: plugin))
     }
 
     /// The `*.so` paths in `directory`, sorted; nil when it does not exist or was already searched.

@@ -27,6 +27,10 @@ public struct PluginSearchPath: Sendable, Equatable {
         return directories.firstIndex(of: directory).map { origins[$0] }
     }
 
+    /// The origins of the shipped plugins' directories: beside the executable, and the installed
+    /// plugins (`scripts/install`).
+    public static let shippedOrigins: Set<String> = ["beside the executable", "installed plugins"]
+
     /// The installed plugins' directory for an executable in `executableDirectory`.
     public static func installedPluginDirectory(executableDirectory: String) -> String {
         executableDirectory.parentDirectory.appendingPathComponent("lib/agentws/plugins")

@@ -4,13 +4,36 @@ import CAgentwsProvider
 import Logging
 
 /// What a plugin's completion delivered, parsed while its buffer was still valid.
-enum CallReply: Sendable {
+enum CallReply: Sendable, Equatable {
     /// AGENTWS_CALL_OK and the result.
     case success(JSONValue)
     /// AGENTWS_CALL_ERROR and the error object.
     case failure(JSONValue)
     /// Something no method can answer with; the text completes "<method> …".
     case malformed(String)
+
+    /// The reply as a plugin host relays it: `{"ok": result}`, `{"error": object}` or
+    /// `{"malformed": text}`.
+    var json: JSONValue {
+        switch self {
+        case .success(let value): return ["ok": value]
+        case .failure(let value): return ["error": value]
+        case .malformed(let text): return ["malformed": .string(text)]
+        }
+    }
+
+    /// Reads what `json` wrote; nil for anything else.
+    init?(json: JSONValue) {
+        if let value = json["ok"] {
+            self = .success(value)
+        } else if let value = json["error"] {
+            self = .failure(value)
+        } else if let text = json["malformed"]?.stringValue {
+            self = .malformed(text)
+        } else {
+            return nil
+        }
+    }
 }
 
 /// The calls waiting for their completion, keyed by the number handed to the plugin as
@@ -23,7 +46,7 @@ final class CallRegistry: Sendable {
     static let shared = CallRegistry()
 
     private struct Waiter: Sendable {
-        let continuation: CheckedContinuation<CallReply, Never>
+        let complete: @Sendable (CallReply) -> Void
         let caller: Caller
     }
 
@@ -57,12 +80,13 @@ final class CallRegistry: Sendable {
     private let state = Locked(State())
     private let logger = Logger(label: "agentws.plugins")
 
-    /// Records a call about to be made and returns its number.
-    func register(_ continuation: CheckedContinuation<CallReply, Never>, caller: Caller) -> UInt {
+    /// Records a call about to be made and returns its number; `complete` runs once, on the thread
+    /// of the plugin's completion.
+    func register(caller: Caller, complete: @escaping @Sendable (CallReply) -> Void) -> UInt {
         state.withLock { state in
             let id = state.nextID
             state.nextID += 1
-            state.waiting[id] = Waiter(continuation: continuation, caller: caller)
+            state.waiting[id] = Waiter(complete: complete, caller: caller)
             return id
         }
     }
@@ -82,7 +106,7 @@ final class CallRegistry: Sendable {
             }
             return
         }
-        waiter.continuation.resume(returning: Self.decode(status: status, json: json, length: length))
+        waiter.complete(Self.decode(status: status, json: json, length: length))
     }
 
     private static func decode(status: Int32, json: UnsafePointer<CChar>?, length: Int) -> CallReply {

@@ -63,19 +63,37 @@ final class EventRouter: Sendable {
         _ = state.withLock { $0.handlers.removeValue(forKey: session) }
     }
 
+    /// Every live session ended with the plugin (its host died): each handler gets `.ended(reason)`
+    /// and later events for those sessions are dropped.
+    func endAll(reason: String) {
+        state.withLock { state in
+            for handler in state.handlers.values { handler(.ended(reason)) }
+            state.handlers.removeAll()
+        }
+    }
+
     /// `emit_event`: the JSON is only valid during this call.
     func receive(json: UnsafePointer<CChar>?, length: Int) {
+        guard let value = parseEvent(json: json, length: length) else { return }
+        receive(value)
+    }
+
+    /// The event in `json`, or nil (logged) when it is empty or not JSON.
+    func parseEvent(json: UnsafePointer<CChar>?, length: Int) -> JSONValue? {
         guard let json, length > 0 else {
             logger.warning("\(label) emitted an empty event; ignored")
-            return
+            return nil
         }
-        let value: JSONValue
         do {
-            value = try JSONParser.parse(bytes: UnsafeRawBufferPointer(start: json, count: length))
+            return try JSONParser.parse(bytes: UnsafeRawBufferPointer(start: json, count: length))
         } catch {
             logger.warning("\(label) emitted an event that is not valid JSON (\(error)); ignored")
-            return
+            return nil
         }
+    }
+
+    /// One event, parsed (here, or in the plugin host that relayed it).
+    func receive(_ value: JSONValue) {
         guard let session = value["session"]?.stringValue else {
             logger.warning("\(label) emitted an event without a \"session\" string; ignored: \(value)")
             return
@@ -102,6 +120,11 @@ final class EventRouter: Sendable {
         let text = message.map {
             String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self)
         }
+        log(level: level, text: text ?? "")
+    }
+
+    /// One diagnostic line, as text (relayed by a plugin host).
+    func log(level: Int32, text: String) {
         let logLevel: Logger.Level
         switch Int(level) {
         case AGENTWS_LOG_DEBUG: logLevel = .debug
@@ -110,7 +133,7 @@ final class EventRouter: Sendable {
         case AGENTWS_LOG_ERROR: logLevel = .error
         default: logLevel = .info
         }
-        logger.log(level: logLevel, "\(text ?? "")")
+        logger.log(level: logLevel, "\(text)")
     }
 
     /// Maps the event types of the method protocol; anything else, or a known type with the wrong

@@ -9,37 +9,52 @@ import Logging
 /// outstanding, as the ABI requires. `@unchecked Sendable`: the only mutable state is the plugin's,
 /// behind an opaque pointer the ABI makes safe to use from any thread; the callback table is
 /// written once before `create` and only read afterwards.
-final class PluginInstance: @unchecked Sendable {
+final class PluginInstance: PluginChannel, @unchecked Sendable {
     let plugin: LoadedPlugin
     let name: String
     let router: EventRouter
     private let logger: Logger
     private let handle: UnsafeMutableRawPointer?
     private let callbacks: UnsafeMutablePointer<agentws_host_callbacks>
+    private let functions: PluginFunctions
+    /// Where the callbacks go; the callback table points at it.
+    private let target: CallbackTarget
 
-    init(plugin: LoadedPlugin, configuration: PluginProviderConfiguration, logger: Logger)
+    /// Creates an instance whose events and logs go to a router of its own.
+    convenience init(plugin: LoadedPlugin, configuration: PluginProviderConfiguration, logger: Logger)
         throws(ProviderError)
     {
-        var logger = logger
-        logger[metadataKey: "plugin"] = "\(plugin.name)"
-        logger[metadataKey: "provider"] = "\(configuration.instanceName)"
+        let logger = Self.logger(logger, plugin: plugin, instance: configuration.instanceName)
         let router = EventRouter(label: plugin.label, logger: logger)
+        try self.init(
+            plugin: plugin, configuration: configuration, logger: logger, router: router,
+            target: CallbackTarget(router: router))
+    }
+
+    /// Creates an instance whose callbacks go to `target` (a plugin host relays them).
+    init(
+        plugin: LoadedPlugin, configuration: PluginProviderConfiguration, logger: Logger, router: EventRouter,
+        target: CallbackTarget
+    ) throws(ProviderError) {
+        guard let functions = plugin.functions else {
+            throw ProviderError(
+                .providerFailed, "\(plugin.label) was examined in a plugin host and is not loaded here")
+        }
         let callbacks = UnsafeMutablePointer<agentws_host_callbacks>.allocate(capacity: 1)
         callbacks.initialize(
             to: agentws_host_callbacks(
                 struct_size: UInt32(MemoryLayout<agentws_host_callbacks>.size),
                 abi_minor: PluginABI.minor,
-                // Unretained: the router outlives `destroy`, after which no callback may come.
-                context: Unmanaged.passUnretained(router).toOpaque(),
+                // Unretained: the target outlives `destroy`, after which no callback may come.
+                context: Unmanaged.passUnretained(target).toOpaque(),
                 emit_event: { context, json, length in
                     guard let context else { return }
-                    Unmanaged<EventRouter>.fromOpaque(context).takeUnretainedValue().receive(
-                        json: json, length: length)
+                    Unmanaged<CallbackTarget>.fromOpaque(context).takeUnretainedValue().event(json, length)
                 },
                 log: { context, level, message, length in
                     guard let context else { return }
-                    Unmanaged<EventRouter>.fromOpaque(context).takeUnretainedValue()
-                        .log(level: level, message: message, length: length)
+                    Unmanaged<CallbackTarget>.fromOpaque(context).takeUnretainedValue().log(
+                        level, message, length)
                 }))
 
         var config = JSONWriter.compact(configuration.json)
@@ -50,13 +65,13 @@ final class PluginInstance: @unchecked Sendable {
         var errorLength = 0
         let status = config.withUnsafeBytes { bytes in
             let text = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
-            return plugin.functions.create(text, configLength, callbacks, &handle, &errorJSON, &errorLength)
+            return functions.create(text, configLength, callbacks, &handle, &errorJSON, &errorLength)
         }
         guard status == 0 else {
             let error = Self.createError(
                 plugin: plugin, instanceName: configuration.instanceName, status: status,
                 json: errorJSON.map { UnsafeRawBufferPointer(start: $0, count: errorLength) })
-            if let errorJSON { plugin.functions.freeBuffer(errorJSON, errorLength) }
+            if let errorJSON { functions.freeBuffer(errorJSON, errorLength) }
             callbacks.deinitialize(count: 1)
             callbacks.deallocate()
             throw error
@@ -67,61 +82,45 @@ final class PluginInstance: @unchecked Sendable {
         self.logger = logger
         self.handle = handle
         self.callbacks = callbacks
+        self.functions = functions
+        self.target = target
+    }
+
+    static func logger(_ logger: Logger, plugin: LoadedPlugin, instance: String) -> Logger {
+        var logger = logger
+        logger[metadataKey: "plugin"] = "\(plugin.name)"
+        logger[metadataKey: "provider"] = "\(instance)"
+        return logger
     }
 
     deinit {
-        plugin.functions.destroy(handle)
+        functions.destroy(handle)
         callbacks.deinitialize(count: 1)
         callbacks.deallocate()
     }
 
-    /// Calls `method` and waits for its completion, which may come on any thread, even before the
-    /// plugin's `call` returns. Returns the result; a failure reported by the plugin becomes its
-    /// `ProviderError`, anything malformed becomes `provider-failed` naming the plugin.
-    func perform(_ method: String, _ params: JSONValue) async throws(ProviderError) -> JSONValue {
+    /// Calls `method`; `complete` runs once with what the completion delivered, on whatever thread
+    /// the plugin completes on — possibly before `call` returns.
+    func call(_ method: String, _ params: JSONValue, complete: @escaping @Sendable (CallReply) -> Void) {
         var request = JSONWriter.compact(["method": .string(method), "params": params])
         let length = request.count
         request.append(0)
-        let reply = await withCheckedContinuation { (continuation: CheckedContinuation<CallReply, Never>) in
-            let caller = CallRegistry.Caller(label: "\(plugin.label) \(method)", logger: logger)
-            let id = CallRegistry.shared.register(continuation, caller: caller)
-            request.withUnsafeBytes { bytes in
-                plugin.functions.call(
-                    handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), length,
-                    { context, status, json, length in
-                        CallRegistry.shared.complete(
-                            id: UInt(bitPattern: context), status: status, json: json, length: length)
-                    }, UnsafeMutableRawPointer(bitPattern: id))
-            }
-        }
-        switch reply {
-        case .success(let result):
-            return result
-        case .failure(let error):
-            throw decodeFailure(error, method: method)
-        case .malformed(let problem):
-            throw ReplyFields.malformed(label: plugin.label, method: method, problem)
+        let caller = CallRegistry.Caller(label: "\(plugin.label) \(method)", logger: logger)
+        let id = CallRegistry.shared.register(caller: caller, complete: complete)
+        request.withUnsafeBytes { bytes in
+            functions.call(
+                handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), length,
+                { context, status, json, length in
+                    CallRegistry.shared.complete(
+                        id: UInt(bitPattern: context), status: status, json: json, length: length)
+                }, UnsafeMutableRawPointer(bitPattern: id))
         }
     }
 
-    /// `perform` for methods whose result must be an object.
-    func request(_ method: String, _ params: JSONValue) async throws(ProviderError) -> ReplyFields {
-        try ReplyFields(await perform(method, params), label: plugin.label, method: method)
-    }
-
-    /// The error object of AGENTWS_CALL_ERROR as a `ProviderError` prefixed with the instance name.
-    private func decodeFailure(_ error: JSONValue, method: String) -> ProviderError {
-        guard let code = error["code"]?.stringValue, let message = error["message"]?.stringValue else {
-            return ReplyFields.malformed(
-                label: plugin.label, method: method,
-                "failed with an error that is not {\"code\": …, \"message\": …}: "
-                    + ReplyFields.excerpt(error))
+    func reply(_ method: String, _ params: JSONValue) async throws(ProviderError) -> CallReply {
+        await withCheckedContinuation { continuation in
+            call(method, params) { continuation.resume(returning: $0) }
         }
-        guard let known = ProviderErrorCode(rawValue: code) else {
-            return ReplyFields.malformed(
-                label: plugin.label, method: method, "failed with unknown error code \"\(code)\": \(message)")
-        }
-        return ProviderError(known, "\(name): \(message)")
     }
 
     private static func createError(

@@ -5,7 +5,7 @@ import Logging
 
 /// A provider instance served by a loaded plugin through the C ABI.
 public final class PluginProvider: Provider {
-    private let instance: PluginInstance
+    private let instance: any PluginChannel
 
     /// The provider instance name (`providers.<name>`).
     public var name: String { instance.name }
@@ -28,7 +28,13 @@ public final class PluginProvider: Provider {
                 "cannot create the state directory \(configuration.stateDirectory) of provider "
                     + "\(configuration.instanceName): \(error.reason)")
         }
+        let plugin = try plugin.loadedHere(logger: logger)
         instance = try PluginInstance(plugin: plugin, configuration: configuration, logger: logger)
+    }
+
+    /// A provider over `channel` (a plugin host's).
+    init(channel: any PluginChannel) {
+        instance = channel
     }
 
     /// Runs the plugin's `describe`: how it switches models, which models it has, whether it resumes,

@@ -5,10 +5,10 @@ import AgentwsSystem
 /// A live session of a plugin provider, named by the session id the plugin chose in `start`.
 final class PluginSession: ProviderSession {
     let id: String
-    private let instance: PluginInstance
+    private let instance: any PluginChannel
     private let currentCursor: Locked<JSONValue?>
 
-    init(id: String, instance: PluginInstance, cursor: JSONValue?) {
+    init(id: String, instance: any PluginChannel, cursor: JSONValue?) {
         self.id = id
         self.instance = instance
         self.currentCursor = Locked(cursor)

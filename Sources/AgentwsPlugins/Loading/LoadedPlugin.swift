@@ -1,4 +1,6 @@
+import AgentwsCore
 import CAgentwsProvider
+import Logging
 
 /// A plugin that passed every check of SPEC §8.2 and is mapped into this process for good.
 public struct LoadedPlugin: Sendable {
@@ -16,8 +18,28 @@ public struct LoadedPlugin: Sendable {
     public let path: String
     /// The file after symbolic links are resolved; what was actually opened.
     public let realPath: String
+    /// The plugin directory it was found in (its checks are made against it).
+    public let directory: String
 
-    let functions: PluginFunctions
+    /// The entry table in this process; nil for a plugin examined in a plugin host only.
+    let functions: PluginFunctions?
+
+    /// This plugin mapped into this process: itself when it is, else loaded now with every check.
+    func loadedHere(logger: Logger) throws(ProviderError) -> LoadedPlugin {
+        if functions != nil { return self }
+        do {
+            return try PluginLoader.load(path: path, directory: directory, logger: logger)
+        } catch {
+            throw ProviderError(.providerFailed, error.description)
+        }
+    }
+
+    /// The same plugin as seen from another process (its functions are not mapped here).
+    func examinedElsewhere() -> LoadedPlugin {
+        LoadedPlugin(
+            name: name, version: version, abiMajor: abiMajor, abiMinor: abiMinor, toolchain: toolchain,
+            path: path, realPath: realPath, directory: directory, functions: nil)
+    }
 
     /// "plugin echo (/path/libAgentwsEcho.so)", for messages about a misbehaving plugin.
     var label: String { "plugin \(name) (\(path))" }

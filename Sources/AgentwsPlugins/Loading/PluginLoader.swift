@@ -41,7 +41,7 @@ enum PluginLoader {
         return LoadedPlugin(
             name: identity.name, version: identity.version, abiMajor: identity.abiMajor,
             abiMinor: identity.abiMinor, toolchain: identity.toolchain, path: path, realPath: realPath,
-            functions: functions)
+            directory: directory, functions: functions)
     }
 
     private static func symbol(_ name: String, in handle: UnsafeMutableRawPointer) throws(Refused)

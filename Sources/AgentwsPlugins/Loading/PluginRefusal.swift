@@ -80,6 +80,11 @@ extension PluginRefusal {
         case nullFunction(String)
         /// Another file earlier in the search path already provides a plugin of this name.
         case shadowed(name: String, by: String)
+        /// Refused by the loader in a plugin host (plugin isolation); the text is its reason, worded
+        /// as the loader words it in this process.
+        case refusedInHost(String)
+        /// Loading the file in a plugin host killed the host (a constructor that crashes or exits).
+        case crashedHost(String)
 
         /// The reason in words, with what to do about it where that is not obvious.
         public var description: String {
@@ -152,6 +157,10 @@ extension PluginRefusal {
                 return "its \(field) is NULL, not UTF-8 or longer than \(PluginABI.maximumStringLength) bytes"
             case .nullFunction(let name):
                 return "its entry table has a NULL \(name) function"
+            case .refusedInHost(let reason):
+                return reason
+            case .crashedHost(let how):
+                return "loading it in a plugin host killed the host: \(how); it is not loaded"
             case .shadowed(let name, let other):
                 return "plugin name \"\(name)\" is already provided by \(other), which comes earlier "
                     + "in the search path"

@@ -4,39 +4,58 @@ import AgentwsSystem
 import Logging
 
 /// Resolves provider instance names from the configuration (`providers.<name>`) to live plugin
-/// instances: discovers plugins once, on first use, and creates each instance once.
+/// instances: discovers plugins once, on first use, and creates each instance once — in this process
+/// (`PluginProvider`) or in a plugin host of its own (`IsolatedProvider`), as
+/// `Configuration.isolation(forProvider:shipped:)` says.
 public final class ConfiguredProviders: ProviderResolver {
     private let configuration: Configuration
     private let workspace: String
     private let stateDirectory: @Sendable (String) -> String
-    private let discover: @Sendable () -> PluginCatalog
+    private let discover: @Sendable () async -> PluginCatalog
+    private let hostSettings: PluginHostSettings?
+    private let forcedIsolation: Configuration.Isolation?
     private let logger: Logger
-    private let state = Locked<(catalog: PluginCatalog?, instances: [String: PluginProvider])>((nil, [:]))
+    private let state = Locked<(catalog: PluginCatalog?, instances: [String: any Provider])>((nil, [:]))
 
     /// - Parameters:
     ///   - stateDirectory: where instance `name` keeps its state (created before the plugin sees it).
-    ///   - catalog: discovers the plugins; called at most once.
+    ///   - catalog: discovers the plugins; called once (twice only when two first uses race).
+    ///   - hostSettings: how plugin hosts are started; nil runs every instance in this process.
+    ///   - isolation: overrides the configuration for every instance (`providers` and `doctor`
+    ///     create each instance in a host of its own).
     public init(
         configuration: Configuration, workspace: String,
         stateDirectory: @escaping @Sendable (String) -> String,
-        catalog: @escaping @Sendable () -> PluginCatalog, logger: Logger = Logger(label: "agentws.plugins")
+        catalog: @escaping @Sendable () async -> PluginCatalog, hostSettings: PluginHostSettings? = nil,
+        isolation: Configuration.Isolation? = nil, logger: Logger = Logger(label: "agentws.plugins")
     ) {
         self.configuration = configuration
         self.workspace = workspace
         self.stateDirectory = stateDirectory
         self.discover = catalog
+        self.hostSettings = hostSettings
+        self.forcedIsolation = isolation
         self.logger = logger
     }
 
     /// The discovered plugins (discovering them now if needed).
-    public var catalog: PluginCatalog {
+    public func catalog() async -> PluginCatalog {
         if let known = state.withLock({ $0.catalog }) { return known }
-        let found = discover()
+        let found = await discover()
         return state.withLock { state in
             if let known = state.catalog { return known }
             state.catalog = found
             return found
         }
+    }
+
+    /// How instance `name` of `plugin` runs.
+    public func isolation(ofProvider name: String, plugin: LoadedPlugin, catalog: PluginCatalog)
+        -> Configuration.Isolation
+    {
+        guard hostSettings != nil else { return .inProcess }
+        return forcedIsolation
+            ?? configuration.isolation(forProvider: name, shipped: catalog.isShipped(plugin))
     }
 
     public func provider(named name: String) async throws -> any Provider {
@@ -48,7 +67,7 @@ public final class ConfiguredProviders: ProviderResolver {
                 "no provider instance '\(name)' is configured (configured: \(known)); add it under 'providers:' in .agentws/config.yaml"
             )
         }
-        let catalog = catalog
+        let catalog = await catalog()
         guard let plugin = catalog.plugin(named: settings.plugin) else {
             let message = catalog.missingPluginMessage(provider: name, plugin: settings.plugin)
             throw AgentwsError(.notFound, message)
@@ -56,10 +75,17 @@ public final class ConfiguredProviders: ProviderResolver {
         let configuration = PluginProviderConfiguration(
             instanceName: name, options: settings.options, workspace: workspace,
             stateDirectory: stateDirectory(name))
+        let isolation = isolation(ofProvider: name, plugin: plugin, catalog: catalog)
         // Created under the lock: two racing callers must not create two instances of one provider.
         return try state.withLock { state in
             if let existing = state.instances[name] { return existing }
-            let instance = try PluginProvider(plugin: plugin, configuration: configuration, logger: logger)
+            let instance: any Provider
+            if isolation == .process, let hostSettings {
+                instance = IsolatedProvider(
+                    plugin: plugin, configuration: configuration, settings: hostSettings, logger: logger)
+            } else {
+                instance = try PluginProvider(plugin: plugin, configuration: configuration, logger: logger)
+            }
             state.instances[name] = instance
             return instance
         }

@@ -47,7 +47,10 @@ struct DoctorCommand: AsyncParsableCommand {
             let context = CommandContext(workspace: workspace, loaded: loaded)
 
             Terminal.line("plugins")
-            let catalog = context.discoverPlugins()
+            // Each file examined, and each instance created, in a plugin host of its own: a plugin
+            // that crashes or exits is reported, and the others are still checked.
+            let providers = context.makeProviders(isolation: .process)
+            let catalog = await providers.catalog()
             for plugin in catalog.loaded {
                 Terminal.line(
                     "  ✓ \(plugin.name) \(plugin.version) (ABI \(plugin.abiMajor).\(plugin.abiMinor)) \(plugin.path)"
@@ -59,6 +62,17 @@ struct DoctorCommand: AsyncParsableCommand {
                 problem(
                     "provider '\(name)' needs plugin '\(settings.plugin)', which is not on the plugin search path (\(loaded.origin(of: "providers.\(name).plugin")))"
                 )
+            }
+            Terminal.line("provider instances")
+            for (name, settings) in loaded.configuration.providers.sorted(by: { $0.key < $1.key })
+            where catalog.plugin(named: settings.plugin) != nil {
+                do {
+                    let provider = try await providers.provider(named: name)
+                    _ = try await provider.describe()
+                    Terminal.line("  ✓ \(name) (plugin \(settings.plugin)) created")
+                } catch {
+                    problem("provider '\(name)' (plugin \(settings.plugin)) cannot be created: \(error)")
+                }
             }
 
             Terminal.line("bindings")

@@ -18,10 +18,10 @@ struct ProvidersCommand: AsyncParsableCommand {
         let json = output.json
         try await reportingFailures(json: json) {
             let context = try CommandContext.open(options)
-            let catalog = context.discoverPlugins()
-            let resolver = ConfiguredProviders(
-                configuration: context.configuration, workspace: context.workspace.root,
-                stateDirectory: { context.workspace.providerStateDirectory($0) }, catalog: { catalog })
+            // Every file examined and every instance created in a plugin host of its own: one
+            // plugin that crashes shows as broken, and the others are still listed.
+            let resolver = context.makeProviders(isolation: .process)
+            let catalog = await resolver.catalog()
             let instances = await Self.describeInstances(
                 configuration: context.configuration, resolver: resolver)
             // Exit status 5 (invalid data) when any file was refused, after the whole report: a
@@ -86,7 +86,7 @@ struct ProvidersCommand: AsyncParsableCommand {
     /// What `providers --json` prints, for a resolver already in use (the daemon's `_agentws/providers`).
     static func report(configuration: Configuration, providers: ConfiguredProviders) async -> JSONValue {
         json(
-            catalog: providers.catalog,
+            catalog: await providers.catalog(),
             instances: await describeInstances(configuration: configuration, resolver: providers))
     }
 

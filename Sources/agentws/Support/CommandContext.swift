@@ -42,20 +42,40 @@ struct CommandContext: Sendable {
 
     func openStore() throws -> FileThreadStore { try FileThreadStore(workspace: workspace) }
 
-    /// Discovers the plugins on the search path (SPEC §8.2).
-    func discoverPlugins() -> PluginCatalog {
-        PluginCatalog.discover(
-            searchPath: PluginSearchPath.current(
-                configuration: configuration.plugins, workspaceRoot: workspace.root))
+    /// How this program starts plugin hosts (itself, `agentws plugin-host`); nil when its own path
+    /// is unknown, and then every plugin runs in this process.
+    var hostSettings: PluginHostSettings? {
+        PluginHostSettings.thisExecutable().map {
+            PluginHostSettings(executable: $0, callTimeout: configuration.plugins.callTimeout.duration)
+        }
     }
 
-    /// The provider instances of the configuration, with plugins discovered on first use.
-    func makeProviders() -> ConfiguredProviders {
+    /// Discovers the plugins on the search path (SPEC §8.2). Files that would run isolated
+    /// (`plugins.isolation`, or every file with `isolation`) are examined in plugin hosts.
+    func discoverPlugins(isolation forced: Configuration.Isolation? = nil) async -> PluginCatalog {
+        let searchPath = PluginSearchPath.current(
+            configuration: configuration.plugins, workspaceRoot: workspace.root)
+        guard let hostSettings else { return PluginCatalog.discover(searchPath: searchPath) }
+        let global = forced ?? configuration.plugins.isolation
+        let isolation = PluginCatalog.Isolation(
+            settings: hostSettings, logDirectory: workspace.stateDirectory,
+            isolates: { origin in
+                let shipped = PluginSearchPath.shippedOrigins.contains(origin)
+                return (global ?? (shipped ? Configuration.Plugins.shippedIsolation : .process)) == .process
+            })
+        return await PluginCatalog.discover(searchPath: searchPath, isolation: isolation)
+    }
+
+    /// The provider instances of the configuration, with plugins discovered on first use; with
+    /// `isolation`, every instance runs that way whatever the configuration says.
+    func makeProviders(isolation: Configuration.Isolation? = nil) -> ConfiguredProviders {
         let workspace = workspace
         let context = self
         return ConfiguredProviders(
             configuration: configuration, workspace: workspace.root,
-            stateDirectory: { workspace.providerStateDirectory($0) }, catalog: { context.discoverPlugins() })
+            stateDirectory: { workspace.providerStateDirectory($0) },
+            catalog: { await context.discoverPlugins(isolation: isolation) }, hostSettings: hostSettings,
+            isolation: isolation)
     }
 
     /// The session service for this process.

@@ -1,0 +1,208 @@
+import AgentwsCore
+import AgentwsJSON
+import AgentwsSystem
+import Logging
+
+/// A plugin channel to an instance living in a plugin host.
+final class IsolatedChannel: PluginChannel {
+    let plugin: LoadedPlugin
+    let name: String
+    let router: EventRouter
+    let host: PluginHost
+
+    init(plugin: LoadedPlugin, name: String, router: EventRouter, host: PluginHost) {
+        self.plugin = plugin
+        self.name = name
+        self.router = router
+        self.host = host
+    }
+
+    func reply(_ method: String, _ params: JSONValue) async throws(ProviderError) -> CallReply {
+        // A session whose host died has ended with it; stopping it has nothing left to do.
+        if method == "stop", !host.isRunning { return .success([:]) }
+        let answer = try await host.request(
+            PluginHostProtocol.call, ["method": .string(method), "params": params], untimed: method == "send")
+        guard let reply = CallReply(json: answer) else {
+            return .malformed("was relayed by its plugin host as \(ReplyFields.excerpt(answer))")
+        }
+        return reply
+    }
+}
+
+/// A provider instance served by a plugin in a child `agentws plugin-host` (`plugins.isolation:
+/// process`): the same method protocol as `PluginProvider`, relayed.
+///
+/// The host starts on the first call. When it dies, the calls in flight fail naming the plugin and
+/// how it died, the live sessions of this instance are ended with that reason (their bindings and
+/// cursors stay), and the next call starts a new host. A host that dies while the instance is being
+/// created counts as a crash at start: the next attempts wait 1 s, 2 s, 4 s, … (at most 5 minutes),
+/// and are refused with the last reason meanwhile, so a plugin that always crashes is never
+/// restarted in a loop.
+public final class IsolatedProvider: Provider {
+    public let name: String
+    /// The plugin as discovery found it (it was not necessarily mapped into this process).
+    public let plugin: LoadedPlugin
+    private let configuration: PluginProviderConfiguration
+    private let settings: PluginHostSettings
+    private let logger: Logger
+    private let supervisor: Supervisor
+
+    public init(
+        plugin: LoadedPlugin, configuration: PluginProviderConfiguration, settings: PluginHostSettings,
+        logger: Logger
+    ) {
+        self.name = configuration.instanceName
+        self.plugin = plugin
+        self.configuration = configuration
+        self.settings = settings
+        self.logger = PluginInstance.logger(logger, plugin: plugin, instance: configuration.instanceName)
+        self.supervisor = Supervisor()
+    }
+
+    /// The host's label: "plugin host of provider x (plugin y)".
+    var hostLabel: String { "plugin host of provider \(name) (plugin \(plugin.name))" }
+
+    /// The provider over the running host, starting one if there is none.
+    func current() async throws(ProviderError) -> PluginProvider {
+        try await supervisor.current { () throws(LaunchFailure) in try await self.launch() }
+    }
+
+    /// Why no host could serve the instance; `crashed`: the host died while it was being created.
+    struct LaunchFailure: Error {
+        let error: ProviderError
+        let crashed: Bool
+    }
+
+    /// Starts a host and creates the instance in it.
+    private func launch() async throws(LaunchFailure) -> (PluginProvider, PluginHost) {
+        do {
+            return try await launchHost()
+        } catch {
+            throw LaunchFailure(
+                error: error, crashed: error.code == .providerFailed && crashedAtStart.withLock { $0 })
+        }
+    }
+
+    /// Set when the last host died during `create`.
+    private let crashedAtStart = Locked(false)
+
+    private func launchHost() async throws(ProviderError) -> (PluginProvider, PluginHost) {
+        crashedAtStart.withLock { $0 = false }
+        if let problem = configuration.problem { throw ProviderError(.invalidRequest, problem) }
+        do {
+            try FileIO.makeDirectories(configuration.stateDirectory, mode: 0o700)
+        } catch {
+            throw ProviderError(
+                .providerFailed,
+                "cannot create the state directory \(configuration.stateDirectory) of provider \(name): "
+                    + error.reason)
+        }
+        let router = EventRouter(label: plugin.label, logger: logger)
+        let host = try PluginHost.launch(
+            label: hostLabel, purpose: "provider \(name)",
+            logPath: configuration.stateDirectory.appendingPathComponent("plugin-host.log"),
+            settings: settings, logger: logger,
+            event: { router.receive($0) }, log: { router.log(level: $0, text: $1) },
+            ended: { [logger] reason in
+                logger.error("\(reason)")
+                router.endAll(reason: reason + "; the session was stopped (its binding and cursor are kept)")
+            })
+        let answer: JSONValue
+        do {
+            answer = try await host.request(
+                PluginHostProtocol.create,
+                [
+                    "path": .string(plugin.path), "directory": .string(plugin.directory),
+                    "configuration": PluginHostProtocol.configuration(configuration),
+                ])
+        } catch {
+            if host.deathReason != nil { crashedAtStart.withLock { $0 = true } }
+            await host.terminate()
+            throw error
+        }
+        guard let created = PluginHostProtocol.plugin(from: answer) else {
+            await host.terminate()
+            throw ProviderError(
+                .providerFailed, "the \(hostLabel) answered create with \(ReplyFields.excerpt(answer))")
+        }
+        let channel = IsolatedChannel(plugin: created, name: name, router: router, host: host)
+        return (PluginProvider(channel: channel), host)
+    }
+
+    public func describe() async throws(ProviderError) -> ProviderCapabilities {
+        try await current().describe()
+    }
+
+    public func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler)
+        async throws(ProviderError) -> any ProviderSession
+    {
+        try await current().start(request, events: events)
+    }
+
+    public func exportTranscript(_ request: TranscriptExportRequest) async throws(ProviderError)
+        -> TranscriptExportResult
+    {
+        try await current().exportTranscript(request)
+    }
+
+    public func importTranscript(_ request: TranscriptImportRequest) async throws(ProviderError) -> JSONValue
+    {
+        try await current().importTranscript(request)
+    }
+
+    public func fork(_ request: ForkRequest) async throws(ProviderError) -> JSONValue {
+        try await current().fork(request)
+    }
+
+    /// Ends the running host, if any (its instance is destroyed there).
+    public func shutdown() async {
+        await supervisor.shutdown()
+    }
+
+    /// Which host serves the instance, and the crash-at-start backoff.
+    actor Supervisor {
+        private var running: (provider: PluginProvider, host: PluginHost)?
+        private var crashesAtStart = 0
+        private var retryAfter: ContinuousClock.Instant?
+        private var lastCrash: String?
+
+        static let longestBackoff: Duration = .seconds(300)
+
+        func current(
+            _ launch: @Sendable () async throws(LaunchFailure) -> (PluginProvider, PluginHost)
+        ) async throws(ProviderError) -> PluginProvider {
+            if let running, running.host.isRunning { return running.provider }
+            running = nil
+            if let retryAfter, ContinuousClock.now < retryAfter, let lastCrash {
+                let wait = retryAfter - ContinuousClock.now
+                throw ProviderError(
+                    .providerFailed,
+                    "\(lastCrash)\nIt crashed while starting \(crashesAtStart) time\(crashesAtStart == 1 ? "" : "s") "
+                        + "in a row; agentws tries again in \(Int((wait / .seconds(1)).rounded(.up))) s.")
+            }
+            do {
+                let launched = try await launch()
+                running = launched
+                crashesAtStart = 0
+                retryAfter = nil
+                lastCrash = nil
+                return launched.0
+            } catch {
+                // Only a host that died counts as a crash; a refusal or a failed create is an answer.
+                if error.crashed {
+                    crashesAtStart += 1
+                    lastCrash = error.error.message
+                    let seconds = min(1 << min(crashesAtStart - 1, 16), 300)
+                    retryAfter = ContinuousClock.now + .seconds(seconds)
+                }
+                throw error.error
+            }
+        }
+
+        func shutdown() async {
+            guard let running else { return }
+            self.running = nil
+            await running.host.terminate()
+        }
+    }
+}

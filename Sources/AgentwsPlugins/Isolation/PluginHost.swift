@@ -1,0 +1,200 @@
+import AgentProcess
+import AgentwsCore
+import AgentwsJSON
+import AgentwsSystem
+import Logging
+
+/// How agentws starts plugin hosts.
+public struct PluginHostSettings: Sendable {
+    /// The agentws executable that runs `plugin-host` (normally this very program).
+    public var executable: String
+    /// A call other than a turn left unanswered this long means the host is hung (`plugins.call_timeout`).
+    public var callTimeout: Duration
+    /// The environment of the host (the plugin sees it as its own).
+    public var environment: [String: String]
+
+    public init(
+        executable: String, callTimeout: Duration = .seconds(120),
+        environment: [String: String] = PluginHostSettings.currentEnvironment()
+    ) {
+        self.executable = executable
+        self.callTimeout = callTimeout
+        self.environment = environment
+    }
+
+    /// This process's environment.
+    public static func currentEnvironment() -> [String: String] { ProgramLookup.hostEnvironment() }
+
+    /// The running executable (`/proc/self/exe`), for a host of this program's own build.
+    public static func thisExecutable() -> String? {
+        guard case .success(let path) = SystemCalls.realPath("/proc/self/exe") else { return nil }
+        return path
+    }
+}
+
+/// One running `agentws plugin-host` child and the JSON-RPC peer over its standard streams.
+///
+/// When it ends — a signal, an exit, or killed for hanging — every request waiting on it fails with
+/// a message naming the plugin and how the host died (signal name or exit status, and the last lines
+/// of its standard error), and `ended` is told once.
+final class PluginHost: Sendable {
+    /// "plugin host of provider codex (plugin codex, /path)", for messages.
+    let label: String
+    private let peer: JSONRPCPeer
+    private let settings: PluginHostSettings
+    /// Why agentws ended the host itself (it hung), so that its death is told as such.
+    private let killedBecause = Locked<String?>(nil)
+    /// How it died, once it did: the whole message, and what follows "died: ".
+    private let death = Locked<(message: String, how: String)?>(nil)
+
+    private init(label: String, peer: JSONRPCPeer, settings: PluginHostSettings) {
+        self.label = label
+        self.peer = peer
+        self.settings = settings
+    }
+
+    /// Starts a host. Its standard error goes to `logPath` (the last lines are quoted when it dies).
+    ///
+    /// - Parameters:
+    ///   - event: one event the plugin emitted, parsed; `log`: one log line; both on the reader thread.
+    ///   - ended: how the host died, once, after the requests in flight have failed.
+    static func launch(
+        label: String, purpose: String, logPath: String, settings: PluginHostSettings, logger: Logger,
+        event: @escaping @Sendable (JSONValue) -> Void = { _ in },
+        log: @escaping @Sendable (Int32, String) -> Void = { _, _ in },
+        ended: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(ProviderError) -> PluginHost {
+        let command = ProcessCommand(
+            executable: settings.executable, arguments: ["agentws", "plugin-host"],
+            environment: settings.environment, directory: "/")
+        let holder = Locked<PluginHost?>(nil)
+        let configuration = JSONRPCPeer.Configuration(
+            dialect: .standard, requestTimeout: settings.callTimeout, timeoutSetting: "plugins.call_timeout",
+            strict: true, lineLimit: PluginHostProtocol.lineLimit)
+        let handlers = JSONRPCPeer.Handlers(
+            notification: { method, params in
+                switch method {
+                case PluginHostProtocol.event:
+                    if let value = params["event"] { event(value) }
+                case PluginHostProtocol.log:
+                    let level = params["level"]?.integerValue.flatMap { Int32(exactly: $0) } ?? 1
+                    log(level, params["text"]?.stringValue ?? "")
+                default:
+                    logger.warning("\(label) sent an unknown notification \(method); ignored")
+                }
+            },
+            request: { _, method, _ in
+                .error(JSONRPCError(code: JSONRPCError.Code.methodNotFound, message: "no method \(method)"))
+            },
+            ended: { end in
+                let text = holder.withLock { $0 }?.recordDeath(end) ?? "\(label) ended: \(end.status)"
+                ended(text)
+            })
+        let peer: JSONRPCPeer
+        do {
+            peer = try JSONRPCPeer.launch(
+                command, name: label, purpose: purpose, logPath: logPath, configuration: configuration,
+                log: { level, message in
+                    switch level {
+                    case .error: logger.error("\(message)")
+                    default: logger.warning("\(message)")
+                    }
+                }, handlers: handlers)
+        } catch {
+            throw ProviderError(.providerFailed, "cannot start the \(label): \(error)")
+        }
+        let host = PluginHost(label: label, peer: peer, settings: settings)
+        holder.withLock { $0 = host }
+        // The host may have died before `holder` was set: then its death is recorded now.
+        return host
+    }
+
+    /// How the host died, or nil while it runs.
+    var deathReason: String? { death.withLock { $0?.message } }
+
+    /// How the host died ("killed by SIGSEGV (…)" and its last stderr lines), or nil while it runs.
+    var howItDied: String? { death.withLock { $0?.how } }
+
+    /// Whether the host is running.
+    var isRunning: Bool { deathReason == nil && !peer.hasEnded }
+
+    private func recordDeath(_ end: ProcessEnd) -> String {
+        var how = killedBecause.withLock { $0 } ?? Self.describe(end.status)
+        if !end.stderrTail.isEmpty {
+            how +=
+                "; its last stderr lines:\n"
+                + end.stderrTail.suffix(8).map { "  " + $0 }.joined(separator: "\n")
+        }
+        if let logPath = end.logPath { how += "\n(full log: \(logPath))" }
+        let text = "the \(label) died: \(how)"
+        death.withLock { $0 = $0 ?? (text, how) }
+        return text
+    }
+
+    /// "killed by signal SIGSEGV (Segmentation fault)", "exited with status 3".
+    static func describe(_ status: ExitStatus) -> String {
+        switch status {
+        case .exited(let code): return "exited with status \(code)"
+        case .signalled(let signal):
+            let name = signalNames[signal].map { "SIG" + $0 } ?? "signal \(signal)"
+            let text = strsignal(signal).map { String(cString: $0) } ?? ""
+            return "killed by \(name) (\(text))"
+        case .unknown: return "ended with an unknown status"
+        }
+    }
+
+    private static let signalNames: [Int32: String] = [
+        SIGHUP: "HUP", SIGINT: "INT", SIGQUIT: "QUIT", SIGILL: "ILL", SIGTRAP: "TRAP", SIGABRT: "ABRT",
+        SIGBUS: "BUS", SIGFPE: "FPE", SIGKILL: "KILL", SIGUSR1: "USR1", SIGSEGV: "SEGV", SIGUSR2: "USR2",
+        SIGPIPE: "PIPE", SIGALRM: "ALRM", SIGTERM: "TERM", SIGSYS: "SYS", SIGXCPU: "XCPU", SIGXFSZ: "XFSZ",
+    ]
+
+    /// Sends a request and waits for its answer. A turn (`untimed`) has no time limit; anything else
+    /// unanswered within `plugins.call_timeout` means the host hung: it is killed, and this and
+    /// every other request in flight fail saying so.
+    func request(_ method: String, _ params: JSONValue, untimed: Bool = false) async throws(ProviderError)
+        -> JSONValue
+    {
+        if let death = deathReason { throw ProviderError(.providerFailed, death) }
+        do {
+            return try await peer.request(method, params, timeout: untimed ? .seconds(86_400 * 366) : nil)
+        } catch {
+            switch error.reason {
+            case .timedOut(let limit, _):
+                let how =
+                    "hung: it did not answer \(describe(method, params)) within \(limit.seconds) s "
+                    + "(plugins.call_timeout), so agentws killed it"
+                killedBecause.withLock { $0 = $0 ?? how }
+                peer.connection.process.signalGroup(SIGKILL)
+                _ = await peer.waitUntilEnded(atMost: .seconds(5))
+                throw ProviderError(.providerFailed, deathReason ?? "the \(label) \(how)")
+            case .error(let object):
+                let code = object.data?["code"]?.stringValue.flatMap(ProviderErrorCode.init(rawValue:))
+                throw ProviderError(code ?? .providerFailed, object.message)
+            case .ended, .violation:
+                _ = await peer.waitUntilEnded(atMost: .seconds(5))
+                throw ProviderError(.providerFailed, deathReason ?? "\(label): \(error)")
+            default:
+                throw ProviderError(.providerFailed, "\(label): \(error)")
+            }
+        }
+    }
+
+    private func describe(_ method: String, _ params: JSONValue) -> String {
+        if method == PluginHostProtocol.call, let inner = params["method"]?.stringValue {
+            return "the call \(inner)"
+        }
+        return method
+    }
+
+    /// Ends the host: end of input, which it answers by destroying its instance and exiting; then
+    /// SIGTERM and SIGKILL after `grace` each.
+    func terminate(grace: Duration = .seconds(3)) async {
+        await peer.terminate(grace: grace)
+    }
+
+    /// Kills the host at once (a probe that must not linger).
+    func kill() {
+        peer.connection.process.signalGroup(SIGKILL)
+    }
+}

@@ -1,0 +1,197 @@
+import AgentProcess
+import AgentwsCore
+import AgentwsJSON
+import AgentwsSystem
+import Logging
+
+/// The child side of plugin isolation: what `agentws plugin-host` runs. It loads plugins with the
+/// same loader (same checks, same refusals, same messages) and relays the ABI's calls, completions,
+/// events and logs to the agentws that started it (`PluginHostProtocol`).
+///
+/// The protocol stays on private copies of the standard input and output; the plugin's own standard
+/// input becomes /dev/null and its standard output goes to standard error, so a `printf` in a plugin
+/// cannot corrupt the protocol, and ends up in the provider's plugin-host log with the rest of its
+/// diagnostics. Requests are read and answered on the main thread; completions and events arrive on
+/// any thread and are written whole, one line at a time.
+public final class PluginHostServer: Sendable {
+    private let input: Int32
+    private let output: Locked<Int32>
+    private let logger: Logger
+    /// The instance this host serves, once created (one per host).
+    private let instance = Locked<PluginInstance?>(nil)
+
+    private init(input: Int32, output: Int32, logger: Logger) {
+        self.input = input
+        self.output = Locked(output)
+        self.logger = logger
+    }
+
+    /// Serves the process's standard input and output until agentws closes the input; returns the
+    /// exit status for the process.
+    public static func run(logger: Logger = Logger(label: "agentws.plugin-host")) -> Int32 {
+        // Ignored: a write to a closed pipe is an error here, never a silent death.
+        signal(SIGPIPE, SIG_IGN)
+        let input = fcntl(0, F_DUPFD_CLOEXEC, 3)
+        let output = fcntl(1, F_DUPFD_CLOEXEC, 3)
+        guard input >= 0, output >= 0 else {
+            logger.error("plugin host: cannot set up its protocol streams: \(SystemError("dup"))")
+            return 1
+        }
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        if null >= 0 {
+            dup2(null, 0)
+            close(null)
+        }
+        dup2(2, 1)
+        let server = PluginHostServer(input: input, output: output, logger: logger)
+        server.serve()
+        // Destroys the instance (its plugin may have child processes to end) before the exit.
+        server.instance.withLock { $0 = nil }
+        return 0
+    }
+
+    private func serve() {
+        var splitter = LineSplitter(limit: PluginHostProtocol.lineLimit)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            let lines = buffer.withUnsafeBytes {
+                splitter.append(UnsafeRawBufferPointer(rebasing: $0[0..<count]))
+            }
+            for line in lines { handle(line) }
+        }
+    }
+
+    private func handle(_ line: [UInt8]) {
+        guard let message = try? JSONParser.parse(bytes: line), let id = message["id"],
+            let method = message["method"]?.stringValue
+        else {
+            logger.error("plugin host: agentws sent a line that is not a request; ignored")
+            return
+        }
+        let params = message["params"] ?? [:]
+        switch method {
+        case PluginHostProtocol.probe:
+            answer(id, probe(params))
+        case PluginHostProtocol.create:
+            answer(id, create(params))
+        case PluginHostProtocol.call:
+            guard let instance = instance.withLock({ $0 }), let name = params["method"]?.stringValue else {
+                answer(id, .failure(ProviderError(.providerFailed, "plugin host: call before create")))
+                return
+            }
+            instance.call(name, params["params"] ?? [:]) { reply in
+                self.answer(id, .success(reply.json))
+            }
+        default:
+            answer(id, .failure(ProviderError(.invalidRequest, "plugin host: unknown method \(method)")))
+        }
+    }
+
+    private func probe(_ params: JSONValue) -> Result<JSONValue, ProviderError> {
+        guard let path = params["path"]?.stringValue, let directory = params["directory"]?.stringValue else {
+            return .failure(ProviderError(.invalidRequest, "plugin host: probe needs path and directory"))
+        }
+        do {
+            return .success(
+                PluginHostProtocol.identity(
+                    try PluginLoader.load(path: path, directory: directory, logger: logger)))
+        } catch {
+            return .success(["refused": .string(error.reason.description)])
+        }
+    }
+
+    private func create(_ params: JSONValue) -> Result<JSONValue, ProviderError> {
+        guard let path = params["path"]?.stringValue, let directory = params["directory"]?.stringValue,
+            let configuration = params["configuration"].flatMap(PluginHostProtocol.configuration(from:))
+        else {
+            return .failure(
+                ProviderError(.invalidRequest, "plugin host: create needs path, directory, configuration"))
+        }
+        guard instance.withLock({ $0 == nil }) else {
+            return .failure(ProviderError(.invalidRequest, "plugin host: an instance exists already"))
+        }
+        let plugin: LoadedPlugin
+        do {
+            plugin = try PluginLoader.load(path: path, directory: directory, logger: logger)
+        } catch {
+            return .failure(ProviderError(.providerFailed, error.description))
+        }
+        let logger = PluginInstance.logger(logger, plugin: plugin, instance: configuration.instanceName)
+        let router = EventRouter(label: plugin.label, logger: logger)
+        let target = CallbackTarget(
+            event: { [self] json, length in relayEvent(json, length, plugin: plugin, router: router) },
+            log: { [self] level, message, length in
+                let text = message.map {
+                    String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self)
+                }
+                notify(
+                    PluginHostProtocol.log, ["level": .integer(Int64(level)), "text": .string(text ?? "")])
+            })
+        do {
+            let created = try PluginInstance(
+                plugin: plugin, configuration: configuration, logger: logger, router: router, target: target)
+            instance.withLock { $0 = created }
+            return .success(PluginHostProtocol.identity(plugin))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Relays one `emit_event`, parsed here so that only JSON reaches agentws; an event over the
+    /// limit is dropped with a log line naming the plugin.
+    private func relayEvent(
+        _ json: UnsafePointer<CChar>?, _ length: Int, plugin: LoadedPlugin, router: EventRouter
+    ) {
+        guard length <= PluginHostProtocol.eventLimit else {
+            notify(
+                PluginHostProtocol.log,
+                [
+                    "level": .integer(3),
+                    "text": .string(
+                        "\(plugin.label) emitted an event of \(length) bytes; events are limited to "
+                            + "\(PluginHostProtocol.eventLimit) bytes under plugin isolation; dropped"),
+                ])
+            return
+        }
+        guard let event = router.parseEvent(json: json, length: length) else { return }
+        notify(PluginHostProtocol.event, ["event": event])
+    }
+
+    // MARK: writing
+
+    private func answer(_ id: JSONValue, _ result: Result<JSONValue, ProviderError>) {
+        switch result {
+        case .success(let value):
+            write(["jsonrpc": "2.0", "id": id, "result": value])
+        case .failure(let error):
+            write([
+                "jsonrpc": "2.0", "id": id,
+                "error": JSONRPCError(
+                    code: JSONRPCError.Code.internalError, message: error.message,
+                    data: ["code": .string(error.code.rawValue)]
+                ).json,
+            ])
+        }
+    }
+
+    private func notify(_ method: String, _ params: JSONValue) {
+        write(["jsonrpc": "2.0", "method": .string(method), "params": params])
+    }
+
+    /// Writes one message as one line; a message is never interleaved with another. When agentws
+    /// is gone there is nobody to serve: the host exits.
+    private func write(_ message: JSONValue) {
+        let bytes = JSONWriter.compact(message) + [UInt8(ascii: "\n")]
+        output.withLock { descriptor in
+            do {
+                try FileIO.writeAll(descriptor, bytes, path: "agentws (plugin host output)")
+            } catch {
+                logger.error("plugin host: \(error); exiting")
+                _exit(0)
+            }
+        }
+    }
+}
