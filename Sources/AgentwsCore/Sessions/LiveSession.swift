@@ -76,7 +76,7 @@ final class EventRouter: Sendable {
             return activity.sink
         }
         if case .ended(let reason) = event {
-            sink?(.notice(reason))
+            // A running turn fails with the same reason by itself; this is for sessions between turns.
             state.withLock { $0.ended }?(reason)
             return
         }

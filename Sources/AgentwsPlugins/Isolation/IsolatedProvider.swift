@@ -104,7 +104,7 @@ public final class IsolatedProvider: Provider {
             settings: settings, logger: logger,
             event: { router.receive($0) }, log: { router.log(level: $0, text: $1) },
             ended: { [logger] reason in
-                logger.error("\(reason)")
+                logger.info("\(reason)")
                 router.endAll(reason: reason + "; the session was stopped (its binding and cursor are kept)")
             })
         let answer: JSONValue

@@ -64,9 +64,13 @@ final class PluginHost: Sendable {
         log: @escaping @Sendable (Int32, String) -> Void = { _, _ in },
         ended: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(ProviderError) -> PluginHost {
+        // A crash of the host is the plugin's: Swift's backtrace of the host would bury the plugin's
+        // own last words in the quoted stderr tail. Whoever sets SWIFT_BACKTRACE keeps it.
+        var environment = settings.environment
+        if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
         let command = ProcessCommand(
             executable: settings.executable, arguments: ["agentws", "plugin-host"],
-            environment: settings.environment, directory: "/")
+            environment: environment, directory: "/")
         let holder = Locked<PluginHost?>(nil)
         let configuration = JSONRPCPeer.Configuration(
             dialect: .standard, requestTimeout: settings.callTimeout, timeoutSetting: "plugins.call_timeout",
@@ -120,10 +124,9 @@ final class PluginHost: Sendable {
 
     private func recordDeath(_ end: ProcessEnd) -> String {
         var how = killedBecause.withLock { $0 } ?? Self.describe(end.status)
-        if !end.stderrTail.isEmpty {
-            how +=
-                "; its last stderr lines:\n"
-                + end.stderrTail.suffix(8).map { "  " + $0 }.joined(separator: "\n")
+        let tail = end.stderrTail.filter { !$0.allSatisfy(\.isWhitespace) }.suffix(8)
+        if !tail.isEmpty {
+            how += "; its last stderr lines:\n" + tail.map { "  " + $0 }.joined(separator: "\n")
         }
         if let logPath = end.logPath { how += "\n(full log: \(logPath))" }
         let text = "the \(label) died: \(how)"

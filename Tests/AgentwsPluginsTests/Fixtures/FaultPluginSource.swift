@@ -1,0 +1,174 @@
+/// A plugin that misbehaves in the ways plugin isolation must survive (docs/plugin-abi.md,
+/// "Isolation"). Well-behaved it answers the method protocol like a tiny echo provider: `start`
+/// gives session "s<n>" (resumed when given a cursor), `send` emits one text event and ends the turn.
+///
+/// `options.fault` picks a fault made at run time:
+/// - `exit-in-create`: `create` calls `exit(3)`;
+/// - `abort-in-send`: `send` calls `abort()`;
+/// - `never-complete`: `describe` returns without ever completing;
+/// - `complete-twice`: every call is completed twice;
+/// - `events-after-destroy`: `destroy` leaves a thread that emits events afterwards;
+/// - `huge-event`: `send` emits a 50 MB text event before it completes.
+/// `-DFAULT_CONSTRUCTOR_SEGV` adds a constructor that dereferences NULL when the file is loaded.
+let faultPluginSource = #"""
+    #define _GNU_SOURCE
+    #include <pthread.h>
+    #include <stdatomic.h>
+    #include <stdio.h>
+    #include <stdlib.h>
+    #include <string.h>
+    #include <unistd.h>
+
+    #include "agentws_provider.h"
+
+    #ifndef FIXTURE_NAME
+    #define FIXTURE_NAME "fault"
+    #endif
+
+    #ifdef FAULT_CONSTRUCTOR_SEGV
+    __attribute__((constructor)) static void fault_constructor(void) {
+        volatile int *nowhere = NULL;
+        *nowhere = 1;
+    }
+    #endif
+
+    typedef struct {
+        char fault[64];
+        const agentws_host_callbacks *host;
+        atomic_int sessions;
+    } fault_instance;
+
+    static int32_t fault_create(const char *config, size_t config_len, const agentws_host_callbacks *host,
+                                void **instance_out, char **error_json_out, size_t *error_len_out) {
+        (void)error_json_out;
+        (void)error_len_out;
+        fault_instance *instance = calloc(1, sizeof *instance);
+        if (instance == NULL) return 1;
+        instance->host = host;
+        static const char key[] = "\"fault\":\"";
+        const char *found = memmem(config, config_len, key, sizeof key - 1);
+        if (found != NULL) {
+            found += sizeof key - 1;
+            size_t length = 0;
+            while (found + length < config + config_len && found[length] != '"' && length < 63) length++;
+            memcpy(instance->fault, found, length);
+        }
+        if (strcmp(instance->fault, "exit-in-create") == 0) {
+            fprintf(stderr, "fault plugin: exiting in create\n");
+            exit(3);
+        }
+        *instance_out = instance;
+        return 0;
+    }
+
+    static int has(const char *request, size_t length, const char *text) {
+        return memmem(request, length, text, strlen(text)) != NULL;
+    }
+
+    static void emit_text(const fault_instance *instance, const char *session, const char *text) {
+        size_t length = strlen(text) + strlen(session) + 64;
+        char *event = malloc(length);
+        if (event == NULL) return;
+        int written = snprintf(event, length, "{\"session\":\"%s\",\"type\":\"text\",\"text\":\"%s\"}", session, text);
+        instance->host->emit_event(instance->host->context, event, (size_t)written);
+        free(event);
+    }
+
+    static void fault_call(void *handle, const char *request, size_t request_len, agentws_completion_fn completion,
+                           void *call_context) {
+        fault_instance *instance = handle;
+        char reply[256];
+        int twice = strcmp(instance->fault, "complete-twice") == 0;
+        if (has(request, request_len, "\"method\":\"describe\"")) {
+            if (strcmp(instance->fault, "never-complete") == 0) return;
+            snprintf(reply, sizeof reply, "{\"modelSwitch\":\"restart\",\"models\":null,\"canResume\":true}");
+        } else if (has(request, request_len, "\"method\":\"start\"")) {
+            int number = atomic_fetch_add(&instance->sessions, 1) + 1;
+            int resumed = has(request, request_len, "\"resumeCursor\":{");
+            snprintf(reply, sizeof reply, "{\"session\":\"s%d\",\"cursor\":{\"conversation\":\"c1\"},\"resumed\":%s}",
+                     number, resumed ? "true" : "false");
+        } else if (has(request, request_len, "\"method\":\"send\"")) {
+            if (strcmp(instance->fault, "abort-in-send") == 0) {
+                fprintf(stderr, "fault plugin: aborting in send\n");
+                abort();
+            }
+            const char *session = memmem(request, request_len, "\"session\":\"s", 12);
+            char name[32] = "s1";
+            if (session != NULL) {
+                session += 11;
+                size_t length = 0;
+                while (session[length] != '"' && length < 31) length++;
+                memcpy(name, session, length);
+                name[length] = 0;
+            }
+            if (strcmp(instance->fault, "huge-event") == 0) {
+                size_t size = 50u << 20;
+                char *text = malloc(size + 1);
+                if (text != NULL) {
+                    memset(text, 'x', size);
+                    text[size] = 0;
+                    emit_text(instance, name, text);
+                    free(text);
+                }
+            }
+            emit_text(instance, name, "fault plugin reply");
+            snprintf(reply, sizeof reply, "{\"stopReason\":\"end_turn\"}");
+        } else if (has(request, request_len, "\"method\":\"status\"")) {
+            snprintf(reply, sizeof reply, "{\"busy\":false}");
+        } else {
+            snprintf(reply, sizeof reply, "{}");
+        }
+        completion(call_context, AGENTWS_CALL_OK, reply, strlen(reply));
+        if (twice) completion(call_context, AGENTWS_CALL_OK, reply, strlen(reply));
+    }
+
+    static void *emit_after_destroy(void *argument) {
+        fault_instance *instance = argument;
+        for (int i = 0; i < 20; i++) {
+            usleep(5000);
+            emit_text(instance, "s1", "after destroy");
+        }
+        return NULL;
+    }
+
+    static void fault_destroy(void *handle) {
+        fault_instance *instance = handle;
+        if (instance == NULL) return;
+        if (strcmp(instance->fault, "events-after-destroy") == 0) {
+            /* Deliberately leaked and left running: the plugin breaks the ABI's promise. */
+            pthread_t thread;
+            if (pthread_create(&thread, NULL, emit_after_destroy, instance) == 0) pthread_detach(thread);
+            return;
+        }
+        free(instance);
+    }
+
+    static void fault_free_buffer(char *buffer, size_t length) {
+        (void)length;
+        free(buffer);
+    }
+
+    static const agentws_plugin_magic magic = {
+        .magic = AGENTWS_PROVIDER_MAGIC,
+        .abi_major = AGENTWS_PROVIDER_ABI_MAJOR,
+        .abi_minor = AGENTWS_PROVIDER_ABI_MINOR,
+        .struct_size = sizeof(agentws_plugin_magic),
+        .plugin_name = FIXTURE_NAME,
+        .plugin_version = "0.1",
+        .toolchain = "gcc",
+    };
+
+    static const agentws_plugin_entry entry = {
+        .struct_size = sizeof(agentws_plugin_entry),
+        .abi_minor = AGENTWS_PROVIDER_ABI_MINOR,
+        .create = fault_create,
+        .call = fault_call,
+        .destroy = fault_destroy,
+        .free_buffer = fault_free_buffer,
+    };
+
+    const agentws_plugin_magic *agentws_provider_magic(void);
+    const agentws_plugin_magic *agentws_provider_magic(void) { return &magic; }
+    const agentws_plugin_entry *agentws_provider_entry(void);
+    const agentws_plugin_entry *agentws_provider_entry(void) { return &entry; }
+    """#

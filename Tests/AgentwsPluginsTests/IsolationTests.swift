@@ -1,0 +1,218 @@
+import AgentwsJSON
+import AgentwsTestSupport
+import Foundation
+import Testing
+
+/// Plugin isolation (issue 15, docs/plugin-abi.md "Isolation"): compiled plugins that crash, exit,
+/// hang or misbehave run in plugin hosts, and the other providers keep working — in one-shot
+/// commands and in the daemon — with messages that name the plugin.
+@Suite("Plugin isolation", .serialized)
+struct IsolationTests {
+    /// A workspace with the fault plugin (`FaultPluginSource`) and one that segfaults in its
+    /// constructor in `.agentws/plugins`, and providers: `good` (the fault plugin behaving), `echo`
+    /// (shipped), and `bad` (the fault plugin with `fault`).
+    final class Workspace {
+        let directory: TemporaryDirectory
+        let environment: [String: String]
+        let marker: String
+        var root: String { directory.path }
+
+        init(fault: String) throws {
+            _ = try BuildProducts.executable("agentws")
+            directory = try TemporaryDirectory(prefix: "agentws-isolation")
+            marker = "AGENTWS_ISOLATION_TEST=" + UUID().uuidString
+            var environment = ProcessInfo.processInfo.environment
+            environment["XDG_CONFIG_HOME"] = directory.path + "/home/.config"
+            environment["HOME"] = directory.path + "/home"
+            for key in environment.keys where key.hasPrefix("AGENTWS_") { environment[key] = nil }
+            let (name, value) = marker.split(separator: "=", maxSplits: 1).map(String.init).pair
+            environment[name] = value
+            self.environment = environment
+            let initialised = try run("init")
+            try #require(initialised.status == 0, "\(initialised)")
+            let plugins = root + "/.agentws/plugins"
+            try FileManager.default.createDirectory(atPath: plugins, withIntermediateDirectories: true)
+            try #require(chmod(plugins, 0o700) == 0)
+            try FixtureCompiler.build(faultPluginSource, into: plugins + "/libfault.so")
+            try FixtureCompiler.build(
+                faultPluginSource, into: plugins + "/libsegv.so",
+                defines: ["FAULT_CONSTRUCTOR_SEGV", "FIXTURE_NAME=\"segv\""])
+            let config = """
+                plugins:
+                  call_timeout: 2s
+                providers:
+                  echo:
+                    plugin: echo
+                  good:
+                    plugin: fault
+                  bad:
+                    plugin: \(fault == "constructor-segv" ? "segv" : "fault")
+                    options: {fault: \(fault)}
+
+                """
+            try Data(config.utf8).write(to: URL(fileURLWithPath: root + "/.agentws/config.yaml"))
+        }
+
+        @discardableResult
+        func run(_ arguments: String...) throws -> RunningCommand.Outcome {
+            try start(arguments).finish()
+        }
+
+        func start(_ arguments: [String]) throws -> RunningCommand {
+            try RunningCommand(arguments, directory: root, environment: environment)
+        }
+
+        /// The plugin hosts of this workspace (children `agentws plugin-host` with its marker).
+        func hosts() -> [pid_t] {
+            ProcessScan.processes(withEnvironment: marker).filter { pid in
+                let arguments = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+                return String(decoding: arguments, as: UTF8.self).contains("plugin-host")
+            }
+        }
+    }
+
+    static let faults = [
+        "constructor-segv", "exit-in-create", "abort-in-send", "never-complete", "complete-twice",
+        "events-after-destroy", "huge-event",
+    ]
+
+    /// What `send --provider bad` must say (exit status and a piece of stderr), per fault; nil
+    /// status: the turn succeeds despite the fault.
+    static func expectedFailure(_ fault: String) -> (status: Int32, text: String)? {
+        switch fault {
+        case "constructor-segv":
+            return (3, "libsegv.so refused: loading it in a plugin host killed the host: killed by SIGSEGV")
+        case "exit-in-create":
+            return (6, "plugin host of provider bad (plugin fault) died: exited with status 3")
+        case "abort-in-send": return (6, "plugin host of provider bad (plugin fault) died: killed by SIGABRT")
+        case "never-complete":
+            return (
+                6,
+                "plugin host of provider bad (plugin fault) died: hung: it did not answer the call describe within 2 s"
+            )
+        default: return nil
+        }
+    }
+
+    /// One-shot commands: the faulty provider fails (or survives) with a message naming its plugin;
+    /// `providers` lists the others and shows the broken one with the reason; `doctor` fails for a
+    /// provider that cannot be created; the other providers answer.
+    @Test(arguments: faults)
+    func oneShotCommandsSurvive(fault: String) throws {
+        let workspace = try Workspace(fault: fault)
+        let bad = try workspace.run("send", "--provider", "bad", "--thread", "b1", "hello")
+        if let expected = Self.expectedFailure(fault) {
+            #expect(bad.status == expected.status, "\(bad)")
+            #expect(bad.stderr.contains(expected.text), "\(bad)")
+        } else {
+            #expect(bad.status == 0, "\(bad)")
+            #expect(bad.stdout.contains("fault plugin reply"), "\(bad)")
+            if fault == "huge-event" {
+                #expect(bad.stderr.contains("emitted an event of 52428840 bytes"), "\(bad)")
+            }
+        }
+        let good = try workspace.run("send", "--provider", "good", "--thread", "g1", "hello")
+        #expect(good.status == 0 && good.stdout.contains("fault plugin reply"), "\(good)")
+        let echo = try workspace.run("send", "--provider", "echo", "--thread", "e1", "hello")
+        #expect(echo.status == 0 && echo.stdout.contains("echo-1 turn 1"), "\(echo)")
+
+        let providers = try workspace.run("providers", "--json")
+        let report = try JSONParser.parse(bytes: Array(providers.stdout.utf8))
+        let instances = report["providers"]?.arrayValue ?? []
+        func instance(_ name: String) -> JSONValue? { instances.first { $0["name"]?.stringValue == name } }
+        #expect(instance("good")?["capabilities"] != nil, "\(providers)")
+        #expect(instance("echo")?["capabilities"] != nil, "\(providers)")
+        let doctor = try workspace.run("doctor")
+        if let expected = Self.expectedFailure(fault), fault != "abort-in-send" {
+            #expect(
+                instance("bad")?["error"]?.stringValue?.contains(
+                    fault == "constructor-segv" ? "needs plugin 'segv'" : expected.text) == true,
+                "\(providers)")
+            #expect(doctor.status != 0, "\(doctor)")
+            #expect(doctor.stdout.contains("✓ good (plugin fault) created"), "\(doctor)")
+        } else {
+            #expect(instance("bad")?["capabilities"] != nil, "\(providers)")
+        }
+        if fault == "constructor-segv" {
+            #expect(providers.status == 5, "\(providers)")
+            let refused = report["refused"]?.arrayValue ?? []
+            #expect(
+                refused.contains { $0["reason"]?.stringValue?.contains("killed by SIGSEGV") == true },
+                "\(providers)")
+        }
+    }
+
+    /// The daemon: a warm session of another provider stays warm through the fault, and the daemon
+    /// keeps serving.
+    @Test(arguments: faults)
+    func theDaemonKeepsServing(fault: String) throws {
+        let workspace = try Workspace(fault: fault)
+        let daemon = try workspace.start(["serve"])
+        defer {
+            daemon.signal(SIGTERM)
+            _ = daemon.finish()
+        }
+        try daemon.waitForError("serving")
+        let first = try workspace.run("send", "--provider", "echo", "--thread", "e1", "one")
+        #expect(first.stdout.contains("echo-1 turn 1 (start 1)"), "\(first)")
+        let warmGood = try workspace.run("send", "--provider", "good", "--thread", "g1", "one")
+        #expect(warmGood.status == 0, "\(warmGood)")
+
+        let bad = try workspace.run("send", "--provider", "bad", "--thread", "b1", "hello")
+        if let expected = Self.expectedFailure(fault) {
+            #expect(bad.status == expected.status && bad.stderr.contains(expected.text), "\(bad)")
+        } else {
+            #expect(bad.status == 0 && bad.stdout.contains("fault plugin reply"), "\(bad)")
+        }
+        if fault == "exit-in-create" {
+            // Crashed at start: backed off and reported, not restarted in a loop.
+            let again = try workspace.run("send", "--provider", "bad", "--thread", "b1", "hello")
+            #expect(
+                again.status == 6 && again.stderr.contains("crashed while starting 1 time in a row"),
+                "\(again)")
+        }
+
+        // The same warm echo session answers (start 1), and the good host still serves its session.
+        let second = try workspace.run("send", "--provider", "echo", "--thread", "e1", "two")
+        #expect(second.stdout.contains("echo-1 turn 2 (start 1)"), "\(second)")
+        let good = try workspace.run("send", "--thread", "g1", "two")
+        #expect(good.status == 0 && good.stdout.contains("fault plugin reply"), "\(good)")
+        #expect(try workspace.run("list").status == 0)
+        #expect(daemon.stderrSoFar.isEmpty || !daemon.stderrSoFar.contains("Fatal error"), daemon.stderrSoFar)
+    }
+
+    /// A host killed between turns: the live session of its instance is stopped with the reason
+    /// (binding and cursor kept), and the next send starts a new host that resumes the conversation.
+    @Test func aHostThatDiesStopsItsSessionsAndTheNextSendResumes() throws {
+        let workspace = try Workspace(fault: "none")
+        let daemon = try workspace.start(["serve"])
+        defer {
+            daemon.signal(SIGTERM)
+            _ = daemon.finish()
+        }
+        try daemon.waitForError("serving")
+        let first = try workspace.run("send", "--provider", "good", "--thread", "g1", "one")
+        #expect(first.status == 0, "\(first)")
+        let hosts = workspace.hosts()
+        try #require(hosts.count == 1, "plugin hosts: \(hosts)")
+        kill(hosts[0], SIGKILL)
+        var shown = JSONValue.null
+        for _ in 0..<250 {
+            shown = try JSONParser.parse(bytes: Array(try workspace.run("show", "g1", "--json").stdout.utf8))
+            if shown["status"]?.stringValue != "live" { break }
+            usleep(20_000)
+        }
+        let text = JSONWriter.compactString(shown)
+        #expect(shown["status"]?.stringValue == "error", "\(text)")
+        #expect(
+            text.contains("plugin host of provider good (plugin fault) died: killed by SIGKILL"), "\(text)")
+        #expect(text.contains("\"conversation\":\"c1\""), "the cursor is kept: \(text)")
+        let next = try workspace.run("send", "--thread", "g1", "two")
+        #expect(next.status == 0 && next.stderr.contains("resumed"), "\(next)")
+        #expect(workspace.hosts().count == 1)
+    }
+}
+
+extension Array where Element == String {
+    fileprivate var pair: (String, String) { (self[0], count > 1 ? self[1] : "") }
+}
