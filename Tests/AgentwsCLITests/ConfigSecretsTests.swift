@@ -10,10 +10,11 @@ struct ConfigSecretsTests {
     static let gitHubToken = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
     static let password = "correct-" + "horse-battery"
 
+    /// c-echo takes any options (doctor creates every instance, issue 15).
     static let literalConfig = """
         providers:
           vault:
-            plugin: echo
+            plugin: c-echo
             options:
               env:
                 OPENAI_API_KEY: \(openAIKey)
@@ -88,7 +89,7 @@ struct ConfigSecretsTests {
         let config = """
             providers:
               vault:
-                plugin: echo
+                plugin: c-echo
                 options:
                   env:
                     OPENAI_API_KEY: ${OPENAI_API_KEY}
@@ -128,7 +129,7 @@ struct ConfigSecretsTests {
             atPath: cli.path(".xdg/agentws"), withIntermediateDirectories: true)
         try cli.write(
             ".xdg/agentws/config.yaml",
-            "providers:\n  echo:\n    plugin: echo\n    options: {api_key: \(Self.openAIKey)}\n")
+            "providers:\n  echo:\n    plugin: c-echo\n    options: {api_key: \(Self.openAIKey)}\n")
         try cli.git("init", "-q")
         #expect(!(try cli.run("doctor").expectSuccess().stdout.contains("⚠")))
         try cli.git("add", ".xdg/agentws/config.yaml")

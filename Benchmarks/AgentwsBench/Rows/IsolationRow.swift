@@ -1,0 +1,154 @@
+import AgentwsCore
+import AgentwsPlugins
+import AgentwsSystem
+import Logging
+
+/// Row 9: plugin isolation (issue 15). The echo plugin in this process against the same plugin in
+/// an `agentws plugin-host` child, side by side in one run: a warm turn, a plugin load (up to the
+/// first answer), and a whole one-shot `agentws send`. Decides the default for the shipped plugins
+/// (`Configuration.Plugins.shippedIsolation`, docs/performance.md).
+enum IsolationRow {
+    static func run(_ settings: Settings) async throws -> RowReport {
+        var report = RowReport(number: 9, title: "plugin isolation: in process vs plugin host (echo)")
+        let quiet = Logger(label: "agentws-bench") { _ in SwiftLogNoOpLogHandler() }
+        let agentws = settings.buildDirectory + "/agentws"
+        let pluginDirectory = settings.scratch + "/row9/plugins"
+        try Files.makeDirectories(pluginDirectory)
+        guard let library = Files.read(settings.buildDirectory + "/libAgentwsEcho.so") else {
+            throw BenchError("\(settings.buildDirectory)/libAgentwsEcho.so is missing; build AgentwsEcho")
+        }
+        try Files.write(library, to: pluginDirectory + "/libAgentwsEcho.so")
+        let catalog = PluginCatalog.discover(
+            searchPath: PluginSearchPath(directories: [pluginDirectory]), logger: quiet)
+        guard let plugin = catalog.plugin(named: "echo") else {
+            throw BenchError("the echo plugin was not loaded: \(catalog.refused.map(\.description))")
+        }
+        let base =
+            Files.fileSystemName("/dev/shm") == "tmpfs"
+            ? "/dev/shm/agentws-bench-row9-\(getpid())" : settings.scratch + "/row9/state"
+        defer { Files.removeTree(base) }
+        let hostSettings = PluginHostSettings(executable: agentws)
+        func configuration(_ side: String) -> PluginProviderConfiguration {
+            PluginProviderConfiguration(
+                instanceName: "echo", options: .object([:]), workspace: base + "/" + side)
+        }
+        for side in ["in-process", "isolated", "load"] { try Files.makeDirectories(base + "/" + side) }
+
+        // Warm turns, alternately on each side, one turn at a time.
+        let local = try PluginProvider(
+            plugin: plugin, configuration: configuration("in-process"), logger: quiet)
+        let remote = IsolatedProvider(
+            plugin: plugin, configuration: configuration("isolated"), settings: hostSettings, logger: quiet)
+        var sessions: [any ProviderSession] = []
+        for (provider, side) in [(local as any Provider, "in-process"), (remote, "isolated")] {
+            sessions.append(
+                try await provider.start(
+                    SessionStartRequest(
+                        thread: try ThreadID("bench"), cwd: base + "/" + side, model: nil, runtimeMode: nil,
+                        resumeCursor: nil),
+                    events: { _ in }))
+        }
+        let turns = settings.size(400, quick: 40)
+        var turnTimes: [[Double]] = [[], []]
+        for turn in 0..<(turns + 20) {
+            for offset in 0..<2 {
+                let which = (turn + offset) % 2
+                let start = MonotonicTime.now()
+                _ = try await sessions[which].send(TurnRequest(text: "the benchmark says hello"))
+                // The first turns grow the transcript to its limit; they are not counted.
+                if turn >= 20 { turnTimes[which].append(Double(MonotonicTime.now() - start) / 1_000) }
+            }
+        }
+        for session in sessions { try await session.stop() }
+        await remote.shutdown()
+
+        // Loads: a new instance up to its first answer (describe). In process, the file is mapped
+        // already after the first load, as in any process that loads it once; isolated, each load
+        // starts a host, which checks, maps and creates it.
+        let loads = settings.size(31, quick: 5)
+        var loadTimes: [[Double]] = [[], []]
+        for round in 0..<loads {
+            for offset in 0..<2 {
+                let which = (round + offset) % 2
+                let start = MonotonicTime.now()
+                if which == 0 {
+                    let provider = try PluginProvider(
+                        plugin: plugin, configuration: configuration("load"), logger: quiet)
+                    _ = try await provider.describe()
+                    loadTimes[0].append(Double(MonotonicTime.now() - start) / 1_000)
+                } else {
+                    let provider = IsolatedProvider(
+                        plugin: plugin, configuration: configuration("load"), settings: hostSettings,
+                        logger: quiet)
+                    _ = try await provider.describe()
+                    loadTimes[1].append(Double(MonotonicTime.now() - start) / 1_000)
+                    await provider.shutdown()
+                }
+            }
+        }
+
+        // One-shot sends, whole process, alternately.
+        let workspace = settings.scratch + "/row9/workspace"
+        try Files.makeDirectories(workspace)
+        var environment = Spawn.currentEnvironment()
+        environment["AGENTWS_WORKSPACE"] = workspace
+        environment["AGENTWS_PLUGIN_PATH"] = nil
+        environment["XDG_CONFIG_HOME"] = workspace + "/no-user-config"
+        guard try Spawn.run(agentws, ["init", workspace], environment: environment).succeeded else {
+            throw BenchError("agentws init \(workspace) failed")
+        }
+        let send = ["send", "--thread", "bench", "hello from the benchmark"]
+        var sides = [environment, environment]
+        sides[0]["AGENTWS_PLUGINS_ISOLATION"] = "in-process"
+        sides[1]["AGENTWS_PLUGINS_ISOLATION"] = "process"
+        for side in sides {
+            guard try Spawn.run(agentws, send, environment: side).succeeded else {
+                throw BenchError("agentws send failed")
+            }
+        }
+        let pairs = settings.size(31, quick: 5)
+        var wall: [[Double]] = [[], []]
+        for pair in 0..<pairs {
+            for offset in 0..<2 {
+                let which = (pair + offset) % 2
+                let outcome = try Spawn.run(agentws, send, environment: sides[which])
+                guard outcome.succeeded else {
+                    throw BenchError("agentws send exited with \(outcome.status)")
+                }
+                wall[which].append(Double(outcome.wallNanoseconds) / 1e6)
+            }
+        }
+
+        let turnDifference = Summary(turnTimes[1]).median - Summary(turnTimes[0]).median
+        report.lines = [
+            ResultLine(
+                label: "warm echo turn, in process", value: Summary(turnTimes[0]), unit: .microseconds),
+            ResultLine(
+                label: "warm echo turn, plugin host", value: Summary(turnTimes[1]), unit: .microseconds,
+                ratio: Ratio(
+                    baseline: "in process", value: Summary.ratios(turnTimes[1], turnTimes[0]), target: nil)),
+            ResultLine(
+                label: "warm turn: plugin host minus in process (p50)", value: Summary([turnDifference]),
+                unit: .microseconds, target: .atMost(200)),
+            ResultLine(
+                label: "plugin load to first answer, in process (mapped)", value: Summary(loadTimes[0]),
+                unit: .microseconds),
+            ResultLine(
+                label: "plugin load to first answer, new plugin host", value: Summary(loadTimes[1]),
+                unit: .microseconds,
+                ratio: Ratio(
+                    baseline: "in process", value: Summary.ratios(loadTimes[1], loadTimes[0]), target: nil)),
+            ResultLine(
+                label: "agentws send (echo), in process, wall", value: Summary(wall[0]), unit: .milliseconds),
+            ResultLine(
+                label: "agentws send (echo), plugin host, wall", value: Summary(wall[1]), unit: .milliseconds,
+                ratio: Ratio(
+                    baseline: "in process", value: Summary.ratios(wall[1], wall[0]), target: .atMost(1.15))),
+        ]
+        report.checks.append("every turn ended with end_turn on both sides; every send exited 0")
+        report.notes.append(
+            "echo state on \(base.hasPrefix("/dev/shm") ? "tmpfs" : "the scratch file system"); the isolated "
+                + "one-shot send examines the plugin files in one host and serves echo from another")
+        return report
+    }
+}
