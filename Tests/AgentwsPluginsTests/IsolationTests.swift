@@ -62,6 +62,13 @@ struct IsolationTests {
             try RunningCommand(arguments, directory: root, environment: environment)
         }
 
+        /// Starts `agentws serve` and waits until it serves.
+        func startDaemon() throws -> RunningCommand {
+            let daemon = try start(["serve"])
+            try daemon.waitForError("serving")
+            return daemon
+        }
+
         /// The plugin hosts of this workspace (children `agentws plugin-host` with its marker).
         func hosts() -> [pid_t] {
             ProcessScan.processes(withEnvironment: marker).filter { pid in
@@ -147,12 +154,11 @@ struct IsolationTests {
     @Test(arguments: faults)
     func theDaemonKeepsServing(fault: String) throws {
         let workspace = try Workspace(fault: fault)
-        let daemon = try workspace.start(["serve"])
+        let daemon = try workspace.startDaemon()
         defer {
             daemon.signal(SIGTERM)
             _ = daemon.finish()
         }
-        try daemon.waitForError("serving")
         let first = try workspace.run("send", "--provider", "echo", "--thread", "e1", "one")
         #expect(first.stdout.contains("echo-1 turn 1 (start 1)"), "\(first)")
         let warmGood = try workspace.run("send", "--provider", "good", "--thread", "g1", "one")
@@ -185,12 +191,11 @@ struct IsolationTests {
     /// (binding and cursor kept), and the next send starts a new host that resumes the conversation.
     @Test func aHostThatDiesStopsItsSessionsAndTheNextSendResumes() throws {
         let workspace = try Workspace(fault: "none")
-        let daemon = try workspace.start(["serve"])
+        let daemon = try workspace.startDaemon()
         defer {
             daemon.signal(SIGTERM)
             _ = daemon.finish()
         }
-        try daemon.waitForError("serving")
         let first = try workspace.run("send", "--provider", "good", "--thread", "g1", "one")
         #expect(first.status == 0, "\(first)")
         let hosts = workspace.hosts()

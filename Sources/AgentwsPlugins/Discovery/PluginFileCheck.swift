@@ -31,15 +31,46 @@ public struct PluginFileCheck: Sendable {
                 stateDirectory: scratch.appendingPathComponent("state")),
             logger: logger)
         let capabilities = try await provider.describe()
-        let warning =
-            HostToolchain.isMismatchedSwift(plugin.toolchain)
-            ? "built with \(plugin.toolchain), agentws with \(HostToolchain.identifier): a Swift plugin "
-                + "must be built with the Swift release agentws was built with" : nil
-        return PluginFileCheck(plugin: plugin, capabilities: capabilities, toolchainWarning: warning)
+        return PluginFileCheck(
+            plugin: plugin, capabilities: capabilities, toolchainWarning: toolchainWarning(plugin))
     }
 }
 
 extension PluginFileCheck {
+    /// `run` with the file examined and its instance created in plugin hosts (`plugins.isolation:
+    /// process`): a plugin that crashes or exits in its constructor, `create` or `describe` is
+    /// reported with how its host died, and the check itself carries on.
+    ///
+    /// - Throws: the `PluginRefusal` when the loader refuses the file (`crashedHost` when loading it
+    ///   killed the host), else the `ProviderError` of `create` or `describe`.
+    public static func runIsolated(
+        path: String, instanceName: String, scratch: String, settings: PluginHostSettings, logger: Logger
+    ) async throws -> PluginFileCheck {
+        let examined = await PluginProbe.examine(
+            [(path, path.parentDirectory)], settings: settings, logDirectory: scratch, logger: logger)
+        guard let outcome = examined.first else {
+            throw PluginRefusal(path: path, reason: .crashedHost("no plugin host could examine it"))
+        }
+        let plugin = try outcome.get()
+        let provider = IsolatedProvider(
+            plugin: plugin,
+            configuration: PluginProviderConfiguration(
+                instanceName: instanceName, options: .object([:]), workspace: scratch,
+                stateDirectory: scratch.appendingPathComponent("state")),
+            settings: settings, logger: logger)
+        let capabilities = try await provider.describe()
+        await provider.shutdown()
+        return PluginFileCheck(
+            plugin: plugin, capabilities: capabilities, toolchainWarning: toolchainWarning(plugin))
+    }
+
+    /// The warning for a Swift plugin built by another Swift release than this agentws, or nil.
+    static func toolchainWarning(_ plugin: LoadedPlugin) -> String? {
+        HostToolchain.isMismatchedSwift(plugin.toolchain)
+            ? "built with \(plugin.toolchain), agentws with \(HostToolchain.identifier): a Swift plugin "
+                + "must be built with the Swift release agentws was built with" : nil
+    }
+
     /// Whether `name` can be a plugin's name (the magic block's `plugin_name`): `[a-z0-9][a-z0-9._-]*`,
     /// at most 64 bytes.
     public static func isValidPluginName(_ name: String) -> Bool {

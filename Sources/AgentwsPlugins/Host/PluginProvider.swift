@@ -19,15 +19,7 @@ public final class PluginProvider: Provider {
     public init(plugin: LoadedPlugin, configuration: PluginProviderConfiguration, logger: Logger)
         throws(ProviderError)
     {
-        if let problem = configuration.problem { throw ProviderError(.invalidRequest, problem) }
-        do {
-            try FileIO.makeDirectories(configuration.stateDirectory, mode: 0o700)
-        } catch {
-            throw ProviderError(
-                .providerFailed,
-                "cannot create the state directory \(configuration.stateDirectory) of provider "
-                    + "\(configuration.instanceName): \(error.reason)")
-        }
+        try configuration.prepare()
         let plugin = try plugin.loadedHere(logger: logger)
         instance = try PluginInstance(plugin: plugin, configuration: configuration, logger: logger)
     }

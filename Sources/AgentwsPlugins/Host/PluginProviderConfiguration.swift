@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsSystem
 
 /// What a provider instance is created with: the JSON handed to the plugin's `create`.
 public struct PluginProviderConfiguration: Sendable, Equatable {
@@ -33,6 +34,22 @@ public struct PluginProviderConfiguration: Sendable, Equatable {
             "provider": .string(instanceName), "options": options, "workspace": .string(workspace),
             "stateDirectory": .string(stateDirectory),
         ]
+    }
+
+    /// Checks the configuration and creates the state directory (mode 0700) before a plugin sees it.
+    ///
+    /// - Throws: `invalid-request` for a configuration no plugin could use, `provider-failed` when the
+    ///   state directory cannot be created.
+    func prepare() throws(ProviderError) {
+        if let problem { throw ProviderError(.invalidRequest, problem) }
+        do {
+            try FileIO.makeDirectories(stateDirectory, mode: 0o700)
+        } catch {
+            throw ProviderError(
+                .providerFailed,
+                "cannot create the state directory \(stateDirectory) of provider \(instanceName): \(error.reason)"
+            )
+        }
     }
 
     /// Why this configuration cannot be handed to a plugin, or nil.

@@ -88,15 +88,7 @@ public final class IsolatedProvider: Provider {
 
     private func launchHost() async throws(ProviderError) -> (PluginProvider, PluginHost) {
         crashedAtStart.withLock { $0 = false }
-        if let problem = configuration.problem { throw ProviderError(.invalidRequest, problem) }
-        do {
-            try FileIO.makeDirectories(configuration.stateDirectory, mode: 0o700)
-        } catch {
-            throw ProviderError(
-                .providerFailed,
-                "cannot create the state directory \(configuration.stateDirectory) of provider \(name): "
-                    + error.reason)
-        }
+        try configuration.prepare()
         let router = EventRouter(label: plugin.label, logger: logger)
         let host = try PluginHost.launch(
             label: hostLabel, purpose: "provider \(name)",

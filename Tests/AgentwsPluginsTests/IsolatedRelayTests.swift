@@ -1,0 +1,135 @@
+import AgentwsCore
+import AgentwsJSON
+import AgentwsTestSupport
+import Foundation
+import Logging
+import Testing
+
+@testable import AgentwsPlugins
+
+/// The relay of plugin isolation in this process: `IsolatedProvider` against a real
+/// `agentws plugin-host` serving the threaded fixture plugin (events and completions from threads of
+/// its own) and the fault plugin. Run under Thread Sanitizer by scripts/tsan.
+@Suite struct IsolatedRelayTests {
+    private let directory: PluginDirectory
+    private let workspace: PluginDirectory
+    private let logs = LogRecorder()
+
+    init() throws {
+        directory = try PluginDirectory()
+        workspace = try PluginDirectory()
+        try FixtureCompiler.build(threadedPluginSource, into: directory.file("threaded.so"))
+        try FixtureCompiler.build(faultPluginSource, into: directory.file("fault.so"))
+    }
+
+    private func provider(_ name: String, plugin: String, options: JSONValue = [:]) async throws
+        -> IsolatedProvider
+    {
+        let settings = PluginHostSettings(
+            executable: try BuildProducts.executable("agentws"), callTimeout: .seconds(30))
+        let catalog = await PluginCatalog.discover(
+            searchPath: PluginSearchPath(directories: [directory.path]),
+            isolation: PluginCatalog.Isolation(
+                settings: settings, logDirectory: workspace.path, isolates: { _ in true }))
+        let found = try #require(catalog.plugin(named: plugin), "\(catalog.refused)")
+        return IsolatedProvider(
+            plugin: found,
+            configuration: PluginProviderConfiguration(
+                instanceName: name, options: options, workspace: workspace.path),
+            settings: settings, logger: logs.logger())
+    }
+
+    private func start(_ provider: IsolatedProvider, _ events: EventRecorder, thread: String) async throws
+        -> any ProviderSession
+    {
+        try await provider.start(
+            SessionStartRequest(
+                thread: try ThreadID(thread), cwd: workspace.path, model: nil, runtimeMode: nil,
+                resumeCursor: nil),
+            events: events.handler)
+    }
+
+    /// The same events, in the same order, and the same cursors as in process (ThreadedPluginTests).
+    @Test func eventsAndCompletionsCrossTheRelayInOrder() async throws {
+        let provider = try await provider("threads", plugin: "threaded")
+        let events = EventRecorder()
+        let session = try await start(provider, events, thread: "t1")
+        #expect(events.recorded == [.notice("starting t1")])
+        #expect(session.cursor == ["n": 1])
+        #expect(try await session.send(TurnRequest(text: "hello")) == TurnOutcome(stopReason: .endTurn))
+        #expect(
+            events.recorded == [
+                .notice("starting t1"), .busy(true), .text("thread says: hello"),
+                .toolCall(["id": "1", "status": "done"]),
+                .other(["session": "t1", "type": "plan", "steps": 2]), .busy(false),
+            ])
+        #expect(try await session.send(TurnRequest(text: "new-cursor")).cursor == ["n": 99])
+        try await session.stop()
+        await provider.shutdown()
+    }
+
+    /// Turns of several sessions at once, all answered, each session's events its own.
+    @Test func concurrentSessionsThroughOneHost() async throws {
+        let provider = try await provider("threads", plugin: "threaded")
+        let recorders = (0..<4).map { _ in EventRecorder() }
+        var sessions: [any ProviderSession] = []
+        for (index, recorder) in recorders.enumerated() {
+            sessions.append(try await start(provider, recorder, thread: "t\(index)"))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, session) in sessions.enumerated() {
+                group.addTask {
+                    for turn in 0..<5 {
+                        let outcome = try await session.send(TurnRequest(text: "s\(index) turn \(turn)"))
+                        #expect(outcome.stopReason == .endTurn)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for (index, recorder) in recorders.enumerated() {
+            let texts = recorder.recorded.compactMap { event -> String? in
+                if case .text(let text) = event { return text }
+                return nil
+            }
+            #expect(texts == (0..<5).map { "thread says: s\(index) turn \($0)" })
+        }
+        for session in sessions { try await session.stop() }
+        await provider.shutdown()
+    }
+
+    /// A host that dies mid-turn: the turn fails naming the plugin and the signal, the other live
+    /// session hears `.ended` with the same reason, and the next call starts a new host.
+    @Test func aDeadHostFailsItsCallsAndEndsItsSessions() async throws {
+        let provider = try await provider("crashy", plugin: "fault", options: ["fault": "abort-in-send"])
+        let idle = EventRecorder()
+        // Kept: a session nobody holds any more hears nothing.
+        let idleSession = try await start(provider, idle, thread: "idle")
+        let busy = try await start(provider, EventRecorder(), thread: "busy")
+        do {
+            _ = try await busy.send(TurnRequest(text: "hello"))
+            Issue.record("the turn of a plugin that aborts succeeded")
+        } catch {
+            #expect(error.code == .providerFailed)
+            #expect(
+                error.message.contains(
+                    "plugin host of provider crashy (plugin fault) died: killed by SIGABRT"))
+            #expect(
+                error.message.contains("fault plugin: aborting in send"), "the stderr tail: \(error.message)")
+        }
+        // The turn fails as soon as the host's output ends; the sessions hear of it right after.
+        func ended() -> [String] {
+            idle.recorded.compactMap { event -> String? in
+                if case .ended(let reason) = event { return reason }
+                return nil
+            }
+        }
+        for _ in 0..<500 where ended().isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        let ended = ended()
+        #expect(ended.count == 1 && ended[0].contains("killed by SIGABRT"), "\(idle.recorded)")
+        try await idleSession.stop()
+        // A new host serves the next call.
+        #expect(try await provider.describe().canResume)
+        await provider.shutdown()
+    }
+}
