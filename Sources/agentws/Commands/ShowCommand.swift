@@ -32,7 +32,8 @@ struct ShowCommand: AsyncParsableCommand {
                 collected.set(ThreadReport(try await service.show(thread)))
             }
             guard let report = collected.value else { return }
-            let plugin = report.binding.map { Self.plugin(context, provider: $0.provider) }
+            var plugin: (text: String, problem: String?)?
+            if let binding = report.binding { plugin = await Self.plugin(context, provider: binding.provider) }
             let transcript = report.binding.map {
                 TranscriptReport(workspace: context.workspace, binding: $0, runtime: report.runtime)
             }
@@ -77,14 +78,14 @@ struct ShowCommand: AsyncParsableCommand {
 
     /// The plugin behind `provider`, as "name version (path)", or why it cannot be loaded (also as
     /// `problem`): a configured plugin that is not found names the refused files (docs/plugin-abi.md §2).
-    private static func plugin(_ context: CommandContext, provider: String) -> (
+    private static func plugin(_ context: CommandContext, provider: String) async -> (
         text: String, problem: String?
     ) {
         guard let settings = context.configuration.providers[provider] else {
             let problem = "provider '\(provider)' is not configured"
             return ("- (\(problem))", problem)
         }
-        let catalog = context.discoverPlugins()
+        let catalog = await context.discoverPlugins()
         guard let plugin = catalog.plugin(named: settings.plugin) else {
             let problem = catalog.missingPluginMessage(provider: provider, plugin: settings.plugin)
             return ("\(settings.plugin): unavailable: \(problem)", problem)
