@@ -156,9 +156,19 @@ public final class PluginHostServer: Sendable {
                 ])
             return
         }
-        guard let event = router.parseEvent(json: json, length: length) else { return }
-        notify(PluginHostProtocol.event, ["event": event])
+        guard let json, let event = router.parseEvent(json: json, length: length) else { return }
+        let bytes = UnsafeRawBufferPointer(start: json, count: length)
+        // Valid JSON without a line break (the usual compact form) goes on as the plugin wrote it;
+        // anything else is written again, compact, so that it stays on one line.
+        guard !bytes.contains(UInt8(ascii: "\n")), !bytes.contains(UInt8(ascii: "\r")) else {
+            notify(PluginHostProtocol.event, ["event": event])
+            return
+        }
+        writeLine(Self.eventPrefix + Array(bytes) + Self.eventSuffix)
     }
+
+    private static let eventPrefix = Array(#"{"jsonrpc":"2.0","method":"event","params":{"event":"#.utf8)
+    private static let eventSuffix = Array("}}\n".utf8)
 
     // MARK: writing
 
@@ -184,7 +194,11 @@ public final class PluginHostServer: Sendable {
     /// Writes one message as one line; a message is never interleaved with another. When agentws
     /// is gone there is nobody to serve: the host exits.
     private func write(_ message: JSONValue) {
-        let bytes = JSONWriter.compact(message) + [UInt8(ascii: "\n")]
+        writeLine(JSONWriter.compact(message) + [UInt8(ascii: "\n")])
+    }
+
+    /// Writes `bytes`, one whole line ending in a newline.
+    private func writeLine(_ bytes: [UInt8]) {
         output.withLock { descriptor in
             do {
                 try FileIO.writeAll(descriptor, bytes, path: "agentws (plugin host output)")
