@@ -91,6 +91,41 @@ struct TranscriptCommandTests {
         #expect(try a.bindingChanges() == "")
     }
 
+    /// Through the daemon: the stop captures in the daemon, and an ACP client's prompt on a thread
+    /// whose conversation the provider lost is answered with `_meta.agentws.start: "restored"`.
+    @Test func overTheDaemonARestoreSaysSoInTheACPAnswer() throws {
+        let cli = try CLIHarness(mode: .daemon)
+        defer { cli.remove() }
+        try cli.run("send", "--thread", "t1", "one").expectSuccess()
+        try cli.run("stop", "t1").expectSuccess()
+        #expect(try transcript(cli, "t1")["held"] as? Bool == true)
+        try FileManager.default.removeItem(atPath: cli.path(Self.echoConversations))
+
+        let client = try SocketClient(path: cli.socketPath)
+        defer { client.close() }
+        try client.send(json: [
+            "jsonrpc": "2.0", "id": 1, "method": "session/resume",
+            "params": ["sessionId": "t1", "cwd": cli.root, "mcpServers": [Any]()],
+        ])
+        #expect(try client.response(to: 1).response["result"] != nil)
+        try client.send(json: [
+            "jsonrpc": "2.0", "id": 2, "method": "session/prompt",
+            "params": ["sessionId": "t1", "prompt": [["type": "text", "text": "two"]]],
+        ])
+        let (answer, updates) = try client.response(to: 2)
+        let result = try #require(answer["result"] as? [String: Any], "\(answer)")
+        let meta = try #require((result["_meta"] as? [String: Any])?["agentws"] as? [String: Any])
+        #expect(meta["start"] as? String == "restored", "\(answer)")
+        let replies = updates.compactMap { update -> String? in
+            let params = update["params"] as? [String: Any]
+            let content = (params?["update"] as? [String: Any])?["content"] as? [String: Any]
+            return content?["text"] as? String
+        }
+        // The notice reaches the client as agentws's own message, then the reply of turn 2 follows.
+        #expect(replies.joined().contains("resumed from the workspace transcript (captured "), "\(replies)")
+        #expect(replies.joined().contains("echo-1 turn 2"), "\(replies)")
+    }
+
     @Test func exportAndImportHandAThreadToAnUnrelatedWorkspace() throws {
         let a = try CLIHarness()
         let c = try CLIHarness()
