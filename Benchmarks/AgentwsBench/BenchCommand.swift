@@ -19,7 +19,7 @@ struct RunBenchmarks: AsyncParsableCommand {
         commandName: "run", abstract: "Run the rows of the benchmark and print the results table.")
 
     @Option(help: "Rows to run, e.g. 1,3,7 (default: all).")
-    var rows: String = "1,2,3,4,5,6,7,8,9"
+    var rows: String = "1,2,3,4,5,6,7,8,9,10"
 
     @Option(help: "Where to write the results as JSON.")
     var json: String = "benchmark-results.json"
@@ -50,7 +50,7 @@ struct RunBenchmarks: AsyncParsableCommand {
         let all: [(Int, (Settings) async throws -> RowReport)] = [
             (1, DurableWritesRow.run), (2, UnchangedWritesRow.run), (3, ListBindingsRow.run),
             (4, PluginLoadRow.run), (5, EchoTurnRow.run), (6, ReaperSweepRow.run), (7, WholeProcessRow.run),
-            (8, DaemonRow.run), (9, IsolationRow.run),
+            (8, DaemonRow.run), (9, IsolationRow.run), (10, TranscriptCaptureRow.run),
         ]
         var reports: [RowReport] = []
         for (number, row) in all where wanted.contains(number) {

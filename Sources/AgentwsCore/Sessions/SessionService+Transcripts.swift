@@ -24,8 +24,9 @@ extension SessionService {
     /// Captures the transcript of the conversation `conversation` names, after its session stopped
     /// (any stop cause). The caller holds the thread's lease. Never throws: a capture that cannot
     /// happen is recorded in this machine's state (and returned), the stop goes on.
+    /// (`package` for the benchmark, which measures a capture against the floor's write.)
     @discardableResult
-    func captureTranscript(_ thread: ThreadID, conversation: Binding) async -> CaptureOutcome {
+    package func captureTranscript(_ thread: ThreadID, conversation: Binding) async -> CaptureOutcome {
         let outcome = await attemptCapture(thread, conversation: conversation)
         var record = store.readRuntime(thread) ?? RuntimeRecord()
         switch outcome {
