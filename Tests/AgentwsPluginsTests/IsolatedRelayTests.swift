@@ -133,3 +133,34 @@ import Testing
         await provider.shutdown()
     }
 }
+
+/// `PluginFileCheck.runIsolated`, for `agentws plugin check`: a good file is described, a file whose
+/// constructor crashes is refused with how its host died, and the check itself survives both.
+@Suite struct IsolatedFileCheckTests {
+    @Test func checksAGoodFileAndSurvivesACrashingOne() async throws {
+        let directory = try PluginDirectory()
+        let scratch = try PluginDirectory()
+        try FixtureCompiler.build(faultPluginSource, into: directory.file("fault.so"))
+        try FixtureCompiler.build(
+            faultPluginSource, into: directory.file("segv.so"),
+            defines: ["FAULT_CONSTRUCTOR_SEGV", "FIXTURE_NAME=\"segv\""])
+        let settings = PluginHostSettings(executable: try BuildProducts.executable("agentws"))
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let good = try await PluginFileCheck.runIsolated(
+            path: directory.file("fault.so"), instanceName: "check", scratch: scratch.path,
+            settings: settings,
+            logger: logger)
+        #expect(good.plugin.name == "fault" && good.capabilities.canResume)
+        do {
+            _ = try await PluginFileCheck.runIsolated(
+                path: directory.file("segv.so"), instanceName: "check", scratch: scratch.path,
+                settings: settings, logger: logger)
+            Issue.record("a plugin whose constructor crashes passed the check")
+        } catch let refusal as PluginRefusal {
+            #expect(refusal.path == directory.file("segv.so"))
+            #expect(
+                refusal.description.contains("loading it in a plugin host killed the host: killed by SIGSEGV")
+            )
+        }
+    }
+}
