@@ -42,8 +42,11 @@ extension SessionService {
         guard thread != source else {
             throw AgentwsError(.usage, "cannot fork thread \(source) into itself; give the fork another id")
         }
-        return try await withGate(source) {
-            try await withGate(thread) {
+        // Both gates, always in id order, so that two forks of each other's threads cannot wait for
+        // each other.
+        let (first, second) = source < thread ? (source, thread) : (thread, source)
+        return try await withGate(first) {
+            try await withGate(second) {
                 try await forkHoldingGates(source, into: thread, events: events)
             }
         }
