@@ -171,4 +171,24 @@ struct SkeletonTests {
         let send = try kit.run("send", "--thread", "t1", "two")
         #expect(send.status == 3 && send.stderr.contains(refusal), "\(send)")
     }
+
+    /// `plugin check` runs the plugin in a plugin host: a plugin that aborts in `create` is reported
+    /// with how its host died, and the check itself survives to say so.
+    @Test func checkSurvivesAPluginThatCrashes() throws {
+        let (root, directory) = try generate("crasher", lang: "c")
+        _ = root
+        let source = directory + "/src/crasher.c"
+        let text = try String(contentsOfFile: source, encoding: .utf8)
+        let original = "    json_span config, state;\n"
+        try #require(text.contains(original))
+        try AtomicFile.replace(
+            Array(text.replacingOccurrences(of: original, with: "    abort();\n" + original).utf8),
+            path: source)
+        try KitTools.run(
+            try KitTools.tool("make", hint: ".ci/run installs it with the C compiler"), [], in: directory)
+        let checked = try BuildProducts.runToEnd(
+            BuildProducts.agentws, ["plugin", "check", directory + "/libcrasher.so"])
+        #expect(checked.status == 6, "\(checked)")
+        #expect(checked.stderr.contains("(plugin crasher) died: killed by SIGABRT"), "\(checked)")
+    }
 }

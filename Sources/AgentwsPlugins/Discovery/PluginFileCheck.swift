@@ -5,8 +5,8 @@ import Logging
 /// One plugin file judged as a host would judge it (`agentws plugin check`): the loader's checks
 /// (§8.2), then an instance created in a scratch workspace and its `describe`.
 ///
-/// Runs in this process: a plugin that crashes in `create` or `describe` takes the check with it,
-/// which the exit status shows (docs/plugin-abi.md, "Checking a plugin").
+/// `run` loads the plugin into this process, where a crash takes the check with it; `runIsolated`
+/// (what `agentws plugin check` uses) runs it in plugin hosts (docs/plugin-abi.md §12.7, §13).
 public struct PluginFileCheck: Sendable {
     /// The plugin as the loader accepted it.
     public let plugin: LoadedPlugin

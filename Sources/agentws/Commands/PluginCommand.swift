@@ -74,8 +74,9 @@ extension PluginCommand {
             abstract:
                 "Check a plugin file as agentws would load it: the loader's checks, then create and describe.",
             discussion: """
-                Runs in this process (a plugin that crashes takes the check with it). Exits 5 when the \
-                loader refuses the file and 6 when create or describe fails.
+                The plugin runs in a plugin host (a child agentws process), so a crash is reported with \
+                how the host died. Exits 5 when the loader refuses the file (or loading it kills the \
+                host) and 6 when create or describe fails.
                 """
         )
 
@@ -211,15 +212,22 @@ private func absolute(_ path: String) -> String {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
 }
 
-/// Runs `PluginFileCheck` on `path` in a scratch directory that is removed afterwards.
+/// Runs `PluginFileCheck` on `path` in a scratch directory that is removed afterwards: in a plugin
+/// host (a child `agentws plugin-host`, docs/plugin-abi.md §13), so a plugin that crashes is reported
+/// rather than taking the check with it; in this process only when this executable cannot be found.
 private func checked(_ path: String) async throws -> PluginFileCheck {
     guard FileIO.exists(path) else { throw AgentwsError(.notFound, "\(path): no such file") }
     let scratch = try TemporaryScratch()
     defer { scratch.remove() }
     var logger = Logger(label: "agentws.plugin-check")
     logger.logLevel = .warning
-    return try await PluginFileCheck.run(
-        path: path, instanceName: "check", scratch: scratch.path, logger: logger)
+    guard let executable = PluginHostSettings.thisExecutable() else {
+        return try await PluginFileCheck.run(
+            path: path, instanceName: "check", scratch: scratch.path, logger: logger)
+    }
+    return try await PluginFileCheck.runIsolated(
+        path: path, instanceName: "check", scratch: scratch.path,
+        settings: PluginHostSettings(executable: executable), logger: logger)
 }
 
 /// A private temporary directory for a checked plugin's workspace and state.
