@@ -51,6 +51,33 @@ struct BindingStoreTests {
         #expect(try store.write(try binding("same", model: "echo-2"), holding: lock) == .written)
     }
 
+    /// The lock remembers the last binding's bytes, so a repeated write does not encode again; the
+    /// file is still read every time, so a file changed underneath (a checkout, a hand edit) is
+    /// still noticed and rewritten, and one that means the same is left alone.
+    @Test func aRepeatedWriteStillSeesTheFileChangeUnderneath() throws {
+        defer { directory.remove() }
+        let value = try binding("memo", cursor: ["conversation": "c1"])
+        let lock = try store.lock(value.threadID)
+        #expect(try store.write(value, holding: lock) == .written)
+        #expect(try store.write(value, holding: lock) == .unchanged)
+        let path = workspace.bindingPath(value.threadID)
+        try BindingCodec.encode(try binding("memo", model: "hand-edited", cursor: ["conversation": "c1"]))
+            .withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: path)) }
+        #expect(try store.write(value, holding: lock) == .written)
+        #expect(
+            Array(try #require(FileManager.default.contents(atPath: path)))
+                == (try BindingCodec.encode(value)))
+        // The same meaning in other bytes (reformatted by hand) is not rewritten.
+        let reformatted = Array(try #require(FileManager.default.contents(atPath: path))) + Array("\n\n".utf8)
+        try Data(reformatted).write(to: URL(fileURLWithPath: path))
+        #expect(try store.write(value, holding: lock) == .unchanged)
+        #expect(Array(try #require(FileManager.default.contents(atPath: path))) == reformatted)
+        // A new lock on the thread starts without a remembered encoding and writes the same.
+        lock.release()
+        let again = try store.lock(value.threadID)
+        #expect(try store.write(value, holding: again) == .unchanged)
+    }
+
     @Test func writingNeedsTheThreadsLock() throws {
         defer { directory.remove() }
         let value = try binding("locked")

@@ -79,7 +79,7 @@ public final class BindingStore: Sendable {
         if binding.schemaVersion > Binding.currentSchemaVersion {
             throw NewerBindingSchema(path: path, version: binding.schemaVersion)
         }
-        let bytes = try BindingCodec.encode(binding)
+        let bytes = try encoding(binding, under: lock)
         if let current = try FileIO.readIfPresent(path) {
             if current == bytes { return .unchanged }
             if let existing = try? BindingCodec.decode(current, expectedThread: binding.threadID) {
@@ -121,6 +121,15 @@ public final class BindingStore: Sendable {
         {
             throw NewerBindingSchema(path: path, version: existing.schemaVersion)
         }
+    }
+
+    /// `binding`'s canonical bytes: those remembered under `lock` when it is the same binding, else
+    /// freshly encoded (and remembered). The file is still read and compared on every write.
+    private func encoding(_ binding: Binding, under lock: ThreadLock) throws -> [UInt8] {
+        if let last = lock.lastEncoding.withLock({ $0 }), last.binding == binding { return last.bytes }
+        let bytes = try BindingCodec.encode(binding)
+        lock.lastEncoding.withLock { $0 = (binding, bytes) }
+        return bytes
     }
 
     private func checkLock(_ lock: ThreadLock, for thread: ThreadID) throws(AgentwsError) {

@@ -10,6 +10,10 @@ public final class ThreadLock: Sendable {
     public let thread: ThreadID
     public let path: String
     private let descriptor: Locked<Int32>
+    /// The last binding written or found unchanged under this lock, with its canonical bytes: a
+    /// holder that writes the same binding again (every turn of a live session does) compares the
+    /// file with these bytes instead of encoding the binding again.
+    let lastEncoding = Locked<(binding: Binding, bytes: [UInt8])?>(nil)
 
     init(thread: ThreadID, path: String, descriptor: Int32) {
         self.thread = thread
