@@ -229,7 +229,8 @@ final class CodexSession: LiveSession {
     /// needs it), and the user is told why.
     private func linkForTurn() async throws(PluginError) -> (CodexConnection, TurnTracker) {
         let current = link.withLock { $0 }
-        guard let end = current.tracker.processEnd, servers.isShared else {
+        // The connection learns of the end before it tells each tracker in turn.
+        guard let end = current.tracker.processEnd ?? current.connection.end, servers.isShared else {
             return (current.connection, current.tracker)
         }
         let connection = try await servers.acquire(cwd: cwd, purpose: "thread \(thread)")
