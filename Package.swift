@@ -188,7 +188,7 @@ let package = Package(
             name: "agentws-bench",
             dependencies: [
                 system,
-                "AgentwsCore", json, "AgentwsStorage", "AgentwsPlugins", "CSQLite", "EchoProvider",
+                "AgentwsCore", json, "AgentwsStorage", "AgentwsPlugins", "CSQLite", "EchoProvider", "AgentProcess",
                 providerKit, .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

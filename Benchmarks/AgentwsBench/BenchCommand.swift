@@ -10,6 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure agentws against its baselines, side by side in the same run.",
         subcommands: [
             RunBenchmarks.self, LoadPluginCommand.self, MakeWorkspaceCommand.self, ListWorkspaceCommand.self,
+            BareCodexCommand.self,
         ],
         defaultSubcommand: RunBenchmarks.self)
 }
@@ -19,7 +20,7 @@ struct RunBenchmarks: AsyncParsableCommand {
         commandName: "run", abstract: "Run the rows of the benchmark and print the results table.")
 
     @Option(help: "Rows to run, e.g. 1,3,7 (default: all).")
-    var rows: String = "1,2,3,4,5,6,7,8,9,10"
+    var rows: String = "1,2,3,4,5,6,7,8,9,10,11,12,13,14"
 
     @Option(help: "Where to write the results as JSON.")
     var json: String = "benchmark-results.json"
@@ -50,7 +51,8 @@ struct RunBenchmarks: AsyncParsableCommand {
         let all: [(Int, (Settings) async throws -> RowReport)] = [
             (1, DurableWritesRow.run), (2, UnchangedWritesRow.run), (3, ListBindingsRow.run),
             (4, PluginLoadRow.run), (5, EchoTurnRow.run), (6, ReaperSweepRow.run), (7, WholeProcessRow.run),
-            (8, DaemonRow.run), (9, IsolationRow.run), (10, TranscriptCaptureRow.run),
+            (8, DaemonRow.run), (9, CodexRows.memory), (10, CodexRows.warmTurn), (11, CodexRows.oneShot),
+            (12, ClaudeRow.run), (13, IsolationRow.run), (14, TranscriptCaptureRow.run),
         ]
         var reports: [RowReport] = []
         for (number, row) in all where wanted.contains(number) {
@@ -90,5 +92,21 @@ struct LoadPluginCommand: ParsableCommand {
 
     func run() throws {
         print(try PluginLoadChild.run(directory: directory, plugin: plugin, workspace: workspace))
+    }
+}
+
+/// The child side of row 11: the bare client's one-shot resume and turn on a fresh app-server.
+struct BareCodexCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bare-codex", abstract: "Resume a codex thread and run one turn, bare (used by row 11).",
+        shouldDisplay: false)
+
+    @Option var root: String
+    @Option var port: Int
+    @Option var codex: String
+    @Option var thread: String
+
+    func run() async throws {
+        try await BareCodexChild.run(root: root, port: port, codex: codex, thread: thread)
     }
 }

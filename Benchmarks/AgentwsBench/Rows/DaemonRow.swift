@@ -223,7 +223,7 @@ enum DaemonRow {
     }
 }
 
-/// Where row 8's daemons run: workspaces under the scratch directory or, when that would make a
+/// Where the daemons of rows 8–11 run: workspaces under the scratch directory or, when that would make a
 /// socket path longer than Unix allows, under /var/tmp (disk-backed by convention, unlike /tmp).
 struct DaemonScratch {
     let root: String
@@ -232,19 +232,19 @@ struct DaemonScratch {
     let environment: [String: String]
     static let socketSuffix = "/.agentws/state/agentws.sock"
 
-    init(_ settings: Settings) throws {
+    init(_ settings: Settings, row: Int = 8) throws {
         agentws = settings.buildDirectory + "/agentws"
         var environment = Spawn.currentEnvironment()
         environment["AGENTWS_PLUGIN_PATH"] = nil
         environment["AGENTWS_LOG_LEVEL"] = nil
-        let preferred = settings.scratch + "/row8"
+        let preferred = settings.scratch + "/row\(row)"
         // sun_path holds 108 bytes with its terminator; "memory9" is the longest workspace name.
         if (preferred + "/memory9" + Self.socketSuffix).utf8.count < 108 {
             try Files.makeDirectories(preferred)
             root = preferred
             usesTemporaryDirectory = false
         } else {
-            var template = Array("/var/tmp/agentws-bench8-XXXXXX".utf8CString)
+            var template = Array("/var/tmp/agentws-bench\(row)-XXXXXX".utf8CString)
             let made: String? = template.withUnsafeMutableBufferPointer { buffer in
                 guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
                 return String(cString: base)

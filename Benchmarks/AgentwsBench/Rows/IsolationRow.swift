@@ -3,13 +3,13 @@ import AgentwsPlugins
 import AgentwsSystem
 import Logging
 
-/// Row 9: plugin isolation (issue 15). The echo plugin in this process against the same plugin in
+/// Row 13: plugin isolation (issue 15). The echo plugin in this process against the same plugin in
 /// an `agentws plugin-host` child, side by side in one run: a warm turn, a plugin load (up to the
 /// first answer), and a whole one-shot `agentws send`. Decides the default for the shipped plugins
 /// (`Configuration.Plugins.shippedIsolation`, docs/performance.md).
 enum IsolationRow {
     static func run(_ settings: Settings) async throws -> RowReport {
-        var report = RowReport(number: 9, title: "plugin isolation: in process vs plugin host (echo)")
+        var report = RowReport(number: 13, title: "plugin isolation: in process vs plugin host (echo)")
         let quiet = Logger(label: "agentws-bench") { _ in SwiftLogNoOpLogHandler() }
         let agentws = settings.buildDirectory + "/agentws"
         let pluginDirectory = settings.scratch + "/row9/plugins"

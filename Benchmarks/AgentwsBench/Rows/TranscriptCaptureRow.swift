@@ -4,7 +4,7 @@ import AgentwsStorage
 import AgentwsSystem
 import Logging
 
-/// Row 10: what capturing a transcript at a stop costs (SPEC §11), against the floor's durable write of
+/// Row 14: what capturing a transcript at a stop costs (SPEC §11), against the floor's durable write of
 /// the same bytes. A capture asks the plugin to export the conversation to a scratch file, reads it,
 /// hashes it (SHA-256), compares it with the manifest held, and when it changed writes the transcript
 /// and the manifest durably and removes the old file. The echo plugin, through the ABI as the product
@@ -16,7 +16,7 @@ enum TranscriptCaptureRow {
     }
 
     static func run(_ settings: Settings) async throws -> RowReport {
-        var report = RowReport(number: 10, title: "transcript capture at stop (echo) vs the floor's write")
+        var report = RowReport(number: 14, title: "transcript capture at stop (echo) vs the floor's write")
         let base = settings.scratch + "/row9"
         let pluginDirectory = base + "/plugins"
         try Files.makeDirectories(pluginDirectory)
