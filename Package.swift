@@ -256,7 +256,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentwsDaemonTests",
-            dependencies: [system, "AgentwsDaemon"],
+            dependencies: [system, "AgentwsDaemon", "AgentwsTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import AgentwsSystem
 import AgentwsTestSupport
 import Foundation
 import Testing
@@ -15,20 +16,20 @@ struct CLIHarness {
     }
 
     let root: String
+    private let temporary: TemporaryDirectory
     var environment: [String: String]
     /// The daemon the harness started (mode `.daemon`).
-    private(set) var daemon: RunningCLI?
+    private(set) var daemon: RunningCommand?
     /// Every daemon this harness ever started, so that `remove()` leaves none running behind it.
-    private let startedDaemons = StartedDaemons()
+    private let startedDaemons = Locked<[RunningCommand]>([])
 
     /// A fresh temporary directory, initialised as a workspace unless `initialise` is false; with
     /// mode `.daemon`, a daemon serves it (stopped by `remove()`).
     init(initialise: Bool = true, config: String? = nil, mode: Mode = .inProcess) throws {
         _ = try BuildProducts.executable("agentws")
-        root =
-            FileManager.default.temporaryDirectory.path + "/agentws-cli-"
-            + UUID().uuidString.lowercased().prefix(12)
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        // 0755: the socket tests connect as another user, who must reach the socket's directory.
+        temporary = try TemporaryDirectory(prefix: "agentws-cli", mode: 0o755)
+        root = temporary.path
         var environment = ProcessInfo.processInfo.environment
         // Isolate from the developer's own configuration and plugins.
         environment["XDG_CONFIG_HOME"] = root + "/.xdg"
@@ -43,9 +44,9 @@ struct CLIHarness {
     }
 
     /// Starts `agentws serve` and waits until it listens.
-    func startDaemon() throws -> RunningCLI {
+    func startDaemon() throws -> RunningCommand {
         let daemon = try start(["serve"])
-        startedDaemons.add(daemon)
+        startedDaemons.withLock { $0.append(daemon) }
         try daemon.waitFor("serving \(root)")
         return daemon
     }
@@ -60,34 +61,18 @@ struct CLIHarness {
     }
 
     func remove() {
-        for daemon in startedDaemons.all where daemon.process.isRunning {
+        for daemon in startedDaemons.withLock({ $0 }) where daemon.isRunning {
             daemon.signal(SIGTERM)
             _ = daemon.finish()
         }
-        try? FileManager.default.removeItem(atPath: root)
+        temporary.remove()
     }
 
     var socketPath: String { path(".agentws/state/agentws.sock") }
 
     var daemonLog: String { read(".agentws/state/logs/daemon.log") ?? "" }
 
-    struct Result: CustomStringConvertible {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-
-        var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
-
-        @discardableResult
-        func expectSuccess(sourceLocation: SourceLocation = #_sourceLocation) -> Result {
-            #expect(status == 0, "\(self)", sourceLocation: sourceLocation)
-            return self
-        }
-
-        func expectExit(_ code: Int32, sourceLocation: SourceLocation = #_sourceLocation) {
-            #expect(status == code, "\(self)", sourceLocation: sourceLocation)
-        }
-    }
+    typealias Result = ProcessOutcome
 
     /// Runs `agentws ARGUMENTS` in the workspace root and waits for it.
     @discardableResult
@@ -96,8 +81,8 @@ struct CLIHarness {
     }
 
     /// Starts `agentws ARGUMENTS` without waiting.
-    func start(_ arguments: [String], in directory: String? = nil) throws -> RunningCLI {
-        try RunningCLI(arguments: arguments, directory: directory ?? root, environment: environment)
+    func start(_ arguments: [String], in directory: String? = nil) throws -> RunningCommand {
+        try RunningCommand(arguments, directory: directory ?? root, environment: environment)
     }
 
     func path(_ relative: String) -> String { root + "/" + relative }
@@ -146,106 +131,14 @@ struct CLIHarness {
     }
 }
 
-/// The daemons a harness started.
-final class StartedDaemons: @unchecked Sendable {
-    // @unchecked: `daemons` is only touched under `lock`.
-    private let lock = NSLock()
-    private var daemons: [RunningCLI] = []
-
-    func add(_ daemon: RunningCLI) {
-        lock.lock()
-        daemons.append(daemon)
-        lock.unlock()
+extension ProcessOutcome {
+    @discardableResult
+    func expectSuccess(sourceLocation: SourceLocation = #_sourceLocation) -> ProcessOutcome {
+        #expect(status == 0, "\(self)", sourceLocation: sourceLocation)
+        return self
     }
 
-    var all: [RunningCLI] {
-        lock.lock()
-        defer { lock.unlock() }
-        return daemons
-    }
-}
-
-/// A running `agentws` process.
-final class RunningCLI: @unchecked Sendable {
-    // @unchecked: the pipes' buffers are only touched by the reader threads and then by finish().
-    let process = Process()
-    private let output = Pipe()
-    private let errors = Pipe()
-    private var stdoutData = Data()
-    private var stderrData = Data()
-    private let group = DispatchGroup()
-    private let lock = NSLock()
-
-    init(arguments: [String], directory: String, environment: [String: String]) throws {
-        process.executableURL = URL(fileURLWithPath: BuildProducts.agentws)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        drain(output.fileHandleForReading, isStandardError: false)
-        drain(errors.fileHandleForReading, isStandardError: true)
-    }
-
-    private func drain(_ handle: FileHandle, isStandardError: Bool) {
-        group.enter()
-        Thread.detachNewThread { [self] in
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                lock.lock()
-                if isStandardError { stderrData.append(chunk) } else { stdoutData.append(chunk) }
-                lock.unlock()
-            }
-            group.leave()
-        }
-    }
-
-    var pid: Int32 { process.processIdentifier }
-
-    var stderrSoFar: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: stderrData, as: UTF8.self)
-    }
-
-    var stdoutSoFar: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: stdoutData, as: UTF8.self)
-    }
-
-    /// Waits (up to `limit`) until stdout or stderr contains `text`.
-    func waitFor(_ text: String, limit: Duration = .seconds(30)) throws {
-        let deadline = ContinuousClock.now + limit
-        while !stdoutSoFar.contains(text) && !stderrSoFar.contains(text) {
-            if ContinuousClock.now > deadline
-                || !process.isRunning && !(stdoutSoFar + stderrSoFar).contains(text)
-            {
-                if !process.isRunning { break }
-                throw TestFailure(
-                    "timed out waiting for \"\(text)\"; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)")
-            }
-            usleep(10_000)
-        }
-        if !(stdoutSoFar + stderrSoFar).contains(text) {
-            throw TestFailure(
-                "the process ended without printing \"\(text)\"; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)"
-            )
-        }
-    }
-
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
-
-    func finish() -> CLIHarness.Result {
-        process.waitUntilExit()
-        group.wait()
-        lock.lock()
-        defer { lock.unlock() }
-        return CLIHarness.Result(
-            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self))
+    func expectExit(_ code: Int32, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(status == code, "\(self)", sourceLocation: sourceLocation)
     }
 }

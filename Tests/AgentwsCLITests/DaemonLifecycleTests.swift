@@ -137,12 +137,3 @@ struct DaemonLifecycleTests {
         #expect(refused.stderr.contains("restart it with the setting"))
     }
 }
-
-/// Polls `condition` until it holds, failing after `limit` (the daemon acts on its own clock).
-func waitUntil(_ what: String, limit: Duration = .seconds(30), _ condition: () throws -> Bool) throws {
-    let deadline = ContinuousClock.now + limit
-    while try !condition() {
-        guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting until \(what)") }
-        usleep(50_000)
-    }
-}

@@ -1,3 +1,4 @@
+import AgentwsTestSupport
 import Foundation
 import Testing
 

@@ -10,24 +10,9 @@ struct InstallTests {
     static let repository = BuildProducts.repositoryRoot + "/"
 
     func run(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String])
-        throws -> CLIHarness.Result
+        throws -> ProcessOutcome
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIHarness.Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try ChildProcess.run(executable, arguments, environment: environment, directory: directory)
     }
 
     func files(under directory: String) -> [String] {

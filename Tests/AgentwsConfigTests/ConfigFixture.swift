@@ -1,20 +1,14 @@
 import AgentwsConfig
 import AgentwsCore
+import AgentwsTestSupport
 import Foundation
 
 /// A temporary directory holding configuration files for one test, removed when the test ends.
 final class ConfigFixture {
-    let directory: String
+    private let temporary: TemporaryDirectory
+    var directory: String { temporary.path }
 
-    init() throws {
-        let base = FileManager.default.temporaryDirectory.path
-        directory = "\(base)/agentws-config-tests-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    init() throws { temporary = try TemporaryDirectory(prefix: "agentws-config-tests") }
 
     /// Writes `text` to `name` inside the fixture and returns its path.
     @discardableResult

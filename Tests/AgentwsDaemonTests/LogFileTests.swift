@@ -1,3 +1,4 @@
+import AgentwsTestSupport
 import Foundation
 import Testing
 
@@ -6,9 +7,9 @@ import Testing
 @Suite("Daemon log file")
 struct LogFileTests {
     @Test func rotatesPastItsLimitKeepingOnePreviousFile() throws {
-        let directory = FileManager.default.temporaryDirectory.path + "/agentws-log-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = try TemporaryDirectory(prefix: "agentws-log")
+        defer { temporary.remove() }
+        let directory = temporary.path
         let path = directory + "/daemon.log"
         let log = try LogFile(path: path, limit: 100)
         for index in 0..<12 { log.append("line \(index) " + String(repeating: "x", count: 20)) }
@@ -28,9 +29,9 @@ struct LogFileTests {
     }
 
     @Test func anExistingFileCountsTowardsTheLimit() throws {
-        let directory = FileManager.default.temporaryDirectory.path + "/agentws-log-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = try TemporaryDirectory(prefix: "agentws-log")
+        defer { temporary.remove() }
+        let directory = temporary.path
         let path = directory + "/daemon.log"
         try Data(String(repeating: "old\n", count: 30).utf8).write(to: URL(fileURLWithPath: path))
         let log = try LogFile(path: path, limit: 100)

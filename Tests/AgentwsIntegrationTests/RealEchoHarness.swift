@@ -10,20 +10,20 @@ import Foundation
 /// but with a clock the test moves, so the reaper can be driven without waiting.
 final class RealEchoHarness: Sendable {
     let root: String
+    private let temporary: TemporaryDirectory
     let workspace: Workspace
     let store: FileThreadStore
     let clock = ManualClock()
 
     init() throws {
-        root =
-            FileManager.default.temporaryDirectory.path + "/agentws-it-"
-            + UUID().uuidString.lowercased().prefix(12)
+        temporary = try TemporaryDirectory(prefix: "agentws-it")
+        root = temporary.path
         workspace = try WorkspaceInitializer.initialize(at: root).workspace
         store = try FileThreadStore(workspace: workspace)
         _ = try BuildProducts.library("AgentwsEcho")
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: root) }
+    func remove() { temporary.remove() }
 
     func service(_ change: (inout Configuration) -> Void = { _ in }) -> SessionService {
         var configuration = Configuration.defaults

@@ -43,9 +43,10 @@ enum KitTools {
     static func run(
         _ executable: String, _ arguments: [String], in directory: String? = nil,
         environment: [String: String]? = nil
-    ) throws -> (status: Int32, stdout: String, stderr: String) {
-        let result = try BuildProducts.runToEnd(
-            executable, arguments, environment: environment, directory: directory)
+    ) throws -> ProcessOutcome {
+        // A build of a plugin package takes minutes on a loaded machine.
+        let result = try ChildProcess.run(
+            executable, arguments, environment: environment, directory: directory, limit: .seconds(1800))
         guard result.status == 0 else {
             throw TestFailure(
                 "\(executable) \(arguments.joined(separator: " ")) exited \(result.status)\n\(result.stdout)\n\(result.stderr)"

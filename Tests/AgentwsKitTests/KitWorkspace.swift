@@ -46,7 +46,7 @@ final class KitWorkspace {
 
     /// Runs `agentws ARGUMENTS` in the workspace and waits for it.
     @discardableResult
-    func run(_ arguments: String...) throws -> RunningCommand.Outcome {
+    func run(_ arguments: String...) throws -> ProcessOutcome {
         try RunningCommand(arguments, directory: workspace, environment: environment).finish()
     }
 }

@@ -133,7 +133,7 @@ struct SkeletonTests {
             try KitTools.tool("make", hint: ".ci/run installs it with the C compiler"), [], in: directory)
 
         let library = directory + "/libbroken.so"
-        let checked = try BuildProducts.runToEnd(BuildProducts.agentws, ["plugin", "check", library])
+        let checked = try ChildProcess.run(BuildProducts.agentws, ["plugin", "check", library])
         #expect(checked.status == 5, "\(checked)")
         #expect(checked.stderr.contains("plugin \(library) refused: \(reason)"), "\(checked)")
 
@@ -186,7 +186,7 @@ struct SkeletonTests {
             path: source)
         try KitTools.run(
             try KitTools.tool("make", hint: ".ci/run installs it with the C compiler"), [], in: directory)
-        let checked = try BuildProducts.runToEnd(
+        let checked = try ChildProcess.run(
             BuildProducts.agentws, ["plugin", "check", directory + "/libcrasher.so"])
         #expect(checked.status == 6, "\(checked)")
         #expect(checked.stderr.contains("(plugin crasher) died: killed by SIGABRT"), "\(checked)")

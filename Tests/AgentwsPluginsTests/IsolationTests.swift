@@ -54,7 +54,7 @@ struct IsolationTests {
         }
 
         @discardableResult
-        func run(_ arguments: String...) throws -> RunningCommand.Outcome {
+        func run(_ arguments: String...) throws -> ProcessOutcome {
             try start(arguments).finish()
         }
 

@@ -1,6 +1,7 @@
 import AgentwsCore
 import AgentwsJSON
 import AgentwsStorage
+import AgentwsTestSupport
 import Foundation
 import Testing
 

@@ -1,19 +1,6 @@
 import AgentwsTestSupport
 import Foundation
 
-/// A fresh directory under the system temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        let base = FileManager.default.temporaryDirectory.path
-        path = base + "/agentws-test-" + UUID().uuidString.lowercased()
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// The built `agentws-test-helper`; fails the test clearly when it has not been built.
 func helperPath() throws -> String { try BuildProducts.executable("agentws-test-helper") }
 

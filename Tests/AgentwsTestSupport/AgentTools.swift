@@ -4,6 +4,9 @@ import Foundation
 /// installs, and python3 for the model mocks in Tests/Peers. A missing one is a test failure with a
 /// message saying how to get it, never a skip.
 package enum AgentTools {
+    /// How long scripts/setup-test-agents may take: on a fresh checkout it installs from PyPI.
+    package static let installLimit: Duration = .seconds(1800)
+
     /// A real agent binary: `$variable` when set, else what `scripts/setup-test-agents FLAG` prints
     /// (it installs the pinned version into .venv-agents when missing). `what` names it in messages.
     package static func agent(flag: String, variable: String, what: String) -> Result<String, TestFailure> {
@@ -14,9 +17,9 @@ package enum AgentTools {
             return .success(path)
         }
         let script = BuildProducts.repositoryRoot + "/scripts/setup-test-agents"
-        let output: (status: Int32, stdout: String, stderr: String)
+        let output: ProcessOutcome
         do {
-            output = try BuildProducts.runToEnd(script, [flag])
+            output = try ChildProcess.run(script, [flag], limit: AgentTools.installLimit)
         } catch {
             return .failure(TestFailure("cannot run \(script): \(error)"))
         }

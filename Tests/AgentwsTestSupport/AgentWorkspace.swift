@@ -1,30 +1,32 @@
 import AgentwsJSON
 import Foundation
 
-/// A temporary agentws workspace whose provider runs a real agent against a model mock of its own,
-/// with its own HOME: nothing of the machine's user is read or written, and nothing leaves
-/// 127.0.0.1. Each provider's tests subclass it with what their agent needs.
-open class AgentWorkspace {
+/// A temporary agentws workspace whose provider runs a real agent, with its own HOME: nothing of the
+/// machine's user is read or written. Each provider's tests subclass it (or `AgentWorkspace`, which
+/// adds a model mock) with what their agent needs.
+open class TestWorkspace {
     package let root: String
     package let workspace: String
-    package let mock: ModelMock
     /// The environment `agentws` runs with.
     package let environment: [String: String]
     /// An environment entry of every process of this workspace's agent (`CODEX_HOME=/tmp/…`).
     private let processMarker: String
+    /// How long `agentsGone()` waits when not told.
+    private let stopLimit: Duration
+    private let temporary: TemporaryDirectory
 
-    /// Sets up the directories (`directories` relative to the root, besides the workspace and the
-    /// homes), starts the mock and runs `agentws init`.
+    /// Sets up the directories in `temporary` (`directories` relative to it, besides the workspace
+    /// and the homes) and runs `agentws init`. (`public`: see `AgentWorkspace.init`.)
     public init(
-        name: String, plugin: String, mockScript: String, directories: [String],
-        processMarker: (String) -> String
+        temporary: TemporaryDirectory, plugin: String, directories: [String],
+        processMarker: (String) -> String,
+        stopLimit: Duration = .seconds(15)
     )
         throws
     {
         try BuildProducts.require(libraries: [plugin])
-        let root =
-            FileManager.default.temporaryDirectory.path + "/agentws-\(name)-"
-            + UUID().uuidString.prefix(12).lowercased()
+        self.temporary = temporary
+        let root = temporary.path
         self.root = root
         workspace = root + "/project"
         for directory in [workspace, root + "/home", root + "/agentws-home"]
@@ -33,7 +35,7 @@ open class AgentWorkspace {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         self.processMarker = processMarker(root)
-        mock = try ModelMock(script: mockScript, directory: root)
+        self.stopLimit = stopLimit
         var environment = ProcessInfo.processInfo.environment
         // agentws itself must not see the developer's configuration or plugins either.
         environment["XDG_CONFIG_HOME"] = root + "/agentws-home/.config"
@@ -59,18 +61,21 @@ open class AgentWorkspace {
         try Data(config.utf8).write(to: URL(fileURLWithPath: workspace + "/.agentws/config.yaml"))
     }
 
-    /// Stops the mock, ends any agent left over (a test failure elsewhere) and removes the files.
+    /// Ends any agent left over (a test failure elsewhere) and removes the files.
     package func close() {
         for pid in agentProcesses() { kill(pid, SIGKILL) }
-        mock.stop()
-        try? FileManager.default.removeItem(atPath: root)
+        closeServices()
+        temporary.remove()
     }
+
+    /// What a subclass stops in `close()` after the agents and before the files go.
+    open func closeServices() {}
 
     // MARK: agentws
 
     /// Runs `agentws ARGUMENTS` in the workspace and waits for it.
     @discardableResult
-    package func run(_ arguments: String...) throws -> RunningCommand.Outcome {
+    package func run(_ arguments: String...) throws -> ProcessOutcome {
         try start(arguments).finish()
     }
 
@@ -124,8 +129,8 @@ open class AgentWorkspace {
     }
 
     /// Waits until no agent process of this workspace runs any more; false if one is still there after `limit`.
-    package func agentsGone(within limit: Duration = .seconds(15)) -> Bool {
-        ProcessScan.gone(withEnvironment: processMarker, within: limit)
+    package func agentsGone(within limit: Duration? = nil) -> Bool {
+        ProcessScan.gone(withEnvironment: processMarker, within: limit ?? stopLimit)
     }
 
     /// Waits for the one agent process of this workspace and returns its pid.
@@ -140,4 +145,33 @@ open class AgentWorkspace {
             usleep(20_000)
         }
     }
+}
+
+/// A `TestWorkspace` whose agent talks to a model mock of its own (Tests/Peers): nothing leaves
+/// 127.0.0.1.
+open class AgentWorkspace: TestWorkspace {
+    package let mock: ModelMock
+
+    /// Starts the mock, sets up the directories and runs `agentws init`. (`public`: a `package`
+    /// designated initializer of an open class makes the compiler warn of infinite recursion in
+    /// every subclass in another module.)
+    public init(
+        name: String, plugin: String, mockScript: String, directories: [String],
+        processMarker: (String) -> String
+    ) throws {
+        try BuildProducts.require(libraries: [plugin])
+        let temporary = try TemporaryDirectory(prefix: "agentws-\(name)")
+        let mock = try ModelMock(script: mockScript, directory: temporary.path)
+        self.mock = mock
+        do {
+            try super.init(
+                temporary: temporary, plugin: plugin, directories: directories, processMarker: processMarker)
+        } catch {
+            mock.stop()
+            throw error
+        }
+    }
+
+    /// Stops the mock.
+    open override func closeServices() { mock.stop() }
 }

@@ -51,41 +51,6 @@ package enum BuildProducts {
     private static func missing(_ path: String) -> TestFailure {
         TestFailure("\(path) is missing: run 'swift build' before 'swift test' (scripts/test does both)")
     }
-
-    /// Runs a program to its end and returns its status and output; in `directory` and with
-    /// `environment` when given, else in this process's.
-    package static func runToEnd(
-        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-        directory: String? = nil
-    ) throws -> (
-        status: Int32, stdout: String, stderr: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let errorData = Locked(Data())
-        let drained = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            let data = errors.fileHandleForReading.readDataToEndOfFile()
-            errorData.withLock { $0 = data }
-            drained.signal()
-        }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        drained.wait()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-            String(decoding: errorData.withLock { $0 }, as: UTF8.self)
-        )
-    }
 }
 
 /// A test precondition that does not hold, with what to do about it.

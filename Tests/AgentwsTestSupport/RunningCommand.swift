@@ -3,14 +3,6 @@ import Foundation
 
 /// A running `agentws` process whose output is collected as it comes.
 package final class RunningCommand: Sendable {
-    /// How a command ended.
-    package struct Outcome: CustomStringConvertible {
-        package let status: Int32
-        package let stdout: String
-        package let stderr: String
-        package var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
-    }
-
     private let process: Process
     private let output = Locked((stdout: Data(), stderr: Data()))
     private let drained = DispatchGroup()
@@ -43,6 +35,7 @@ package final class RunningCommand: Sendable {
     }
 
     package var pid: Int32 { process.processIdentifier }
+    package var isRunning: Bool { process.isRunning }
     package var stdoutSoFar: String { String(decoding: output.withLock { $0.stdout }, as: UTF8.self) }
     package var stderrSoFar: String { String(decoding: output.withLock { $0.stderr }, as: UTF8.self) }
 
@@ -56,13 +49,21 @@ package final class RunningCommand: Sendable {
         try waitFor(text, in: "stderr", limit: limit) { $0.stderrSoFar }
     }
 
+    /// Waits until stdout or stderr shows `text`; throws like `waitForOutput`.
+    package func waitFor(_ text: String, limit: Duration = .seconds(30)) throws {
+        try waitFor(text, in: "stdout or stderr", limit: limit) { $0.stdoutSoFar + $0.stderrSoFar }
+    }
+
     private func waitFor(
         _ text: String, in stream: String, limit: Duration, _ sofar: (RunningCommand) -> String
     ) throws {
         let deadline = ContinuousClock.now + limit
         while !sofar(self).contains(text) {
             guard process.isRunning else {
-                throw TestFailure("agentws ended before printing \"\(text)\" on \(stream): \(finish())")
+                // What it printed last may still be on its way from the pipe.
+                let outcome = finish()
+                if sofar(self).contains(text) { return }
+                throw TestFailure("agentws ended before printing \"\(text)\" on \(stream): \(outcome)")
             }
             guard ContinuousClock.now < deadline else {
                 throw TestFailure(
@@ -76,11 +77,11 @@ package final class RunningCommand: Sendable {
     package func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     /// Waits for the end and returns everything it printed.
-    package func finish() -> Outcome {
+    package func finish() -> ProcessOutcome {
         process.waitUntilExit()
         drained.wait()
         return output.withLock { output in
-            Outcome(
+            ProcessOutcome(
                 status: process.terminationStatus, stdout: String(decoding: output.stdout, as: UTF8.self),
                 stderr: String(decoding: output.stderr, as: UTF8.self))
         }

@@ -1,4 +1,5 @@
 import AgentwsJSON
+import AgentwsTestSupport
 import CAgentwsProvider
 import Foundation
 import Testing

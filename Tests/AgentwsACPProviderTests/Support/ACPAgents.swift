@@ -25,16 +25,9 @@ enum ACPAgents {
     }
 
     /// python3 from PATH, for the hostile agents in Tests/Peers (standard library only).
-    static func systemPython() throws -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/python3"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        throw TestFailure("the acp tests need python3 on PATH for Tests/Peers; none on \(path)")
-    }
+    static func systemPython() throws -> String { try AgentTools.python() }
 
-    static func peer(_ name: String) -> String { BuildProducts.repositoryRoot + "/Tests/Peers/" + name }
+    static func peer(_ name: String) -> String { AgentTools.peer(name) }
 
     private static func executable(_ path: String) throws -> String {
         guard FileManager.default.isExecutableFile(atPath: path) else {
@@ -48,9 +41,9 @@ enum ACPAgents {
             return .success(path)
         }
         let script = BuildProducts.repositoryRoot + "/scripts/setup-test-agents"
-        let output: (status: Int32, stdout: String, stderr: String)
+        let output: ProcessOutcome
         do {
-            output = try BuildProducts.runToEnd(script, ["--print-acp-agents"])
+            output = try ChildProcess.run(script, ["--print-acp-agents"], limit: AgentTools.installLimit)
         } catch {
             return .failure(TestFailure("cannot run \(script): \(error)"))
         }

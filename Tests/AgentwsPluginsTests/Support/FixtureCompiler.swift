@@ -29,17 +29,7 @@ enum FixtureCompiler {
 
     /// Runs a program to completion; fails the test with its output when it exits non-zero.
     static func run(_ program: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(
-            process.terminationStatus == 0,
-            "\(program) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n\(text)")
+        let outcome = try ChildProcess.run("/usr/bin/env", [program] + arguments)
+        try #require(outcome.status == 0, "\(program) \(arguments.joined(separator: " ")) failed: \(outcome)")
     }
 }

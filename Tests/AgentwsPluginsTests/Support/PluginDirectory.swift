@@ -1,23 +1,15 @@
 import AgentwsSystem
+import AgentwsTestSupport
 import Foundation
 import Testing
 
-/// A fresh plugin directory under /tmp (mode 0700, owned by the current user), removed at deinit.
+/// A fresh plugin directory under the temporary directory (mode 0700, owned by the current user),
+/// removed at deinit.
 final class PluginDirectory {
-    let path: String
+    private let directory: TemporaryDirectory
+    var path: String { directory.path }
 
-    init() throws {
-        var template = Array("/tmp/agentws-plugins-XXXXXX".utf8CString)
-        let created = template.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.flatMap { mkdtemp($0) }
-        }
-        try #require(created != nil, "mkdtemp failed: \(String(cString: strerror(errno)))")
-        path = String(cString: template.map { $0 })
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
+    init() throws { directory = try TemporaryDirectory(prefix: "agentws-plugins") }
 
     /// The absolute path of `name` inside the directory.
     func file(_ name: String) -> String { path + "/" + name }

@@ -46,22 +46,6 @@ enum EchoLibrary {
     static func entry() throws -> agentws_plugin_entry { try loaded.get().entry }
 }
 
-/// A fresh directory under the system's temporary directory, removed when the value goes away.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init() throws {
-        let template = FileManager.default.temporaryDirectory.appendingPathComponent("echo-test-XXXXXX").path
-        var bytes = Array(template.utf8CString)
-        guard let created = mkdtemp(&bytes) else {
-            throw EchoLibrary.NotLoaded(description: "mkdtemp failed")
-        }
-        path = String(cString: created)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// An echo instance over a state directory, with helpers for the calls the tests make.
 struct EchoInstance {
     let driver: PluginDriver
