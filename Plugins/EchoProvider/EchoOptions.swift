@@ -22,26 +22,23 @@ struct EchoOptions: Sendable {
         for name in options.keys.sorted() where !Self.names.contains(name) {
             throw refuse("unknown option \"\(name)\"; the options are \(Self.names.joined(separator: ", "))")
         }
-        if let value = options["model_switch"], !value.isNull {
-            guard let text = value.stringValue,
-                let modelSwitch = PluginCapabilities.ModelSwitch(rawValue: text)
-            else {
-                throw refuse("option model_switch must be \"in-session\" or \"restart\", got \(value)")
+        let reader = JSONObjectReader(members: options, path: "options")
+        do {
+            if let modelSwitch = try reader.optionalTyped(
+                "model_switch", "\"in-session\" or \"restart\"",
+                { $0.stringValue.flatMap(PluginCapabilities.ModelSwitch.init(rawValue:)) })
+            {
+                self.modelSwitch = modelSwitch
             }
-            self.modelSwitch = modelSwitch
-        }
-        if let value = options["delay_ms"], !value.isNull {
-            guard let milliseconds = value.integerValue, milliseconds >= 0 else {
-                throw refuse(
-                    "option delay_ms must be a whole number of milliseconds, 0 or more, got \(value)")
+            if let milliseconds = try reader.optionalTyped(
+                "delay_ms", "a whole number of milliseconds, 0 or more",
+                { $0.integerValue.flatMap { $0 >= 0 ? $0 : nil } })
+            {
+                self.delayMilliseconds = milliseconds
             }
-            self.delayMilliseconds = milliseconds
-        }
-        if let value = options["fail_resume"], !value.isNull {
-            guard let flag = value.boolValue else {
-                throw refuse("option fail_resume must be true or false, got \(value)")
-            }
-            self.failResume = flag
+            failResume = try reader.optionalBool("fail_resume") ?? false
+        } catch {
+            throw refuse(error.description)
         }
         if let value = options["fork"], !value.isNull {
             guard let flag = value.boolValue else {

@@ -42,9 +42,9 @@ struct ProtocolErrorTests {
         #expect(unknown["code"] == -32601)
         let wrongType = try await harness.error("session/prompt", ["sessionId": 5, "prompt": []])
         #expect(wrongType["code"] == -32602)
-        #expect(wrongType["message"] == "session/prompt: 'sessionId' must be a string, not a number")
+        #expect(wrongType["message"] == "session/prompt: params.sessionId: expected a string, found 5")
         let missing = try await harness.error("initialize", [:])
-        #expect(missing["message"] == "initialize: 'protocolVersion' is required")
+        #expect(missing["message"] == "initialize: params.protocolVersion: missing, expected a whole number")
         _ = try await harness.newSession("t1")
         let image = try await harness.error(
             "session/prompt",

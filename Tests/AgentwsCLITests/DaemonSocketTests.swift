@@ -20,7 +20,7 @@ struct DaemonSocketTests {
         try client.send(json: ["jsonrpc": "2.0", "id": 2, "method": "_agentws/show", "params": ["thread": 5]])
         let wrong = try #require(try client.response(to: 2).response["error"] as? [String: Any])
         #expect(wrong["code"] as? Int == -32602)
-        #expect(wrong["message"] as? String == "_agentws/show: 'thread' must be a string, not a number")
+        #expect(wrong["message"] as? String == "_agentws/show: params.thread: expected a string, found 5")
 
         try client.send("[1, 2, 3]\n")
         #expect((try client.readMessage()["error"] as? [String: Any])?["code"] as? Int == -32600)

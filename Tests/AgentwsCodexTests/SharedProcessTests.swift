@@ -248,7 +248,8 @@ extension CodexAppServerTests {
             defer { codex.close() }
             let result = try codex.run("send", "--thread", "t1", "hi")
             #expect(result.status != 0, "\(result)")
-            #expect(result.stderr.contains("option process must be one of shared, per-session"), "\(result)")
+            #expect(
+                result.stderr.contains("options.process: expected one of shared, per-session"), "\(result)")
         }
     }
 }

@@ -106,7 +106,7 @@ import Testing
         }
         await #expect(
             throws: ProviderError(
-                .providerFailed, "\(label): send result needs \"stopReason\" (a string) in {}")
+                .providerFailed, "\(label): send result.stopReason: missing, expected a string in {}")
         ) {
             _ = try await session.send(TurnRequest(text: "no-stop-reason"))
         }

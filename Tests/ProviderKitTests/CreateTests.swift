@@ -26,14 +26,14 @@ struct CreateTests {
     @Test func missingConfigurationMemberIsNamed() throws {
         let refused = try refusal(["provider": "p", "workspace": "/w"])
         #expect(refused.code == "invalid-request")
-        #expect(refused.message == "the configuration: \"stateDirectory\" is missing")
+        #expect(refused.message == "configuration.stateDirectory: missing, expected a string")
     }
 
     @Test func optionsOfTheWrongKindAreNamed() throws {
         let refused = try refusal([
             "provider": "p", "workspace": "/w", "stateDirectory": "/s", "options": [1],
         ])
-        #expect(refused.message == "the configuration: \"options\" must be an object or null, got an array")
+        #expect(refused.message == "configuration.options: expected an object or null, found [1]")
     }
 
     @Test func pluginErrorFromInitKeepsItsCode() throws {

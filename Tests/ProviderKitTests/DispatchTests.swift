@@ -102,18 +102,18 @@ struct DispatchTests {
 
     @Test(arguments: [
         ("{\"method\": ", "the request is not valid JSON: line 1, column 12"),
-        ("[1]", "the request must be an object, got an array"),
-        ("{\"params\": {}}", "the request: \"method\" is missing"),
-        ("{\"method\": 7}", "the request: \"method\" must be a string, got a number"),
-        ("{\"method\": \"status\", \"params\": []}", "status params must be an object, got an array"),
-        ("{\"method\": \"status\"}", "status params: \"session\" is missing"),
+        ("[1]", "request: expected an object, found [1]"),
+        ("{\"params\": {}}", "request.method: missing, expected a string"),
+        ("{\"method\": 7}", "request.method: expected a string, found 7"),
+        ("{\"method\": \"status\", \"params\": []}", "params: expected an object, found []"),
+        ("{\"method\": \"status\"}", "params.session: missing, expected a string"),
         (
             "{\"method\": \"start\", \"params\": {\"thread\": 1, \"cwd\": \"/\"}}",
-            "start params: \"thread\" must be a string, got a number"
+            "params.thread: expected a string, found 1"
         ),
         (
             "{\"method\": \"send\", \"params\": {\"session\": \"s\", \"text\": \"x\", \"model\": false}}",
-            "send params: \"model\" must be a string or null, got a boolean"
+            "params.model: expected a string or null, found false"
         ),
     ])
     func malformedRequestIsAnInvalidRequest(request: String, message: String) async throws {

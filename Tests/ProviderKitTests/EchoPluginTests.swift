@@ -256,9 +256,9 @@ struct EchoPluginTests {
     @Test(
         arguments: [
             (["colour": "red"], "unknown option \"colour\""),
-            (["model_switch": "sometimes"], "option model_switch must be"),
-            (["delay_ms": -1], "option delay_ms must be"),
-            (["fail_resume": "yes"], "option fail_resume must be"),
+            (["model_switch": "sometimes"], "options.model_switch: expected"),
+            (["delay_ms": -1], "options.delay_ms: expected"),
+            (["fail_resume": "yes"], "options.fail_resume: expected"),
         ] as [(JSONValue, String)])
     func badOptionsAreRefusedAtCreate(options: JSONValue, problem: String) throws {
         let state = try TemporaryDirectory()

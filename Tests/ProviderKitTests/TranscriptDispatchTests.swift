@@ -125,25 +125,25 @@ struct TranscriptDispatchTests {
     static let malformed: [Malformed] = [
         Malformed(
             method: "export", params: ["cwd": "/w", "path": "/p"],
-            message: "export params: \"cursor\" is missing"),
+            message: "params.cursor: missing, expected a value"),
         Malformed(
             method: "export", params: ["cursor": .null, "cwd": "/w", "path": "/p"],
-            message: "export params: \"cursor\" is missing"),
+            message: "params.cursor: expected a value, found null"),
         Malformed(
             method: "export", params: ["cursor": "c", "cwd": "/w"],
-            message: "export params: \"path\" is missing"),
+            message: "params.path: missing, expected a string"),
         Malformed(
             method: "import", params: ["thread": "t", "cwd": "/w", "path": "/p"],
-            message: "import params: \"format\" is missing"),
+            message: "params.format: missing, expected a string"),
         Malformed(
             method: "import", params: ["thread": "t", "cwd": "/w", "path": 3, "format": "f"],
-            message: "import params: \"path\" must be a string, got a number"),
+            message: "params.path: expected a string, found 3"),
         Malformed(
             method: "fork", params: ["thread": "t", "cwd": "/w"],
-            message: "fork params: \"cursor\" is missing"),
+            message: "params.cursor: missing, expected a value"),
         Malformed(
             method: "fork", params: ["thread": "t", "cursor": "c", "cwd": "/w", "model": 1],
-            message: "fork params: \"model\" must be a string or null, got a number"),
+            message: "params.model: expected a string or null, found 1"),
     ]
 
     @Test(arguments: malformed)

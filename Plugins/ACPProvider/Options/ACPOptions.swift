@@ -1,3 +1,4 @@
+import AgentProcess
 import AgentwsJSON
 import ProviderKit
 
@@ -32,75 +33,42 @@ struct ACPOptions: Sendable {
     ]
 
     init(_ options: [String: JSONValue], instance: String) throws(PluginError) {
-        func refuse(_ problem: String) -> PluginError {
-            PluginError(code: .invalidRequest, message: "provider \"\(instance)\" (acp): \(problem)")
-        }
-        for name in options.keys.sorted() where !Self.names.contains(name) {
-            throw refuse("unknown option \"\(name)\"; the options are \(Self.names.joined(separator: ", "))")
-        }
-        func strings(_ name: String) throws(PluginError) -> [String]? {
-            guard let value = options[name], !value.isNull else { return nil }
-            let texts = value.arrayValue?.compactMap(\.stringValue)
-            guard let texts, texts.count == value.arrayValue?.count else {
-                throw refuse("option \(name) must be a list of strings, got \(value)")
+        do {
+            let reader = try OptionReader(options, known: Self.names)
+            guard
+                let command = try reader.command(
+                    "command",
+                    example:
+                        "command: [fast-agent-acp, --model, passthrough] or command: [gemini, --experimental-acp]"
+                )
+            else {
+                throw OptionReader.Problem(
+                    "options.command must name the agent's program, e.g. command: [fast-agent-acp, --model, "
+                        + "passthrough] or command: [gemini, --experimental-acp]")
             }
-            return texts
-        }
-        func milliseconds(_ name: String) throws(PluginError) -> Duration? {
-            guard let value = options[name], !value.isNull else { return nil }
-            guard let number = value.integerValue, number > 0 else {
-                throw refuse("option \(name) must be a whole number of milliseconds above 0, got \(value)")
+            self.command = command
+            arguments = try reader.strings("args") ?? []
+            environment = try reader.environment("env")
+            processDirectory = try reader.string("cwd", "a directory relative to the workspace")
+            mcpServers =
+                try reader.value(
+                    "mcp_servers", "a list of ACP MCP server objects ({name, command, args, env})"
+                ) { value in
+                    value.arrayValue.flatMap { servers in
+                        servers.allSatisfy({ $0.objectValue != nil }) ? servers : nil
+                    }
+                } ?? []
+            initializeTimeout = try reader.milliseconds("initialize_timeout_ms") ?? initializeTimeout
+            requestTimeout = try reader.milliseconds("request_timeout_ms") ?? requestTimeout
+            turnTimeout = try reader.milliseconds("turn_timeout_ms")
+            stopGrace = try reader.milliseconds("stop_grace_ms") ?? stopGrace
+            if let number = try reader.integer(
+                "max_message_bytes", in: 4096...(1 << 30), "a whole number from 4096 to 1073741824")
+            {
+                maxMessageBytes = Int(number)
             }
-            return .milliseconds(number)
-        }
-
-        guard let command = try strings("command"), let program = command.first, !program.isEmpty else {
-            throw refuse(
-                "option command must name the agent's program, e.g. command: [fast-agent-acp, --model, "
-                    + "passthrough] or command: [gemini, --experimental-acp]")
-        }
-        self.command = command
-        arguments = try strings("args") ?? []
-        if let value = options["env"], !value.isNull {
-            guard let members = value.objectValue else {
-                throw refuse(
-                    "option env must be a mapping of variable names to strings or null, got \(value)")
-            }
-            for (name, text) in members {
-                guard !name.isEmpty, !name.contains("=") else {
-                    throw refuse("option env has the variable name \"\(name)\", which cannot be set")
-                }
-                switch text {
-                case .string(let string): environment[name] = .some(string)
-                case .null: environment[name] = .some(nil)
-                default: throw refuse("option env.\(name) must be a string or null, got \(text)")
-                }
-            }
-        }
-        if let value = options["cwd"], !value.isNull {
-            guard let text = value.stringValue, !text.isEmpty else {
-                throw refuse("option cwd must be a directory relative to the workspace, got \(value)")
-            }
-            processDirectory = text
-        }
-        if let value = options["mcp_servers"], !value.isNull {
-            guard let servers = value.arrayValue, servers.allSatisfy({ $0.objectValue != nil }) else {
-                throw refuse(
-                    "option mcp_servers must be a list of ACP MCP server objects ({name, command, args, env}), "
-                        + "got \(value)")
-            }
-            mcpServers = servers
-        }
-        initializeTimeout = try milliseconds("initialize_timeout_ms") ?? initializeTimeout
-        requestTimeout = try milliseconds("request_timeout_ms") ?? requestTimeout
-        turnTimeout = try milliseconds("turn_timeout_ms")
-        stopGrace = try milliseconds("stop_grace_ms") ?? stopGrace
-        if let value = options["max_message_bytes"], !value.isNull {
-            guard let number = value.integerValue, number >= 4096, number <= 1 << 30 else {
-                throw refuse(
-                    "option max_message_bytes must be a whole number from 4096 to 1073741824, got \(value)")
-            }
-            maxMessageBytes = Int(number)
+        } catch {
+            throw PluginError(code: .invalidRequest, message: "provider \"\(instance)\" (acp): \(error)")
         }
     }
 

@@ -34,9 +34,12 @@ struct ClaudeOptions: Sendable {
             environment = try reader.environment("env")
             configDirectory = try reader.string("config_dir")
             permissionMode = try reader.choice("permission_mode", PermissionPolicy.modes)
-            models = try reader.strings("models")
-            if let models, models.contains(where: \.isEmpty) || models.isEmpty {
-                throw OptionReader.Problem("option models must list at least one model name, got \(models)")
+            models = try reader.value("models", "a list of at least one model name") { value in
+                let names = value.arrayValue?.compactMap(\.stringValue)
+                guard let names, names.count == value.arrayValue?.count, !names.isEmpty,
+                    !names.contains(where: \.isEmpty)
+                else { return nil }
+                return names
             }
             requestTimeout = try reader.milliseconds("request_timeout_ms") ?? requestTimeout
             stopGrace = try reader.milliseconds("stop_grace_ms") ?? stopGrace

@@ -49,8 +49,9 @@ struct CodexOptions: Sendable {
                 config = try members.keys.sorted().map { key throws(OptionReader.Problem) in
                     guard let text = Self.tomlText(members[key] ?? .null) else {
                         throw OptionReader.Problem(
-                            "option config.\(key) must be a string (TOML text), a number or a boolean, got "
-                                + "\(members[key] ?? .null)")
+                            JSONFieldError(
+                                path: "options.config.\(key)",
+                                expected: "a string (TOML text), a number or a boolean", found: members[key]))
                     }
                     return (key, text)
                 }

@@ -7,13 +7,7 @@ extension ACPAgent {
     /// `initialize`: the protocol version and what this agent supports. agentws speaks version 1
     /// and answers 1 whatever the client asked; a client that cannot speak it disconnects.
     func initialize(_ params: Params) throws(JSONRPCError) -> JSONValue {
-        guard let requested = params["protocolVersion"] else {
-            throw .invalidParams(params.method, "'protocolVersion' is required")
-        }
-        guard requested.integerValue != nil else {
-            throw .invalidParams(
-                params.method, "'protocolVersion' must be an integer, not \(requested.kindDescription)")
-        }
+        _ = try params.integer("protocolVersion")
         return [
             "protocolVersion": .integer(Self.protocolVersion),
             "agentCapabilities": [

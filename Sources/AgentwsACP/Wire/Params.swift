@@ -1,53 +1,54 @@
 import AgentwsCore
 import AgentwsJSON
 
-/// The parameters of one request, read with errors that name the method and the member.
+/// The parameters of one request, read by `JSONObjectReader`; a problem is `invalid params` naming
+/// the method and the member's path (`session/prompt: params.sessionId: expected a string, found 3`).
 struct Params: Sendable {
     let method: String
-    let members: [String: JSONValue]
+    let reader: JSONObjectReader
 
-    init(method: String, _ params: JSONValue?) throws(JSONRPCError) {
+    init(method: String, _ params: JSONValue?, path: String = "params") throws(JSONRPCError) {
         self.method = method
-        switch params {
-        case nil, .null?: members = [:]
-        case .object(let object)?: members = object
-        case let other?:
-            throw .invalidParams(method, "params must be an object, not \(other.kindDescription)")
+        do {
+            reader = try JSONObjectReader(optional: params, path: path)
+        } catch {
+            throw .invalidParams(method, error.description)
         }
     }
 
-    subscript(key: String) -> JSONValue? {
-        guard let value = members[key], value != .null else { return nil }
-        return value
+    var members: [String: JSONValue] { reader.members }
+
+    subscript(key: String) -> JSONValue? { reader.optional(key) }
+
+    /// Runs a read of the reader, its problem made `invalid params`.
+    private func read<Value>(_ body: (JSONObjectReader) throws(JSONFieldError) -> Value) throws(JSONRPCError)
+        -> Value
+    {
+        do {
+            return try body(reader)
+        } catch {
+            throw .invalidParams(method, error.description)
+        }
     }
 
     func string(_ key: String) throws(JSONRPCError) -> String {
-        guard let value = self[key] else { throw .invalidParams(method, "'\(key)' is required") }
-        guard let text = value.stringValue else {
-            throw .invalidParams(method, "'\(key)' must be a string, not \(value.kindDescription)")
-        }
-        return text
+        try read { r throws(JSONFieldError) in try r.string(key) }
     }
 
     func optionalString(_ key: String) throws(JSONRPCError) -> String? {
-        guard self[key] != nil else { return nil }
-        return try string(key)
+        try read { r throws(JSONFieldError) in try r.optionalString(key) }
     }
 
     func bool(_ key: String, default fallback: Bool = false) throws(JSONRPCError) -> Bool {
-        guard let value = self[key] else { return fallback }
-        guard let flag = value.boolValue else {
-            throw .invalidParams(method, "'\(key)' must be true or false, not \(value.kindDescription)")
-        }
-        return flag
+        try read { r throws(JSONFieldError) in try r.optionalBool(key) } ?? fallback
+    }
+
+    func integer(_ key: String) throws(JSONRPCError) -> Int64 {
+        try read { r throws(JSONFieldError) in try r.integer(key) }
     }
 
     func array(_ key: String) throws(JSONRPCError) -> [JSONValue] {
-        guard let value = self[key] else { throw .invalidParams(method, "'\(key)' is required") }
-        guard let elements = value.arrayValue else {
-            throw .invalidParams(method, "'\(key)' must be an array, not \(value.kindDescription)")
-        }
-        return elements
+        try read { r throws(JSONFieldError) in try r.array(key) }
     }
 
     /// A thread id: ACP's `sessionId` or agentws's `thread`. An invalid id is refused with the
@@ -62,10 +63,7 @@ struct Params: Sendable {
 
     /// `_meta.agentws`: agentws's own options on an ACP request.
     func agentwsMeta() throws(JSONRPCError) -> Params {
-        guard let meta = self["_meta"] else { return try Params(method: method, nil) }
-        guard meta.objectValue != nil else {
-            throw .invalidParams(method, "'_meta' must be an object, not \(meta.kindDescription)")
-        }
-        return try Params(method: method + " _meta.agentws", meta["agentws"])
+        let meta = try read { r throws(JSONFieldError) in try r.optionalObject("_meta") }
+        return try Params(method: method, meta.optional("agentws"), path: meta.path(of: "agentws"))
     }
 }

@@ -1,62 +1,61 @@
 import AgentwsCore
 import AgentwsJSON
 
-/// Reads a method's result object; every missing or mistyped field is a `provider-failed` error
-/// naming the plugin, its file and the method.
+/// Reads a method's result object with `JSONObjectReader`; every missing or mistyped field is a
+/// `provider-failed` error naming the plugin, its file and the method:
+/// `plugin echo (/p/echo.so): send result.stopReason: missing, expected a string in {}`.
 struct ReplyFields {
     let label: String
     let method: String
     let value: JSONValue
-    private let fields: [String: JSONValue]
+    private let reader: JSONObjectReader
 
     init(_ value: JSONValue, label: String, method: String) throws(ProviderError) {
         self.label = label
         self.method = method
         self.value = value
-        guard case .object(let fields) = value else {
-            throw ReplyFields.malformed(
-                label: label, method: method, "result is \(value.kindDescription), not an object")
+        do {
+            reader = try JSONObjectReader(value, path: "result")
+        } catch {
+            throw ReplyFields.malformed(label: label, method: method, error.description)
         }
-        self.fields = fields
+    }
+
+    /// Runs a read of the reader, its problem made `provider-failed`.
+    private func read<Value>(_ body: (JSONObjectReader) throws(JSONFieldError) -> Value) throws(ProviderError)
+        -> Value
+    {
+        do {
+            return try body(reader)
+        } catch {
+            throw malformed(error.description)
+        }
     }
 
     func string(_ key: String) throws(ProviderError) -> String {
-        guard let text = fields[key]?.stringValue else { throw missing(key, "a string") }
-        return text
+        try read { reader throws(JSONFieldError) in try reader.string(key) }
     }
 
     func bool(_ key: String) throws(ProviderError) -> Bool {
-        guard let flag = fields[key]?.boolValue else { throw missing(key, "true or false") }
-        return flag
+        try read { reader throws(JSONFieldError) in try reader.bool(key) }
     }
 
     /// A boolean member that may be absent or null (then nil).
     func optionalBool(_ key: String) throws(ProviderError) -> Bool? {
-        guard let member = optional(key) else { return nil }
-        guard let flag = member.boolValue else { throw missing(key, "true, false or null") }
-        return flag
+        try read { reader throws(JSONFieldError) in try reader.optionalBool(key) }
     }
 
     /// A string member that may be absent or null (then nil).
     func optionalString(_ key: String) throws(ProviderError) -> String? {
-        guard let member = optional(key) else { return nil }
-        guard let text = member.stringValue else { throw missing(key, "a string or null") }
-        return text
+        try read { reader throws(JSONFieldError) in try reader.optionalString(key) }
     }
 
     /// The member, or nil when it is absent or null.
-    func optional(_ key: String) -> JSONValue? {
-        guard let member = fields[key], member != .null else { return nil }
-        return member
-    }
+    func optional(_ key: String) -> JSONValue? { reader.optional(key) }
 
     /// An error for a result that does not say what the method promises.
     func malformed(_ problem: String) -> ProviderError {
         ReplyFields.malformed(label: label, method: method, "\(problem) in \(ReplyFields.excerpt(value))")
-    }
-
-    private func missing(_ key: String, _ expected: String) -> ProviderError {
-        malformed("result needs \"\(key)\" (\(expected))")
     }
 
     static func malformed(label: String, method: String, _ problem: String) -> ProviderError {
@@ -64,8 +63,5 @@ struct ReplyFields {
     }
 
     /// Compact JSON, cut short so that a huge reply does not flood the terminal.
-    static func excerpt(_ value: JSONValue) -> String {
-        let text = JSONWriter.compactString(value)
-        return text.count <= 200 ? text : text.prefix(200) + "…"
-    }
+    static func excerpt(_ value: JSONValue) -> String { JSONFieldError.excerpt(value) }
 }

@@ -19,22 +19,27 @@ struct MethodCall: Sendable {
         } catch {
             throw PluginError(code: .invalidRequest, message: "the request is not valid JSON: \(error)")
         }
-        let fields = try Fields(value, context: "the request")
-        let name = try fields.string("method")
+        let name: String
+        do {
+            let fields = try JSONObjectReader(value, path: "request")
+            name = try fields.string("method")
+            params = fields.optional("params") ?? [:]
+        } catch {
+            throw PluginError(error)
+        }
         guard let method = Method(rawValue: name) else {
             let known = Method.allCases.map(\.rawValue).joined(separator: ", ")
             throw PluginError(
                 code: .unsupported, message: "unknown method \"\(name)\"; the methods are \(known)")
         }
         self.method = method
-        self.params = fields.optionalValue("params") ?? [:]
     }
 
     /// Runs the call on `plugin`; every failure, thrown by the plugin or found in the params, is
     /// returned as the plugin error the host will see.
     func run(on plugin: any ProviderPlugin) async -> Result<JSONValue, PluginError> {
         do {
-            let fields = try Fields(params, context: "\(method.rawValue) params")
+            let fields = try JSONObjectReader(params, path: "params")
             switch method {
             case .describe:
                 return .success(try await plugin.describe().json(advertising: plugin))

@@ -10,30 +10,34 @@ extension PluginConfiguration {
         } catch {
             throw PluginError(code: .invalidRequest, message: "the configuration is not valid JSON: \(error)")
         }
-        let fields = try Fields(value, context: "the configuration")
-        self.init(
-            instanceName: try fields.string("provider"),
-            options: try fields.optionalObject("options"),
-            workspace: try fields.string("workspace"),
-            stateDirectory: try fields.string("stateDirectory")
-        )
+        do {
+            let fields = try JSONObjectReader(value, path: "configuration")
+            self.init(
+                instanceName: try fields.string("provider"),
+                options: try fields.optionalObject("options").members,
+                workspace: try fields.string("workspace"),
+                stateDirectory: try fields.string("stateDirectory")
+            )
+        } catch {
+            throw PluginError(error)
+        }
     }
 }
 
 extension StartRequest {
-    init(_ fields: Fields) throws(PluginError) {
+    init(_ fields: JSONObjectReader) throws(JSONFieldError) {
         self.init(
             thread: try fields.string("thread"),
             cwd: try fields.string("cwd"),
             model: try fields.optionalString("model"),
             runtimeMode: try fields.optionalString("runtimeMode"),
-            resumeCursor: fields.optionalValue("resumeCursor")
+            resumeCursor: fields.optional("resumeCursor")
         )
     }
 }
 
 extension SendRequest {
-    init(_ fields: Fields) throws(PluginError) {
+    init(_ fields: JSONObjectReader) throws(JSONFieldError) {
         self.init(
             session: try fields.string("session"),
             text: try fields.string("text"),
@@ -43,7 +47,7 @@ extension SendRequest {
 }
 
 extension ExportRequest {
-    init(_ fields: Fields) throws(PluginError) {
+    init(_ fields: JSONObjectReader) throws(JSONFieldError) {
         self.init(
             thread: try fields.optionalString("thread") ?? "",
             cursor: try fields.required("cursor"),
@@ -54,19 +58,19 @@ extension ExportRequest {
 }
 
 extension ImportRequest {
-    init(_ fields: Fields) throws(PluginError) {
+    init(_ fields: JSONObjectReader) throws(JSONFieldError) {
         self.init(
             thread: try fields.string("thread"),
             cwd: try fields.string("cwd"),
             path: try fields.string("path"),
             format: try fields.string("format"),
-            cursor: fields.optionalValue("cursor")
+            cursor: fields.optional("cursor")
         )
     }
 }
 
 extension ForkConversationRequest {
-    init(_ fields: Fields) throws(PluginError) {
+    init(_ fields: JSONObjectReader) throws(JSONFieldError) {
         self.init(
             thread: try fields.string("thread"),
             cursor: try fields.required("cursor"),

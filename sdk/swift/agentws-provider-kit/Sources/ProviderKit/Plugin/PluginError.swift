@@ -1,3 +1,5 @@
+import AgentwsJSON
+
 /// An error a plugin answers with: one of the ABI's fixed codes and a message for the user.
 ///
 /// Throw it from any `ProviderPlugin` method to choose the code; other errors are answered as
@@ -36,8 +38,18 @@ extension PluginError {
     init(answering error: any Error) {
         if let pluginError = error as? PluginError {
             self = pluginError
+        } else if let problem = error as? JSONFieldError {
+            self.init(problem)
         } else {
             self.init(code: .providerFailed, message: String(describing: error))
         }
+    }
+}
+
+extension PluginError {
+    /// A member of a request or of the configuration that is missing or of the wrong kind:
+    /// `invalid-request`, in `JSONFieldError`'s words (`params.cwd: expected a string, found 3`).
+    init(_ problem: JSONFieldError) {
+        self.init(code: .invalidRequest, message: problem.description)
     }
 }
