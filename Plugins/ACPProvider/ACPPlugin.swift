@@ -114,7 +114,7 @@ actor ACPPlugin: SessionKeepingPlugin {
 /// plugin offers `fork` for every agent and answers `unsupported`, naming the agent, for one that
 /// does not.
 extension ACPPlugin: ConversationForking {
-    func fork(_ request: ForkConversationRequest) async throws -> ForkResult {
+    func fork(_ request: ForkConversationRequest) async throws -> PluginForkResult {
         let source: String
         do {
             source = try Self.session(in: request.cursor)
@@ -128,6 +128,6 @@ extension ACPPlugin: ConversationForking {
             source: source, thread: request.thread, cwd: request.cwd,
             policy: try PermissionPolicy(runtimeMode: request.runtimeMode, cwd: request.cwd), launch: launch,
             host: host)
-        return ForkResult(cursor: ACPSession.cursor(copy))
+        return PluginForkResult(cursor: ACPSession.cursor(copy))
     }
 }

@@ -80,7 +80,7 @@ extension ClaudePlugin: TranscriptExporting, TranscriptImporting, ConversationFo
 
     /// Claude copies the conversation itself: `--resume <source> --fork-session --session-id <new>`,
     /// and a local command (`/cost`, no model request) so that it writes the copy at once.
-    func fork(_ request: ForkConversationRequest) async throws -> ForkResult {
+    func fork(_ request: ForkConversationRequest) async throws -> PluginForkResult {
         let source = try Self.conversation(in: request.cursor)
         let policy = try PermissionPolicy(
             runtimeMode: request.runtimeMode, options: options, instance: instance)
@@ -89,10 +89,10 @@ extension ClaudePlugin: TranscriptExporting, TranscriptImporting, ConversationFo
             events: { _, _ in }, log: { [host] level, message in host.log(level, message) })
         let session = try await openFork(
             source: source, copy: copy, request: request, policy: policy, host: quiet)
-        let outcome: Result<SendResult, any Error>
+        let outcome: Result<PluginTurnResult, any Error>
         do {
             outcome = .success(
-                try await session.send(SendRequest(session: session.id, text: "/cost", model: nil)))
+                try await session.send(PluginTurnRequest(session: session.id, text: "/cost", model: nil)))
         } catch {
             outcome = .failure(error)
         }
@@ -105,7 +105,7 @@ extension ClaudePlugin: TranscriptExporting, TranscriptImporting, ConversationFo
                 message: "claude forked session \(source) but wrote no transcript at \(written)")
         }
         host.log(.info, "forked claude session \(source) as \(copy) for \(request.thread)")
-        return ForkResult(cursor: ClaudeSession.cursor(copy))
+        return PluginForkResult(cursor: ClaudeSession.cursor(copy))
     }
 
     /// A claude process on a fork of `source` under the id `copy`; a source Claude does not have is

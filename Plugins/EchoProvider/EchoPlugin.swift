@@ -91,7 +91,7 @@ package actor EchoPlugin: ProviderPlugin {
         conversation.model = model
     }
 
-    package func send(_ request: SendRequest) async throws -> SendResult {
+    package func send(_ request: PluginTurnRequest) async throws -> PluginTurnResult {
         guard var session = sessions[request.session] else { throw Self.noSession(request.session) }
         guard session.turn == nil else {
             throw PluginError(code: .invalidRequest, message: "echo: \(session.id) is already running a turn")
@@ -127,7 +127,7 @@ package actor EchoPlugin: ProviderPlugin {
     }
 
     /// Runs a counted turn of `session` as its directives say.
-    private func run(_ directives: EchoDirectives, in session: EchoSession) async throws -> SendResult {
+    private func run(_ directives: EchoDirectives, in session: EchoSession) async throws -> PluginTurnResult {
         let id = session.id
         let conversation = session.conversation
         if directives.fail {
@@ -152,7 +152,7 @@ package actor EchoPlugin: ProviderPlugin {
         }
         // A stopped session has no turn left: the turn ends as if interrupted.
         guard let turn = sessions[id]?.turn, !turn.interrupted else {
-            return SendResult(stopReason: .cancelled)
+            return PluginTurnResult(stopReason: .cancelled)
         }
 
         let reply = EchoReply.text(
@@ -167,7 +167,7 @@ package actor EchoPlugin: ProviderPlugin {
         for chunk in chunks { host.emit(.text(chunk), session: id) }
         try finish(id, reply: reply, forget: directives.forget)
         if let milliseconds = directives.busyMilliseconds { startBackground(id, milliseconds: milliseconds) }
-        return SendResult(stopReason: .endTurn)
+        return PluginTurnResult(stopReason: .endTurn)
     }
 
     /// Records the reply, and forgets the conversation if asked.

@@ -55,7 +55,7 @@ extension EchoPlugin: TranscriptExporting, TranscriptImporting, ConversationFork
     }
 
     /// A copy under a fresh id for the new thread; its turn count goes on from the source's.
-    package func fork(_ request: ForkConversationRequest) async throws -> ForkResult {
+    package func fork(_ request: ForkConversationRequest) async throws -> PluginForkResult {
         guard options.fork else {
             throw PluginError(
                 code: .unsupported,
@@ -69,7 +69,7 @@ extension EchoPlugin: TranscriptExporting, TranscriptImporting, ConversationFork
         conversation.thread = request.thread
         let copy = try store.placeCopy(of: conversation)
         host.log(.info, "echo: forked conversation \(source) into \(copy.id) for thread \(request.thread)")
-        return ForkResult(cursor: copy.cursor)
+        return PluginForkResult(cursor: copy.cursor)
     }
 
     /// The stored conversation behind `cursor`; `not-found` when it is not here.

@@ -23,7 +23,7 @@ struct DirectHostTests {
             configuration: PluginConfiguration(
                 instanceName: "direct", options: [:], workspace: "/w", stateDirectory: "/w/state"),
             host: host)
-        let result = try await probe.send(SendRequest(session: "probe-t1", text: "hello", model: nil))
+        let result = try await probe.send(PluginTurnRequest(session: "probe-t1", text: "hello", model: nil))
 
         #expect(result.stopReason == .endTurn)
         #expect(

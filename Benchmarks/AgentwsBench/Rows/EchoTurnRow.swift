@@ -101,7 +101,7 @@ enum EchoTurnRow {
                 try await MonotonicTime.measure {
                     for _ in 0..<turnsPerPiece {
                         let result = try await echo.send(
-                            SendRequest(session: directSession, text: message, model: nil))
+                            PluginTurnRequest(session: directSession, text: message, model: nil))
                         guard result.stopReason == .endTurn else {
                             throw BenchError("a direct turn did not end")
                         }

@@ -203,7 +203,7 @@ final class ACPSession: LiveSession {
 
     /// Runs one turn: `session/prompt` with the text, the updates shown as they come, and the
     /// answer's `stopReason` ending it.
-    func send(_ request: SendRequest) async throws(PluginError) -> SendResult {
+    func send(_ request: PluginTurnRequest) async throws(PluginError) -> PluginTurnResult {
         if let model = request.model { try await select(model: model, announce: true) }
         try state.beginTurn()
         defer { state.endTurn() }
@@ -221,13 +221,13 @@ final class ACPSession: LiveSession {
         }
         let usage = Self.usage(result["usage"])
         switch result["stopReason"]?.stringValue {
-        case "end_turn": return SendResult(stopReason: .endTurn, usage: usage)
-        case "cancelled": return SendResult(stopReason: .cancelled, usage: usage)
-        case "max_tokens": return SendResult(stopReason: .maxTokens, usage: usage)
-        case "refusal": return SendResult(stopReason: .refusal, usage: usage)
+        case "end_turn": return PluginTurnResult(stopReason: .endTurn, usage: usage)
+        case "cancelled": return PluginTurnResult(stopReason: .cancelled, usage: usage)
+        case "max_tokens": return PluginTurnResult(stopReason: .maxTokens, usage: usage)
+        case "refusal": return PluginTurnResult(stopReason: .refusal, usage: usage)
         case "max_turn_requests":
             state.notice("\(agent) ended the turn: it reached its limit of model requests for one turn")
-            return SendResult(stopReason: .endTurn, usage: usage)
+            return PluginTurnResult(stopReason: .endTurn, usage: usage)
         case let other:
             throw PluginError(
                 code: .providerFailed,
@@ -238,14 +238,14 @@ final class ACPSession: LiveSession {
 
     /// The prompt answer's `usage` (ACP, unstable: the turn's tokens, under the names agentws uses
     /// too). Figures that are not counts are left out rather than failing a turn that went well.
-    static func usage(_ reported: JSONValue?) -> SendResult.Usage? {
+    static func usage(_ reported: JSONValue?) -> PluginTurnResult.Usage? {
         guard let reported, reported.objectValue != nil else { return nil }
         func count(_ key: String) -> Int64? { reported[key]?.integerValue.flatMap { $0 >= 0 ? $0 : nil } }
-        let usage = SendResult.Usage(
+        let usage = PluginTurnResult.Usage(
             inputTokens: count("inputTokens"), outputTokens: count("outputTokens"),
             totalTokens: count("totalTokens"), thoughtTokens: count("thoughtTokens"),
             cachedReadTokens: count("cachedReadTokens"), cachedWriteTokens: count("cachedWriteTokens"))
-        return usage == SendResult.Usage() ? nil : usage
+        return usage == PluginTurnResult.Usage() ? nil : usage
     }
 
     /// Interrupts the running turn with `session/cancel`; the agent then answers the prompt with

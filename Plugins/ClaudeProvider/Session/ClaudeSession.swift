@@ -91,7 +91,7 @@ final class ClaudeSession: LiveSession {
     // MARK: turns
 
     /// Runs one turn: the user message, then Claude's messages up to its `result`.
-    func send(_ request: SendRequest) async throws(PluginError) -> SendResult {
+    func send(_ request: PluginTurnRequest) async throws(PluginError) -> PluginTurnResult {
         try turns.begin()
         if let wanted = request.model, wanted != model.withLock({ $0 }) {
             do {

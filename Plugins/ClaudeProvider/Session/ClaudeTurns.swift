@@ -10,7 +10,7 @@ import ProviderKit
 /// allows one turn at a time itself. Everything Claude writes arrives on the reader thread, in
 /// order; this turns it into agentws events and ends the turn on `result` or when Claude dies.
 final class ClaudeTurns: Sendable {
-    typealias Outcome = Result<SendResult, PluginError>
+    typealias Outcome = Result<PluginTurnResult, PluginError>
 
     private struct Turn {
         var outcome: Outcome?
@@ -225,7 +225,7 @@ final class ClaudeTurns: Sendable {
 
     private func result(_ message: JSONValue) {
         let summary = Self.usageSummary(message)
-        let (turn, usage) = state.withLock { state -> (Turn?, SendResult.Usage) in
+        let (turn, usage) = state.withLock { state -> (Turn?, PluginTurnResult.Usage) in
             if state.turn == nil, message["is_error"]?.boolValue == true {
                 state.failureBeforeTurn = Self.errorText(message)
             }
@@ -236,15 +236,16 @@ final class ClaudeTurns: Sendable {
         let outcome: Outcome
         if message["is_error"]?.boolValue != true {
             switch message["stop_reason"]?.stringValue {
-            case "max_tokens": outcome = .success(SendResult(stopReason: .maxTokens, usage: usage))
-            case "refusal": outcome = .success(SendResult(stopReason: .refusal, usage: usage))
+            case "max_tokens": outcome = .success(PluginTurnResult(stopReason: .maxTokens, usage: usage))
+            case "refusal": outcome = .success(PluginTurnResult(stopReason: .refusal, usage: usage))
             default:
                 outcome = .success(
-                    SendResult(stopReason: turn.interruptRequested ? .cancelled : .endTurn, usage: usage))
+                    PluginTurnResult(
+                        stopReason: turn.interruptRequested ? .cancelled : .endTurn, usage: usage))
             }
         } else if turn.interruptRequested {
             // An interrupted turn ends with `error_during_execution` (terminal_reason aborted_…).
-            outcome = .success(SendResult(stopReason: .cancelled, usage: usage))
+            outcome = .success(PluginTurnResult(stopReason: .cancelled, usage: usage))
         } else {
             outcome = .failure(
                 PluginError(
@@ -265,9 +266,9 @@ final class ClaudeTurns: Sendable {
     /// is the running total of the process (observed with 2.1.332:
     /// docs/providers/claude-protocol-notes.md), so the turn's cost is the difference from the
     /// previous `result`; a resumed conversation's process starts again from zero.
-    static func usage(of message: JSONValue, costSoFar: inout Double) -> SendResult.Usage {
+    static func usage(of message: JSONValue, costSoFar: inout Double) -> PluginTurnResult.Usage {
         let counts = message["usage"] ?? [:]
-        var usage = SendResult.Usage(
+        var usage = PluginTurnResult.Usage(
             outputTokens: counts["output_tokens"]?.integerValue,
             thoughtTokens: counts["output_tokens_details"]?["thinking_tokens"]?.integerValue,
             cachedReadTokens: counts["cache_read_input_tokens"]?.integerValue,
@@ -310,7 +311,7 @@ final class ClaudeTurns: Sendable {
             return state.stopping
         }
         if stopping {
-            finish(.success(SendResult(stopReason: .cancelled)))
+            finish(.success(PluginTurnResult(stopReason: .cancelled)))
         } else {
             host.log(.error, end.summary + end.details)
             finish(

@@ -193,7 +193,7 @@ final class CodexSession: LiveSession {
     // MARK: turns
 
     /// Runs one turn: `turn/start`, then the events up to `turn/completed`.
-    func send(_ request: SendRequest) async throws(PluginError) -> SendResult {
+    func send(_ request: PluginTurnRequest) async throws(PluginError) -> PluginTurnResult {
         let (connection, tracker) = try await linkForTurn()
         try tracker.begin()
         var params: [String: JSONValue] = [

@@ -81,7 +81,7 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, ConversationFor
 
     /// `thread/fork` with the new thread's cwd, runtime mode and model (the source's unless another
     /// is asked for: codex would otherwise take its configured default).
-    func fork(_ request: ForkConversationRequest) async throws -> ForkResult {
+    func fork(_ request: ForkConversationRequest) async throws -> PluginForkResult {
         let thread = try Self.threadID(in: request.cursor)
         let policy = try RuntimePolicy(runtimeMode: request.runtimeMode, options: options, instance: instance)
         let forked = try await withAppServer(cwd: request.cwd, purpose: "fork of thread \(thread)") {
@@ -111,7 +111,7 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, ConversationFor
             return id
         }
         host.log(.info, "forked codex thread \(thread) into \(forked) for \(request.thread)")
-        return ForkResult(cursor: CodexSession.cursor(thread: forked))
+        return PluginForkResult(cursor: CodexSession.cursor(thread: forked))
     }
 
     /// Runs `body` on a fresh `codex app-server` in `cwd` (with the codex home it reports), ending

@@ -10,9 +10,9 @@ import ProviderKit
 /// a time itself. Everything codex reports arrives on the connection's reader thread, in order; the
 /// tracker turns it into agentws events and ends the turn on `turn/completed` or when codex dies.
 final class TurnTracker: Sendable {
-    typealias Outcome = Result<SendResult, PluginError>
+    typealias Outcome = Result<PluginTurnResult, PluginError>
     /// How codex ended a turn, before the turn's usage is added to it.
-    typealias Ending = Result<SendResult.StopReason, PluginError>
+    typealias Ending = Result<PluginTurnResult.StopReason, PluginError>
 
     /// What `interrupt` has to do.
     enum InterruptPlan: Equatable {
@@ -34,7 +34,7 @@ final class TurnTracker: Sendable {
         /// The paths of each file-change item, for approval notices (the request does not name them).
         var editedPaths: [String: [String]] = [:]
         /// The tokens of the turn's model requests so far.
-        var usage: SendResult.Usage?
+        var usage: PluginTurnResult.Usage?
     }
 
     private struct State {
@@ -154,7 +154,7 @@ final class TurnTracker: Sendable {
         let resume = state.withLock { state -> (CheckedContinuation<Outcome, Never>, Outcome)? in
             guard let turn = state.turn, turn.outcome == nil else { return nil }
             if let id, let known = turn.id, known != id { return nil }
-            let outcome = ending.map { SendResult(stopReason: $0, usage: turn.usage) }
+            let outcome = ending.map { PluginTurnResult(stopReason: $0, usage: turn.usage) }
             guard let waiter = turn.waiter else {
                 state.turn?.outcome = outcome
                 return nil
@@ -232,8 +232,8 @@ final class TurnTracker: Sendable {
         state.withLock { state in
             guard let turn = state.turn, turn.outcome == nil else { return }
             if let turnID, let known = turn.id, known != turnID { return }
-            var usage = turn.usage ?? SendResult.Usage()
-            func add(_ path: WritableKeyPath<SendResult.Usage, Int64?>, _ key: String) {
+            var usage = turn.usage ?? PluginTurnResult.Usage()
+            func add(_ path: WritableKeyPath<PluginTurnResult.Usage, Int64?>, _ key: String) {
                 guard let count = last[key]?.integerValue, count >= 0 else { return }
                 usage[keyPath: path] = (usage[keyPath: path] ?? 0) + count
             }

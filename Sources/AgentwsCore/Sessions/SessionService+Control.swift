@@ -47,7 +47,7 @@ extension SessionService {
     /// A provider may take the interrupt before the turn's `send` reaches it (a plugin may run
     /// calls in any order), and would then run the turn to its end. So the interrupt is repeated,
     /// a bounded number of times, for as long as that same turn is still running.
-    static func keepInterrupting(_ session: LiveSession, turn: Int) {
+    static func keepInterrupting(_ session: ResidentSession, turn: Int) {
         Task {
             for _ in 0..<50 {
                 try? await Task.sleep(for: .milliseconds(100))

@@ -109,7 +109,7 @@ extension SessionService {
         }
 
         let startKind: SessionStartKind
-        let session: LiveSession
+        let session: ResidentSession
         if let warm = live[thread] {
             session = warm
             startKind = .warm
@@ -183,12 +183,12 @@ extension SessionService {
     private func startSession(
         _ thread: ThreadID, request: SendRequest, choice: ModelPolicy.Choice, binding: Binding?, fresh: Bool,
         lease: any ThreadLease, events: @escaping @Sendable (SessionEvent) -> Void
-    ) async throws -> (LiveSession, SessionStartKind) {
+    ) async throws -> (ResidentSession, SessionStartKind) {
         let provider = try await providers.provider(named: choice.provider)
         let cursor = fresh ? nil : binding?.resumeCursor
         let cwd = binding?.cwd ?? request.cwd
         let runtimeMode = binding?.runtimeMode ?? request.runtimeMode
-        let router = EventRouter(clock: clock)
+        let router = SessionEventRouter(clock: clock)
         func start(_ cursor: JSONValue?) async throws(ProviderError) -> any ProviderSession {
             try await provider.start(
                 SessionStartRequest(
@@ -266,8 +266,8 @@ extension SessionService {
     private func recordStarted(
         _ thread: ThreadID, session providerSession: any ProviderSession, kind: SessionStartKind,
         request: SendRequest, choice: ModelPolicy.Choice, binding: Binding?, lease: any ThreadLease,
-        router: EventRouter
-    ) async throws -> (LiveSession, SessionStartKind) {
+        router: SessionEventRouter
+    ) async throws -> (ResidentSession, SessionStartKind) {
         var updated =
             binding
             ?? Binding(
@@ -287,7 +287,7 @@ extension SessionService {
             try? await providerSession.stop()
             throw error
         }
-        let session = LiveSession(
+        let session = ResidentSession(
             thread: thread, provider: choice.provider, lease: lease, router: router, session: providerSession,
             boundAs: updated)
         live[thread] = session
@@ -312,7 +312,8 @@ extension SessionService {
     }
 
     /// Runs the turn `beginTurn` announced.
-    private func runTurn(_ session: LiveSession, text: String, model: String?) async throws -> TurnOutcome {
+    private func runTurn(_ session: ResidentSession, text: String, model: String?) async throws -> TurnOutcome
+    {
         let thread = session.thread
         let outcome: TurnOutcome
         do {
@@ -342,7 +343,7 @@ extension SessionService {
     /// The provider ended `session` on its own (the process serving it died): it is stopped with the
     /// reason recorded (cause `failure`), binding and cursor kept, so the next send resumes it. A turn
     /// running on it fails by itself and ends the session first; then this finds nothing to do.
-    func providerEnded(_ thread: ThreadID, session: LiveSession, reason: String) async {
+    func providerEnded(_ thread: ThreadID, session: ResidentSession, reason: String) async {
         await enterGate(thread)
         defer { leaveGate(thread) }
         guard live[thread] === session else { return }

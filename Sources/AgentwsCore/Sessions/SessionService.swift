@@ -28,7 +28,7 @@ public actor SessionService {
     /// Where transcripts are captured to and restored from (SPEC §11); nil keeps none.
     let transcripts: (any TranscriptStore)?
 
-    var live: [ThreadID: LiveSession] = [:]
+    var live: [ThreadID: ResidentSession] = [:]
     var gates = ThreadGates()
     var capabilities: [String: ProviderCapabilities] = [:]
 
@@ -214,7 +214,8 @@ public actor SessionService {
     }
 
     private func stopChanged(
-        _ thread: ThreadID, session: LiveSession, reason: String, events: (@Sendable (SessionEvent) -> Void)?
+        _ thread: ThreadID, session: ResidentSession, reason: String,
+        events: (@Sendable (SessionEvent) -> Void)?
     ) async -> Bool {
         if session.activity.turnRunning { return false }
         let failure = await endLiveSession(thread, cause: .changed, events: events)

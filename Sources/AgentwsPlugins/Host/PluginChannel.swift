@@ -1,7 +1,7 @@
 import AgentwsCore
 import AgentwsJSON
 
-/// Where a provider instance's plugin runs: `PluginInstance` in this process, or `IsolatedChannel`
+/// Where a provider instance's plugin runs: `HostedInstance` in this process, or `IsolatedChannel`
 /// in a plugin host process. `PluginProvider` and `PluginSession` speak the method protocol over
 /// either, so both give the same answers and the same messages.
 protocol PluginChannel: AnyObject, Sendable {
@@ -10,7 +10,7 @@ protocol PluginChannel: AnyObject, Sendable {
     /// The provider instance name.
     var name: String { get }
     /// Where the instance's events go.
-    var router: EventRouter { get }
+    var router: PluginEventRouter { get }
     /// Makes one call and returns what the plugin's completion delivered; throws only when the
     /// plugin could not be reached (its host died).
     func reply(_ method: String, _ params: JSONValue) async throws(ProviderError) -> CallReply
@@ -68,7 +68,7 @@ final class CallbackTarget: Sendable {
     }
 
     /// Callbacks handled by `router` here.
-    convenience init(router: EventRouter) {
+    convenience init(router: PluginEventRouter) {
         self.init(
             event: { router.receive(json: $0, length: $1) },
             log: { router.log(level: $0, message: $1, length: $2) })

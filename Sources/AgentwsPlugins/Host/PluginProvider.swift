@@ -21,7 +21,7 @@ public final class PluginProvider: Provider {
     {
         try configuration.prepare()
         let plugin = try plugin.loadedHere(logger: logger)
-        instance = try PluginInstance(plugin: plugin, configuration: configuration, logger: logger)
+        instance = try HostedInstance(plugin: plugin, configuration: configuration, logger: logger)
     }
 
     /// A provider over `channel` (a plugin host's).

@@ -7,10 +7,10 @@ import Logging
 final class IsolatedChannel: PluginChannel {
     let plugin: LoadedPlugin
     let name: String
-    let router: EventRouter
+    let router: PluginEventRouter
     let host: PluginHost
 
-    init(plugin: LoadedPlugin, name: String, router: EventRouter, host: PluginHost) {
+    init(plugin: LoadedPlugin, name: String, router: PluginEventRouter, host: PluginHost) {
         self.plugin = plugin
         self.name = name
         self.router = router
@@ -55,7 +55,7 @@ public final class IsolatedProvider: Provider {
         self.plugin = plugin
         self.configuration = configuration
         self.settings = settings
-        self.logger = PluginInstance.logger(logger, plugin: plugin, instance: configuration.instanceName)
+        self.logger = HostedInstance.logger(logger, plugin: plugin, instance: configuration.instanceName)
         self.supervisor = Supervisor()
     }
 
@@ -89,7 +89,7 @@ public final class IsolatedProvider: Provider {
     private func launchHost() async throws(ProviderError) -> (PluginProvider, PluginHost) {
         crashedAtStart.withLock { $0 = false }
         try configuration.prepare()
-        let router = EventRouter(label: plugin.label, logger: logger)
+        let router = PluginEventRouter(label: plugin.label, logger: logger)
         let host = try PluginHost.launch(
             label: hostLabel, purpose: "provider \(name)",
             logPath: configuration.stateDirectory.appendingPathComponent("plugin-host.log"),

@@ -18,7 +18,7 @@ public final class PluginHostServer: Sendable {
     private let output: Locked<Int32>
     private let logger: Logger
     /// The instance this host serves, once created (one per host).
-    private let instance = Locked<PluginInstance?>(nil)
+    private let instance = Locked<HostedInstance?>(nil)
 
     private init(input: Int32, output: Int32, logger: Logger) {
         self.input = input
@@ -119,8 +119,8 @@ public final class PluginHostServer: Sendable {
         } catch {
             return .failure(ProviderError(.providerFailed, error.description))
         }
-        let logger = PluginInstance.logger(logger, plugin: plugin, instance: configuration.instanceName)
-        let router = EventRouter(label: plugin.label, logger: logger)
+        let logger = HostedInstance.logger(logger, plugin: plugin, instance: configuration.instanceName)
+        let router = PluginEventRouter(label: plugin.label, logger: logger)
         let target = CallbackTarget(
             event: { [self] json, length in relayEvent(json, length, plugin: plugin, router: router) },
             log: { [self] level, message, length in
@@ -131,7 +131,7 @@ public final class PluginHostServer: Sendable {
                     PluginHostProtocol.log, ["level": .integer(Int64(level)), "text": .string(text ?? "")])
             })
         do {
-            let created = try PluginInstance(
+            let created = try HostedInstance(
                 plugin: plugin, configuration: configuration, logger: logger, router: router, target: target)
             instance.withLock { $0 = created }
             return .success(PluginHostProtocol.identity(plugin))
@@ -143,7 +143,7 @@ public final class PluginHostServer: Sendable {
     /// Relays one `emit_event`, parsed here so that only JSON reaches agentws; an event over the
     /// limit is dropped with a log line naming the plugin.
     private func relayEvent(
-        _ json: UnsafePointer<CChar>?, _ length: Int, plugin: LoadedPlugin, router: EventRouter
+        _ json: UnsafePointer<CChar>?, _ length: Int, plugin: LoadedPlugin, router: PluginEventRouter
     ) {
         guard length <= PluginHostProtocol.eventLimit else {
             notify(

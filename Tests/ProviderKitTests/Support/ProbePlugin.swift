@@ -48,7 +48,7 @@ actor ProbePlugin: ProviderPlugin {
     }
 
     /// Emits one event of each kind, then ends as the message says.
-    func send(_ request: SendRequest) async throws -> SendResult {
+    func send(_ request: PluginTurnRequest) async throws -> PluginTurnResult {
         host.emit(.text("you said: "), session: request.session)
         host.emit(.notice("a notice"), session: request.session)
         host.emit(.toolCall(["id": "t1", "title": "look", "status": "completed"]), session: request.session)
@@ -57,8 +57,8 @@ actor ProbePlugin: ProviderPlugin {
         switch request.text {
         case "plugin error": throw PluginError(code: .resumeFailed, message: "conversation c9 is gone")
         case "other error": throw Breakdown()
-        case "cancel": return SendResult(stopReason: .cancelled, cursor: ["moved": true])
-        default: return SendResult(stopReason: .endTurn)
+        case "cancel": return PluginTurnResult(stopReason: .cancelled, cursor: ["moved": true])
+        default: return PluginTurnResult(stopReason: .endTurn)
         }
     }
 

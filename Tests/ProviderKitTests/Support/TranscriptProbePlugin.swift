@@ -20,7 +20,9 @@ actor TranscriptProbePlugin: TranscriptExporting, TranscriptImporting, Conversat
         StartResult(session: "s", cursor: nil, resumed: false)
     }
 
-    func send(_ request: SendRequest) async throws -> SendResult { SendResult(stopReason: .endTurn) }
+    func send(_ request: PluginTurnRequest) async throws -> PluginTurnResult {
+        PluginTurnResult(stopReason: .endTurn)
+    }
     func interrupt(session: String) async throws {}
     func status(session: String) async throws -> SessionStatus { SessionStatus(busy: false) }
     func stop(session: String) async throws {}
@@ -37,8 +39,8 @@ actor TranscriptProbePlugin: TranscriptExporting, TranscriptImporting, Conversat
         ])
     }
 
-    func fork(_ request: ForkConversationRequest) async throws -> ForkResult {
-        ForkResult(cursor: [
+    func fork(_ request: ForkConversationRequest) async throws -> PluginForkResult {
+        PluginForkResult(cursor: [
             "thread": .string(request.thread), "cursor": request.cursor, "cwd": .string(request.cwd),
             "model": .optional(request.model), "runtimeMode": .optional(request.runtimeMode),
         ])

@@ -46,7 +46,7 @@ struct MethodCall: Sendable {
             case .start:
                 return .success(try await plugin.start(StartRequest(fields)).json)
             case .send:
-                return .success(try await plugin.send(SendRequest(fields)).json)
+                return .success(try await plugin.send(PluginTurnRequest(fields)).json)
             case .interrupt:
                 try await plugin.interrupt(session: fields.string("session"))
                 return .success([:])

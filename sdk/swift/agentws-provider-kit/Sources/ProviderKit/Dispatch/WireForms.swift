@@ -36,7 +36,7 @@ extension StartRequest {
     }
 }
 
-extension SendRequest {
+extension PluginTurnRequest {
     init(_ fields: JSONObjectReader) throws(JSONFieldError) {
         self.init(
             session: try fields.string("session"),
@@ -105,7 +105,7 @@ extension ImportResult {
     var json: JSONValue { ["cursor": cursor] }
 }
 
-extension ForkResult {
+extension PluginForkResult {
     var json: JSONValue { ["cursor": cursor] }
 }
 
@@ -115,7 +115,7 @@ extension StartResult {
     }
 }
 
-extension SendResult {
+extension PluginTurnResult {
     var json: JSONValue {
         var members: [String: JSONValue] = ["stopReason": .string(stopReason.rawValue)]
         // Present only when it changed: an absent cursor tells the host to write nothing.
@@ -125,7 +125,7 @@ extension SendResult {
     }
 }
 
-extension SendResult.Usage {
+extension PluginTurnResult.Usage {
     /// The ABI's `usage` object (docs/plugin-abi.md): absent figures are left out.
     var json: JSONValue {
         var members: [String: JSONValue] = [:]

@@ -29,7 +29,7 @@ public protocol ProviderPlugin: Sendable {
     /// whose conversation is gone must fail with `resume-failed`, never start a fresh one.
     func start(_ request: StartRequest) async throws -> StartResult
     /// Runs one turn, emitting its events through the host before returning.
-    func send(_ request: SendRequest) async throws -> SendResult
+    func send(_ request: PluginTurnRequest) async throws -> PluginTurnResult
     /// Interrupts the session's running turn, if any; that turn then ends as `cancelled`.
     func interrupt(session: String) async throws
     /// Whether the session has work in progress.

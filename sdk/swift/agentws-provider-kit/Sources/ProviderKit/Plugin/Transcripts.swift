@@ -25,7 +25,7 @@ public protocol TranscriptImporting: ProviderPlugin {
 public protocol ConversationForking: ProviderPlugin {
     /// Copies the conversation behind `request.cursor`; the copy and the source then go on
     /// independently. Throw `not-found` when the source conversation is not here.
-    func fork(_ request: ForkConversationRequest) async throws -> ForkResult
+    func fork(_ request: ForkConversationRequest) async throws -> PluginForkResult
 }
 
 /// The parameters of `export`.
@@ -113,7 +113,7 @@ public struct ForkConversationRequest: Sendable, Equatable {
 }
 
 /// The answer to `fork`.
-public struct ForkResult: Sendable, Equatable {
+public struct PluginForkResult: Sendable, Equatable {
     /// The cursor of the new conversation.
     public var cursor: JSONValue
 

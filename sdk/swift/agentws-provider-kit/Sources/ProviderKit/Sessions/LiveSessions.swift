@@ -3,7 +3,7 @@ import AgentwsSystem
 /// One live session of a plugin that keeps an object per session (a child process, a connection).
 public protocol LiveSession: Sendable {
     /// Runs one turn.
-    func send(_ request: SendRequest) async throws(PluginError) -> SendResult
+    func send(_ request: PluginTurnRequest) async throws(PluginError) -> PluginTurnResult
     /// Interrupts the running turn, if any.
     func interrupt() async throws(PluginError)
     /// Whether a turn is running.
@@ -62,7 +62,7 @@ public protocol SessionKeepingPlugin: ProviderPlugin {
 }
 
 extension SessionKeepingPlugin {
-    public func send(_ request: SendRequest) async throws -> SendResult {
+    public func send(_ request: PluginTurnRequest) async throws -> PluginTurnResult {
         try await liveSessions.session(request.session).send(request)
     }
 

@@ -1,7 +1,7 @@
 import AgentwsJSON
 
 /// The parameters of `send`: one turn.
-public struct SendRequest: Sendable, Equatable {
+public struct PluginTurnRequest: Sendable, Equatable {
     /// The session the turn belongs to.
     public var session: String
     /// The user's message.
@@ -18,7 +18,7 @@ public struct SendRequest: Sendable, Equatable {
 }
 
 /// The end of a turn.
-public struct SendResult: Sendable, Equatable {
+public struct PluginTurnResult: Sendable, Equatable {
     /// Why a turn ended.
     public enum StopReason: String, Sendable, Equatable {
         /// The agent finished its reply.

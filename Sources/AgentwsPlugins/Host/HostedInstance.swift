@@ -9,10 +9,10 @@ import Logging
 /// outstanding, as the ABI requires. `@unchecked Sendable`: the only mutable state is the plugin's,
 /// behind an opaque pointer the ABI makes safe to use from any thread; the callback table is
 /// written once before `create` and only read afterwards.
-final class PluginInstance: PluginChannel, @unchecked Sendable {
+final class HostedInstance: PluginChannel, @unchecked Sendable {
     let plugin: LoadedPlugin
     let name: String
-    let router: EventRouter
+    let router: PluginEventRouter
     private let logger: Logger
     private let handle: UnsafeMutableRawPointer?
     private let callbacks: UnsafeMutablePointer<agentws_host_callbacks>
@@ -25,7 +25,7 @@ final class PluginInstance: PluginChannel, @unchecked Sendable {
         throws(ProviderError)
     {
         let logger = Self.logger(logger, plugin: plugin, instance: configuration.instanceName)
-        let router = EventRouter(label: plugin.label, logger: logger)
+        let router = PluginEventRouter(label: plugin.label, logger: logger)
         try self.init(
             plugin: plugin, configuration: configuration, logger: logger, router: router,
             target: CallbackTarget(router: router))
@@ -33,7 +33,8 @@ final class PluginInstance: PluginChannel, @unchecked Sendable {
 
     /// Creates an instance whose callbacks go to `target` (a plugin host relays them).
     init(
-        plugin: LoadedPlugin, configuration: PluginProviderConfiguration, logger: Logger, router: EventRouter,
+        plugin: LoadedPlugin, configuration: PluginProviderConfiguration, logger: Logger,
+        router: PluginEventRouter,
         target: CallbackTarget
     ) throws(ProviderError) {
         guard let functions = plugin.functions else {

@@ -3,7 +3,7 @@ import AgentwsSystem
 
 /// One live provider session owned by this process, with the facts the reaper needs. Provider events
 /// arrive on arbitrary threads, so what they touch sits behind a mutex instead of on the actor.
-final class LiveSession: Sendable {
+final class ResidentSession: Sendable {
     struct Activity {
         var lastActivity: Duration
         var turnRunning = false
@@ -19,14 +19,14 @@ final class LiveSession: Sendable {
     let thread: ThreadID
     let provider: String
     let lease: any ThreadLease
-    let activity: EventRouter
+    let activity: SessionEventRouter
     let session: any ProviderSession
     /// The binding as this session last agreed it with the file (SPEC §4.4): set at start, and at
     /// every write the session makes; a file that no longer says this stops the session.
     private let agreed: Locked<Binding>
 
     init(
-        thread: ThreadID, provider: String, lease: any ThreadLease, router: EventRouter,
+        thread: ThreadID, provider: String, lease: any ThreadLease, router: SessionEventRouter,
         session: any ProviderSession, boundAs binding: Binding
     ) {
         self.agreed = Locked(binding)
@@ -55,13 +55,13 @@ final class LiveSession: Sendable {
 
 /// Receives a session's provider events: forwards them to the running turn's caller and records
 /// activity. Created before the session starts, because `start` already needs the handler.
-final class EventRouter: Sendable {
-    let state: Locked<LiveSession.Activity>
+final class SessionEventRouter: Sendable {
+    let state: Locked<ResidentSession.Activity>
     private let clock: any IdleClock
 
     init(clock: any IdleClock) {
         self.clock = clock
-        self.state = Locked(LiveSession.Activity(lastActivity: clock.now()))
+        self.state = Locked(ResidentSession.Activity(lastActivity: clock.now()))
     }
 
     var handler: ProviderEventHandler {

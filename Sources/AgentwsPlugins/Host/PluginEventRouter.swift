@@ -9,7 +9,7 @@ import Logging
 ///
 /// Handlers run with the router's lock held, so the events of a session arrive in the order the
 /// plugin emitted them even while early events are being flushed; a handler must not block.
-final class EventRouter: Sendable {
+final class PluginEventRouter: Sendable {
     /// At most this many events are held for sessions whose `start` has not completed yet.
     static let earlyEventLimit = 1024
 
