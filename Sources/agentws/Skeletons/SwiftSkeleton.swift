@@ -95,12 +95,12 @@ enum SwiftSkeleton {
                     resumed: request.resumeCursor != nil)
             }
 
-            func send(_ request: SendRequest) async throws -> SendResult {
+            func send(_ request: PluginTurnRequest) async throws -> PluginTurnResult {
                 let conversation = try conversation(of: request.session)
                 let turn = (try turns(of: conversation) ?? 0) + 1
                 try save(conversation, turns: turn)
                 host.emit(.text("\(names.name) turn \\(turn): \\(request.text)"), session: request.session)
-                return SendResult(stopReason: .endTurn)
+                return PluginTurnResult(stopReason: .endTurn)
             }
 
             func interrupt(session: String) async throws {
@@ -177,12 +177,12 @@ enum SwiftSkeleton {
         // The two functions of the plugin ABI (agentws_provider.h); ProviderKit builds their tables.
 
         @_cdecl("agentws_provider_magic")
-        public func agentwsProviderMagic() -> UnsafeRawPointer {
+        package func agentwsProviderMagic() -> UnsafeRawPointer {
             ProviderExport.magic(\(names.swiftModule).self)
         }
 
         @_cdecl("agentws_provider_entry")
-        public func agentwsProviderEntry() -> UnsafeRawPointer {
+        package func agentwsProviderEntry() -> UnsafeRawPointer {
             ProviderExport.entry(\(names.swiftModule).self)
         }
 
