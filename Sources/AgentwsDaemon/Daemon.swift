@@ -10,10 +10,10 @@ import ServiceLifecycle
 /// when no daemon runs (ACP on stdio, in-process). Both are a `ServiceGroup`: the session owner,
 /// the reaper, the transport; SIGTERM and SIGINT shut them down gracefully, transport first, so
 /// that every session is stopped (cursor kept) before the process exits 0.
-public enum Daemon {
+package enum Daemon {
     /// Serves the workspace on `state/agentws.sock` until SIGTERM or SIGINT. The caller holds the
     /// workspace's daemon lock, so any socket file already there was left by a daemon that is gone.
-    public static func serve(
+    package static func serve(
         agent: ACPAgent, workspace: Workspace, holding lock: DaemonLock, logger: Logger
     ) async throws {
         let path = workspace.socketPath
@@ -31,7 +31,7 @@ public enum Daemon {
 
     /// Speaks ACP on stdin/stdout with the sessions in this process, until stdin ends, SIGTERM or
     /// SIGINT; then stops every session it started (reason `exit`, cursors kept).
-    public static func serveStdio(agent: ACPAgent, logger: Logger) async throws {
+    package static func serveStdio(agent: ACPAgent, logger: Logger) async throws {
         try await run(
             agent: agent, stoppingWith: .exit, transport: StdioServer(agent: agent, logger: logger),
             logger: logger)

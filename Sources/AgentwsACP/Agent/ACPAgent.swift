@@ -9,14 +9,14 @@ import Synchronization
 /// One agent serves every connection of a process (the daemon's socket clients, or `agentws acp`'s
 /// stdio); each connection is an `ACPConnection`. It does no I/O of its own: transports hand it
 /// decoded lines and write what it sends.
-public final class ACPAgent: Sendable {
-    public let service: SessionService
+package final class ACPAgent: Sendable {
+    package let service: SessionService
     let environment: ACPEnvironment
     let logger: Logger
     let sessions = OpenSessions()
     private let shuttingDown = Atomic<Bool>(false)
 
-    public init(service: SessionService, environment: ACPEnvironment, logger: Logger) {
+    package init(service: SessionService, environment: ACPEnvironment, logger: Logger) {
         self.service = service
         self.environment = environment
         self.logger = logger
@@ -24,7 +24,7 @@ public final class ACPAgent: Sendable {
 
     /// From now on requests are refused: the process is shutting down. Running prompts finish
     /// (shutdown interrupts their turns).
-    public func beginShutdown() { shuttingDown.store(true, ordering: .relaxed) }
+    package func beginShutdown() { shuttingDown.store(true, ordering: .relaxed) }
 
     var configuration: Configuration { service.configuration }
 

@@ -9,14 +9,14 @@ import AgentwsJSON
 /// `receive(line:)` runs in line order and does what must follow that order — registering a prompt,
 /// carrying out a cancel, queueing a request behind the earlier ones on its session — and returns
 /// the rest of the work, which the transport runs concurrently.
-public final class ACPConnection: Sendable {
+package final class ACPConnection: Sendable {
     let agent: ACPAgent
     private let sink: @Sendable (JSONValue) -> Void
     let prompts = RunningPrompts()
     let ordering = RequestOrdering()
 
     /// - Parameter send: writes one message; called from any thread, in order.
-    public init(agent: ACPAgent, send: @escaping @Sendable (JSONValue) -> Void) {
+    package init(agent: ACPAgent, send: @escaping @Sendable (JSONValue) -> Void) {
         self.agent = agent
         self.sink = send
     }
@@ -25,20 +25,20 @@ public final class ACPConnection: Sendable {
 
     /// Takes one line (a JSON-RPC message) in arrival order; returns the work left to do, which
     /// ends once a request has been answered.
-    public func receive(line: some Collection<UInt8>) -> @Sendable () async -> Void {
+    package func receive(line: some Collection<UInt8>) -> @Sendable () async -> Void {
         receive(IncomingMessage(line: line))
     }
 
     /// Takes one decoded message; see `receive(line:)`.
-    public func receive(_ message: JSONValue) -> @Sendable () async -> Void {
+    package func receive(_ message: JSONValue) -> @Sendable () async -> Void {
         receive(IncomingMessage(message))
     }
 
     /// Handles one line completely.
-    public func handle(line: some Collection<UInt8>) async { await receive(line: line)() }
+    package func handle(line: some Collection<UInt8>) async { await receive(line: line)() }
 
     /// Handles one decoded message completely.
-    public func handle(_ message: JSONValue) async { await receive(message)() }
+    package func handle(_ message: JSONValue) async { await receive(message)() }
 
     private func receive(_ message: IncomingMessage) -> @Sendable () async -> Void {
         switch message {
@@ -73,7 +73,7 @@ public final class ACPConnection: Sendable {
     }
 
     /// Answers a line the transport refused for its length; the transport then closes.
-    public func refuseOversizedLine(limit: Int) {
+    package func refuseOversizedLine(limit: Int) {
         send(
             OutgoingMessage.error(
                 id: .null,
@@ -83,7 +83,7 @@ public final class ACPConnection: Sendable {
 
     /// The client's input ended: its running prompts are interrupted, since nobody waits for them.
     /// The sessions themselves stay warm in the agent, bindings untouched.
-    public func closed() {
+    package func closed() {
         for prompt in prompts.cancelAll() { agent.interrupt(prompt.thread, until: prompt.token, of: self) }
     }
 }

@@ -7,7 +7,7 @@ import AgentwsJSON
 /// routed through the daemon fails the same way as in-process.
 extension JSONRPCError.Code {
     /// ACP's `resource_not_found`.
-    public static let resourceNotFound: Int64 = -32002
+    package static let resourceNotFound: Int64 = -32002
 }
 
 extension JSONRPCError {
@@ -17,28 +17,28 @@ extension JSONRPCError {
     }
 
     /// A line that is not JSON.
-    public static func parseError(_ reason: String) -> JSONRPCError {
+    package static func parseError(_ reason: String) -> JSONRPCError {
         protocolError(Code.parseError, "the message is not valid JSON: \(reason)")
     }
 
     /// JSON that is not a JSON-RPC 2.0 message.
-    public static func invalidRequest(_ reason: String) -> JSONRPCError {
+    package static func invalidRequest(_ reason: String) -> JSONRPCError {
         protocolError(Code.invalidRequest, "not a JSON-RPC 2.0 message: \(reason)")
     }
 
-    public static func methodNotFound(_ method: String) -> JSONRPCError {
+    package static func methodNotFound(_ method: String) -> JSONRPCError {
         protocolError(
             Code.methodNotFound,
             "unknown method '\(method)'; see docs/daemon.md for the methods agentws serves")
     }
 
     /// Parameters of the wrong shape: `method` names where.
-    public static func invalidParams(_ method: String, _ reason: String) -> JSONRPCError {
+    package static func invalidParams(_ method: String, _ reason: String) -> JSONRPCError {
         protocolError(Code.invalidParams, "\(method): \(reason)")
     }
 
     /// Any error, as the CLI would report it: an agentws failure keeps its message and category.
-    public init(_ error: any Error) {
+    package init(_ error: any Error) {
         switch error {
         case let rpc as JSONRPCError:
             self = rpc
@@ -60,18 +60,18 @@ extension JSONRPCError {
     }
 
     /// The exit code the CLI exits with for this error.
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         data?["exitCode"]?.integerValue.flatMap { Int32(exactly: $0) } ?? ErrorCategory.failure.exitCode
     }
 }
 
 extension JSONRPCError: AgentwsFailure {
-    public var category: ErrorCategory { ErrorCategory(exitCode: exitCode) ?? .failure }
+    public var category: ErrorCategory { ErrorCategory(exitCode: exitCode) ?? .failure }  // public: AgentwsFailure's requirement on a type of the kit package
 }
 
 extension ErrorCategory {
     /// The category §9 gives `exitCode`, or nil for a code no category has.
-    public init?(exitCode: Int32) {
+    package init?(exitCode: Int32) {
         let all: [ErrorCategory] = [.failure, .notFound, .conflict, .invalidData, .providerFailure, .usage]
         guard let match = all.first(where: { $0.exitCode == exitCode }) else { return nil }
         self = match

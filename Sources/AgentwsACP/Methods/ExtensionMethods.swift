@@ -71,7 +71,7 @@ extension ACPAgent {
     }
 
     /// A fork's result as `_agentws/fork` answers it and `agentws fork --json` prints it.
-    public static func forkJSON(_ result: ForkResult) -> JSONValue {
+    package static func forkJSON(_ result: ForkResult) -> JSONValue {
         [
             "thread": .string(result.thread.rawValue),
             "parent": .optional(result.binding.parent?.thread.rawValue),
@@ -111,8 +111,8 @@ extension ACPAgent {
 
 /// Logs a reaper sweep's decisions: stops, recoveries and failures at `info` and above, sessions
 /// kept at `debug` (a daemon would otherwise log every live session every sweep).
-public enum ReapLog {
-    public static func log(_ report: ReapReport, to logger: Logger) {
+package enum ReapLog {
+    package static func log(_ report: ReapReport, to logger: Logger) {
         for decision in report.decisions {
             let metadata: Logger.Metadata = [
                 "thread": "\(decision.thread)", "provider": "\(decision.provider)",

@@ -3,8 +3,8 @@ import AgentwsJSON
 
 /// A reaper sweep's report as it crosses the socket (`_agentws/reap`): every decision with its
 /// durations in milliseconds, so the client prints exactly what an in-process sweep prints.
-public enum ReapReportJSON {
-    public static func encode(_ report: ReapReport) -> JSONValue {
+package enum ReapReportJSON {
+    package static func encode(_ report: ReapReport) -> JSONValue {
         [
             "dryRun": .bool(report.dryRun),
             "decisions": .array(
@@ -27,7 +27,7 @@ public enum ReapReportJSON {
     }
 
     /// The name `reap --json` and the wire use for a verdict.
-    public static func verdictName(_ verdict: ReapDecision.Verdict) -> String {
+    package static func verdictName(_ verdict: ReapDecision.Verdict) -> String {
         switch verdict {
         case .stop: return "stop"
         case .keepWithinTimeout: return "keep-within-timeout"
@@ -36,7 +36,7 @@ public enum ReapReportJSON {
         }
     }
 
-    public static func decode(_ value: JSONValue) throws(JSONRPCError) -> ReapReport {
+    package static func decode(_ value: JSONValue) throws(JSONRPCError) -> ReapReport {
         func bad(_ reason: String) -> JSONRPCError {
             JSONRPCError(
                 code: JSONRPCError.Code.internalError,

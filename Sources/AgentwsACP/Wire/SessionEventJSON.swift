@@ -4,8 +4,8 @@ import AgentwsJSON
 /// A send's events as JSON: what `agentws send --json` prints, one per line, and what
 /// `_agentws/event` notifications carry, so that a routed send prints exactly what an in-process one
 /// would.
-public enum SessionEventJSON {
-    public static func encode(_ event: SessionEvent) -> JSONValue {
+package enum SessionEventJSON {
+    package static func encode(_ event: SessionEvent) -> JSONValue {
         switch event {
         case .sessionReady(let thread, let provider, let model, let start):
             return [
@@ -28,7 +28,7 @@ public enum SessionEventJSON {
 
     /// The event `value` encodes, or nil for something this build does not know (a newer daemon's
     /// event type, or garbage), which a client skips.
-    public static func decode(_ value: JSONValue) -> SessionEvent? {
+    package static func decode(_ value: JSONValue) -> SessionEvent? {
         switch value["type"]?.stringValue {
         case "session":
             guard let thread = value["thread"]?.stringValue.flatMap({ try? ThreadID($0) }),

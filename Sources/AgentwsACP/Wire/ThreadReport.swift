@@ -4,23 +4,23 @@ import AgentwsJSON
 /// A thread as `list` and `show` present it, in a form that crosses the socket: the binding (or why
 /// its file cannot be read), the live state and the runtime record. Its JSON is what
 /// `agentws list --json` prints.
-public struct ThreadReport: Sendable, Equatable {
-    public var thread: String
-    public var binding: Binding?
+package struct ThreadReport: Sendable, Equatable {
+    package var thread: String
+    package var binding: Binding?
     /// Why the binding file could not be read, when it could not.
-    public var error: String?
-    public var liveness: ThreadStatus.Liveness
-    public var runtime: RuntimeRecord?
+    package var error: String?
+    package var liveness: ThreadStatus.Liveness
+    package var runtime: RuntimeRecord?
     /// `live`, `stopped` or `error` on the machine that made the report (nil for an unreadable file).
-    public var state: ThreadState?
+    package var state: ThreadState?
     /// The schema version of the file as it is on disk (1 until `agentws migrate` or a change).
-    public var fileSchemaVersion: Int64?
+    package var fileSchemaVersion: Int64?
     /// The threads forked from this one, sorted.
-    public var children: [String]
+    package var children: [String]
     /// Whether the binding's parent has a binding here (nil without a parent).
-    public var parentExists: Bool?
+    package var parentExists: Bool?
 
-    public init(_ status: ThreadStatus) {
+    package init(_ status: ThreadStatus) {
         thread = status.thread
         children = status.children
         parentExists = status.parentExists
@@ -38,7 +38,7 @@ public struct ThreadReport: Sendable, Equatable {
         fileSchemaVersion = binding?.schemaVersion
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         [
             "thread": .string(thread),
             "binding": binding.map(BindingCodec.jsonValue(of:)) ?? .null,
@@ -57,7 +57,7 @@ public struct ThreadReport: Sendable, Equatable {
     }
 
     /// Reads a report written by `json`.
-    public init(json value: JSONValue) throws(JSONRPCError) {
+    package init(json value: JSONValue) throws(JSONRPCError) {
         func bad(_ reason: String) -> JSONRPCError {
             JSONRPCError(
                 code: JSONRPCError.Code.internalError,

@@ -1,5 +1,5 @@
 /// Where an effective configuration value came from (SPEC §7: `agentws config` shows it for every value).
-public enum ConfigOrigin: Sendable, Hashable, CustomStringConvertible {
+package enum ConfigOrigin: Sendable, Hashable, CustomStringConvertible {
     /// The built-in default (`Configuration.defaults`).
     case defaults
     /// A YAML file, at the position of the value.
@@ -10,7 +10,7 @@ public enum ConfigOrigin: Sendable, Hashable, CustomStringConvertible {
     case flag(name: String, argument: String)
 
     /// `default`, `/path/config.yaml:3:5`, `env AGENTWS_MODELS_DEFAULT` or `flag --set`.
-    public var description: String {
+    package var description: String {
         switch self {
         case .defaults: return "default"
         case .file(let path, let line, let column): return "\(path):\(line):\(column)"

@@ -5,23 +5,23 @@ import AgentwsCore
 /// The key is dotted (`models.aliases.fast`, `providers.codex.idle_timeout`; a bare section such as
 /// `providers` takes a whole mapping). The value is read as a YAML value, so lists and mappings can be
 /// given in flow style: `--set 'models.allow=[codex/*]'`.
-public struct ConfigOverride: Sendable, Equatable {
+package struct ConfigOverride: Sendable, Equatable {
     /// The dotted key.
-    public var key: String
+    package var key: String
     /// The value as typed, parsed as YAML when the override is applied.
-    public var value: String
+    package var value: String
     /// The flag it came from, shown as its origin (`flag --set`).
-    public var flag: String
+    package var flag: String
 
     /// An override of `key` with `value`, given through `flag`.
-    public init(key: String, value: String, flag: String = "--set") {
+    package init(key: String, value: String, flag: String = "--set") {
         self.key = key
         self.value = value
         self.flag = flag
     }
 
     /// Splits a `key=value` argument at its first `=`.
-    public init(parsing argument: String, flag: String = "--set") throws(AgentwsError) {
+    package init(parsing argument: String, flag: String = "--set") throws(AgentwsError) {
         guard let equals = argument.firstIndex(of: "=") else {
             throw AgentwsError(
                 .usage, "\(flag) \(argument): expected key=value, e.g. \(flag) reaper.idle_timeout=5m")

@@ -3,15 +3,15 @@ import AgentwsJSON
 /// A configuration value as its layer wrote it, kept where that differs from the effective value: it
 /// refers to environment variables with `${NAME}` (or writes a literal `${` as `$${`). `agentws config`
 /// shows this form, never the effective value, which may be a secret.
-public struct ConfigWrittenValue: Sendable, Equatable {
+package struct ConfigWrittenValue: Sendable, Equatable {
     /// The value as written: a string for a scalar, an array for a list, an object for provider
     /// options (whose unchanged members are their effective values).
-    public var value: JSONValue
+    package var value: JSONValue
     /// The variables it refers to, in order of first use; empty when it only escapes a `${`.
-    public var variables: [String]
+    package var variables: [String]
 
     /// A written form and the variables it names.
-    public init(value: JSONValue, variables: [String]) {
+    package init(value: JSONValue, variables: [String]) {
         self.value = value
         self.variables = variables
     }

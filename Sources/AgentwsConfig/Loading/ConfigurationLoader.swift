@@ -7,18 +7,18 @@ import Yams
 ///
 /// Scalars and lists are replaced by a later layer; `models.aliases` and `providers` merge per entry,
 /// and one provider merges per field (`plugin`, `idle_timeout`, `options`; `options` as a whole).
-public struct ConfigurationLoader: Sendable {
+package struct ConfigurationLoader: Sendable {
     /// The process environment, for the `AGENTWS_*` variables and `${NAME}` references.
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// The user file; nil for none. A path that does not exist is an absent layer.
-    public var userConfigPath: String?
+    package var userConfigPath: String?
     /// The workspace's `.agentws/config.yaml`; nil outside a workspace. A missing file is an absent layer.
-    public var workspaceConfigPath: String?
+    package var workspaceConfigPath: String?
     /// Command-line overrides, applied in order.
-    public var overrides: [ConfigOverride]
+    package var overrides: [ConfigOverride]
 
     /// A loader for the given layers. Use `userConfigPath(environment:)` for the usual user file.
-    public init(
+    package init(
         environment: [String: String],
         userConfigPath: String?,
         workspaceConfigPath: String?,
@@ -31,13 +31,13 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// The environment variables that set scalar keys: variable name → dotted key.
-    public static let environmentVariables: [String: String] = Dictionary(
+    package static let environmentVariables: [String: String] = Dictionary(
         uniqueKeysWithValues: EnvironmentLayer.variables.map { ($0.variable, $0.key) }
     )
 
     /// `$XDG_CONFIG_HOME/agentws/config.yaml`, else `$HOME/.config/agentws/config.yaml`; nil when
     /// neither variable gives an absolute directory (the XDG spec ignores relative ones).
-    public static func userConfigPath(environment: [String: String]) -> String? {
+    package static func userConfigPath(environment: [String: String]) -> String? {
         if let base = environment["XDG_CONFIG_HOME"], base.hasPrefix("/") {
             return joined(base, "agentws/config.yaml")
         }
@@ -48,7 +48,7 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// `<root>/.agentws/config.yaml`.
-    public static func workspaceConfigPath(workspaceRoot: String) -> String {
+    package static func workspaceConfigPath(workspaceRoot: String) -> String {
         joined(workspaceRoot, ".agentws/config.yaml")
     }
 
@@ -56,7 +56,7 @@ public struct ConfigurationLoader: Sendable {
     ///
     /// - Throws: `ConfigurationError` with every problem found in every layer, each naming its file
     ///   position, variable or flag.
-    public func load() throws(ConfigurationError) -> LoadedConfiguration {
+    package func load() throws(ConfigurationError) -> LoadedConfiguration {
         var merged = ConfigLayer(defaults: .defaults)
         var diagnostics: [ConfigDiagnostic] = []
 

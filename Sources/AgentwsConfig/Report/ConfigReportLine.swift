@@ -1,17 +1,17 @@
 /// One effective value for `agentws config`: `key = value    # origin`.
-public struct ConfigReportLine: Sendable, Equatable {
+package struct ConfigReportLine: Sendable, Equatable {
     /// The dotted key, e.g. `providers.codex.idle_timeout`.
-    public var key: String
+    package var key: String
     /// The value as it could be written in YAML (`30m`, `[codex/*]`, `{"command":["codex"]}`).
-    public var value: String
+    package var value: String
     /// Where the value came from.
-    public var origin: ConfigOrigin
+    package var origin: ConfigOrigin
     /// The environment variables the value refers to with `${NAME}`; `value` is then the value as
     /// written, never the effective one.
-    public var variables: [String]
+    package var variables: [String]
 
     /// A line of the report.
-    public init(key: String, value: String, origin: ConfigOrigin, variables: [String] = []) {
+    package init(key: String, value: String, origin: ConfigOrigin, variables: [String] = []) {
         self.key = key
         self.value = value
         self.origin = origin
@@ -20,7 +20,7 @@ public struct ConfigReportLine: Sendable, Equatable {
 
     /// The origin as the text report shows it: `/path/config.yaml:3:5 via env OPENAI_API_KEY` for a
     /// value that refers to variables.
-    public var originText: String {
+    package var originText: String {
         variables.isEmpty ? origin.description : "\(origin) via env \(variables.joined(separator: ", "))"
     }
 }

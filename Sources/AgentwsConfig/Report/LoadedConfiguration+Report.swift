@@ -5,7 +5,7 @@ extension LoadedConfiguration {
     /// Every effective value with its origin, in the order of the documented `config.yaml`: fixed keys,
     /// aliases by name, providers by name with their fields. A value written with `${NAME}` is
     /// reported as written, never with its effective text.
-    public func report() -> [ConfigReportLine] {
+    package func report() -> [ConfigReportLine] {
         let models = configuration.models
         var lines: [ConfigReportLine] = []
         func add(_ key: String, _ value: String) {
@@ -50,7 +50,7 @@ extension LoadedConfiguration {
     }
 
     /// The report as text, one `key = value    # origin` line per value, the comments aligned.
-    public func renderText() -> String {
+    package func renderText() -> String {
         let lines = report()
         let assignments = lines.map { "\($0.key) = \($0.value)" }
         // Align on the longest assignment, but do not let one long options value push every comment far out.
@@ -67,7 +67,7 @@ extension LoadedConfiguration {
     /// {"reaper.idle_timeout": "default", …}, "variables": {"providers.codex.options":
     /// ["OPENAI_API_KEY"], …}}`. A value written with `${NAME}` is given as written, and `variables`
     /// lists the environment variables of each such key.
-    public func renderJSON() -> JSONValue {
+    package func renderJSON() -> JSONValue {
         let models = configuration.models
         func value(_ key: String, _ effective: JSONValue) -> JSONValue {
             asWritten[key]?.value ?? effective

@@ -5,14 +5,14 @@ import NIOPosix
 
 /// Finds and connects to the daemon that serves a workspace, for the CLI's routed commands and
 /// `agentws acp`.
-public enum DaemonClient {
+package enum DaemonClient {
     /// How long to keep trying to connect to a daemon that holds its lock but does not accept yet
     /// (it is starting).
     static let startupPatience: Duration = .seconds(3)
 
     /// Runs `body` with a connection to the daemon serving `workspace`; nil, without running it,
     /// when no daemon serves the workspace (then the caller works in-process).
-    public static func withDaemon<T: Sendable>(
+    package static func withDaemon<T: Sendable>(
         _ workspace: Workspace, logger: Logger, _ body: @Sendable (DaemonConnection) async throws -> T
     ) async throws -> T? {
         guard let channel = try await connect(workspace, logger: logger, framed: true) else { return nil }
@@ -43,7 +43,7 @@ public enum DaemonClient {
     }
 
     /// Whether a daemon serves `workspace` (its lock is held), with its pid when known.
-    public static func holder(_ workspace: Workspace) -> DaemonHolder? { DaemonLock.holder(workspace) }
+    package static func holder(_ workspace: Workspace) -> DaemonHolder? { DaemonLock.holder(workspace) }
 
     /// A channel to the daemon's socket, or nil when no daemon holds the workspace's lock. A daemon
     /// that holds its lock is waited for briefly (it may be starting); one that never accepts is

@@ -5,7 +5,7 @@ import NIOCore
 
 /// The CLI's connection to the daemon: JSON-RPC requests with their `_agentws/event` notifications,
 /// and notifications of its own (`session/cancel`). Several requests may be under way at once.
-public final class DaemonConnection: Sendable {
+package final class DaemonConnection: Sendable {
     enum Delivery: Sendable {
         case event(JSONValue)
         case result(JSONValue)
@@ -24,7 +24,7 @@ public final class DaemonConnection: Sendable {
     /// Sends a request and waits for its answer, handing its `_agentws/event` notifications to
     /// `events` in order. A JSON-RPC error is thrown as `JSONRPCError`, which carries the CLI's
     /// message and exit code.
-    public func call(
+    package func call(
         _ method: String, _ params: JSONValue, events: @Sendable (JSONValue) -> Void = { _ in }
     ) async throws -> JSONValue {
         let (deliveries, continuation) = AsyncStream<Delivery>.makeStream()
@@ -48,7 +48,7 @@ public final class DaemonConnection: Sendable {
     }
 
     /// Sends a notification.
-    public func notify(_ method: String, _ params: JSONValue) async throws {
+    package func notify(_ method: String, _ params: JSONValue) async throws {
         try await outbound.write(JSONLines.encode(OutgoingMessage.notification(method, params)))
     }
 

@@ -4,10 +4,10 @@ import NIOCore
 
 /// `agentws acp` while a daemon runs: relays stdin to the daemon's socket and the socket to stdout,
 /// byte for byte, so the editor talks to the daemon's warm sessions.
-public enum StdioProxy {
+package enum StdioProxy {
     /// Relays until the daemon closes the connection (after stdin ends, it answers what is under
     /// way and closes). Returns false, relaying nothing, when no daemon serves the workspace.
-    public static func run(_ workspace: Workspace, logger: Logger) async throws -> Bool {
+    package static func run(_ workspace: Workspace, logger: Logger) async throws -> Bool {
         guard let socket = try await DaemonClient.connect(workspace, logger: logger, framed: false) else {
             return false
         }

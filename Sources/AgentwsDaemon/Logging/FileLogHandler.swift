@@ -2,23 +2,23 @@ import AgentwsSystem
 import Logging
 
 /// A swift-log handler writing to a `LogFile`: `<RFC 3339 time> <level> <label>: <message> <metadata>`.
-public struct FileLogHandler: LogHandler {
-    public var logLevel: Logger.Level = .info
-    public var metadata: Logger.Metadata = [:]
+package struct FileLogHandler: LogHandler {
+    package var logLevel: Logger.Level = .info
+    package var metadata: Logger.Metadata = [:]
     private let label: String
     private let file: LogFile
 
-    public init(label: String, file: LogFile) {
+    package init(label: String, file: LogFile) {
         self.label = label
         self.file = file
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")

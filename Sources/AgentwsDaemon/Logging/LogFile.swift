@@ -4,13 +4,13 @@ import AgentwsSystem
 /// writes to it. Each line is one `write` on an `O_APPEND` descriptor, under a lock, so lines never
 /// interleave. A daemon runs for weeks, so the file is rotated: past `limit` bytes it becomes
 /// `<path>.1` (replacing the previous one) and a new file starts.
-public final class LogFile: Sendable {
-    public let path: String
-    public let limit: Int
+package final class LogFile: Sendable {
+    package let path: String
+    package let limit: Int
     private let state: Locked<(descriptor: Int32, size: Int)>
 
     /// Opens (creating, mode 0600) the file at `path` for appending.
-    public init(path: String, limit: Int = 8 * 1024 * 1024) throws {
+    package init(path: String, limit: Int = 8 * 1024 * 1024) throws {
         let fd = try Self.open(path)
         self.path = path
         self.limit = limit

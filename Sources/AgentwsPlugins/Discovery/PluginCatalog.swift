@@ -2,21 +2,21 @@ import AgentwsSystem
 import Logging
 
 /// The plugins found along a search path: those loaded and those refused, with the reason for each.
-public struct PluginCatalog: Sendable {
+package struct PluginCatalog: Sendable {
     /// Loaded plugins in search order, at most one per name.
-    public let loaded: [LoadedPlugin]
+    package let loaded: [LoadedPlugin]
     /// Files that were not loaded, including plugins shadowed by an earlier one of the same name.
-    public let refused: [PluginRefusal]
+    package let refused: [PluginRefusal]
     /// The search path they were found along.
-    public let searchPath: PluginSearchPath
+    package let searchPath: PluginSearchPath
 
     /// Where the directory of a loaded plugin came from (`AGENTWS_PLUGIN_PATH`, `plugins.paths`, …).
-    public func origin(of plugin: LoadedPlugin) -> String {
+    package func origin(of plugin: LoadedPlugin) -> String {
         searchPath.origin(ofPluginAt: plugin.path) ?? "given"
     }
 
     /// The loaded plugin that declares `name`, if any.
-    public func plugin(named name: String) -> LoadedPlugin? {
+    package func plugin(named name: String) -> LoadedPlugin? {
         loaded.first { $0.name == name }
     }
 
@@ -24,7 +24,7 @@ public struct PluginCatalog: Sendable {
     /// ones: a refused file may be it (its name is unknown when the magic block was refused), so any
     /// refusal is named; those whose file name mentions the plugin come first, else the count and the
     /// first refusal.
-    public func missingPluginMessage(provider: String, plugin: String) -> String {
+    package func missingPluginMessage(provider: String, plugin: String) -> String {
         var message = "provider '\(provider)' needs plugin '\(plugin)', which was not found"
         let named = refused.filter { $0.path.contains(plugin) }
         if !named.isEmpty {
@@ -41,7 +41,7 @@ public struct PluginCatalog: Sendable {
     /// Directories that do not exist are skipped silently (the configured defaults need not exist);
     /// within a directory, files are taken in name order. A plugin name seen a second time is
     /// refused as shadowed: the first one wins.
-    public static func discover(
+    package static func discover(
         searchPath: PluginSearchPath, logger: Logger = Logger(label: "agentws.plugins")
     ) -> PluginCatalog {
         let (candidates, problems) = candidates(along: searchPath)
@@ -54,16 +54,16 @@ public struct PluginCatalog: Sendable {
     }
 
     /// Plugin isolation for discovery: which directories' files are examined in plugin hosts.
-    public struct Isolation: Sendable {
+    package struct Isolation: Sendable {
         /// How hosts are started.
-        public var settings: PluginHostSettings
+        package var settings: PluginHostSettings
         /// Where the hosts' standard error is logged (`plugin-probe.log`).
-        public var logDirectory: String
+        package var logDirectory: String
         /// Whether the files of a directory of this origin (`PluginSearchPath.origins`) are examined
         /// in a plugin host rather than in this process.
-        public var isolates: @Sendable (_ origin: String) -> Bool
+        package var isolates: @Sendable (_ origin: String) -> Bool
 
-        public init(
+        package init(
             settings: PluginHostSettings, logDirectory: String,
             isolates: @escaping @Sendable (_ origin: String) -> Bool
         ) {
@@ -76,7 +76,7 @@ public struct PluginCatalog: Sendable {
     /// `discover`, with the files of isolated directories examined in plugin hosts
     /// (`PluginProbe`): a plugin whose constructor crashes is refused with how its host died,
     /// and never takes this process down. The outcome is the same as in-process otherwise.
-    public static func discover(
+    package static func discover(
         searchPath: PluginSearchPath, isolation: Isolation, logger: Logger = Logger(label: "agentws.plugins")
     ) async -> PluginCatalog {
         let (candidates, problems) = candidates(along: searchPath)
@@ -150,7 +150,7 @@ public struct PluginCatalog: Sendable {
 
     /// Whether `plugin` is one of the shipped set: found beside the agentws executable or among the
     /// installed plugins (`PluginSearchPath.shippedOrigins`).
-    public func isShipped(_ plugin: LoadedPlugin) -> Bool {
+    package func isShipped(_ plugin: LoadedPlugin) -> Bool {
         PluginSearchPath.shippedOrigins.contains(origin(of: plugin))
     }
 

@@ -7,20 +7,20 @@ import Logging
 ///
 /// `run` loads the plugin into this process, where a crash takes the check with it; `runIsolated`
 /// (what `agentws plugin check` uses) runs it in plugin hosts (docs/plugin-abi.md §12.7, §13).
-public struct PluginFileCheck: Sendable {
+package struct PluginFileCheck: Sendable {
     /// The plugin as the loader accepted it.
-    public let plugin: LoadedPlugin
+    package let plugin: LoadedPlugin
     /// What `describe` answered.
-    public let capabilities: ProviderCapabilities
+    package let capabilities: ProviderCapabilities
     /// Set when a Swift plugin was built by another Swift release than this agentws.
-    public let toolchainWarning: String?
+    package let toolchainWarning: String?
 
     /// Loads `path` (absolute) from its own directory, creates an instance named `instanceName` with
     /// empty options in `scratch` (its workspace and state directory) and asks it to describe itself.
     ///
     /// - Throws: the `PluginRefusal` when the loader refuses the file, else the `ProviderError` of
     ///   `create` or `describe`.
-    public static func run(path: String, instanceName: String, scratch: String, logger: Logger) async throws
+    package static func run(path: String, instanceName: String, scratch: String, logger: Logger) async throws
         -> PluginFileCheck
     {
         let plugin = try PluginLoader.load(path: path, directory: path.parentDirectory, logger: logger)
@@ -43,7 +43,7 @@ extension PluginFileCheck {
     ///
     /// - Throws: the `PluginRefusal` when the loader refuses the file (`crashedHost` when loading it
     ///   killed the host), else the `ProviderError` of `create` or `describe`.
-    public static func runIsolated(
+    package static func runIsolated(
         path: String, instanceName: String, scratch: String, settings: PluginHostSettings, logger: Logger
     ) async throws -> PluginFileCheck {
         let examined = await PluginProbe.examine(
@@ -73,7 +73,7 @@ extension PluginFileCheck {
 
     /// Whether `name` can be a plugin's name (the magic block's `plugin_name`): `[a-z0-9][a-z0-9._-]*`,
     /// at most 64 bytes.
-    public static func isValidPluginName(_ name: String) -> Bool {
+    package static func isValidPluginName(_ name: String) -> Bool {
         name.utf8.count <= PluginABI.maximumNameLength && PluginLoader.isValidName(name)
     }
 }

@@ -6,33 +6,33 @@ import AgentwsSystem
 /// where `agentws plugin install --user` puts them), then the directory of the running executable,
 /// then the installed plugins beside it (`<executable's directory>/../lib/agentws/plugins`, where
 /// `scripts/install` puts them).
-public struct PluginSearchPath: Sendable, Equatable {
+package struct PluginSearchPath: Sendable, Equatable {
     /// The environment variable holding extra plugin directories, separated by colons.
-    public static let environmentVariable = "AGENTWS_PLUGIN_PATH"
+    package static let environmentVariable = "AGENTWS_PLUGIN_PATH"
 
     /// Searched in order; the first plugin of a name wins.
-    public var directories: [String]
+    package var directories: [String]
     /// Where each directory came from, for `agentws providers` (same order as `directories`).
-    public var origins: [String]
+    package var origins: [String]
 
     /// An explicit list of directories, searched in order.
-    public init(directories: [String]) {
+    package init(directories: [String]) {
         self.directories = directories
         self.origins = directories.map { _ in "given" }
     }
 
     /// Where the directory holding `pluginPath` came from, when it is one of these directories.
-    public func origin(ofPluginAt pluginPath: String) -> String? {
+    package func origin(ofPluginAt pluginPath: String) -> String? {
         let directory = pluginPath.parentDirectory
         return directories.firstIndex(of: directory).map { origins[$0] }
     }
 
     /// The origins of the shipped plugins' directories: beside the executable, and the installed
     /// plugins (`scripts/install`).
-    public static let shippedOrigins: Set<String> = ["beside the executable", "installed plugins"]
+    package static let shippedOrigins: Set<String> = ["beside the executable", "installed plugins"]
 
     /// The installed plugins' directory for an executable in `executableDirectory`.
-    public static func installedPluginDirectory(executableDirectory: String) -> String {
+    package static func installedPluginDirectory(executableDirectory: String) -> String {
         executableDirectory.parentDirectory.appendingPathComponent("lib/agentws/plugins")
     }
 
@@ -45,7 +45,7 @@ public struct PluginSearchPath: Sendable, Equatable {
     ///     and dropped when there is no workspace.
     ///   - executableDirectory: searched last, so that plugins installed next to agentws are found.
     ///   - userDirectory: the user's plugin directory, searched after the configured ones.
-    public init(
+    package init(
         environmentValue: String?, configuredPaths: [String], workspaceRoot: String?,
         userDirectory: String? = nil, executableDirectory: String?
     ) {
@@ -76,7 +76,7 @@ public struct PluginSearchPath: Sendable, Equatable {
     }
 
     /// The standard order for this process: its environment and executable, and `configuration`.
-    public static func current(configuration: Configuration.Plugins, workspaceRoot: String?)
+    package static func current(configuration: Configuration.Plugins, workspaceRoot: String?)
         -> PluginSearchPath
     {
         PluginSearchPath(
@@ -89,7 +89,7 @@ public struct PluginSearchPath: Sendable, Equatable {
 
     /// The user's plugin directory: `$XDG_DATA_HOME/agentws/plugins`, else
     /// `$HOME/.local/share/agentws/plugins`; nil when neither variable holds an absolute path.
-    public static func userPluginDirectory(
+    package static func userPluginDirectory(
         xdgDataHome: String? = getenv("XDG_DATA_HOME").map { String(cString: $0) },
         home: String? = getenv("HOME").map { String(cString: $0) }
     ) -> String? {
@@ -99,7 +99,7 @@ public struct PluginSearchPath: Sendable, Equatable {
     }
 
     /// The directory of the running executable, from /proc/self/exe.
-    public static func executableDirectory() -> String? {
+    package static func executableDirectory() -> String? {
         guard case .success(let executable) = SystemCalls.realPath("/proc/self/exe") else { return nil }
         return executable.parentDirectory
     }

@@ -4,19 +4,19 @@ import AgentwsSystem
 import Logging
 
 /// A provider instance served by a loaded plugin through the C ABI.
-public final class PluginProvider: Provider {
+package final class PluginProvider: Provider {
     private let instance: any PluginChannel
 
     /// The provider instance name (`providers.<name>`).
-    public var name: String { instance.name }
+    package var name: String { instance.name }
     /// The plugin serving it.
-    public var plugin: LoadedPlugin { instance.plugin }
+    package var plugin: LoadedPlugin { instance.plugin }
 
     /// Creates the state directory (mode 0700) and then the plugin's instance.
     ///
     /// - Throws: `invalid-request` for a configuration no plugin could use, `provider-failed` when the
     ///   state directory cannot be created, and whatever the plugin's `create` reports.
-    public init(plugin: LoadedPlugin, configuration: PluginProviderConfiguration, logger: Logger)
+    package init(plugin: LoadedPlugin, configuration: PluginProviderConfiguration, logger: Logger)
         throws(ProviderError)
     {
         try configuration.prepare()
@@ -32,7 +32,7 @@ public final class PluginProvider: Provider {
     /// Runs the plugin's `describe`: how it switches models, which models it has, whether it resumes,
     /// and (ABI 1.1) whether it exports, imports and forks. A plugin built for ABI 1.0 never has the
     /// 1.1 methods, whatever its `describe` says.
-    public func describe() async throws(ProviderError) -> ProviderCapabilities {
+    package func describe() async throws(ProviderError) -> ProviderCapabilities {
         let fields = try await instance.request("describe", .object([:]))
         let switchText = try fields.string("modelSwitch")
         guard let modelSwitch = ModelSwitch(rawValue: switchText) else {
@@ -63,7 +63,7 @@ public final class PluginProvider: Provider {
     /// Runs the plugin's `start` and routes the session's events to `events` (from any thread),
     /// including those the plugin emitted before `start` completed. A resume that the plugin answers
     /// with a fresh conversation is stopped and reported as `resume-failed`.
-    public func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler)
+    package func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler)
         async throws(ProviderError) -> any ProviderSession
     {
         let params: JSONValue = [
@@ -102,7 +102,7 @@ public final class PluginProvider: Provider {
 
     /// Runs the plugin's `export` (ABI 1.1): the plugin writes the transcript to `destination`, which
     /// must then be a regular file. A plugin that does not advertise `canExport` is not called.
-    public func exportTranscript(_ request: TranscriptExportRequest) async throws(ProviderError)
+    package func exportTranscript(_ request: TranscriptExportRequest) async throws(ProviderError)
         -> TranscriptExportResult
     {
         try await require(\.canExport, "export transcripts")
@@ -123,7 +123,7 @@ public final class PluginProvider: Provider {
     }
 
     /// Runs the plugin's `import` (ABI 1.1) and returns the cursor it answers.
-    public func importTranscript(_ request: TranscriptImportRequest) async throws(ProviderError) -> JSONValue
+    package func importTranscript(_ request: TranscriptImportRequest) async throws(ProviderError) -> JSONValue
     {
         try await require(\.canImport, "import transcripts")
         let fields = try await instance.request(
@@ -138,7 +138,7 @@ public final class PluginProvider: Provider {
     }
 
     /// Runs the plugin's `fork` (ABI 1.1) and returns the new conversation's cursor.
-    public func fork(_ request: ForkRequest) async throws(ProviderError) -> JSONValue {
+    package func fork(_ request: ForkRequest) async throws(ProviderError) -> JSONValue {
         try await require(\.canFork, "fork conversations")
         let fields = try await instance.request(
             "fork",

@@ -3,18 +3,18 @@ import AgentwsJSON
 import AgentwsSystem
 
 /// What a provider instance is created with: the JSON handed to the plugin's `create`.
-public struct PluginProviderConfiguration: Sendable, Equatable {
+package struct PluginProviderConfiguration: Sendable, Equatable {
     /// The instance name (`providers.<name>` in the config), e.g. "echo".
-    public var instanceName: String
+    package var instanceName: String
     /// `providers.<name>.options`: plugin-defined, always an object.
-    public var options: JSONValue
+    package var options: JSONValue
     /// Absolute path of the workspace root.
-    public var workspace: String
+    package var workspace: String
     /// Absolute path of the instance's private state directory; created before the plugin is.
-    public var stateDirectory: String
+    package var stateDirectory: String
 
     /// A configuration with an explicit state directory.
-    public init(instanceName: String, options: JSONValue, workspace: String, stateDirectory: String) {
+    package init(instanceName: String, options: JSONValue, workspace: String, stateDirectory: String) {
         self.instanceName = instanceName
         self.options = options
         self.workspace = workspace
@@ -22,7 +22,7 @@ public struct PluginProviderConfiguration: Sendable, Equatable {
     }
 
     /// The standard state directory: `<workspace>/.agentws/state/providers/<instance>`.
-    public init(instanceName: String, options: JSONValue, workspace: String) {
+    package init(instanceName: String, options: JSONValue, workspace: String) {
         self.init(
             instanceName: instanceName, options: options, workspace: workspace,
             stateDirectory: workspace.appendingPathComponent(".agentws/state/providers/\(instanceName)"))

@@ -38,16 +38,16 @@ final class IsolatedChannel: PluginChannel {
 /// created counts as a crash at start: the next attempts wait 1 s, 2 s, 4 s, … (at most 5 minutes),
 /// and are refused with the last reason meanwhile, so a plugin that always crashes is never
 /// restarted in a loop.
-public final class IsolatedProvider: Provider {
-    public let name: String
+package final class IsolatedProvider: Provider {
+    package let name: String
     /// The plugin as discovery found it (it was not necessarily mapped into this process).
-    public let plugin: LoadedPlugin
+    package let plugin: LoadedPlugin
     private let configuration: PluginProviderConfiguration
     private let settings: PluginHostSettings
     private let logger: Logger
     private let supervisor: Supervisor
 
-    public init(
+    package init(
         plugin: LoadedPlugin, configuration: PluginProviderConfiguration, settings: PluginHostSettings,
         logger: Logger
     ) {
@@ -121,33 +121,33 @@ public final class IsolatedProvider: Provider {
         return (PluginProvider(channel: channel), host)
     }
 
-    public func describe() async throws(ProviderError) -> ProviderCapabilities {
+    package func describe() async throws(ProviderError) -> ProviderCapabilities {
         try await current().describe()
     }
 
-    public func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler)
+    package func start(_ request: SessionStartRequest, events: @escaping ProviderEventHandler)
         async throws(ProviderError) -> any ProviderSession
     {
         try await current().start(request, events: events)
     }
 
-    public func exportTranscript(_ request: TranscriptExportRequest) async throws(ProviderError)
+    package func exportTranscript(_ request: TranscriptExportRequest) async throws(ProviderError)
         -> TranscriptExportResult
     {
         try await current().exportTranscript(request)
     }
 
-    public func importTranscript(_ request: TranscriptImportRequest) async throws(ProviderError) -> JSONValue
+    package func importTranscript(_ request: TranscriptImportRequest) async throws(ProviderError) -> JSONValue
     {
         try await current().importTranscript(request)
     }
 
-    public func fork(_ request: ForkRequest) async throws(ProviderError) -> JSONValue {
+    package func fork(_ request: ForkRequest) async throws(ProviderError) -> JSONValue {
         try await current().fork(request)
     }
 
     /// Ends the running host, if any (its instance is destroyed there).
-    public func shutdown() async {
+    package func shutdown() async {
         await supervisor.shutdown()
     }
 

@@ -5,15 +5,15 @@ import AgentwsSystem
 import Logging
 
 /// How agentws starts plugin hosts.
-public struct PluginHostSettings: Sendable {
+package struct PluginHostSettings: Sendable {
     /// The agentws executable that runs `plugin-host` (normally this very program).
-    public var executable: String
+    package var executable: String
     /// A call other than a turn left unanswered this long means the host is hung (`plugins.call_timeout`).
-    public var callTimeout: Duration
+    package var callTimeout: Duration
     /// The environment of the host (the plugin sees it as its own).
-    public var environment: [String: String]
+    package var environment: [String: String]
 
-    public init(
+    package init(
         executable: String, callTimeout: Duration = .seconds(120),
         environment: [String: String] = PluginHostSettings.currentEnvironment()
     ) {
@@ -23,10 +23,10 @@ public struct PluginHostSettings: Sendable {
     }
 
     /// This process's environment.
-    public static func currentEnvironment() -> [String: String] { ProgramLookup.hostEnvironment() }
+    package static func currentEnvironment() -> [String: String] { ProgramLookup.hostEnvironment() }
 
     /// The running executable (`/proc/self/exe`), for a host of this program's own build.
-    public static func thisExecutable() -> String? {
+    package static func thisExecutable() -> String? {
         guard case .success(let path) = SystemCalls.realPath("/proc/self/exe") else { return nil }
         return path
     }

@@ -13,7 +13,7 @@ import Logging
 /// cannot corrupt the protocol, and ends up in the provider's plugin-host log with the rest of its
 /// diagnostics. Requests are read and answered on the main thread; completions and events arrive on
 /// any thread and are written whole, one line at a time.
-public final class PluginHostServer: Sendable {
+package final class PluginHostServer: Sendable {
     private let input: Int32
     private let output: Locked<Int32>
     private let logger: Logger
@@ -28,7 +28,7 @@ public final class PluginHostServer: Sendable {
 
     /// Serves the process's standard input and output until agentws closes the input; returns the
     /// exit status for the process.
-    public static func run(logger: Logger = Logger(label: "agentws.plugin-host")) -> Int32 {
+    package static func run(logger: Logger = Logger(label: "agentws.plugin-host")) -> Int32 {
         // Ignored: a write to a closed pipe is an error here, never a silent death.
         signal(SIGPIPE, SIG_IGN)
         let input = fcntl(0, F_DUPFD_CLOEXEC, 3)

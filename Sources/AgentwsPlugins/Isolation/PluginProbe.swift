@@ -6,9 +6,9 @@ import Logging
 /// gets the loader's checks and `dlopen` in a child, so a constructor that crashes or exits takes
 /// down only that child. Files are examined one after the other in one host; when loading one kills
 /// the host, that file is refused with how the host died and a new host goes on with the rest.
-public enum PluginProbe {
+package enum PluginProbe {
     /// The outcome for each of `files` (path and the plugin directory it was found in), in order.
-    public static func examine(
+    package static func examine(
         _ files: [(path: String, directory: String)], settings: PluginHostSettings, logDirectory: String,
         logger: Logger
     ) async -> [Result<LoadedPlugin, PluginRefusal>] {

@@ -3,23 +3,23 @@ import CAgentwsProvider
 import Logging
 
 /// A plugin that passed every check of SPEC §8.2 and is mapped into this process for good.
-public struct LoadedPlugin: Sendable {
+package struct LoadedPlugin: Sendable {
     /// The name from its magic block; what `providers.<instance>.plugin` refers to.
-    public let name: String
+    package let name: String
     /// Free-form version from its magic block.
-    public let version: String
+    package let version: String
     /// The ABI major version it was built against; always this host's (others are refused).
-    public let abiMajor: UInt32
+    package let abiMajor: UInt32
     /// The ABI minor version it was built against; it may be older or newer than this host's.
-    public let abiMinor: UInt32
+    package let abiMinor: UInt32
     /// The compiler that built it, as it says (e.g. "swift-6.3", "gcc-12.2.0").
-    public let toolchain: String
+    package let toolchain: String
     /// The file as it was found in the search path.
-    public let path: String
+    package let path: String
     /// The file after symbolic links are resolved; what was actually opened.
-    public let realPath: String
+    package let realPath: String
     /// The plugin directory it was found in (its checks are made against it).
-    public let directory: String
+    package let directory: String
 
     /// The entry table in this process; nil for a plugin examined in a plugin host only.
     let functions: PluginFunctions?

@@ -15,9 +15,9 @@ enum PluginABI {
 }
 
 /// What this host speaks to plugins, for `agentws --version`.
-public enum PluginHostVersion {
+package enum PluginHostVersion {
     /// The plugin ABI as `major.minor`.
-    public static var abi: String { "\(PluginABI.major).\(PluginABI.minor)" }
+    package static var abi: String { "\(PluginABI.major).\(PluginABI.minor)" }
     /// The Swift release the host was built with (`swift-6.3`), which Swift plugins must match.
-    public static var toolchain: String { HostToolchain.identifier }
+    package static var toolchain: String { HostToolchain.identifier }
 }

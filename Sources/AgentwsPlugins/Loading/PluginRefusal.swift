@@ -2,20 +2,20 @@ import AgentwsCore
 
 /// Why a plugin file was not loaded. Every refusal names the file as it was found and the reason;
 /// a refused plugin never stops the others from loading.
-public struct PluginRefusal: AgentwsFailure, Equatable {
+package struct PluginRefusal: AgentwsFailure, Equatable {
     /// The file (or search directory) as it was found, before symbolic links were resolved.
-    public let path: String
+    package let path: String
     /// Which check failed, with its details.
-    public let reason: Reason
+    package let reason: Reason
 
     /// A refusal of the file or search directory at `path`.
-    public init(path: String, reason: Reason) {
+    package init(path: String, reason: Reason) {
         self.path = path
         self.reason = reason
     }
 
     /// Not found for a file that is not there, invalid data for everything else.
-    public var category: ErrorCategory {
+    package var category: ErrorCategory {
         switch reason {
         case .notFound, .danglingSymlink: return .notFound
         default: return .invalidData
@@ -23,12 +23,12 @@ public struct PluginRefusal: AgentwsFailure, Equatable {
     }
 
     /// "plugin <path> refused: <reason>", for the user.
-    public var description: String { "plugin \(path) refused: \(reason)" }
+    package var description: String { "plugin \(path) refused: \(reason)" }
 }
 
 extension PluginRefusal {
     /// The checks of SPEC §8.2, in the order the loader makes them.
-    public enum Reason: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Reason: Error, Sendable, Equatable, CustomStringConvertible {
         /// Plugins are loaded by absolute path only.
         case notAbsolute
         /// Nothing at the path.
@@ -87,7 +87,7 @@ extension PluginRefusal {
         case crashedHost(String)
 
         /// The reason in words, with what to do about it where that is not obvious.
-        public var description: String {
+        package var description: String {
             switch self {
             case .notAbsolute:
                 return "the path is not absolute; plugins are loaded by absolute path only"

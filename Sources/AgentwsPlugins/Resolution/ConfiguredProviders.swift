@@ -7,7 +7,7 @@ import Logging
 /// instances: discovers plugins once, on first use, and creates each instance once — in this process
 /// (`PluginProvider`) or in a plugin host of its own (`IsolatedProvider`), as
 /// `Configuration.isolation(forProvider:shipped:)` says.
-public final class ConfiguredProviders: ProviderResolver {
+package final class ConfiguredProviders: ProviderResolver {
     private let configuration: Configuration
     private let workspace: String
     private let stateDirectory: @Sendable (String) -> String
@@ -23,7 +23,7 @@ public final class ConfiguredProviders: ProviderResolver {
     ///   - hostSettings: how plugin hosts are started; nil runs every instance in this process.
     ///   - isolation: overrides the configuration for every instance (`providers` and `doctor`
     ///     create each instance in a host of its own).
-    public init(
+    package init(
         configuration: Configuration, workspace: String,
         stateDirectory: @escaping @Sendable (String) -> String,
         catalog: @escaping @Sendable () async -> PluginCatalog, hostSettings: PluginHostSettings? = nil,
@@ -39,7 +39,7 @@ public final class ConfiguredProviders: ProviderResolver {
     }
 
     /// The discovered plugins (discovering them now if needed).
-    public func catalog() async -> PluginCatalog {
+    package func catalog() async -> PluginCatalog {
         if let known = state.withLock({ $0.catalog }) { return known }
         let found = await discover()
         return state.withLock { state in
@@ -50,7 +50,7 @@ public final class ConfiguredProviders: ProviderResolver {
     }
 
     /// How instance `name` of `plugin` runs.
-    public func isolation(ofProvider name: String, plugin: LoadedPlugin, catalog: PluginCatalog)
+    package func isolation(ofProvider name: String, plugin: LoadedPlugin, catalog: PluginCatalog)
         -> Configuration.Isolation
     {
         guard hostSettings != nil else { return .inProcess }
@@ -58,7 +58,7 @@ public final class ConfiguredProviders: ProviderResolver {
             ?? configuration.isolation(forProvider: name, shipped: catalog.isShipped(plugin))
     }
 
-    public func provider(named name: String) async throws -> any Provider {
+    package func provider(named name: String) async throws -> any Provider {
         if let existing = state.withLock({ $0.instances[name] }) { return existing }
         guard let settings = configuration.providers[name] else {
             let known = configuration.providers.keys.sorted().joined(separator: ", ")

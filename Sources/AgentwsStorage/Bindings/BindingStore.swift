@@ -6,14 +6,14 @@ import AgentwsSystem
 ///
 /// Nothing here scans the directory on a write, so the cost of a write does not grow with the
 /// number of threads; only `list` and the stray-temporary cleanup in `open` read the directory.
-public final class BindingStore: Sendable {
-    public let workspace: Workspace
+package final class BindingStore: Sendable {
+    package let workspace: Workspace
 
     private init(workspace: Workspace) { self.workspace = workspace }
 
     /// Opens the store, creating missing directories and removing temporary files left by writers
     /// that died mid-write (a temporary whose thread lock is free belongs to nobody).
-    public static func open(_ workspace: Workspace) throws(SystemError) -> BindingStore {
+    package static func open(_ workspace: Workspace) throws(SystemError) -> BindingStore {
         try FileIO.makeDirectories(workspace.bindingsDirectory)
         try FileIO.makeDirectories(workspace.locksDirectory)
         let store = BindingStore(workspace: workspace)
@@ -45,7 +45,7 @@ public final class BindingStore: Sendable {
 
     /// The binding of `thread`, or nil when the thread is unbound. Needs no lock: files are only
     /// ever replaced whole.
-    public func read(_ thread: ThreadID) throws(BindingReadFailure) -> Binding? {
+    package func read(_ thread: ThreadID) throws(BindingReadFailure) -> Binding? {
         let path = workspace.bindingPath(thread)
         let bytes: [UInt8]?
         do {
@@ -71,7 +71,8 @@ public final class BindingStore: Sendable {
     /// of an older schema is rewritten in the current one even when it means the same. The caller
     /// must hold the thread's lock. Refuses to replace a file written by a newer schema.
     @discardableResult
-    public func write(_ binding: Binding, holding lock: ThreadLock, rewritingOlderSchema: Bool = false) throws
+    package func write(_ binding: Binding, holding lock: ThreadLock, rewritingOlderSchema: Bool = false)
+        throws
         -> BindingWriteOutcome
     {
         try checkLock(lock, for: binding.threadID)
@@ -105,7 +106,7 @@ public final class BindingStore: Sendable {
 
     /// Deletes the binding of `thread`; returns whether there was one. The caller must hold the lock.
     @discardableResult
-    public func delete(_ thread: ThreadID, holding lock: ThreadLock) throws -> Bool {
+    package func delete(_ thread: ThreadID, holding lock: ThreadLock) throws -> Bool {
         try checkLock(lock, for: thread)
         let path = workspace.bindingPath(thread)
         if let current = try FileIO.readIfPresent(path) {
@@ -143,42 +144,42 @@ public final class BindingStore: Sendable {
     func lockPath(_ thread: ThreadID) -> String { workspace.locksDirectory + "/" + thread.rawValue + ".lock" }
 
     /// Takes `thread`'s lock if it is free; nil when another holder has it.
-    public func tryLock(_ thread: ThreadID) throws(SystemError) -> ThreadLock? {
+    package func tryLock(_ thread: ThreadID) throws(SystemError) -> ThreadLock? {
         try ThreadLock.tryAcquire(thread: thread, path: lockPath(thread))
     }
 
     /// Takes `thread`'s lock, failing fast with `ThreadBusyError` (naming the holder's pid) when taken.
-    public func lock(_ thread: ThreadID) throws -> ThreadLock {
+    package func lock(_ thread: ThreadID) throws -> ThreadLock {
         if let lock = try tryLock(thread) { return lock }
         throw ThreadBusyError(thread: thread, ownerPID: owner(of: thread))
     }
 
     /// The pid the current holder of `thread`'s lock recorded, if the lock is held.
-    public func owner(of thread: ThreadID) -> Int32? {
+    package func owner(of thread: ThreadID) -> Int32? {
         ThreadLock.recordedOwner(path: lockPath(thread))
     }
 }
 
 /// What a write did.
-public enum BindingWriteOutcome: Sendable, Equatable {
+package enum BindingWriteOutcome: Sendable, Equatable {
     /// The file already held the same bytes; it was not touched.
     case unchanged
     case written
 }
 
 /// Why a binding could not be read.
-public enum BindingReadFailure: AgentwsFailure {
+package enum BindingReadFailure: AgentwsFailure {
     case badFile(BindingFileError)
     case fileSystem(SystemError)
 
-    public var category: ErrorCategory {
+    package var category: ErrorCategory {
         switch self {
         case .badFile(let error): return error.category
         case .fileSystem(let error): return error.category
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badFile(let error): return error.description
         case .fileSystem(let error): return error.description

@@ -7,7 +7,7 @@ extension BindingStore {
     ///
     /// Files whose stamp matches `state/bindings.index` come from the index; the others are read
     /// and parsed, and the index is brought up to date (see `BindingIndex`).
-    public func list() throws(SystemError) -> [BindingListing] {
+    package func list() throws(SystemError) -> [BindingListing] {
         try listing(now: FileStamp.wallClockNow()).listings
     }
 

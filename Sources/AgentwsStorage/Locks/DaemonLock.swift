@@ -3,8 +3,8 @@ import AgentwsSystem
 /// The lock that makes a daemon the only one serving its workspace (`state/daemon.lock`). Like the
 /// thread locks it is an `flock` the kernel drops when the daemon exits or dies, so a crashed daemon
 /// never leaves a stale claim behind (a pid file would).
-public final class DaemonLock: Sendable {
-    public let path: String
+package final class DaemonLock: Sendable {
+    package let path: String
     private let descriptor: Locked<Int32>
 
     private init(path: String, descriptor: Int32) {
@@ -17,7 +17,7 @@ public final class DaemonLock: Sendable {
     /// Takes the workspace's daemon lock. A lock that is busy for longer than `patience` belongs to
     /// a running daemon: returns nil. (The patience covers a `DaemonLock.holder` probe that holds a
     /// shared lock for an instant.)
-    public static func acquire(_ workspace: Workspace, patience: Duration = .milliseconds(500)) async throws
+    package static func acquire(_ workspace: Workspace, patience: Duration = .milliseconds(500)) async throws
         -> DaemonLock?
     {
         try FileIO.makeDirectories(workspace.stateDirectory)
@@ -32,14 +32,14 @@ public final class DaemonLock: Sendable {
 
     /// Whether a daemon serves the workspace, and its pid when it recorded one; nil when none does.
     /// Probing never takes the lock exclusively, so it cannot get in the way of a daemon starting.
-    public static func holder(_ workspace: Workspace) -> DaemonHolder? {
+    package static func holder(_ workspace: Workspace) -> DaemonHolder? {
         let path = workspace.daemonLockPath
         guard FlockFile.isHeld(path: path) else { return nil }
         return DaemonHolder(pid: FlockFile.recordedOwner(path: path))
     }
 
     /// Releases the lock. Idempotent.
-    public func release() {
+    package func release() {
         descriptor.withLock { fd in
             guard fd >= 0 else { return }
             FlockFile.release(fd)
@@ -49,7 +49,7 @@ public final class DaemonLock: Sendable {
 }
 
 /// The daemon that holds a workspace's daemon lock.
-public struct DaemonHolder: Sendable, Equatable {
+package struct DaemonHolder: Sendable, Equatable {
     /// Its pid, unless it has not recorded it yet.
-    public let pid: Int32?
+    package let pid: Int32?
 }

@@ -6,9 +6,9 @@ import AgentwsSystem
 /// stale lock to delete by hand; two opens in one process also exclude each other.
 ///
 /// The holder writes its pid into the file so that a refused process can say who is in the way.
-public final class ThreadLock: Sendable {
-    public let thread: ThreadID
-    public let path: String
+package final class ThreadLock: Sendable {
+    package let thread: ThreadID
+    package let path: String
     private let descriptor: Locked<Int32>
     /// The last binding written or found unchanged under this lock, with its canonical bytes: a
     /// holder that writes the same binding again (every turn of a live session does) compares the
@@ -24,10 +24,10 @@ public final class ThreadLock: Sendable {
     deinit { release() }
 
     /// Whether the lock is still held by this object.
-    public var isHeld: Bool { descriptor.withLock { $0 >= 0 } }
+    package var isHeld: Bool { descriptor.withLock { $0 >= 0 } }
 
     /// Releases the lock. Idempotent.
-    public func release() {
+    package func release() {
         descriptor.withLock { fd in
             guard fd >= 0 else { return }
             FlockFile.release(fd)

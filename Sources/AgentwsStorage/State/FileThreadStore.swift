@@ -5,15 +5,15 @@ extension ThreadLock: ThreadLease {}
 
 /// The session service's store on disk: bindings in `bindings/`, leases as `flock` locks in
 /// `state/locks/`, runtime records in `state/threads/`.
-public final class FileThreadStore: ThreadStore {
-    public let bindings: BindingStore
+package final class FileThreadStore: ThreadStore {
+    package let bindings: BindingStore
     private let runtime: RuntimeStateStore
-    public let processID: Int32
+    package let processID: Int32
     /// `state/scratch/`: transient files of one operation (a fork's transcript), removed after it.
     private let scratchDirectory: String
     private let scratchMade = Locked(0)
 
-    public init(workspace: Workspace) throws {
+    package init(workspace: Workspace) throws {
         scratchDirectory = workspace.stateDirectory + "/scratch"
         bindings = try BindingStore.open(workspace)
         try FileIO.makeDirectories(workspace.threadStateDirectory)
@@ -31,25 +31,25 @@ public final class FileThreadStore: ThreadStore {
         return lock
     }
 
-    public func readBinding(_ thread: ThreadID) throws -> Binding? { try bindings.read(thread) }
+    package func readBinding(_ thread: ThreadID) throws -> Binding? { try bindings.read(thread) }
 
-    public func writeBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
+    package func writeBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
         try bindings.write(binding, holding: lock(lease)) == .written
     }
 
-    public func rewriteBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
+    package func rewriteBinding(_ binding: Binding, lease: any ThreadLease) throws -> Bool {
         try bindings.write(binding, holding: lock(lease), rewritingOlderSchema: true) == .written
     }
 
-    public func deleteBinding(_ thread: ThreadID, lease: any ThreadLease) throws -> Bool {
+    package func deleteBinding(_ thread: ThreadID, lease: any ThreadLease) throws -> Bool {
         try bindings.delete(thread, holding: lock(lease))
     }
 
-    public func listBindings() throws -> [BindingListing] { try bindings.list() }
+    package func listBindings() throws -> [BindingListing] { try bindings.list() }
 
-    public func tryLease(_ thread: ThreadID) throws -> (any ThreadLease)? { try bindings.tryLock(thread) }
+    package func tryLease(_ thread: ThreadID) throws -> (any ThreadLease)? { try bindings.tryLock(thread) }
 
-    public func leaseState(_ thread: ThreadID) -> LeaseState {
+    package func leaseState(_ thread: ThreadID) -> LeaseState {
         // The pid in a lock file may belong to a holder that was killed (it cannot clean up), so the
         // lock itself is the only truth: probe it.
         guard let probe = try? bindings.tryLock(thread) else { return .held(pid: bindings.owner(of: thread)) }
@@ -57,25 +57,25 @@ public final class FileThreadStore: ThreadStore {
         return .free
     }
 
-    public func readRuntime(_ thread: ThreadID) -> RuntimeRecord? { runtime.read(thread) }
+    package func readRuntime(_ thread: ThreadID) -> RuntimeRecord? { runtime.read(thread) }
 
-    public func writeRuntime(_ record: RuntimeRecord, for thread: ThreadID) throws {
+    package func writeRuntime(_ record: RuntimeRecord, for thread: ThreadID) throws {
         try runtime.write(record, for: thread)
     }
 
-    public func deleteRuntime(_ thread: ThreadID) throws { try runtime.delete(thread) }
+    package func deleteRuntime(_ thread: ThreadID) throws { try runtime.delete(thread) }
 
     /// Reads runtime records without opening the whole store (for `doctor`).
-    public static func runtimeReader(_ workspace: Workspace) -> @Sendable (ThreadID) -> RuntimeRecord? {
+    package static func runtimeReader(_ workspace: Workspace) -> @Sendable (ThreadID) -> RuntimeRecord? {
         let store = RuntimeStateStore(
             directory: workspace.threadStateDirectory, ownersDirectory: workspace.threadOwnersDirectory)
         return { store.read($0) }
     }
 
-    public func threadsRecordedLive() -> [ThreadID] { runtime.threadsWithOwnerMarker() }
+    package func threadsRecordedLive() -> [ThreadID] { runtime.threadsWithOwnerMarker() }
 
     /// `state/scratch/<purpose>-<pid>-<n>-<random>`: unique across processes and calls.
-    public func makeScratchFile(_ purpose: String) throws -> String {
+    package func makeScratchFile(_ purpose: String) throws -> String {
         try FileIO.makeDirectories(scratchDirectory, mode: 0o700)
         let number = scratchMade.withLock { made in
             made += 1
@@ -87,7 +87,7 @@ public final class FileThreadStore: ThreadStore {
         return path
     }
 
-    public func removeScratchFile(_ path: String) {
+    package func removeScratchFile(_ path: String) {
         guard path.hasPrefix(scratchDirectory + "/") else { return }
         try? FileIO.removeIfPresent(path)
     }

@@ -9,11 +9,11 @@ import AgentwsSystem
 /// The transcript file's name comes from its hash, so a new content is a new file: it is written
 /// whole first, then the manifest is replaced to name it, then older files go. Whatever instant a
 /// crash (or SIGKILL) hits, the manifest names a whole file that matches it.
-public final class FileTranscriptStore: TranscriptStore {
-    public let workspace: Workspace
-    public static let manifestName = "manifest.json"
+package final class FileTranscriptStore: TranscriptStore {
+    package let workspace: Workspace
+    package static let manifestName = "manifest.json"
 
-    public init(workspace: Workspace) {
+    package init(workspace: Workspace) {
         self.workspace = workspace
     }
 
@@ -21,7 +21,7 @@ public final class FileTranscriptStore: TranscriptStore {
 
     // MARK: Scratch files
 
-    public func scratchSize(_ path: String) throws -> Int64? {
+    package func scratchSize(_ path: String) throws -> Int64? {
         var info = stat()
         if lstat(path, &info) != 0 {
             if errno == ENOENT { return nil }
@@ -31,14 +31,14 @@ public final class FileTranscriptStore: TranscriptStore {
         return Int64(info.st_size)
     }
 
-    public func readScratch(_ path: String) throws -> [UInt8] {
+    package func readScratch(_ path: String) throws -> [UInt8] {
         guard let bytes = try FileIO.readIfPresent(path) else {
             throw SystemError("read", path: path, code: ENOENT)
         }
         return bytes
     }
 
-    public func writeScratch(_ bytes: [UInt8], to path: String) throws {
+    package func writeScratch(_ bytes: [UInt8], to path: String) throws {
         guard try FileIO.createExclusively(path, bytes, mode: 0o600) else {
             throw SystemError("create", path: path, code: EEXIST)
         }
@@ -46,7 +46,7 @@ public final class FileTranscriptStore: TranscriptStore {
 
     // MARK: Held transcripts
 
-    public func manifest(of thread: ThreadID) throws -> TranscriptManifest? {
+    package func manifest(of thread: ThreadID) throws -> TranscriptManifest? {
         let path = directory(of: thread) + "/" + Self.manifestName
         let bytes: [UInt8]
         do {
@@ -75,7 +75,7 @@ public final class FileTranscriptStore: TranscriptStore {
         return manifest
     }
 
-    public func readHeld(_ thread: ThreadID) throws -> (manifest: TranscriptManifest, bytes: [UInt8])? {
+    package func readHeld(_ thread: ThreadID) throws -> (manifest: TranscriptManifest, bytes: [UInt8])? {
         guard let manifest = try manifest(of: thread) else { return nil }
         let path = directory(of: thread) + "/" + manifest.file
         let bytes: [UInt8]
@@ -97,7 +97,7 @@ public final class FileTranscriptStore: TranscriptStore {
         return (manifest, bytes)
     }
 
-    public func install(_ bytes: [UInt8], manifest: TranscriptManifest) throws {
+    package func install(_ bytes: [UInt8], manifest: TranscriptManifest) throws {
         let directory = directory(of: manifest.thread)
         let created = !FileIO.isDirectory(directory)
         try FileIO.makeDirectories(directory)
@@ -107,12 +107,12 @@ public final class FileTranscriptStore: TranscriptStore {
         try removeOthers(in: directory, keeping: manifest.file)
     }
 
-    public func writeManifest(_ manifest: TranscriptManifest) throws {
+    package func writeManifest(_ manifest: TranscriptManifest) throws {
         let directory = directory(of: manifest.thread)
         _ = try AtomicFile.write(manifest.encoded, directory: directory, fileName: Self.manifestName)
     }
 
-    public func removeHeld(_ thread: ThreadID) throws -> Bool {
+    package func removeHeld(_ thread: ThreadID) throws -> Bool {
         let directory = directory(of: thread)
         guard FileIO.isDirectory(directory) else { return false }
         // The manifest first: a crash half-way leaves files no manifest names, which the next
@@ -137,7 +137,7 @@ public final class FileTranscriptStore: TranscriptStore {
     }
 
     /// The threads with a transcript directory, for `doctor`.
-    public func heldThreads() -> [String] {
+    package func heldThreads() -> [String] {
         guard let listing = try? OpenDirectory(workspace.transcriptsDirectory) else { return [] }
         return listing.names().filter { !$0.hasPrefix(".") }.sorted()
     }

@@ -4,7 +4,7 @@ import AgentwsSystem
 /// Keeps `.agentws/.gitignore` in line with `transcripts.mode` (SPEC §11): `local` and `off` ignore
 /// `transcripts/`, `commit` does not. Only agentws's own lines are added or removed; everything else
 /// in the file stays as the user wrote it.
-public enum TranscriptIgnore {
+package enum TranscriptIgnore {
     static let ignoreLine = "/transcripts/"
     static let ignoreComment =
         "# Transcripts stay on this machine (transcripts.mode: local or off); agentws removes these two lines in mode commit."
@@ -12,10 +12,10 @@ public enum TranscriptIgnore {
     static let temporaryLine = "/transcripts/*/.*.tmp-*"
 
     /// The lines `agentws init` writes for the default mode.
-    public static let initialLines = ignoreComment + "\n" + ignoreLine + "\n" + temporaryLine + "\n"
+    package static let initialLines = ignoreComment + "\n" + ignoreLine + "\n" + temporaryLine + "\n"
 
     /// Whether the workspace's `.gitignore` ignores `transcripts/` (agentws's line).
-    public static func ignoresTranscripts(_ workspace: Workspace) -> Bool {
+    package static func ignoresTranscripts(_ workspace: Workspace) -> Bool {
         lines(of: workspace).contains(ignoreLine)
     }
 
@@ -30,7 +30,7 @@ public enum TranscriptIgnore {
     /// Adds or removes agentws's ignore lines for `mode`; returns whether the file changed. A
     /// workspace without `.agentws/.gitignore` is left alone (`doctor` reports it).
     @discardableResult
-    public static func apply(_ mode: Configuration.TranscriptMode, in workspace: Workspace) throws -> Bool {
+    package static func apply(_ mode: Configuration.TranscriptMode, in workspace: Workspace) throws -> Bool {
         guard let bytes = try FileIO.readIfPresent(path(workspace)) else { return false }
         var lines = String(decoding: bytes, as: UTF8.self).split(
             separator: "\n", omittingEmptySubsequences: false

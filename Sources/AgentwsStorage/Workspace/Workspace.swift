@@ -2,60 +2,60 @@ import AgentwsCore
 import AgentwsSystem
 
 /// A directory holding `.agentws/` (SPEC §2), and the paths inside it.
-public struct Workspace: Sendable, Equatable {
+package struct Workspace: Sendable, Equatable {
     /// The name of the workspace directory.
-    public static let directoryName = ".agentws"
+    package static let directoryName = ".agentws"
 
     /// Absolute, symlink-free path of the directory that holds `.agentws/`.
-    public let root: String
+    package let root: String
 
-    public init(root: String) { self.root = root }
+    package init(root: String) { self.root = root }
 
-    public var agentwsDirectory: String { root + "/" + Self.directoryName }
-    public var configPath: String { agentwsDirectory + "/config.yaml" }
-    public var bindingsDirectory: String { agentwsDirectory + "/bindings" }
+    package var agentwsDirectory: String { root + "/" + Self.directoryName }
+    package var configPath: String { agentwsDirectory + "/config.yaml" }
+    package var bindingsDirectory: String { agentwsDirectory + "/bindings" }
     /// Captured provider transcripts, one directory per thread (SPEC §11).
-    public var transcriptsDirectory: String { agentwsDirectory + "/transcripts" }
-    public var pluginsDirectory: String { agentwsDirectory + "/plugins" }
-    public var stateDirectory: String { agentwsDirectory + "/state" }
-    public var locksDirectory: String { stateDirectory + "/locks" }
-    public var threadStateDirectory: String { stateDirectory + "/threads" }
+    package var transcriptsDirectory: String { agentwsDirectory + "/transcripts" }
+    package var pluginsDirectory: String { agentwsDirectory + "/plugins" }
+    package var stateDirectory: String { agentwsDirectory + "/state" }
+    package var locksDirectory: String { stateDirectory + "/locks" }
+    package var threadStateDirectory: String { stateDirectory + "/threads" }
     /// One empty file per thread whose runtime record names a live owner (`RuntimeStateStore`).
-    public var threadOwnersDirectory: String { stateDirectory + "/owners" }
-    public var logsDirectory: String { stateDirectory + "/logs" }
-    public var socketPath: String { stateDirectory + "/agentws.sock" }
+    package var threadOwnersDirectory: String { stateDirectory + "/owners" }
+    package var logsDirectory: String { stateDirectory + "/logs" }
+    package var socketPath: String { stateDirectory + "/agentws.sock" }
     /// Held (`flock`) by the daemon that serves this workspace, for as long as it runs.
-    public var daemonLockPath: String { stateDirectory + "/daemon.lock" }
-    public var daemonLogPath: String { logsDirectory + "/daemon.log" }
+    package var daemonLockPath: String { stateDirectory + "/daemon.lock" }
+    package var daemonLogPath: String { logsDirectory + "/daemon.log" }
     /// The per-machine cache of decoded bindings that makes listing many threads cheap.
-    public var bindingIndexPath: String { stateDirectory + "/bindings.index" }
+    package var bindingIndexPath: String { stateDirectory + "/bindings.index" }
 
     /// Where provider instance `name` keeps its own state.
-    public func providerStateDirectory(_ name: String) -> String { stateDirectory + "/providers/" + name }
+    package func providerStateDirectory(_ name: String) -> String { stateDirectory + "/providers/" + name }
 
     /// The path of thread `thread`'s binding file. Only a validated `ThreadID` can build it.
-    public func bindingPath(_ thread: ThreadID) -> String {
+    package func bindingPath(_ thread: ThreadID) -> String {
         bindingsDirectory + "/" + thread.rawValue + ".json"
     }
 
     /// The transcript directory of thread `thread`. Only a validated `ThreadID` can build it.
-    public func transcriptDirectory(_ thread: ThreadID) -> String {
+    package func transcriptDirectory(_ thread: ThreadID) -> String {
         transcriptsDirectory + "/" + thread.rawValue
     }
 
     /// `path` relative to the root when it is inside the workspace, for messages.
-    public func displayPath(_ path: String) -> String {
+    package func displayPath(_ path: String) -> String {
         let prefix = root.hasSuffix("/") ? root : root + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
     /// `relative` (as stored in a binding's `cwd`) resolved against the root.
-    public func absolutePath(ofRelative relative: String) -> String {
+    package func absolutePath(ofRelative relative: String) -> String {
         relative == "." || relative.isEmpty ? root : root + "/" + relative
     }
 
     /// `absolute` relative to the root, or nil when it is outside the workspace.
-    public func relativePath(of absolute: String) -> String? {
+    package func relativePath(of absolute: String) -> String? {
         let resolved = Workspace.realPath(absolute) ?? absolute
         if resolved == root { return "." }
         let prefix = root.hasSuffix("/") ? root : root + "/"
@@ -67,7 +67,7 @@ public struct Workspace: Sendable, Equatable {
 extension Workspace {
     /// Finds the workspace for a command: `explicit` (`--workspace`), else `AGENTWS_WORKSPACE`, else the
     /// nearest directory at or above `currentDirectory` holding `.agentws/`, the way git finds `.git`.
-    public static func locate(
+    package static func locate(
         explicit: String?, environment: [String: String], currentDirectory: String
     ) throws(WorkspaceError) -> Workspace {
         if let given = explicit ?? environment["AGENTWS_WORKSPACE"].flatMap({ $0.isEmpty ? nil : $0 }) {
@@ -93,7 +93,7 @@ extension Workspace {
     }
 
     /// The canonical absolute path (symlinks resolved), or nil when it does not exist.
-    public static func realPath(_ path: String) -> String? {
+    package static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
@@ -106,14 +106,14 @@ extension Workspace {
 }
 
 /// Why no workspace could be used.
-public enum WorkspaceError: AgentwsFailure, Equatable {
+package enum WorkspaceError: AgentwsFailure, Equatable {
     case notFound(startingAt: String)
     case missingDirectory(path: String, source: String)
     case notAWorkspace(path: String, source: String)
 
-    public var category: ErrorCategory { .notFound }
+    package var category: ErrorCategory { .notFound }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notFound(let start):
             return

@@ -3,16 +3,16 @@ import AgentwsSystem
 
 /// Creates the `.agentws/` layout (SPEC §2). Idempotent: it only adds what is missing and never
 /// overwrites a configuration, binding or ignore file that exists.
-public enum WorkspaceInitializer {
+package enum WorkspaceInitializer {
     /// What `initialize` found and did, for the command's report.
-    public struct Report: Sendable, Equatable {
-        public var workspace: Workspace
+    package struct Report: Sendable, Equatable {
+        package var workspace: Workspace
         /// Paths created by this call, relative to the workspace root.
-        public var created: [String]
+        package var created: [String]
     }
 
     /// The `.agentws/.gitignore` written on creation: runtime state and plugin binaries stay local.
-    public static let gitignore = """
+    package static let gitignore = """
         # Written by 'agentws init'. Runtime state is per machine and never committed.
         /state/
         # Plugin binaries are machine-specific; commit a note on where to get them instead.
@@ -24,7 +24,7 @@ public enum WorkspaceInitializer {
 
     /// The `.agentws/config.yaml` written on creation: everything commented out, so the built-in
     /// defaults apply until the user changes something.
-    public static let configTemplate = """
+    package static let configTemplate = """
         # agentws workspace configuration. Every key is optional; the built-in defaults apply to what is
         # not set here. Run 'agentws config' to see the effective values and where each came from.
         # Reference: docs/configuration.md in the agentws repository.
@@ -37,7 +37,7 @@ public enum WorkspaceInitializer {
 
         """
 
-    public static func initialize(at directory: String) throws(SystemError) -> Report {
+    package static func initialize(at directory: String) throws(SystemError) -> Report {
         try FileIO.makeDirectories(directory)
         guard let root = Workspace.realPath(directory) else {
             throw SystemError("resolve", path: directory, code: 2)
