@@ -34,12 +34,3 @@ package final class Events: Sendable {
         }
     }
 }
-
-/// Waits for `condition`, failing after 30 s.
-package func waitUntil(_ what: @autoclosure () -> String, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(30)
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting for \(what())") }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}
