@@ -84,6 +84,14 @@ final class CodexConnection: Sendable {
         if let end { tracker.ended(end) }
     }
 
+    /// Records that the process ended, as a request that failed for that reason found out, so that
+    /// the next turn does not pick this connection before the reader thread has reported the end.
+    func noteEnd(_ end: ProcessEnd) {
+        state.withLock { state in
+            if state.end == nil { state.end = end }
+        }
+    }
+
     /// Stops routing anything about `thread`.
     func detach(thread: String) {
         _ = state.withLock { $0.trackers.removeValue(forKey: thread) }

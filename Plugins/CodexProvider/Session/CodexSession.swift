@@ -194,6 +194,12 @@ final class CodexSession: LiveSession {
 
     /// Runs one turn: `turn/start`, then the events up to `turn/completed`.
     func send(_ request: PluginTurnRequest) async throws(PluginError) -> PluginTurnResult {
+        try await send(request, retried: false)
+    }
+
+    private func send(_ request: PluginTurnRequest, retried: Bool) async throws(PluginError)
+        -> PluginTurnResult
+    {
         let (connection, tracker) = try await linkForTurn()
         try tracker.begin()
         var params: [String: JSONValue] = [
@@ -214,6 +220,13 @@ final class CodexSession: LiveSession {
             answer = try await connection.peer.request("turn/start", .object(params))
         } catch {
             tracker.abandon()
+            // The shared process died a moment before this turn, before its end had reached this
+            // session: the turn never started, so it goes to a new process like any turn after a
+            // death (once; a process that dies again fails the turn).
+            if !retried, servers.isShared, case .ended(let end) = error.reason {
+                connection.noteEnd(end)
+                return try await send(request, retried: true)
+            }
             throw PluginError(code: .providerFailed, message: error.description)
         }
         if let turn = answer["turn"]?["id"]?.stringValue, tracker.started(turn: turn) {
