@@ -81,9 +81,8 @@ extension SessionService {
             let manifest = TranscriptManifest(
                 thread: thread, provider: providerName, format: exported.format, cursor: cursor,
                 size: Int64(bytes.count), sha256: SHA256.hex(of: bytes), capturedAt: wallClock())
-            if let held = try? transcripts.manifest(of: thread), held.sameContent(as: manifest),
-                (try? transcripts.readHeld(thread)) != nil
-            {
+            // The held copy counts only when it is whole (readHeld checks it against its manifest).
+            if let held = try? transcripts.readHeld(thread), held.manifest.sameContent(as: manifest) {
                 return .unchanged
             }
             try transcripts.install(bytes, manifest: manifest)
