@@ -148,27 +148,4 @@ let faultPluginSource = #"""
         free(buffer);
     }
 
-    static const agentws_plugin_magic magic = {
-        .magic = AGENTWS_PROVIDER_MAGIC,
-        .abi_major = AGENTWS_PROVIDER_ABI_MAJOR,
-        .abi_minor = AGENTWS_PROVIDER_ABI_MINOR,
-        .struct_size = sizeof(agentws_plugin_magic),
-        .plugin_name = FIXTURE_NAME,
-        .plugin_version = "0.1",
-        .toolchain = "gcc",
-    };
-
-    static const agentws_plugin_entry entry = {
-        .struct_size = sizeof(agentws_plugin_entry),
-        .abi_minor = AGENTWS_PROVIDER_ABI_MINOR,
-        .create = fault_create,
-        .call = fault_call,
-        .destroy = fault_destroy,
-        .free_buffer = fault_free_buffer,
-    };
-
-    const agentws_plugin_magic *agentws_provider_magic(void);
-    const agentws_plugin_magic *agentws_provider_magic(void) { return &magic; }
-    const agentws_plugin_entry *agentws_provider_entry(void);
-    const agentws_plugin_entry *agentws_provider_entry(void) { return &entry; }
-    """#
+    """# + cPluginExports(prefix: "fault", name: #"FIXTURE_NAME"#)

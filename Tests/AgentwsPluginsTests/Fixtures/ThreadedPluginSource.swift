@@ -176,27 +176,4 @@ let threadedPluginSource = #"""
         free(buffer);
     }
 
-    static const agentws_plugin_magic magic = {
-        .magic = AGENTWS_PROVIDER_MAGIC,
-        .abi_major = AGENTWS_PROVIDER_ABI_MAJOR,
-        .abi_minor = AGENTWS_PROVIDER_ABI_MINOR,
-        .struct_size = sizeof(agentws_plugin_magic),
-        .plugin_name = "threaded",
-        .plugin_version = "0.1",
-        .toolchain = "gcc",
-    };
-
-    static const agentws_plugin_entry entry = {
-        .struct_size = sizeof(agentws_plugin_entry),
-        .abi_minor = AGENTWS_PROVIDER_ABI_MINOR,
-        .create = threaded_create,
-        .call = threaded_call,
-        .destroy = threaded_destroy,
-        .free_buffer = threaded_free_buffer,
-    };
-
-    const agentws_plugin_magic *agentws_provider_magic(void);
-    const agentws_plugin_magic *agentws_provider_magic(void) { return &magic; }
-    const agentws_plugin_entry *agentws_provider_entry(void);
-    const agentws_plugin_entry *agentws_provider_entry(void) { return &entry; }
-    """#
+    """# + cPluginExports(prefix: "threaded", name: #""threaded""#)
