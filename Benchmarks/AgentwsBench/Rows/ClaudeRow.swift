@@ -91,24 +91,16 @@ struct ClaudeSetup {
     let root: String
     let port: Int
 
-    /// Starts the mock. `AGENTWS_BENCH_CLAUDE` names the claude binary; scripts/bench sets it.
+    /// Starts the mock in `root` (see `BenchAgent.start`).
     static func start(root: String) throws -> (ClaudeSetup, LoopbackMock) {
-        let environment = Spawn.currentEnvironment()
-        guard let claude = environment["AGENTWS_BENCH_CLAUDE"], claude.hasPrefix("/"),
-            let repository = environment["AGENTWS_BENCH_REPO"], repository.hasPrefix("/")
-        else {
-            throw BenchError(
-                "row 12 needs AGENTWS_BENCH_CLAUDE (scripts/setup-test-agents --print-claude) and AGENTWS_BENCH_REPO; "
-                    + "scripts/bench sets both")
-        }
-        for directory in ["home", "claude-config", "project"] {
-            try Files.makeDirectories(root + "/" + directory)
-        }
-        let mock = try LoopbackMock(script: repository + "/Tests/Peers/mock_messages.py", directory: root)
+        let (claude, mock) = try BenchAgent.claude.start(root: root)
         return (ClaudeSetup(claude: claude, root: root, port: mock.port), mock)
     }
 
     var project: String { root + "/project" }
+
+    /// Claude's configuration directory (`CLAUDE_CONFIG_DIR`).
+    var configDirectory: String { root + "/" + BenchAgent.claude.configurationDirectory }
 
     /// The variables claude gets, as the tests give them.
     var variables: [String: String] {
@@ -121,7 +113,7 @@ struct ClaudeSetup {
 
     var configuration: String {
         let options: JSONValue = [
-            "command": [.string(claude)], "config_dir": .string(root + "/claude-config"),
+            "command": [.string(claude)], "config_dir": .string(configDirectory),
             "env": .object(variables.mapValues { .string($0) }),
         ]
         return """
@@ -145,9 +137,8 @@ final class BareClaudeClient {
     var pid: pid_t { connection.process.pid }
 
     init(_ setup: ClaudeSetup, logPath: String) async throws {
-        var environment = Spawn.currentEnvironment()
-        for (name, value) in setup.variables { environment[name] = value }
-        environment["CLAUDE_CONFIG_DIR"] = setup.root + "/claude-config"
+        var environment = BenchAgent.environment(adding: setup.variables)
+        environment["CLAUDE_CONFIG_DIR"] = setup.configDirectory
         let hex = String(UInt64(getpid()), radix: 16)
         let session = "0b5e3a6c-5d1f-4c3e-9a61-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
         connection = try LineConnection.spawn(

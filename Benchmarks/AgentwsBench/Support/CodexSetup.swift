@@ -15,21 +15,9 @@ struct CodexSetup {
         CodexSetup(codex: codex, root: root, port: port)
     }
 
-    /// Starts the mock in `root`. `AGENTWS_BENCH_CODEX` names the codex binary and
-    /// `AGENTWS_BENCH_REPO` the repository (for the mock); scripts/bench sets both.
+    /// Starts the mock in `root` (see `BenchAgent.start`).
     static func start(root: String) throws -> (CodexSetup, LoopbackMock) {
-        let environment = Spawn.currentEnvironment()
-        guard let codex = environment["AGENTWS_BENCH_CODEX"], codex.hasPrefix("/"),
-            let repository = environment["AGENTWS_BENCH_REPO"], repository.hasPrefix("/")
-        else {
-            throw BenchError(
-                "rows 9-11 need AGENTWS_BENCH_CODEX (the codex binary: scripts/setup-test-agents --print-codex) "
-                    + "and AGENTWS_BENCH_REPO (this repository); scripts/bench sets both")
-        }
-        for directory in ["home", "codex-home", "project"] {
-            try Files.makeDirectories(root + "/" + directory)
-        }
-        let mock = try LoopbackMock(script: repository + "/Tests/Peers/mock_responses.py", directory: root)
+        let (codex, mock) = try BenchAgent.codex.start(root: root)
         return (CodexSetup(codex: codex, root: root, port: mock.port), mock)
     }
 
@@ -51,17 +39,14 @@ struct CodexSetup {
     var variables: [String: String] {
         let package = codex.split(separator: "/").dropLast(2).joined(separator: "/")
         return [
-            "HOME": root + "/home", "CODEX_HOME": root + "/codex-home", "NO_COLOR": "1",
+            "HOME": root + "/home", "CODEX_HOME": root + "/" + BenchAgent.codex.configurationDirectory,
+            "NO_COLOR": "1",
             "PATH": "/\(package)/codex-path:/\(package)/codex-resources:/usr/bin:/bin",
         ]
     }
 
     /// The whole environment of a codex the bare client starts.
-    var environment: [String: String] {
-        var environment = Spawn.currentEnvironment()
-        for (name, value) in variables { environment[name] = value }
-        return environment
-    }
+    var environment: [String: String] { BenchAgent.environment(adding: variables) }
 
     /// `.agentws/config.yaml` for a workspace whose `codex` provider runs this codex.
     func configuration(process: String) -> String {
@@ -80,48 +65,6 @@ struct CodexSetup {
                 options: \(JSONWriter.compactString(options))
 
             """
-    }
-}
-
-/// A model mock of Tests/Peers (mock_responses.py, mock_messages.py) on 127.0.0.1, killed with this
-/// object.
-final class LoopbackMock {
-    let port: Int
-    private let process: ChildProcess
-
-    init(script: String, directory: String) throws {
-        let portFile = directory + "/mock.port"
-        // The mock writes nothing but its port; its output goes to /dev/null so that no pipe fills.
-        process = try ChildProcess.spawn(
-            ProcessCommand(
-                executable: "/bin/sh",
-                arguments: [
-                    "sh", "-c", "exec python3 \"$0\" --port-file \"$1\" --lifetime 7200 >/dev/null 2>&1",
-                    script,
-                    portFile,
-                ],
-                environment: Spawn.currentEnvironment(), directory: directory),
-            name: "model mock")
-        let deadline = MonotonicTime.now() + 20_000_000_000
-        while true {
-            if let bytes = Files.read(portFile),
-                let port = Int(String(decoding: bytes, as: UTF8.self).trimmingCharacters())
-            {
-                self.port = port
-                return
-            }
-            guard MonotonicTime.now() < deadline, !process.hasExited else {
-                process.signalGroup(SIGKILL)
-                _ = process.waitAndReap()
-                throw BenchError("the model mock did not start (python3 \(script))")
-            }
-            usleep(20_000)
-        }
-    }
-
-    deinit {
-        process.signalGroup(SIGKILL)
-        _ = process.waitAndReap()
     }
 }
 
