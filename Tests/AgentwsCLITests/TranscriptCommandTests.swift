@@ -156,6 +156,44 @@ struct TranscriptCommandTests {
         #expect(twice.stderr.contains("thread t1 exists already"), "\(twice)")
     }
 
+    @Test func anImportWhoseWorkingDirectoryIsMissingHereIsRefusedUnlessGivenOne() throws {
+        let a = try CLIHarness()
+        let c = try CLIHarness()
+        defer {
+            a.remove()
+            c.remove()
+        }
+        try FileManager.default.createDirectory(atPath: a.path("pkg/sub"), withIntermediateDirectories: true)
+        try a.run("send", "--thread", "t1", "one", in: a.path("pkg/sub")).expectSuccess()
+        let file = a.root + "/t1.export"
+        try a.run("export", "t1", "-o", file).expectSuccess()
+
+        let missing = try c.run("import", file)
+        missing.expectExit(3)
+        #expect(missing.stderr.contains("thread t1 works in 'pkg/sub'"), "\(missing)")
+        #expect(missing.stderr.contains("import with --cwd DIR; nothing was imported"), "\(missing)")
+        let outside = try c.run("import", file, "--cwd", a.root)
+        outside.expectExit(64)
+        #expect(outside.stderr.contains("is outside the workspace"), "\(outside)")
+        let absent = try c.run("import", file, "--cwd", "no/such/dir")
+        absent.expectExit(3)
+        #expect(absent.stderr.contains("--cwd no/such/dir: no such directory"), "\(absent)")
+        #expect(!c.exists(".agentws/bindings/t1.json"))
+        #expect(!c.exists(".agentws/transcripts/t1"))
+
+        // Given one (relative to the current directory, as a shell user types it): bound there.
+        try FileManager.default.createDirectory(atPath: c.path("other"), withIntermediateDirectories: true)
+        try c.run("import", file, "--cwd", "other").expectSuccess()
+        let shown = try json(try c.run("show", "--json", "t1").expectSuccess().stdout)
+        #expect((shown["binding"] as? [String: Any])?["cwd"] as? String == "other", "\(shown)")
+        #expect(try c.run("send", "--thread", "t1", "two").expectSuccess().stdout.hasPrefix("echo-1 turn 2"))
+        // Once the exported directory exists here, the default works.
+        try FileManager.default.createDirectory(atPath: c.path("pkg/sub"), withIntermediateDirectories: true)
+        try c.run("import", file, "--thread", "t3").expectSuccess()
+        let third = try json(try c.run("show", "--json", "t3").expectSuccess().stdout)
+        #expect((third["binding"] as? [String: Any])?["cwd"] as? String == "pkg/sub", "\(third)")
+    }
+
     @Test func truncatedTamperedAndForeignFilesAreRefusedLeavingNothing() throws {
         let a = try CLIHarness()
         let c = try CLIHarness()

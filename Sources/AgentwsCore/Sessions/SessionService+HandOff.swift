@@ -67,14 +67,15 @@ extension SessionService {
         )
     }
 
-    /// `agentws import FILE [--thread ID]` (SPEC §11): binds the hand-off's thread here (under
-    /// `thread` when given) and makes its conversation resumable: the provider imports the
+    /// `agentws import FILE [--thread ID] [--cwd DIR]` (SPEC §11): binds the hand-off's thread here
+    /// (under `requested` when given, working in `cwd` — relative to the workspace root — when given,
+    /// else in the exported one) and makes its conversation resumable: the provider imports the
     /// transcript, the transcript is kept under `transcripts/<thread>/`, and the binding is written
     /// last, with the cursor the provider answered. A thread that exists is refused; on any failure
     /// nothing is left behind (no binding, no transcript directory).
-    public func importThread(_ handOff: ThreadHandOff, as requested: ThreadID? = nil) async throws
-        -> ThreadImportResult
-    {
+    public func importThread(
+        _ handOff: ThreadHandOff, as requested: ThreadID? = nil, cwd: String? = nil
+    ) async throws -> ThreadImportResult {
         let thread = requested ?? handOff.binding.threadID
         return try await withGate(thread) {
             guard configuration.providers[handOff.binding.provider] != nil else {
@@ -93,6 +94,7 @@ extension SessionService {
             }
             var binding = handOff.binding
             binding.threadID = thread
+            if let cwd { binding.cwd = cwd }
             binding.schemaVersion = Binding.currentSchemaVersion
             guard let (exported, bytes) = handOff.transcript else {
                 try store.writeBinding(binding, lease: lease)

@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsStorage
 import AgentwsSystem
 import ArgumentParser
 import Foundation
@@ -55,7 +56,7 @@ struct ImportCommand: AsyncParsableCommand {
             imported into the provider and kept under .agentws/transcripts/<thread>/; the binding is \
             written last. A file that is truncated, changed after the export, of another format or \
             version is refused with the reason, and nothing is left behind. A thread id that is bound \
-            already is refused: choose another with --thread.
+            already is refused: choose another with --thread. The thread keeps the exported working             directory (relative to the workspace root); when that directory does not exist here the             import is refused: create it, or give the directory to work in with --cwd.
             """)
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
@@ -66,10 +67,17 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "The thread id to import it as (default: the exported thread's id).")
     var thread: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The directory the thread works in here, inside the workspace (default: the exported one).",
+            valueName: "dir"))
+    var cwd: String?
+
     mutating func run() async throws {
         let options = workspaceOptions
         let path = file
         let requestedText = thread
+        let requestedCwd = cwd
         try await reportingFailures {
             let requested = try requestedText.map { try ThreadID($0) }
             let context = try CommandContext.open(options)
@@ -88,8 +96,9 @@ struct ImportCommand: AsyncParsableCommand {
             } catch {
                 throw AgentwsError(.invalidData, "\(path) cannot be imported: \(error); nothing was imported")
             }
+            let cwd = try Self.workingDirectory(requestedCwd, for: handOff.binding, in: context.workspace)
             let service = context.makeService(residency: .oneShot, store: try context.openStore())
-            let result = try await service.importThread(handOff, as: requested)
+            let result = try await service.importThread(handOff, as: requested, cwd: cwd)
             var line = "imported thread \(result.binding.threadID) (\(result.binding.provider)"
             line += result.binding.model.map { "/\($0)" } ?? ""
             line +=
@@ -97,5 +106,38 @@ struct ImportCommand: AsyncParsableCommand {
             if result.cursorChanged { line += " under a new cursor (the provider had that id taken)" }
             Terminal.line(line)
         }
+    }
+}
+
+extension ImportCommand {
+    /// The thread's working directory here, relative to the workspace root: `--cwd` (a path as the
+    /// shell gives it, which must lie inside the workspace), else the exported one, which must exist
+    /// here. A teammate's export names a directory of their checkout; a session started in a directory
+    /// that is missing would fail only at the first message, after the import, so it is refused now.
+    static func workingDirectory(_ requested: String?, for binding: Binding, in workspace: Workspace) throws
+        -> String
+    {
+        guard let requested else {
+            let absolute = binding.cwd == "." ? workspace.root : workspace.root + "/" + binding.cwd
+            guard FileIO.isDirectory(absolute) else {
+                throw AgentwsError(
+                    .notFound,
+                    "thread \(binding.threadID) works in '\(binding.cwd)' (relative to the workspace root), which is not a directory here (\(absolute)): create it, or import with --cwd DIR; nothing was imported"
+                )
+            }
+            return binding.cwd
+        }
+        let absolute =
+            requested.hasPrefix("/") ? requested : CommandContext.currentDirectory + "/" + requested
+        guard let resolved = Workspace.realPath(absolute), FileIO.isDirectory(resolved) else {
+            throw AgentwsError(.notFound, "--cwd \(requested): no such directory; nothing was imported")
+        }
+        guard let relative = workspace.relativePath(of: resolved) else {
+            throw AgentwsError(
+                .usage,
+                "--cwd \(requested) is outside the workspace \(workspace.root); a thread works inside its workspace; nothing was imported"
+            )
+        }
+        return relative
     }
 }
