@@ -190,5 +190,14 @@ struct SkeletonTests {
             BuildProducts.agentws, ["plugin", "check", directory + "/libcrasher.so"])
         #expect(checked.status == 6, "\(checked)")
         #expect(checked.stderr.contains("(plugin crasher) died: killed by SIGABRT"), "\(checked)")
+        // The message sends the author to the host's log: it is still there to read.
+        let marker = "(full log: "
+        let range = try #require(checked.stderr.range(of: marker), "\(checked)")
+        let log = String(checked.stderr[range.upperBound...].prefix { $0 != ")" })
+        #expect(FileManager.default.fileExists(atPath: log), "\(log)")
+        #expect(log.contains("/agentws-plugin-check-"), "\(log)")
+        if let scratch = log.range(of: #"^.*/agentws-plugin-check-[^/]+"#, options: .regularExpression) {
+            try? FileManager.default.removeItem(atPath: String(log[scratch]))
+        }
     }
 }

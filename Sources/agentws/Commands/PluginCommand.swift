@@ -212,22 +212,32 @@ private func absolute(_ path: String) -> String {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
 }
 
-/// Runs `PluginFileCheck` on `path` in a scratch directory that is removed afterwards: in a plugin
-/// host (a child `agentws plugin-host`, docs/plugin-abi.md §13), so a plugin that crashes is reported
-/// rather than taking the check with it; in this process only when this executable cannot be found.
+/// Runs `PluginFileCheck` on `path` in a scratch directory: in a plugin host (a child `agentws
+/// plugin-host`, docs/plugin-abi.md §13), so a plugin that crashes is reported rather than taking the
+/// check with it; in this process only when this executable cannot be found. The scratch directory is
+/// removed afterwards unless the failure's message points into it (a dead host's "full log: …"): the
+/// author is told to read that log, so it must still be there.
 private func checked(_ path: String) async throws -> PluginFileCheck {
     guard FileIO.exists(path) else { throw AgentwsError(.notFound, "\(path): no such file") }
     let scratch = try TemporaryScratch()
-    defer { scratch.remove() }
     var logger = Logger(label: "agentws.plugin-check")
     logger.logLevel = .warning
-    guard let executable = PluginHostSettings.thisExecutable() else {
-        return try await PluginFileCheck.run(
-            path: path, instanceName: "check", scratch: scratch.path, logger: logger)
+    do {
+        let check: PluginFileCheck
+        if let executable = PluginHostSettings.thisExecutable() {
+            check = try await PluginFileCheck.runIsolated(
+                path: path, instanceName: "check", scratch: scratch.path,
+                settings: PluginHostSettings(executable: executable), logger: logger)
+        } else {
+            check = try await PluginFileCheck.run(
+                path: path, instanceName: "check", scratch: scratch.path, logger: logger)
+        }
+        scratch.remove()
+        return check
+    } catch {
+        if !"\(error)".contains(scratch.path + "/") { scratch.remove() }
+        throw error
     }
-    return try await PluginFileCheck.runIsolated(
-        path: path, instanceName: "check", scratch: scratch.path,
-        settings: PluginHostSettings(executable: executable), logger: logger)
 }
 
 /// A private temporary directory for a checked plugin's workspace and state.
