@@ -33,16 +33,16 @@ struct ForkCommand: AsyncParsableCommand {
         try await reportingFailures(json: json) {
             let source = try ThreadID(sourceText)
             let requested = try newText.map { try ThreadID($0) }
-            let context = try CommandContext.open(options)
+            let workspace = try CommandContext.locate(options)
             let collected = Collected<JSONValue>()
-            try await SessionRoute.run(context, options: options) { daemon in
+            try await SessionRoute.run(workspace, options: options) { daemon in
                 var params: [String: JSONValue] = ["thread": .string(source.rawValue)]
                 if let requested { params["newThread"] = .string(requested.rawValue) }
                 collected.set(
                     try await daemon.call(ACPMethod.fork, .object(params)) { value in
                         if let event = SessionEventJSON.decode(value) { printNotices(event) }
                     })
-            } local: {
+            } local: { context in
                 let service = context.makeService(residency: .oneShot, store: try context.openStore())
                 let result = try await service.fork(source, into: requested, events: printNotices)
                 collected.set(ACPAgent.forkJSON(result))

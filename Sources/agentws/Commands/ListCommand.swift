@@ -1,6 +1,7 @@
 import AgentwsACP
 import AgentwsCore
 import AgentwsJSON
+import AgentwsStorage
 import ArgumentParser
 
 struct ListCommand: AsyncParsableCommand {
@@ -19,8 +20,8 @@ struct ListCommand: AsyncParsableCommand {
         let json = output.json
         let tree = tree
         try await reportingFailures(json: json) {
-            let context = try CommandContext.open(options)
-            let reports = try await Self.reports(context, options: options)
+            let workspace = try CommandContext.locate(options)
+            let reports = try await Self.reports(workspace, options: options)
             let lineage = ThreadLineage(
                 parents: Dictionary(
                     reports.map { ($0.thread, $0.binding?.parent?.thread.rawValue) },
@@ -93,15 +94,15 @@ struct ListCommand: AsyncParsableCommand {
     }
 
     /// Every thread: from the daemon when one serves the workspace, else read here.
-    static func reports(_ context: CommandContext, options: WorkspaceOptions) async throws -> [ThreadReport] {
+    static func reports(_ workspace: Workspace, options: WorkspaceOptions) async throws -> [ThreadReport] {
         let collected = Collected<[ThreadReport]>()
-        try await SessionRoute.run(context, options: options) { daemon in
+        try await SessionRoute.run(workspace, options: options) { daemon in
             let result = try await daemon.call(ACPMethod.list, [:])
             collected.set(
                 try (result["threads"]?.arrayValue ?? []).map { value throws(JSONRPCError) in
                     try ThreadReport(json: value)
                 })
-        } local: {
+        } local: { context in
             let service = context.makeService(residency: .oneShot, store: try context.openStore())
             collected.set(try await service.list().map(ThreadReport.init))
         }

@@ -25,12 +25,12 @@ struct ReapCommand: AsyncParsableCommand {
         let json = output.json
         let dryRun = dryRun
         try await reportingFailures(json: json) {
-            let context = try CommandContext.open(options)
+            let workspace = try CommandContext.locate(options)
             let collected = Collected<ReapReport>()
-            try await SessionRoute.run(context, options: options) { daemon in
+            try await SessionRoute.run(workspace, options: options) { daemon in
                 let result = try await daemon.call(ACPMethod.reap, ["dryRun": .bool(dryRun)])
                 collected.set(try ReapReportJSON.decode(result))
-            } local: {
+            } local: { context in
                 let service = context.makeService(residency: .oneShot, store: try context.openStore())
                 collected.set(await service.reap(dryRun: dryRun))
             }

@@ -65,14 +65,14 @@ struct SendCommand: AsyncParsableCommand {
         )
         try await reportingFailures(json: json) {
             let thread = try threadText.map { text throws(InvalidThreadID) in try ThreadID(text) }
-            let context = try CommandContext.open(options)
+            let workspace = try CommandContext.locate(options)
             let printer = EventPrinter(json: json)
             let send = SendRequest(
                 thread: thread, text: request.text, model: request.model, provider: request.provider,
                 freshOnResumeFailure: request.fresh, waitForOwner: request.wait,
-                cwd: context.relativeCurrentDirectory, runtimeMode: request.runtimeMode)
+                cwd: CommandContext.relativeCurrentDirectory(in: workspace), runtimeMode: request.runtimeMode)
             var resultThread: ThreadID?
-            try await SessionRoute.run(context, options: options) { daemon in
+            try await SessionRoute.run(workspace, options: options) { daemon in
                 let interrupts = InterruptForwarder { thread in
                     try? await daemon.notify(ACPMethod.sessionCancel, ["sessionId": .string(thread.rawValue)])
                 }
@@ -86,7 +86,7 @@ struct SendCommand: AsyncParsableCommand {
                 if thread == nil, !json, let created = result["thread"]?.stringValue {
                     Terminal.notice("thread \(created)")
                 }
-            } local: {
+            } local: { context in
                 let service = context.makeService(residency: .oneShot, store: try context.openStore())
                 let interrupts = InterruptForwarder { thread in try? await service.interrupt(thread) }
                 defer { interrupts.cancel() }

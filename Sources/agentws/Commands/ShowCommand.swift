@@ -2,6 +2,7 @@ import AgentwsACP
 import AgentwsCore
 import AgentwsJSON
 import AgentwsPlugins
+import AgentwsStorage
 import ArgumentParser
 import Foundation
 
@@ -22,20 +23,30 @@ struct ShowCommand: AsyncParsableCommand {
         let text = thread
         try await reportingFailures(json: json) {
             let thread = try ThreadID(text)
-            let context = try CommandContext.open(options)
+            let workspace = try CommandContext.locate(options)
             let collected = Collected<ThreadReport>()
-            try await SessionRoute.run(context, options: options) { daemon in
+            var loaded: CommandContext?
+            try await SessionRoute.run(workspace, options: options) { daemon in
                 let result = try await daemon.call(ACPMethod.show, ["thread": .string(thread.rawValue)])
                 collected.set(try ThreadReport(json: result["thread"] ?? .null))
-            } local: {
+            } local: { context in
+                loaded = context
                 let service = context.makeService(residency: .oneShot, store: try context.openStore())
                 collected.set(ThreadReport(try await service.show(thread)))
             }
             guard let report = collected.value else { return }
             var plugin: (text: String, problem: String?)?
-            if let binding = report.binding { plugin = await Self.plugin(context, provider: binding.provider) }
+            if let binding = report.binding {
+                // Through the daemon the configuration was not needed so far; the plugin line needs it.
+                do {
+                    let context = try loaded ?? CommandContext.open(workspace, options: options)
+                    plugin = await Self.plugin(context, provider: binding.provider)
+                } catch {
+                    plugin = ("- (the configuration cannot be read in this shell: \(error))", nil)
+                }
+            }
             let transcript = report.binding.map {
-                TranscriptReport(workspace: context.workspace, binding: $0, runtime: report.runtime)
+                TranscriptReport(workspace: workspace, binding: $0, runtime: report.runtime)
             }
             if json {
                 var shown = report.json
@@ -68,7 +79,7 @@ struct ShowCommand: AsyncParsableCommand {
                 ("live", StatusFormatting.liveText(report.liveness)),
                 ("last stop", StatusFormatting.lastStopText(report.runtime)),
                 ("transcript", transcript?.text ?? "-"),
-                ("file", fileText(context, thread, schema: report.fileSchemaVersion)),
+                ("file", fileText(workspace, thread, schema: report.fileSchemaVersion)),
             ]
             for (key, value) in rows {
                 Terminal.line(key.padding(toLength: 13, withPad: " ", startingAt: 0) + value)
@@ -94,8 +105,8 @@ struct ShowCommand: AsyncParsableCommand {
     }
 
     /// The binding file's path, with a note when it is in an older or newer schema.
-    private func fileText(_ context: CommandContext, _ thread: ThreadID, schema: Int64?) -> String {
-        let path = context.workspace.relativePath(of: context.workspace.bindingPath(thread)) ?? ""
+    private func fileText(_ workspace: Workspace, _ thread: ThreadID, schema: Int64?) -> String {
+        let path = workspace.relativePath(of: workspace.bindingPath(thread)) ?? ""
         guard let schema, schema != Binding.currentSchemaVersion else { return path }
         if schema < Binding.currentSchemaVersion {
             return path + " (schema \(schema): rewritten on its next change, or now by 'agentws migrate')"

@@ -22,12 +22,12 @@ struct ThreadArgument: ParsableArguments {
         let text = thread
         try await reportingFailures {
             let thread = try ThreadID(text)
-            let context = try CommandContext.open(options)
-            try await SessionRoute.run(context, options: options) { daemon in
+            let workspace = try CommandContext.locate(options)
+            try await SessionRoute.run(workspace, options: options) { daemon in
                 _ = try await daemon.call(method, ["thread": .string(thread.rawValue)]) { value in
                     if let event = SessionEventJSON.decode(value) { printNotices(event) }
                 }
-            } local: {
+            } local: { context in
                 let service = context.makeService(residency: .oneShot, store: try context.openStore())
                 try await local(service, thread)
             }

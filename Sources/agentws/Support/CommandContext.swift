@@ -18,10 +18,20 @@ struct CommandContext: Sendable {
 
     /// Finds the workspace and loads the configuration layers for it.
     static func open(_ options: WorkspaceOptions) throws -> CommandContext {
-        let workspace = try Workspace.locate(
-            explicit: options.workspace, environment: environment, currentDirectory: currentDirectory)
-        return CommandContext(
+        try open(locate(options), options: options)
+    }
+
+    /// Loads the configuration layers for `workspace`.
+    static func open(_ workspace: Workspace, options: WorkspaceOptions) throws -> CommandContext {
+        CommandContext(
             workspace: workspace, loaded: try loadConfiguration(workspace: workspace, options: options))
+    }
+
+    /// Finds the workspace without reading its configuration: what a command routed to the daemon
+    /// needs (the daemon runs with the configuration it loaded, in its own environment).
+    static func locate(_ options: WorkspaceOptions) throws -> Workspace {
+        try Workspace.locate(
+            explicit: options.workspace, environment: environment, currentDirectory: currentDirectory)
     }
 
     static func loadConfiguration(workspace: Workspace?, options: WorkspaceOptions) throws
@@ -108,8 +118,11 @@ struct CommandContext: Sendable {
 
     /// The working directory of a new thread: the current directory relative to the workspace root
     /// (the root itself when the command runs from outside it).
-    var relativeCurrentDirectory: String {
-        workspace.relativePath(of: Self.currentDirectory) ?? "."
+    var relativeCurrentDirectory: String { Self.relativeCurrentDirectory(in: workspace) }
+
+    /// The current directory relative to `workspace`'s root, the root itself from outside it.
+    static func relativeCurrentDirectory(in workspace: Workspace) -> String {
+        workspace.relativePath(of: currentDirectory) ?? "."
     }
 }
 
