@@ -238,7 +238,7 @@ struct SessionMethodTests {
         #expect(AgentHarness.replyText(notifications) == "m1 turn 1: next")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aCancelThatArrivesWhileTheSessionStartsInterruptsTheTurnAsSoonAsItBegins() async throws {
         let harness = AgentHarness()
         _ = try await harness.newSession("t1")

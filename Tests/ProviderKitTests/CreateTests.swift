@@ -81,7 +81,7 @@ struct CreateTests {
                 ])
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func destroyClosesTheHostBeforeShutdownRuns() async throws {
         let driver = try ProbeExport.create("destroyed")
         let before = driver.host.events.count

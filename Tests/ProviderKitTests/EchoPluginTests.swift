@@ -137,7 +137,7 @@ struct EchoPluginTests {
         #expect(reply.errorMessage?.contains("not an echo cursor") == true, "\(reply)")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func interruptEndsASlowTurnAsCancelled() async throws {
         let state = try TemporaryDirectory()
         let echo = try EchoInstance.create(in: state)
@@ -154,7 +154,7 @@ struct EchoPluginTests {
         #expect(try await echo.send(session, "next") == "echo-1 turn 2 (start 1): next")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func delayOptionSlowsEveryTurn() async throws {
         let state = try TemporaryDirectory()
         let echo = try EchoInstance.create(in: state, options: ["delay_ms": 600_000])
@@ -165,7 +165,7 @@ struct EchoPluginTests {
         #expect(try await slow.result() == ["stopReason": "cancelled"])
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func busyDirectiveReportsBackgroundWork() async throws {
         let state = try TemporaryDirectory()
         let echo = try EchoInstance.create(in: state)
