@@ -191,8 +191,8 @@ struct BindingCodecTests {
         let text = String(decoding: try Self.golden("v1/fresh.json"), as: UTF8.self)
             .replacingOccurrences(of: #""status": "stopped""#, with: #""status": "paused""#)
         #expect(
-            throws: BindingFileProblem.invalid(
-                "\"status\" is \"paused\"; expected one of active, stopped, error")
+            throws: BindingFileProblem.field(
+                JSONFieldError(path: "status", expected: "one of active, stopped, error", found: "paused"))
         ) {
             try BindingCodec.decode(Array(text.utf8), expectedThread: try ThreadID("fresh"))
         }
@@ -206,23 +206,52 @@ struct BindingCodecTests {
             _ = try BindingCodec.decode(Array(text.utf8), expectedThread: try ThreadID("fresh"))
             Issue.record("accepted \"status\" in a schema-2 file")
         } catch {
-            #expect("\(error)".contains("unknown field \"status\""))
+            #expect(
+                "\(error)".hasPrefix("status: expected no such member (known: createdAt, cwd, model, parent,")
+            )
         }
     }
 
     @Test(arguments: [
-        (#""parent": null"#, #""parent": "codex-main""#, "\"parent\" must be null or"),
+        (
+            #""schemaVersion": 2"#, #""schemaVersion": 0"#,
+            "schemaVersion: expected a whole number of 1 or more, found 0"
+        ),
+        (#""schemaVersion": 2,"#, "", "schemaVersion: missing, expected a whole number of 1 or more"),
+        (
+            #""parent": null"#, #""parent": "codex-main""#,
+            #"parent: expected null or {"thread": "<thread id>"}, found "codex-main""#
+        ),
         (
             #""parent": null"#, #""parent": {"thread": "Bad Id"}"#,
-            "\"parent.thread\" is not a valid thread id"
+            #"parent.thread: expected a thread id, found "Bad Id""#
         ),
-        (#""parent": null"#, #""parent": {"thread": "a", "x": 1}"#, "unknown field \"x\""),
-        (#""cwd": ".""#, #""cwd": "/etc""#, "relative to the workspace root"),
-        (#""cwd": ".""#, #""cwd": "a/../../x""#, "stay inside the workspace"),
-        (#""provider": "echo""#, #""provider": 3"#, "\"provider\" must be a string"),
-        (#""resumeCursor": null"#, #""resumeCursor": "abc""#, "\"resumeCursor\" must be an object"),
-        (#""createdAt": "2026-12-01T01:02:24Z""#, #""createdAt": "soon""#, "not an RFC 3339 time"),
-        (#""model": "echo-1""#, #""model": "echo-1", "extra": 1"#, "unknown field \"extra\""),
+        (
+            #""parent": null"#, #""parent": {"thread": "a", "x": 1}"#,
+            "parent.x: expected no such member (known: thread), found 1"
+        ),
+        (
+            #""cwd": ".""#, #""cwd": "/etc""#,
+            #"cwd: expected a path relative to the workspace root, found "/etc""#
+        ),
+        (
+            #""cwd": ".""#, #""cwd": "a/../../x""#,
+            #"cwd: expected a path inside the workspace, found "a/../../x""#
+        ),
+        (#""provider": "echo""#, #""provider": 3"#, "provider: expected a non-empty string, found 3"),
+        (
+            #""resumeCursor": null"#, #""resumeCursor": "abc""#,
+            #"resumeCursor: expected an object or null, found "abc""#
+        ),
+        (
+            #""createdAt": "2026-12-01T01:02:24Z""#, #""createdAt": "soon""#,
+            #"createdAt: expected an RFC 3339 time, found "soon""#
+        ),
+        (
+            #""model": "echo-1""#, #""model": "echo-1", "extra": 1"#,
+            "extra: expected no such member (known: createdAt, cwd, model, parent, provider, resumeCursor, "
+                + "runtimeMode, schemaVersion, threadId), found 1"
+        ),
     ])
     func refusesInvalidFields(original: String, replacement: String, reason: String) throws {
         let thread = try ThreadID("fresh")
@@ -233,7 +262,7 @@ struct BindingCodecTests {
             _ = try BindingCodec.decode(Array(changed.utf8), expectedThread: thread)
             Issue.record("accepted an invalid binding: \(replacement)")
         } catch {
-            #expect(error.description.contains(reason), "\(error)")
+            #expect(error.description == reason, "\(error)")
         }
     }
 }

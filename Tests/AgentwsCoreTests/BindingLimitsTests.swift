@@ -73,7 +73,7 @@ struct BindingLimitsTests {
         } catch {
             #expect(
                 error.description
-                    == "\"\(field)\" is \(BindingCodec.Limits.cwd + 1) bytes; the limit is \(field == "cwd" ? BindingCodec.Limits.cwd : BindingCodec.Limits.model) bytes (docs/bindings.md). Fix the field or 'agentws unbind' the thread."
+                    == "\(field): expected at most \(field == "cwd" ? BindingCodec.Limits.cwd : BindingCodec.Limits.model) bytes, found \(JSONFieldError.excerpt(.string(Self.text(BindingCodec.Limits.cwd + 1)))); it is \(BindingCodec.Limits.cwd + 1) bytes (the limits are in docs/bindings.md). Fix the field or 'agentws unbind' the thread."
             )
         }
     }

@@ -56,6 +56,39 @@ struct BindingMergeTests {
         }
     }
 
+    /// A conflict document's side with a bad field is reported by the field's path in the document.
+    @Test func aBadSideOfAConflictDocumentNamesItsField() throws {
+        let thread = try ThreadID("t1")
+        let ours = try binding(cursor: "b")
+        let theirs = try binding(cursor: "c")
+        let document = try #require(
+            JSONParser.parse(
+                bytes: ConflictedBinding(
+                    thread: thread, base: nil, ours: ours, theirs: theirs, fields: ["resumeCursor"]
+                ).encode()
+            ).objectValue)
+        var broken = document
+        var side = try #require(document["theirs"]?.objectValue)
+        side["provider"] = 3
+        broken["theirs"] = .object(side)
+        #expect(
+            throws: BindingFileProblem.field(
+                JSONFieldError(path: "theirs.provider", expected: "a non-empty string", found: 3))
+        ) {
+            try BindingCodec.decode(JSONWriter.canonical(.object(broken)), expectedThread: thread)
+        }
+        broken = document
+        broken["ours"] = nil
+        #expect(
+            throws: BindingFileProblem.field(
+                JSONFieldError(
+                    path: "ours", expected: "a binding (a merge conflict document holds both sides)",
+                    found: nil))
+        ) {
+            try BindingCodec.decode(JSONWriter.canonical(.object(broken)), expectedThread: thread)
+        }
+    }
+
     @Test func bothSidesAddingTheThreadDifferentlyIsAConflict() throws {
         let ours = try binding(cursor: "b")
         let theirs = try binding(cursor: "c")

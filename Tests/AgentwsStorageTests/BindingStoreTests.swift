@@ -157,7 +157,10 @@ struct BindingStoreTests {
             return
         }
         #expect(badError.description.hasPrefix(badPath + ":3:3: JSON syntax error"))
-        #expect(mismatchError.description.hasPrefix(mismatchPath + ": \"threadId\" is \"original\""))
+        #expect(
+            mismatchError.description.hasPrefix(
+                mismatchPath + #": threadId: expected the thread named by the file's name, found "original""#)
+        )
         #expect(nameError.description.contains("not a valid thread id"))
         #expect(throws: BindingReadFailure.self) { try store.read(try ThreadID("bad")) }
     }

@@ -144,34 +144,46 @@ public enum BindingCodec {
         if members[ConflictedBinding.markerKey] != nil {
             throw .conflicted(try decodeConflict(members, expected: expected))
         }
-        guard let versionValue = members["schemaVersion"] else {
-            throw .invalid("\"schemaVersion\" is missing")
-        }
-        guard let version = versionValue.integerValue, version >= 1 else {
-            throw .invalid("\"schemaVersion\" must be a positive integer, found \(versionValue)")
+        let fields = JSONObjectReader(members: members, path: "")
+        let version = try reading { () throws(JSONFieldError) in
+            try fields.typed("schemaVersion", "a whole number of 1 or more") { value in
+                value.integerValue.flatMap { $0 >= 1 ? $0 : nil }
+            }
         }
         // A newer file is still read as far as the fields we know go, so list/show work; the store
         // refuses to write it.
-        let strict = version <= Binding.currentSchemaVersion
-        if strict, let known = knownKeys[version] {
-            let unknown = members.keys.filter { !known.contains($0) }.sorted()
-            if let first = unknown.first {
-                throw .invalid(
-                    "unknown field \"\(first)\" (schema version \(version) has: \(known.sorted().joined(separator: ", ")))"
-                )
-            }
+        if version <= Binding.currentSchemaVersion, let known = knownKeys[version] {
+            try reading { () throws(JSONFieldError) in try fields.refuseUnknown(known.sorted()) }
         }
-        var binding = try decodeFields(FieldReader(members: members), expected: expected)
+        let threadText = try reading { () throws(JSONFieldError) in try fields.string("threadId") }
+        guard threadText == expected.rawValue else {
+            throw .threadMismatch(found: threadText)
+        }
+        var binding = try reading { () throws(JSONFieldError) in try decodeFields(fields, thread: expected) }
         binding.schemaVersion = version
         if let problem = oversizedField(in: binding) {
-            throw .invalid(
-                "\"\(problem.field)\" is \(problem.size) bytes; the limit is \(problem.limit) bytes "
-                    + "(docs/bindings.md). Fix the field or 'agentws unbind' the thread.")
+            throw .field(
+                JSONFieldError(
+                    path: problem.field, expected: "at most \(problem.limit) bytes",
+                    found: members[problem.field]),
+                advice: "it is \(problem.size) bytes (the limits are in docs/bindings.md). Fix the field or "
+                    + "'agentws unbind' the thread.")
         }
         if version == 1 {
-            binding.legacy = try decodeLegacy(FieldReader(members: members))
+            binding.legacy = try reading { () throws(JSONFieldError) in try decodeLegacy(fields) }
         }
         return binding
+    }
+
+    /// `read`'s value, a field's problem made the file's.
+    private static func reading<Value>(_ read: () throws(JSONFieldError) -> Value) throws(BindingFileProblem)
+        -> Value
+    {
+        do {
+            return try read()
+        } catch {
+            throw .field(error)
+        }
     }
 
     /// A conflict document written by `agentws merge-driver` (`ConflictedBinding`).
@@ -183,13 +195,27 @@ public enum BindingCodec {
             guard let value = members[key], value != .null else { return nil }
             do {
                 return try decode(JSONWriter.canonical(value), expectedThread: expected)
+            } catch .field(let problem, let advice) {
+                // The side's own field, by its path in the conflict document: `ours.provider`.
+                let path = problem.path.isEmpty ? key : key + "." + problem.path
+                throw .field(
+                    JSONFieldError(path: path, expected: problem.expected, found: problem.found),
+                    advice: advice)
             } catch {
                 throw .invalid("the merge conflict's \"\(key)\" side is not a valid binding: \(error)")
             }
         }
-        guard let ours = try side("ours"), let theirs = try side("theirs") else {
-            throw .invalid("a merge conflict document needs both \"ours\" and \"theirs\"")
+        func requiredSide(_ key: String) throws(BindingFileProblem) -> Binding {
+            guard let binding = try side(key) else {
+                throw .field(
+                    JSONFieldError(
+                        path: key, expected: "a binding (a merge conflict document holds both sides)",
+                        found: members[key]))
+            }
+            return binding
         }
+        let ours = try requiredSide("ours")
+        let theirs = try requiredSide("theirs")
         let fields = (members[ConflictedBinding.markerKey]?["fields"]?.arrayValue ?? []).compactMap(
             \.stringValue)
         return ConflictedBinding(
@@ -197,80 +223,52 @@ public enum BindingCodec {
             fields: fields.isEmpty ? BindingMerge.differences(ours, theirs) : fields)
     }
 
-    /// The typed fields of a binding object, with the file's wording for what is wrong.
-    private struct FieldReader {
-        let members: [String: JSONValue]
-
-        func requiredString(_ key: String) throws(BindingFileProblem) -> String {
-            guard let value = members[key] else { throw .invalid("\"\(key)\" is missing") }
-            guard let text = value.stringValue else {
-                throw .invalid("\"\(key)\" must be a string, found \(value.kindDescription)")
-            }
-            return text
-        }
-
-        func optionalString(_ key: String) throws(BindingFileProblem) -> String? {
-            guard let value = members[key], value != .null else { return nil }
-            guard let text = value.stringValue else {
-                throw .invalid("\"\(key)\" must be a string or null, found \(value.kindDescription)")
-            }
-            return text
-        }
-    }
-
-    private static func decodeFields(_ fields: FieldReader, expected: ThreadID) throws(BindingFileProblem)
+    /// The fields after `threadId`, which the caller has checked against the file's name.
+    private static func decodeFields(_ fields: JSONObjectReader, thread: ThreadID) throws(JSONFieldError)
         -> Binding
     {
-        let threadText = try fields.requiredString("threadId")
-        guard threadText == expected.rawValue else {
-            throw .threadMismatch(found: threadText)
+        let provider = try fields.typed("provider", "a non-empty string") { value in
+            value.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         }
-        let provider = try fields.requiredString("provider")
-        if provider.isEmpty { throw .invalid("\"provider\" is empty") }
-        let cursor = fields.members["resumeCursor"] ?? .null
-        if cursor != .null, cursor.objectValue == nil {
-            throw .invalid("\"resumeCursor\" must be an object or null, found \(cursor.kindDescription)")
+        let cursor = try fields.optionalTyped("resumeCursor", "an object or null") { value in
+            value.objectValue == nil ? nil : value
         }
-        let cwd = try fields.requiredString("cwd")
+        let cwd = try fields.string("cwd")
         if cwd.hasPrefix("/") || cwd.isEmpty {
-            throw .invalid("\"cwd\" must be a path relative to the workspace root, found \"\(cwd)\"")
+            throw fields.problem(
+                "cwd", expected: "a path relative to the workspace root", found: .string(cwd))
         }
         if cwd.split(separator: "/").contains("..") {
-            throw .invalid("\"cwd\" must stay inside the workspace, found \"\(cwd)\"")
+            throw fields.problem("cwd", expected: "a path inside the workspace", found: .string(cwd))
         }
-        let createdText = try fields.requiredString("createdAt")
-        guard let createdAt = UTCDateTime(rfc3339: createdText) else {
-            throw .invalid("\"createdAt\" is not an RFC 3339 time: \"\(createdText)\"")
+        let createdAt = try fields.typed("createdAt", "an RFC 3339 time") { value in
+            value.stringValue.flatMap(UTCDateTime.init(rfc3339:))
         }
         return Binding(
-            threadID: expected, provider: provider, model: try fields.optionalString("model"),
-            resumeCursor: cursor == .null ? nil : cursor, cwd: cwd,
-            runtimeMode: try fields.optionalString("runtimeMode"), parent: try decodeParent(fields),
-            createdAt: createdAt)
+            threadID: thread, provider: provider, model: try fields.optionalString("model"),
+            resumeCursor: cursor, cwd: cwd, runtimeMode: try fields.optionalString("runtimeMode"),
+            parent: try decodeParent(fields), createdAt: createdAt)
     }
 
-    private static func decodeParent(_ fields: FieldReader) throws(BindingFileProblem) -> Binding.Parent? {
-        guard let value = fields.members["parent"], value != .null else { return nil }
-        guard case .object(let members) = value, let text = members["thread"]?.stringValue else {
-            throw .invalid("\"parent\" must be null or {\"thread\": \"<thread id>\"}, found \(value)")
+    private static func decodeParent(_ fields: JSONObjectReader) throws(JSONFieldError) -> Binding.Parent? {
+        let parent = try fields.optionalTyped("parent", #"null or {"thread": "<thread id>"}"#) { value in
+            value.objectValue.map { JSONObjectReader(members: $0, path: fields.path(of: "parent")) }
         }
-        if let extra = members.keys.first(where: { $0 != "thread" }) {
-            throw .invalid("\"parent\" has an unknown field \"\(extra)\"; it holds only \"thread\"")
-        }
-        guard let thread = try? ThreadID(text) else {
-            throw .invalid("\"parent.thread\" is not a valid thread id: \"\(text)\"")
+        guard let parent else { return nil }
+        try parent.refuseUnknown(["thread"])
+        let thread = try parent.typed("thread", "a thread id") { value in
+            value.stringValue.flatMap { try? ThreadID($0) }
         }
         return Binding.Parent(thread: thread)
     }
 
     private static let legacyStatuses: Set<String> = ["active", "stopped", "error"]
 
-    private static func decodeLegacy(_ fields: FieldReader) throws(BindingFileProblem)
+    private static func decodeLegacy(_ fields: JSONObjectReader) throws(JSONFieldError)
         -> Binding.LegacyRuntime
     {
-        let status = try fields.requiredString("status")
-        guard legacyStatuses.contains(status) else {
-            throw .invalid("\"status\" is \"\(status)\"; expected one of active, stopped, error")
+        let status = try fields.typed("status", "one of active, stopped, error") { value in
+            value.stringValue.flatMap { legacyStatuses.contains($0) ? $0 : nil }
         }
         return Binding.LegacyRuntime(status: status, lastError: try fields.optionalString("lastError"))
     }
@@ -315,6 +313,11 @@ public enum BindingFileProblem: Error, Sendable, Equatable, CustomStringConverti
     /// The agentws merge driver's conflict document: both sides, readable.
     case conflicted(ConflictedBinding)
     case threadMismatch(found: String)
+    /// A field that is missing or wrong, in the wording of every JSON reader, with the field's path
+    /// (`resumeCursor: expected an object or null, found 3`), and what to do when there is more to
+    /// say.
+    case field(JSONFieldError, advice: String? = nil)
+    /// A problem of the whole file (its size, not an object).
     case invalid(String)
 
     public var description: String {
@@ -328,8 +331,11 @@ public enum BindingFileProblem: Error, Sendable, Equatable, CustomStringConverti
             return
                 "merge conflict: both branches changed thread \(conflict.thread) differently (\(conflict.summary)); end it with '\(conflict.resolveCommand)', then 'git add' the file"
         case .threadMismatch(let found):
-            return
-                "\"threadId\" is \"\(found)\" but the file name says otherwise; rename the file or fix the field"
+            let problem = JSONFieldError(
+                path: "threadId", expected: "the thread named by the file's name", found: .string(found))
+            return "\(problem); rename the file or fix the field"
+        case .field(let problem, let advice):
+            return advice.map { "\(problem); \($0)" } ?? "\(problem)"
         case .invalid(let reason): return reason
         }
     }
