@@ -147,15 +147,27 @@ extension ClaudePlugin: TranscriptExporting, TranscriptImporting, ConversationFo
         return "\(home)/projects/\(Self.encode(directory))"
     }
 
-    /// Claude's directory name for a working directory: every character that is not an ASCII letter
-    /// or digit becomes `-`.
+    /// Claude's directory name for a working directory, as Claude Code 2.1 makes it: every UTF-16
+    /// code unit that is not an ASCII letter or digit becomes `-` (so a character outside the Basic
+    /// Multilingual Plane becomes two); a name longer than 200 is cut to 200 and followed by `-` and
+    /// the magnitude, in base 36, of the path's 32-bit string hash (h = 31·h + unit, wrapping, over
+    /// the UTF-16 code units), which keeps long paths apart.
     static func encode(_ directory: String) -> String {
-        String(
-            directory.unicodeScalars.map { scalar -> Character in
-                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))
-                    ? Character(scalar) : "-"
-            })
+        let name = directory.utf16.map { unit -> UInt8 in
+            switch unit {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: UInt8(truncatingIfNeeded: unit)
+            default: UInt8(ascii: "-")
+            }
+        }
+        guard name.count > longestPlainName else { return String(decoding: name, as: UTF8.self) }
+        var hash: Int32 = 0
+        for unit in directory.utf16 { hash = (hash &<< 5) &- hash &+ Int32(unit) }
+        return String(decoding: name.prefix(longestPlainName), as: UTF8.self) + "-"
+            + String(hash.magnitude, radix: 36)
     }
+
+    /// The longest directory name Claude uses without a hash.
+    static let longestPlainName = 200
 
     /// The session a transcript belongs to: the `sessionId` of its lines, which must all be JSON
     /// objects and name one session.

@@ -64,6 +64,45 @@ extension ClaudeCodeTests {
             #expect(machineA.agentsGone() && machineB.agentsGone())
         }
 
+        /// Claude names a transcript's directory after the working directory, and shortens a name
+        /// past 200 characters with a hash: export finds it there on A, import puts it where B's
+        /// Claude looks for it, and the conversation goes on.
+        @Test func aWorkingDirectoryPastClaudesNameLimitIsExportedAndImported() throws {
+            let machineA = try ClaudeWorkspace()
+            defer { machineA.close() }
+            let machineB = try ClaudeWorkspace()
+            defer { machineB.close() }
+            let deep = Array(repeating: "a-rather-long-directory-name-to-pass-the-limit", count: 6)
+                .joined(separator: "/")
+            for machine in [machineA, machineB] {
+                try FileManager.default.createDirectory(
+                    atPath: machine.workspace + "/" + deep, withIntermediateDirectories: true)
+            }
+            let first = try RunningCommand(
+                ["send", "--thread", "t1", "remember the word OSPREY"],
+                directory: machineA.workspace + "/" + deep, environment: machineA.environment
+            ).finish()
+            #expect(first.status == 0, "\(first)")
+            let projects = try FileManager.default.contentsOfDirectory(
+                atPath: machineA.claudeHome + "/projects")
+            #expect(
+                projects.filter { $0.count > 200 }.count == 1,
+                "Claude's own name is the long form: \(projects)")
+
+            let file = machineA.root + "/t1.export"
+            let exported = try machineA.run("export", "t1", "-o", file)
+            #expect(exported.status == 0, "\(exported)")
+            #expect(exported.stdout.contains("claude-jsonl transcript"), "\(exported)")
+            let imported = try machineB.run("import", file)
+            #expect(imported.status == 0, "\(imported)")
+            let resumed = try machineB.run("send", "--thread", "t1", "which bird?")
+            #expect(resumed.status == 0, "\(resumed)")
+            #expect(try machineB.sessionID("t1") == machineA.sessionID("t1"))
+            let last = try #require(try machineB.turnRequests().last)
+            #expect(ClaudeWorkspace.userTexts(last) == ["remember the word OSPREY", "which bird?"])
+            #expect(machineA.agentsGone() && machineB.agentsGone())
+        }
+
         @Test func importRefusesForeignAndDamagedFiles() async throws {
             let claude = try ClaudeWorkspace()
             defer { claude.close() }
