@@ -21,11 +21,14 @@ struct TranscriptCommandTests {
 
     /// Machine A: a git repository with two turns on t1, committed and pushed to a bare repository;
     /// machine B: its own HOME and state, a clone of it.
-    func twoMachines(mode: String) throws -> (a: CLIHarness, b: CLIHarness, clone: String, bare: String) {
+    func twoMachines(mode: String, beforeCommit: (CLIHarness) throws -> Void = { _ in }) throws -> (
+        a: CLIHarness, b: CLIHarness, clone: String, bare: String
+    ) {
         let a = try CLIHarness(config: "transcripts:\n  mode: \(mode)\n")
         try a.git("init", "-q")
         try a.run("send", "--thread", "t1", "one").expectSuccess()
         try a.run("send", "--thread", "t1", "two").expectSuccess()
+        try beforeCommit(a)
         try a.git("add", ".agentws")
         try a.git("commit", "-q", "-m", "t1")
         let bare = a.root + "-bare.git"
@@ -64,6 +67,25 @@ struct TranscriptCommandTests {
         let again = try b.run("send", "--thread", "t1", "five", in: clone).expectSuccess()
         #expect(again.stderr.contains("resumed from the workspace transcript (captured "), "\(again)")
         #expect(again.stdout.hasPrefix("echo-1 turn 5"), "\(again)")
+    }
+
+    /// A fork committed before anyone sent to it: its conversation was captured by the fork, so the
+    /// clone continues the fork (with the history it was forked with) as well as the original.
+    @Test func aForkCommittedBeforeItsFirstSendContinuesOnAClone() throws {
+        let (a, b, clone, bare) = try twoMachines(mode: "commit") { a in
+            try a.run("fork", "t1", "--thread", "t1b").expectSuccess()
+        }
+        defer {
+            a.remove()
+            b.remove()
+            try? FileManager.default.removeItem(atPath: bare)
+        }
+        #expect(try transcript(a, "t1b")["held"] as? Bool == true)
+        let forked = try b.run("send", "--thread", "t1b", "three", in: clone).expectSuccess()
+        #expect(forked.stdout.hasPrefix("echo-1 turn 3"), "\(forked)")
+        #expect(forked.stderr.contains("resumed from the workspace transcript (captured "), "\(forked)")
+        let original = try b.run("send", "--thread", "t1", "three", in: clone).expectSuccess()
+        #expect(original.stdout.hasPrefix("echo-1 turn 3"), "\(original)")
     }
 
     @Test func inModeLocalACloneFailsAndTheMachineItselfRestores() throws {

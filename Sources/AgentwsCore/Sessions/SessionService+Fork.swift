@@ -30,7 +30,8 @@ extension SessionService {
     /// cwd and runtime mode, whose provider conversation is an independent copy of SRC's — through
     /// the provider's `fork`, else its `export` + `import` (the transcript goes through a scratch
     /// file under `state/`, removed after), else refused (`conflict`) with the provider's reason.
-    /// The new binding records `parent: {"thread": SRC}`; SRC's binding file is only read.
+    /// The new binding records `parent: {"thread": SRC}`; SRC's binding file is only read. The
+    /// copy's transcript is captured like a stopped session's (mode and provider permitting).
     ///
     /// A turn of SRC running in this process is waited for, so the copy is taken between turns. A
     /// session of SRC live here or elsewhere stays as it is: the provider copies the conversation
@@ -89,6 +90,13 @@ extension SessionService {
                 ))
         }
         try store.writeBinding(fork, lease: lease)
+        // The copy is captured at once, as a stop would: a fork is often committed before anyone
+        // sends to it, and without a transcript a clone could not continue it (SPEC §11).
+        if fork.resumeCursor != nil,
+            case .failed(let reason) = await captureTranscript(thread, conversation: fork)
+        {
+            events?(.warning("thread \(thread): transcript not captured: \(reason)"))
+        }
         return ForkResult(binding: fork, method: method)
     }
 
