@@ -88,6 +88,25 @@ struct TranscriptCommandTests {
         #expect(original.stdout.hasPrefix("echo-1 turn 3"), "\(original)")
     }
 
+    /// Each capture writes a new hash-named file, which `git commit -a` would leave out: doctor says so.
+    @Test func doctorWarnsWhenATrackedThreadsNewTranscriptFileIsNotTracked() throws {
+        let a = try CLIHarness(config: "transcripts:\n  mode: commit\n")
+        defer { a.remove() }
+        try a.git("init", "-q")
+        try a.run("send", "--thread", "t1", "one").expectSuccess()
+        try a.git("add", ".agentws")
+        let warning = "thread t1: its binding is tracked by git but its transcript file is not"
+        let clean = try a.run("doctor").expectSuccess()
+        #expect(!clean.stdout.contains(warning), "\(clean)")
+        try a.run("send", "--thread", "t1", "two").expectSuccess()
+        let untracked = try a.run("doctor").expectSuccess()
+        #expect(untracked.stdout.contains("  ⚠ " + warning), "\(untracked)")
+        #expect(untracked.stdout.contains("run 'git add .agentws/transcripts'"), "\(untracked)")
+        try a.git("add", ".agentws")
+        let added = try a.run("doctor").expectSuccess()
+        #expect(!added.stdout.contains(warning), "\(added)")
+    }
+
     @Test func inModeLocalACloneFailsAndTheMachineItselfRestores() throws {
         let (a, b, clone, bare) = try twoMachines(mode: "local")
         defer {

@@ -108,6 +108,16 @@ struct DoctorCommand: AsyncParsableCommand {
                 } else if report.held {
                     held += 1
                     Terminal.line("  ✓ thread \(binding.threadID): \(report.text)")
+                    // Capture writes a new hash-named file: `git commit -a` takes the manifest's change
+                    // but not the new file, and the commit then names a transcript it lacks.
+                    if loaded.configuration.transcripts.mode == .commit, !report.trackedByGit,
+                        GitRepository.tracks(workspace.bindingPath(binding.threadID))
+                    {
+                        Terminal.line(
+                            "  ⚠ thread \(binding.threadID): its binding is tracked by git but its transcript file is not, so a commit would share the thread without its conversation; run 'git add .agentws/transcripts' ('git commit -a' does not add new files)"
+                        )
+                        warnings += 1
+                    }
                 } else if let note = report.note {
                     Terminal.line("  - thread \(binding.threadID): no transcript (\(note))")
                 }
