@@ -79,6 +79,65 @@ struct BindingStoreTests {
         #expect(try store.write(value, holding: again) == .unchanged)
     }
 
+    /// A write of an unchanged binding uses the paths and bytes remembered on the lock, and still
+    /// reads the file: a file removed underneath, or the whole bindings directory (git removes a
+    /// directory a checkout empties), is written again where it belongs.
+    @Test func aRememberedWriteStillSeesTheFileOrItsDirectoryGone() throws {
+        defer { directory.remove() }
+        let value = try binding("gone-underneath", cursor: ["conversation": "c1"])
+        let lock = try store.lock(value.threadID)
+        let path = workspace.bindingPath(value.threadID)
+        #expect(try store.write(value, holding: lock) == .written)
+        #expect(try store.write(value, holding: lock) == .unchanged)
+        try FileManager.default.removeItem(atPath: path)
+        #expect(try store.write(value, holding: lock) == .written)
+        #expect(
+            Array(try #require(FileManager.default.contents(atPath: path)))
+                == (try BindingCodec.encode(value)))
+        try FileManager.default.removeItem(atPath: workspace.bindingsDirectory)
+        #expect(try store.write(value, holding: lock) == .written)
+        #expect(try store.read(value.threadID) == value)
+        #expect(try store.write(value, holding: lock) == .unchanged)
+    }
+
+    /// What a write remembers on the lock (its checked lock path, the binding's path and bytes)
+    /// belongs to the store and thread that wrote: another workspace's store still refuses the lock,
+    /// another store of the same workspace checks it for itself, and another thread's binding is
+    /// refused however alike the two bindings are.
+    @Test func aRememberedWriteBelongsToItsStoreAndThread() throws {
+        defer { directory.remove() }
+        let value = try binding("owned", cursor: ["conversation": "c1"])
+        let lock = try store.lock(value.threadID)
+        #expect(try store.write(value, holding: lock) == .written)
+        #expect(try store.write(value, holding: lock) == .unchanged)
+
+        let otherDirectory = try TemporaryDirectory()
+        defer { otherDirectory.remove() }
+        let otherWorkspace = try WorkspaceInitializer.initialize(at: otherDirectory.path).workspace
+        let otherStore = try BindingStore.open(otherWorkspace)
+        #expect(throws: AgentwsError.self) { try otherStore.write(value, holding: lock) }
+        let changed = try binding("owned", model: "echo-2", cursor: ["conversation": "c1"])
+        #expect(throws: AgentwsError.self) { try otherStore.write(changed, holding: lock) }
+        #expect(!FileManager.default.fileExists(atPath: otherWorkspace.bindingPath(value.threadID)))
+        #expect(try store.write(value, holding: lock) == .unchanged)
+
+        // A second store of the same workspace: the lock is one of its locks too; it writes the
+        // same file, and the first store, remembering `value`, sees that file changed.
+        let sameWorkspaceStore = try BindingStore.open(workspace)
+        #expect(try sameWorkspaceStore.write(changed, holding: lock) == .written)
+        #expect(try store.read(value.threadID) == changed)
+        #expect(try store.write(value, holding: lock) == .written)
+        #expect(try store.read(value.threadID) == value)
+
+        let otherThread = try binding("owned2", cursor: ["conversation": "c1"])
+        #expect(throws: AgentwsError.self) { try store.write(otherThread, holding: lock) }
+        #expect(!FileManager.default.fileExists(atPath: workspace.bindingPath(otherThread.threadID)))
+
+        // Released, the lock is refused even for the binding it remembers.
+        lock.release()
+        #expect(throws: AgentwsError.self) { try store.write(value, holding: lock) }
+    }
+
     @Test func writingNeedsTheThreadsLock() throws {
         defer { directory.remove() }
         let value = try binding("locked")

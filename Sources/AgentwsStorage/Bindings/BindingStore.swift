@@ -75,12 +75,7 @@ package final class BindingStore: Sendable {
         throws
         -> BindingWriteOutcome
     {
-        try checkLock(lock, for: binding.threadID)
-        let path = workspace.bindingPath(binding.threadID)
-        if binding.schemaVersion > Binding.currentSchemaVersion {
-            throw NewerBindingSchema(path: path, version: binding.schemaVersion)
-        }
-        let bytes = try encoding(binding, under: lock)
+        let (path, bytes) = try target(of: binding, holding: lock)
         if let current = try FileIO.readIfPresent(path) {
             if current == bytes { return .unchanged }
             if let existing = try? BindingCodec.decode(current, expectedThread: binding.threadID) {
@@ -124,19 +119,42 @@ package final class BindingStore: Sendable {
         }
     }
 
-    /// `binding`'s canonical bytes: those remembered under `lock` when it is the same binding, else
-    /// freshly encoded (and remembered). The file is still read and compared on every write.
-    private func encoding(_ binding: Binding, under lock: ThreadLock) throws -> [UInt8] {
-        if let last = lock.lastEncoding.withLock({ $0 }), last.binding == binding { return last.bytes }
+    /// The checked lock's binding path and `binding`'s canonical bytes. When this store wrote under
+    /// `lock` before, the lock's path was checked then and the binding path built then (the lock's
+    /// thread and path never change), and an equal binding reuses the bytes; otherwise the lock is
+    /// checked, the path built, the binding encoded, and all of it remembered on the lock. The
+    /// file is still read and compared by every write.
+    private func target(of binding: Binding, holding lock: ThreadLock) throws -> (
+        path: String, bytes: [UInt8]
+    ) {
+        let thread = binding.threadID
+        guard lock.thread == thread, lock.isHeld else { throw Self.notHolding(thread) }
+        let path: String
+        if let remembered = lock.remembered.withLock({ $0 }), remembered.store === self {
+            if remembered.binding == binding { return (remembered.bindingPath, remembered.bytes) }
+            path = remembered.bindingPath
+        } else {
+            try checkLock(lock, for: thread)
+            path = workspace.bindingPath(thread)
+        }
+        if binding.schemaVersion > Binding.currentSchemaVersion {
+            throw NewerBindingSchema(path: path, version: binding.schemaVersion)
+        }
         let bytes = try BindingCodec.encode(binding)
-        lock.lastEncoding.withLock { $0 = (binding, bytes) }
-        return bytes
+        lock.remembered.withLock {
+            $0 = RememberedWrite(store: self, bindingPath: path, binding: binding, bytes: bytes)
+        }
+        return (path, bytes)
     }
 
     private func checkLock(_ lock: ThreadLock, for thread: ThreadID) throws(AgentwsError) {
         guard lock.thread == thread, lock.isHeld, lock.path == lockPath(thread) else {
-            throw AgentwsError(.failure, "internal error: writing thread \(thread) without holding its lock")
+            throw Self.notHolding(thread)
         }
+    }
+
+    private static func notHolding(_ thread: ThreadID) -> AgentwsError {
+        AgentwsError(.failure, "internal error: writing thread \(thread) without holding its lock")
     }
 
     // MARK: Locks

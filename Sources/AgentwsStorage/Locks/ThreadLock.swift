@@ -10,10 +10,10 @@ package final class ThreadLock: Sendable {
     package let thread: ThreadID
     package let path: String
     private let descriptor: Locked<Int32>
-    /// The last binding written or found unchanged under this lock, with its canonical bytes: a
-    /// holder that writes the same binding again (every turn of a live session does) compares the
-    /// file with these bytes instead of encoding the binding again.
-    let lastEncoding = Locked<(binding: Binding, bytes: [UInt8])?>(nil)
+    /// What the last write under this lock established (see `RememberedWrite`): a holder that writes
+    /// the same binding again (every turn of a live session does) neither checks the lock's path nor
+    /// builds the binding's path nor encodes the binding again.
+    let remembered = Locked<RememberedWrite?>(nil)
 
     init(thread: ThreadID, path: String, descriptor: Int32) {
         self.thread = thread
@@ -43,4 +43,18 @@ package final class ThreadLock: Sendable {
 
     /// The pid recorded by the current holder of the lock at `path`, if any.
     static func recordedOwner(path: String) -> Int32? { FlockFile.recordedOwner(path: path) }
+}
+
+/// What `BindingStore.write` remembers on a thread's lock between writes: the same strings and bytes
+/// would otherwise be built again on every write of an unchanged binding. Only the store that
+/// remembered it uses it (`store` is held, so no other store can ever have its identity); the file
+/// itself is still read and compared on every write.
+struct RememberedWrite: Sendable {
+    /// The store that checked this lock's path against its own lock path for the thread.
+    let store: BindingStore
+    /// That store's path of the thread's binding file.
+    let bindingPath: String
+    /// The last binding written or found unchanged, and its canonical bytes.
+    let binding: Binding
+    let bytes: [UInt8]
 }
