@@ -128,9 +128,10 @@ package final class BindingStore: Sendable {
         path: String, bytes: [UInt8]
     ) {
         let thread = binding.threadID
-        guard lock.thread == thread, lock.isHeld else { throw Self.notHolding(thread) }
+        guard lock.thread == thread else { throw Self.notHolding(thread) }
         let path: String
-        if let remembered = lock.remembered.withLock({ $0 }), remembered.store === self {
+        // Nil once the lock is released: checkLock below then refuses the write.
+        if let remembered = lock.rememberedWrite, remembered.store === self {
             if remembered.binding == binding { return (remembered.bindingPath, remembered.bytes) }
             path = remembered.bindingPath
         } else {
@@ -141,9 +142,7 @@ package final class BindingStore: Sendable {
             throw NewerBindingSchema(path: path, version: binding.schemaVersion)
         }
         let bytes = try BindingCodec.encode(binding)
-        lock.remembered.withLock {
-            $0 = RememberedWrite(store: self, bindingPath: path, binding: binding, bytes: bytes)
-        }
+        lock.remember(RememberedWrite(store: self, bindingPath: path, binding: binding, bytes: bytes))
         return (path, bytes)
     }
 

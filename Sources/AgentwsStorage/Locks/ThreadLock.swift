@@ -9,29 +9,38 @@ import AgentwsSystem
 package final class ThreadLock: Sendable {
     package let thread: ThreadID
     package let path: String
-    private let descriptor: Locked<Int32>
-    /// What the last write under this lock established (see `RememberedWrite`): a holder that writes
-    /// the same binding again (every turn of a live session does) neither checks the lock's path nor
-    /// builds the binding's path nor encodes the binding again.
-    let remembered = Locked<RememberedWrite?>(nil)
+    /// The descriptor (-1 once released) and, while held, what the last write under this lock
+    /// established (see `RememberedWrite`): a holder that writes the same binding again (every turn
+    /// of a live session does) neither checks the lock's path nor builds the binding's path nor
+    /// encodes the binding again. One mutex guards both, so a write checks both in one step.
+    private let state: Locked<(descriptor: Int32, remembered: RememberedWrite?)>
 
     init(thread: ThreadID, path: String, descriptor: Int32) {
         self.thread = thread
         self.path = path
-        self.descriptor = Locked(descriptor)
+        self.state = Locked((descriptor, nil))
     }
 
     deinit { release() }
 
     /// Whether the lock is still held by this object.
-    package var isHeld: Bool { descriptor.withLock { $0 >= 0 } }
+    package var isHeld: Bool { state.withLock { $0.descriptor >= 0 } }
 
-    /// Releases the lock. Idempotent.
+    /// What the last write under this lock remembered; nil once the lock is released.
+    var rememberedWrite: RememberedWrite? { state.withLock { $0.descriptor >= 0 ? $0.remembered : nil } }
+
+    /// Remembers `write` for the next write under this lock, if the lock is still held.
+    func remember(_ write: RememberedWrite) {
+        state.withLock { if $0.descriptor >= 0 { $0.remembered = write } }
+    }
+
+    /// Releases the lock and forgets the remembered write. Idempotent.
     package func release() {
-        descriptor.withLock { fd in
-            guard fd >= 0 else { return }
-            FlockFile.release(fd)
-            fd = -1
+        state.withLock { state in
+            state.remembered = nil
+            guard state.descriptor >= 0 else { return }
+            FlockFile.release(state.descriptor)
+            state.descriptor = -1
         }
     }
 
@@ -48,8 +57,9 @@ package final class ThreadLock: Sendable {
 /// What `BindingStore.write` remembers on a thread's lock between writes: the same strings and bytes
 /// would otherwise be built again on every write of an unchanged binding. Only the store that
 /// remembered it uses it (`store` is held, so no other store can ever have its identity); the file
-/// itself is still read and compared on every write.
-struct RememberedWrite: Sendable {
+/// itself is still read and compared on every write. A class, so that taking it from the lock is
+/// one reference, not a copy of every field.
+final class RememberedWrite: Sendable {
     /// The store that checked this lock's path against its own lock path for the thread.
     let store: BindingStore
     /// That store's path of the thread's binding file.
@@ -57,4 +67,11 @@ struct RememberedWrite: Sendable {
     /// The last binding written or found unchanged, and its canonical bytes.
     let binding: Binding
     let bytes: [UInt8]
+
+    init(store: BindingStore, bindingPath: String, binding: Binding, bytes: [UInt8]) {
+        self.store = store
+        self.bindingPath = bindingPath
+        self.binding = binding
+        self.bytes = bytes
+    }
 }
