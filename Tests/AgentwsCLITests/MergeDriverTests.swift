@@ -103,7 +103,7 @@ struct MergeDriverTests {
             let doctor = try cli.run("doctor")
             #expect(doctor.stdout.contains("agentws resolve t1 --ours|--theirs|--both"), "\(doctor)")
             let resolved = try cli.run("resolve", "t1", side).expectSuccess()
-            #expect(resolved.stdout.contains("git add .agentws/bindings/t1.json"), "\(resolved)")
+            #expect(resolved.stdout.contains("git add -A .agentws/bindings/t1.json"), "\(resolved)")
             switch side {
             case "--ours": #expect(try cursor(cli, "t1") == ours)
             case "--theirs": #expect(try cursor(cli, "t1") == theirCursor)

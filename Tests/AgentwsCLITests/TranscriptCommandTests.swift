@@ -107,6 +107,98 @@ struct TranscriptCommandTests {
         #expect(!added.stdout.contains(warning), "\(added)")
     }
 
+    /// Both machines continued the same conversation and committed their captures: the binding
+    /// merges (same cursor), the transcript directory conflicts. `resolve` keeps one side's manifest
+    /// and file; --both is refused, since their side has no conversation of its own to fork.
+    @Test func aTranscriptConflictIsResolvedWithOursOrTheirs() throws {
+        let (a, b, clone, bare) = try twoMachines(mode: "commit")
+        defer {
+            a.remove()
+            b.remove()
+            try? FileManager.default.removeItem(atPath: bare)
+        }
+        try b.run("send", "--thread", "t1", "b three", in: clone).expectSuccess()
+        try b.git("add", ".agentws", in: clone)
+        try b.git("commit", "-q", "-m", "b", in: clone)
+        try b.git("push", "-q", "origin", "HEAD", in: clone)
+        let theirs = try transcript(b, "t1", in: clone)
+        try a.run("send", "--thread", "t1", "a three").expectSuccess()
+        try a.git("add", ".agentws")
+        try a.git("commit", "-q", "-m", "a")
+        let ours = try transcript(a, "t1")
+        #expect(ours["sha256"] as? String != theirs["sha256"] as? String)
+
+        for side in ["ours", "theirs"] {
+            let pulled = try a.gitStatus("pull", "-q", "--no-rebase", bare, "HEAD")
+            #expect(pulled.status != 0, "the pull merges cleanly: \(pulled)")
+            #expect(try a.git("status", "--porcelain").contains("UU .agentws/transcripts/t1/manifest.json"))
+            if side == "ours" {
+                let both = try a.run("resolve", "t1", "--both")
+                both.expectExit(4)
+                #expect(
+                    both.stderr.contains("both branches continued the same conversation of thread t1"),
+                    "\(both)")
+            }
+            let resolved = try a.run("resolve", "t1", "--\(side)").expectSuccess()
+            #expect(resolved.stdout.contains("resolved t1: kept \(side)"), "\(resolved)")
+            #expect(resolved.stdout.contains("git add -A .agentws/transcripts/t1"), "\(resolved)")
+            try a.git("add", "-A", ".agentws/transcripts/t1")
+            let kept = try transcript(a, "t1")
+            let expected = side == "ours" ? ours : theirs
+            #expect(kept["sha256"] as? String == expected["sha256"] as? String, "\(side): \(kept)")
+            #expect(kept["problem"] is NSNull, "\(side): \(kept)")
+            let files = try FileManager.default.contentsOfDirectory(atPath: a.path(".agentws/transcripts/t1"))
+            #expect(files.count == 2, "the manifest and one transcript: \(files)")
+            #expect(try a.git("diff", "--name-only", "--diff-filter=U") == "")
+            if side == "ours" { try a.git("merge", "--abort") }
+        }
+    }
+
+    /// Both machines started over (reset) and committed: cursors and transcripts conflict. --both
+    /// keeps ours and makes theirs a fork that takes their transcript with it, so this machine can
+    /// continue their conversation too (restored from that transcript).
+    @Test func resolveBothMovesTheirTranscriptToTheFork() throws {
+        let (a, b, clone, bare) = try twoMachines(mode: "commit")
+        defer {
+            a.remove()
+            b.remove()
+            try? FileManager.default.removeItem(atPath: bare)
+        }
+        try b.run("reset", "t1", in: clone).expectSuccess()
+        try b.run("send", "--thread", "t1", "b one", in: clone).expectSuccess()
+        try b.run("send", "--thread", "t1", "b two", in: clone).expectSuccess()
+        try b.git("add", "-A", ".agentws", in: clone)
+        try b.git("commit", "-q", "-m", "b", in: clone)
+        try b.git("push", "-q", "origin", "HEAD", in: clone)
+        let theirs = try transcript(b, "t1", in: clone)
+        try a.run("reset", "t1").expectSuccess()
+        try a.run("send", "--thread", "t1", "a one").expectSuccess()
+        try a.git("add", "-A", ".agentws")
+        try a.git("commit", "-q", "-m", "a")
+        let ours = try transcript(a, "t1")
+
+        #expect(try a.gitStatus("pull", "-q", "--no-rebase", bare, "HEAD").status != 0)
+        let resolved = try a.run("resolve", "t1", "--both").expectSuccess()
+        #expect(
+            resolved.stdout.contains("resolved t1: kept ours, and theirs as fork t1-theirs"), "\(resolved)")
+        #expect(
+            resolved.stdout.contains(
+                "git add -A .agentws/bindings/t1.json .agentws/transcripts/t1 .agentws/transcripts/t1-theirs .agentws/bindings/t1-theirs.json"
+            ), "\(resolved)")
+        try a.git("add", "-A", ".agentws")
+        #expect(try a.git("diff", "--name-only", "--diff-filter=U") == "")
+        #expect(try transcript(a, "t1")["sha256"] as? String == ours["sha256"] as? String)
+        let fork = try transcript(a, "t1-theirs")
+        #expect(fork["sha256"] as? String == theirs["sha256"] as? String, "\(fork)")
+        #expect(fork["cursorMatches"] as? Bool == true, "\(fork)")
+        // This machine never had their conversation: the fork restores it from the transcript.
+        let continued = try a.run("send", "--thread", "t1-theirs", "b three").expectSuccess()
+        #expect(continued.stdout.hasPrefix("echo-1 turn 3"), "\(continued)")
+        #expect(continued.stderr.contains("resumed from the workspace transcript"), "\(continued)")
+        #expect(
+            try a.run("send", "--thread", "t1", "a two").expectSuccess().stdout.hasPrefix("echo-1 turn 2"))
+    }
+
     @Test func inModeLocalACloneFailsAndTheMachineItselfRestores() throws {
         let (a, b, clone, bare) = try twoMachines(mode: "local")
         defer {

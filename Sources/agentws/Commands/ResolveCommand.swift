@@ -1,4 +1,5 @@
 import AgentwsCore
+import AgentwsJSON
 import AgentwsStorage
 import ArgumentParser
 import Foundation
@@ -6,13 +7,17 @@ import Foundation
 struct ResolveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resolve",
-        abstract: "End a merge conflict in a thread's binding file.",
+        abstract: "End a merge conflict in a thread's binding file or transcript.",
         discussion: """
             Works on the conflict document the agentws merge driver writes, and on git's text conflict \
             markers (taking the two sides from git's index). --ours keeps this branch's binding, \
             --theirs the other branch's, --both keeps ours under the thread's id and theirs as a fork \
-            of it under a new id (--thread, default <id>-theirs). The files are written in canonical \
-            form; 'git add' them to mark the conflict resolved.
+            of it under a new id (--thread, default <id>-theirs). A conflict in the thread's transcript \
+            directory (transcripts.mode commit: both branches captured a continuation) is resolved the \
+            same way: the kept side's manifest and transcript file stay, the other file goes; with \
+            --both their transcript moves to the fork. When both branches continued the same \
+            conversation (same cursor, only the transcript conflicts), --both is refused. The files are \
+            written in canonical form; 'git add -A' them to mark the conflict resolved.
             """)
 
     enum Side: String, EnumerableFlag {
@@ -21,7 +26,7 @@ struct ResolveCommand: AsyncParsableCommand {
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
 
-    @Argument(help: "The thread whose binding is in conflict.")
+    @Argument(help: "The thread whose binding or transcript is in conflict.")
     var thread: String
 
     @Flag(help: "Which side to keep.")
@@ -39,18 +44,44 @@ struct ResolveCommand: AsyncParsableCommand {
             let thread = try ThreadID(text)
             let context = try CommandContext.open(options)
             let workspace = context.workspace
-            let (ours, theirs) = try Self.sides(of: thread, in: workspace)
+            let bindings = try Self.sides(of: thread, in: workspace)
+            let transcripts = try TranscriptConflict.find(thread, in: workspace)
+            guard bindings != nil || transcripts != nil else {
+                throw AgentwsError(
+                    .failure,
+                    "thread \(thread) has no merge conflict; its binding file and transcript are fine")
+            }
+            if side == .both, bindings == nil, let transcripts {
+                throw AgentwsError(
+                    .conflict,
+                    "both branches continued the same conversation of thread \(thread) (cursor \(JSONWriter.compactString(transcripts.ours.manifest.cursor))), so their side cannot become a fork of its own: keep one with --ours or --theirs (git's history keeps the other)"
+                )
+            }
             let store = try BindingStore.open(workspace)
             let lock = try store.lock(thread)
             defer { lock.release() }
-            var written = [workspace.bindingPath(thread)]
+            let transcriptStore = FileTranscriptStore(workspace: workspace)
+            var touched: [String] = []
+            var kept = side.rawValue
             switch side {
-            case .ours: try store.write(ours, holding: lock)
+            case .ours:
+                if let (ours, _) = bindings { try store.write(ours, holding: lock) }
+                if let transcripts {
+                    try transcriptStore.install(transcripts.ours.bytes, manifest: transcripts.ours.manifest)
+                }
             case .theirs:
-                var kept = theirs
-                kept.threadID = thread
-                try store.write(kept, holding: lock)
+                if let (_, theirs) = bindings {
+                    var kept = theirs
+                    kept.threadID = thread
+                    try store.write(kept, holding: lock)
+                }
+                if let transcripts {
+                    var manifest = transcripts.theirs.manifest
+                    manifest.thread = thread
+                    try transcriptStore.install(transcripts.theirs.bytes, manifest: manifest)
+                }
             case .both:
+                guard let (ours, theirs) = bindings else { break }
                 let fork = try forkText.map { try ThreadID($0) } ?? Self.freeID(for: thread, in: store)
                 guard try store.read(fork) == nil else {
                     throw AgentwsError(
@@ -62,35 +93,46 @@ struct ResolveCommand: AsyncParsableCommand {
                 forked.createdAt = UTCDateTime.now
                 let forkLock = try store.lock(fork)
                 defer { forkLock.release() }
+                // Their conversation goes with their binding: its transcript moves to the fork.
+                if let transcripts {
+                    var manifest = transcripts.theirs.manifest
+                    manifest.thread = fork
+                    try transcriptStore.install(transcripts.theirs.bytes, manifest: manifest)
+                    try transcriptStore.install(transcripts.ours.bytes, manifest: transcripts.ours.manifest)
+                    touched.append(workspace.transcriptDirectory(fork))
+                }
                 try store.write(forked, holding: forkLock)
                 try store.write(ours, holding: lock)
-                written.append(workspace.bindingPath(fork))
+                touched.append(workspace.bindingPath(fork))
+                kept = "ours, and theirs as fork \(fork)"
             }
-            let relative = written.map { workspace.relativePath(of: $0) ?? $0 }
-            Terminal.line(
-                "resolved \(thread): kept \(side == .both ? "ours, and theirs as fork \(relative.last ?? "")" : side.rawValue)"
-            )
-            Terminal.line("run 'git add \(relative.joined(separator: " "))' to mark the conflict resolved")
+            if bindings != nil { touched.insert(workspace.bindingPath(thread), at: 0) }
+            if transcripts != nil {
+                touched.insert(workspace.transcriptDirectory(thread), at: bindings == nil ? 0 : 1)
+            }
+            let relative = touched.map { workspace.relativePath(of: $0) ?? $0 }
+            Terminal.line("resolved \(thread): kept \(kept)")
+            Terminal.line("run 'git add -A \(relative.joined(separator: " "))' to mark the conflict resolved")
         }
     }
 
-    /// Our and their binding of a conflicted thread.
-    static func sides(of thread: ThreadID, in workspace: Workspace) throws -> (Binding, Binding) {
+    /// Our and their binding of a conflicted thread; nil when its binding file is fine.
+    static func sides(of thread: ThreadID, in workspace: Workspace) throws -> (Binding, Binding)? {
         let path = workspace.bindingPath(thread)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw AgentwsError(.notFound, "thread \(thread) has no binding file (\(path))")
         }
         do {
             _ = try BindingCodec.decode(Array(data), expectedThread: thread)
-            throw AgentwsError(.failure, "thread \(thread) has no merge conflict; its binding file is fine")
-        } catch let problem as BindingFileProblem {
-            switch problem {
+            return nil
+        } catch {
+            switch error {
             case .conflicted(let conflict):
                 return (conflict.ours, conflict.theirs)
             case .mergeConflict:
                 return try stagedSides(of: thread, path: path, in: workspace)
             default:
-                throw BindingFileError(path: path, problem: problem)
+                throw BindingFileError(path: path, problem: error)
             }
         }
     }

@@ -18,8 +18,9 @@ struct GitRepository {
         return top.isEmpty ? nil : GitRepository(directory: directory, topLevel: top)
     }
 
-    /// Runs `git ARGUMENTS`; nil when git cannot be started.
-    static func run(_ arguments: [String], in directory: String) -> (status: Int32, output: String)? {
+    /// Runs `git -C DIRECTORY ARGUMENTS`; nil when git cannot be started.
+    static func runForBytes(_ arguments: [String], in directory: String) -> (status: Int32, output: [UInt8])?
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", directory] + arguments
@@ -34,7 +35,12 @@ struct GitRepository {
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (process.terminationStatus, [UInt8](data))
+    }
+
+    /// `git -C DIRECTORY ARGUMENTS` with its output as text; nil when git cannot be started.
+    static func run(_ arguments: [String], in directory: String) -> (status: Int32, output: String)? {
+        runForBytes(arguments, in: directory).map { ($0.status, String(decoding: $0.output, as: UTF8.self)) }
     }
 
     /// Whether git tracks the file at `path` (committed or added to the index), asked in the directory
@@ -58,12 +64,27 @@ struct GitRepository {
         return result.output.trimmingCharacters(in: .newlines)
     }
 
+    /// The content of `path` (relative to the top level) in commit `revision`, or nil.
+    func content(_ path: String, at revision: String) -> [UInt8]? {
+        guard let result = Self.runForBytes(["show", "\(revision):\(path)"], in: topLevel), result.status == 0
+        else { return nil }
+        return result.output
+    }
+
+    /// The commit being merged into HEAD while a merge, rebase, cherry-pick or revert stops on a
+    /// conflict (git's index stage 3 side), or nil when none is in progress.
+    func mergingRevision() -> String? {
+        ["MERGE_HEAD", "REBASE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD"].first { name in
+            Self.run(["rev-parse", "-q", "--verify", name], in: topLevel)?.status == 0
+        }
+    }
+
     /// The content of `path` (relative to the top level) at index stage `stage` (2: ours, 3: theirs,
     /// 1: the common ancestor), while a merge has it unmerged.
     func stagedContent(_ path: String, stage: Int) -> [UInt8]? {
-        guard let result = Self.run(["show", ":\(stage):\(path)"], in: topLevel), result.status == 0 else {
-            return nil
-        }
-        return Array(result.output.utf8)
+        // Bytes as git has them: a transcript need not be UTF-8.
+        guard let result = Self.runForBytes(["show", ":\(stage):\(path)"], in: topLevel), result.status == 0
+        else { return nil }
+        return result.output
     }
 }
