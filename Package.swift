@@ -230,7 +230,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentwsStorageTests",
-            dependencies: ["AgentwsStorage", "AgentwsCore", json, "AgentwsTestSupport"],
+            dependencies: ["AgentwsStorage", "AgentwsCore", json, system, "AgentwsTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsSystem
 import AgentwsTestSupport
 import Foundation
 import Testing

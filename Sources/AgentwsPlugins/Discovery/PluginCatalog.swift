@@ -57,18 +57,23 @@ package struct PluginCatalog: Sendable {
     package struct Isolation: Sendable {
         /// How hosts are started.
         package var settings: PluginHostSettings
-        /// Where the hosts' standard error is logged (`plugin-probe.log`).
+        /// Where the hosts' standard error is logged (`plugin-probe.log`), and where what they
+        /// found is remembered (`plugin-probes.json`, `PluginProbeCache`).
         package var logDirectory: String
         /// Whether the files of a directory of this origin (`PluginSearchPath.origins`) are examined
         /// in a plugin host rather than in this process.
         package var isolates: @Sendable (_ origin: String) -> Bool
+        /// Whether plugins remembered from earlier commands are taken without examining their files
+        /// again; false examines every file (what `providers` and `doctor` do) and remembers anew.
+        package var trustsRemembered: Bool
 
         package init(
-            settings: PluginHostSettings, logDirectory: String,
+            settings: PluginHostSettings, logDirectory: String, trustsRemembered: Bool = true,
             isolates: @escaping @Sendable (_ origin: String) -> Bool
         ) {
             self.settings = settings
             self.logDirectory = logDirectory
+            self.trustsRemembered = trustsRemembered
             self.isolates = isolates
         }
     }
@@ -76,25 +81,71 @@ package struct PluginCatalog: Sendable {
     /// `discover`, with the files of isolated directories examined in plugin hosts
     /// (`PluginProbe`): a plugin whose constructor crashes is refused with how its host died,
     /// and never takes this process down. The outcome is the same as in-process otherwise.
+    ///
+    /// A file that loaded in an earlier command and has not changed since (`PluginProbeCache`) is
+    /// not examined again, so no host starts when every isolated file is known.
+    ///
+    /// - Parameter now: the wall clock (`FileStamp.wallClockNow`), against which a file changed in
+    ///   the last two seconds is not remembered (its stamp could repeat, see `FileStamp.isRacy`).
     package static func discover(
-        searchPath: PluginSearchPath, isolation: Isolation, logger: Logger = Logger(label: "agentws.plugins")
+        searchPath: PluginSearchPath, isolation: Isolation, logger: Logger = Logger(label: "agentws.plugins"),
+        now: Int64 = FileStamp.wallClockNow()
     ) async -> PluginCatalog {
         let (candidates, problems) = candidates(along: searchPath)
-        let remote = candidates.filter { isolation.isolates($0.origin) }
+        let cachePath = isolation.logDirectory.appendingPathComponent(PluginProbeCache.fileName)
+        let stored = try? FileIO.readIfPresent(cachePath)
+        let remembered = isolation.trustsRemembered ? PluginProbeCache(decoding: stored) : PluginProbeCache()
+        // Each isolated file's stamp, taken before it is examined: a change meanwhile leaves a newer one.
+        var stamps: [String: FileStamp] = [:]
+        var known: [String: LoadedPlugin] = [:]
+        var unknown: [(path: String, directory: String)] = []
+        for candidate in candidates where isolation.isolates(candidate.origin) {
+            let stamp = try? FileStamp.of(candidate.path)
+            stamps[candidate.path] = stamp
+            if let stamp,
+                let plugin = remembered.plugin(
+                    at: candidate.path, directory: candidate.directory, stamp: stamp)
+            {
+                known[candidate.path] = plugin
+            } else {
+                unknown.append((candidate.path, candidate.directory))
+            }
+        }
         var examined = await PluginProbe.examine(
-            remote.map { ($0.path, $0.directory) }, settings: isolation.settings,
-            logDirectory: isolation.logDirectory, logger: logger
+            unknown, settings: isolation.settings, logDirectory: isolation.logDirectory, logger: logger
         ).makeIterator()
         var results: [Result<LoadedPlugin, PluginRefusal>] = []
+        var remember = PluginProbeCache()
         for candidate in candidates {
             if isolation.isolates(candidate.origin) {
-                if let result = examined.next() { results.append(result) }
+                let result: Result<LoadedPlugin, PluginRefusal>
+                if let plugin = known[candidate.path] {
+                    result = .success(plugin)
+                } else if let next = examined.next() {
+                    result = next
+                } else {
+                    continue
+                }
+                if case .success(let plugin) = result, let stamp = stamps[candidate.path],
+                    !stamp.isRacy(now: now)
+                {
+                    remember.remember(plugin, stamp: stamp)
+                }
+                results.append(result)
             } else {
                 results.append(
                     Result { () throws(PluginRefusal) in
                         try PluginLoader.load(
                             path: candidate.path, directory: candidate.directory, logger: logger)
                     })
+            }
+        }
+        let bytes = remember.encoded()
+        if bytes != stored, !(remember.isEmpty && stored == nil) {
+            do {
+                try AtomicFile.replace(bytes, path: cachePath)
+            } catch {
+                logger.info("cannot remember the examined plugins in \(cachePath): \(error)")
             }
         }
         return assemble(results, problems: problems, searchPath: searchPath)

@@ -117,6 +117,14 @@ package final class IsolatedProvider: Provider {
             throw ProviderError(
                 .providerFailed, "the \(hostLabel) answered create with \(ReplyFields.excerpt(answer))")
         }
+        // Discovery may have taken the name from an earlier command's examination of the file.
+        guard created.name == plugin.name else {
+            await host.terminate()
+            throw ProviderError(
+                .providerFailed,
+                "\(plugin.path) declares plugin '\(created.name)' now, not '\(plugin.name)': it changed while "
+                    + "agentws was starting; run the command again")
+        }
         let channel = IsolatedChannel(plugin: created, name: name, router: router, host: host)
         return (PluginProvider(channel: channel), host)
     }

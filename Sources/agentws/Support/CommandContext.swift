@@ -61,14 +61,16 @@ struct CommandContext: Sendable {
     }
 
     /// Discovers the plugins on the search path (SPEC §8.2). Files that would run isolated
-    /// (`plugins.isolation`, or every file with `isolation`) are examined in plugin hosts.
+    /// (`plugins.isolation`, or every file with `isolation`) are examined in plugin hosts, unless an
+    /// earlier command examined them unchanged (`state/plugin-probes.json`); with `isolation` (the
+    /// `providers` and `doctor` commands) every file is examined again.
     func discoverPlugins(isolation forced: Configuration.Isolation? = nil) async -> PluginCatalog {
         let searchPath = PluginSearchPath.current(
             configuration: configuration.plugins, workspaceRoot: workspace.root)
         guard let hostSettings else { return PluginCatalog.discover(searchPath: searchPath) }
         let global = forced ?? configuration.plugins.isolation
         let isolation = PluginCatalog.Isolation(
-            settings: hostSettings, logDirectory: workspace.stateDirectory,
+            settings: hostSettings, logDirectory: workspace.stateDirectory, trustsRemembered: forced == nil,
             isolates: { origin in
                 let shipped = PluginSearchPath.shippedOrigins.contains(origin)
                 return (global ?? (shipped ? Configuration.Plugins.shippedIsolation : .process)) == .process

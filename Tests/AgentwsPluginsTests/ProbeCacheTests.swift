@@ -1,0 +1,109 @@
+import AgentwsSystem
+import AgentwsTestSupport
+import Foundation
+import Testing
+
+@testable import AgentwsPlugins
+
+/// Discovery under isolation remembers what plugin hosts found (`state/plugin-probes.json`,
+/// `PluginProbeCache`): an unchanged file is not examined again, so no host starts. Whether a host
+/// started is told by giving the second discovery a host executable that does not exist: a file it
+/// had to examine is refused with "cannot start".
+@Suite struct ProbeCacheTests {
+    private let plugins: PluginDirectory
+    private let state: PluginDirectory
+    private let library: String
+
+    init() throws {
+        plugins = try PluginDirectory()
+        state = try PluginDirectory()
+        library = try BuildProducts.library("AgentwsCEcho")
+        try plugins.install(library, as: "c-echo.so")
+    }
+
+    private var cacheFile: String { state.file(PluginProbeCache.fileName) }
+
+    /// Discovers the plugin directory with every file isolated; `working: false` gives hosts an
+    /// executable that cannot start. `now` defaults to past the racy window of the files.
+    private func discover(working: Bool = true, trusting: Bool = true, now: Int64? = nil) async throws
+        -> PluginCatalog
+    {
+        let executable = working ? try BuildProducts.executable("agentws") : "/nonexistent/agentws"
+        return await PluginCatalog.discover(
+            searchPath: PluginSearchPath(directories: [plugins.path]),
+            isolation: PluginCatalog.Isolation(
+                settings: PluginHostSettings(executable: executable), logDirectory: state.path,
+                trustsRemembered: trusting, isolates: { _ in true }),
+            now: now ?? FileStamp.wallClockNow() + 3 * FileStamp.racyWindowNanoseconds)
+    }
+
+    private func refusedBecauseNoHostStarts(_ catalog: PluginCatalog) {
+        #expect(catalog.loaded.isEmpty, "\(catalog.loaded)")
+        #expect(catalog.refused.count == 1, "\(catalog.refused)")
+        #expect(
+            catalog.refused.first?.description.contains("cannot start the plugin host examining") == true,
+            "\(catalog.refused)")
+    }
+
+    @Test func anUnchangedFileIsNotExaminedAgain() async throws {
+        let first = try await discover()
+        #expect(first.plugin(named: "c-echo")?.path == plugins.file("c-echo.so"), "\(first.refused)")
+        #expect(FileManager.default.fileExists(atPath: cacheFile))
+
+        let second = try await discover(working: false)
+        let remembered = try #require(second.plugin(named: "c-echo"), "\(second.refused)")
+        #expect(remembered.path == plugins.file("c-echo.so"))
+        #expect(remembered.directory == plugins.path)
+        #expect(remembered.version == first.plugin(named: "c-echo")?.version)
+        #expect(remembered.realPath == first.plugin(named: "c-echo")?.realPath)
+        #expect(second.refused.isEmpty)
+    }
+
+    @Test func aChangedFileIsExaminedAgain() async throws {
+        _ = try await discover()
+        // Written again: a new change time (and here a new size) whatever the clock's granularity.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: library))
+        bytes.append(0)
+        try plugins.write(bytes, to: "c-echo.so")
+        refusedBecauseNoHostStarts(try await discover(working: false))
+    }
+
+    @Test func providersAndDoctorExamineEveryFile() async throws {
+        _ = try await discover()
+        refusedBecauseNoHostStarts(try await discover(working: false, trusting: false))
+        // What they find is remembered for the next command (that one found nothing).
+        refusedBecauseNoHostStarts(try await discover(working: false))
+        #expect(try await discover(trusting: false).plugin(named: "c-echo") != nil)
+        #expect(try await discover(working: false).plugin(named: "c-echo") != nil)
+    }
+
+    @Test func aFileChangedJustNowIsNotRemembered() async throws {
+        _ = try await discover(now: FileStamp.wallClockNow())
+        refusedBecauseNoHostStarts(try await discover(working: false))
+    }
+
+    @Test func refusalsAreNotRemembered() async throws {
+        try plugins.write(Data("not an ELF file".utf8), to: "broken.so")
+        let first = try await discover()
+        #expect(first.refused.map(\.path) == [plugins.file("broken.so")])
+        let second = try await discover(working: false)
+        #expect(second.plugin(named: "c-echo") != nil)
+        #expect(second.refused.count == 1)
+        #expect(second.refused.first?.description.contains("cannot start") == true, "\(second.refused)")
+    }
+
+    @Test func aDamagedOrForeignCacheIsIgnored() async throws {
+        _ = try await discover()
+        let good = try String(contentsOfFile: cacheFile, encoding: .utf8)
+        for damaged in [
+            "{\"format\": 1, \"plugins\": [", "[]", "",
+            good.replacingOccurrences(of: PluginHostVersion.toolchain, with: "swift-5.9"),
+            good.replacingOccurrences(of: "\"abi\":\"\(PluginHostVersion.abi)\"", with: "\"abi\":\"0.9\""),
+            good.replacingOccurrences(of: "\"inode\"", with: "\"node\""),
+        ] {
+            #expect(damaged != good)
+            try Data(damaged.utf8).write(to: URL(fileURLWithPath: cacheFile))
+            refusedBecauseNoHostStarts(try await discover(working: false))
+        }
+    }
+}
