@@ -23,6 +23,8 @@ import PackageDescription
 //   AgentProcess      linked statically into Swift plugins that run an agent as a child process:
 //                     posix_spawn, a line connection with a reader thread, stderr log, a JSON-RPC peer.
 //   agentws           the command line.
+//   agentws-plugin-host  the plugin host agentws starts for an isolated plugin (the loader and the
+//                     relay of AgentwsPlugins, nothing else: it links no Foundation).
 //   agentws-bench     the benchmark suite (Benchmarks/, docs/performance.md); with CSQLite, the
 //                     SQLite baseline, which nothing else links.
 // The plugin-facing modules are their own package (sdk/swift/agentws-provider-kit): what a plugin
@@ -55,6 +57,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "agentws", targets: ["agentws"]),
+        // The plugin host agentws starts beside itself (docs/plugin-abi.md §13): the plugin loader and
+        // the relay, without Foundation or the command line, so that it starts fast.
+        .executable(name: "agentws-plugin-host", targets: ["agentws-plugin-host"]),
         .library(name: "AgentwsCore", targets: ["AgentwsCore"]),
         // Provider plugins: each one is its own shared object, loaded with dlopen at run time.
         .library(name: "AgentwsEcho", type: .dynamic, targets: ["EchoProvider"]),
@@ -128,6 +133,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSwift
+        ),
+
+        .executableTarget(
+            name: "agentws-plugin-host",
+            dependencies: [system, "AgentwsPlugins"],
             swiftSettings: strictSwift
         ),
 

@@ -37,7 +37,8 @@ struct InstallTests {
         install.expectSuccess()
         let installed = files(under: prefix)
         for expected in [
-            "bin/agentws", "lib/agentws/plugins/libAgentwsEcho.so", "lib/agentws/plugins/libAgentwsCEcho.so",
+            "bin/agentws", "bin/agentws-plugin-host", "lib/agentws/plugins/libAgentwsEcho.so",
+            "lib/agentws/plugins/libAgentwsCEcho.so",
             "share/man/man1/agentws.1", "share/bash-completion/completions/agentws",
             "share/zsh/site-functions/_agentws", "share/fish/vendor_completions.d/agentws.fish",
             "lib/agentws/install-manifest",

@@ -8,9 +8,19 @@ import Testing
 @testable import AgentwsPlugins
 
 /// The relay of plugin isolation in this process: `IsolatedProvider` against a real
-/// `agentws plugin-host` serving the threaded fixture plugin (events and completions from threads of
+/// plugin host (`agentws-plugin-host`, or agentws itself as `agentws plugin-host`) serving the
+/// threaded fixture plugin (events and completions from threads of
 /// its own) and the fault plugin. Run under Thread Sanitizer by scripts/tsan.
 @Suite struct IsolatedRelayTests {
+    /// Without `agentws-plugin-host` beside it, agentws starts itself as the host.
+    @Test func withoutTheHostProgramAgentwsServesItself() throws {
+        let directory = try PluginDirectory()
+        let agentws = directory.file("agentws")
+        let settings = PluginHostSettings.forProgram(agentws)
+        #expect(settings.executable == agentws)
+        #expect(settings.arguments == ["agentws", "plugin-host"])
+    }
+
     private let directory: PluginDirectory
     private let workspace: PluginDirectory
     private let logs = LogRecorder()
@@ -22,11 +32,21 @@ import Testing
         try FixtureCompiler.build(faultPluginSource, into: directory.file("fault.so"))
     }
 
-    private func provider(_ name: String, plugin: String, options: JSONValue = [:]) async throws
-        -> IsolatedProvider
+    /// How agentws starts hosts: `agentws-plugin-host` beside it, or with `helper: false` agentws
+    /// itself as `agentws plugin-host` (what it falls back to without the helper).
+    static func hostSettings(helper: Bool = true) throws -> PluginHostSettings {
+        let agentws = try BuildProducts.executable("agentws")
+        guard helper else { return PluginHostSettings(executable: agentws, callTimeout: .seconds(30)) }
+        let settings = PluginHostSettings.forProgram(agentws, callTimeout: .seconds(30))
+        #expect(settings.executable == (try BuildProducts.executable("agentws-plugin-host")))
+        #expect(settings.arguments == ["agentws-plugin-host"])
+        return settings
+    }
+
+    private func provider(_ name: String, plugin: String, options: JSONValue = [:], helper: Bool = true)
+        async throws -> IsolatedProvider
     {
-        let settings = PluginHostSettings(
-            executable: try BuildProducts.executable("agentws"), callTimeout: .seconds(30))
+        let settings = try Self.hostSettings(helper: helper)
         let catalog = await PluginCatalog.discover(
             searchPath: PluginSearchPath(directories: [directory.path]),
             isolation: PluginCatalog.Isolation(
@@ -49,9 +69,11 @@ import Testing
             events: events.handler)
     }
 
-    /// The same events, in the same order, and the same cursors as in process (ThreadedPluginTests).
-    @Test func eventsAndCompletionsCrossTheRelayInOrder() async throws {
-        let provider = try await provider("threads", plugin: "threaded")
+    /// The same events, in the same order, and the same cursors as in process (ThreadedPluginTests),
+    /// whichever program serves as the host.
+    @Test(arguments: [true, false])
+    func eventsAndCompletionsCrossTheRelayInOrder(helper: Bool) async throws {
+        let provider = try await provider("threads", plugin: "threaded", helper: helper)
         let events = EventRecorder()
         let session = try await start(provider, events, thread: "t1")
         #expect(events.recorded == [.notice("starting t1")])
@@ -144,7 +166,7 @@ import Testing
         try FixtureCompiler.build(
             faultPluginSource, into: directory.file("segv.so"),
             defines: ["FAULT_CONSTRUCTOR_SEGV", "FIXTURE_NAME=\"segv\""])
-        let settings = PluginHostSettings(executable: try BuildProducts.executable("agentws"))
+        let settings = try IsolatedRelayTests.hostSettings()
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let good = try await PluginFileCheck.runIsolated(
             path: directory.file("fault.so"), instanceName: "check", scratch: scratch.path,

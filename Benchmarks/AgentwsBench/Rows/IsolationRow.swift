@@ -27,7 +27,12 @@ enum IsolationRow {
             Files.fileSystemName("/dev/shm") == "tmpfs"
             ? "/dev/shm/agentws-bench-row9-\(getpid())" : settings.scratch + "/row9/state"
         defer { Files.removeTree(base) }
-        let hostSettings = PluginHostSettings(executable: agentws)
+        // agentws-plugin-host beside agentws, as the product starts it (scripts/bench builds it).
+        let hostSettings = PluginHostSettings.forProgram(agentws)
+        guard hostSettings.executable.hasSuffix(PluginHostSettings.hostProgramName) else {
+            throw BenchError(
+                "\(settings.buildDirectory)/agentws-plugin-host is missing; build agentws-plugin-host")
+        }
         func configuration(_ side: String) -> PluginProviderConfiguration {
             PluginProviderConfiguration(
                 instanceName: "echo", options: .object([:]), workspace: base + "/" + side)

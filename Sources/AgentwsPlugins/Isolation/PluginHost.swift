@@ -6,30 +6,53 @@ import Logging
 
 /// How agentws starts plugin hosts.
 package struct PluginHostSettings: Sendable {
-    /// The agentws executable that runs `plugin-host` (normally this very program).
+    /// The program that serves the plugin: `agentws-plugin-host`, or agentws itself.
     package var executable: String
+    /// Its arguments, the program name first: `["agentws-plugin-host"]`, `["agentws", "plugin-host"]`.
+    package var arguments: [String]
     /// A call other than a turn left unanswered this long means the host is hung (`plugins.call_timeout`).
     package var callTimeout: Duration
     /// The environment of the host (the plugin sees it as its own).
     package var environment: [String: String]
 
+    /// A host started as `executable plugin-host` (an agentws executable).
     package init(
-        executable: String, callTimeout: Duration = .seconds(120),
+        executable: String, arguments: [String] = ["agentws", "plugin-host"],
+        callTimeout: Duration = .seconds(120),
         environment: [String: String] = PluginHostSettings.currentEnvironment()
     ) {
         self.executable = executable
+        self.arguments = arguments
         self.callTimeout = callTimeout
         self.environment = environment
     }
 
+    /// The name of the small host program installed beside `agentws`.
+    package static let hostProgramName = "agentws-plugin-host"
+
+    /// How the agentws executable at `agentws` starts hosts: with the `agentws-plugin-host` beside
+    /// it when there is one (it links neither Foundation nor the command line, so it starts in about
+    /// half the time), else as `agentws plugin-host`, which serves the same way.
+    package static func forProgram(_ agentws: String, callTimeout: Duration = .seconds(120))
+        -> PluginHostSettings
+    {
+        let helper = agentws.parentDirectory.appendingPathComponent(hostProgramName)
+        if access(helper, X_OK) == 0 {
+            return PluginHostSettings(
+                executable: helper, arguments: [hostProgramName], callTimeout: callTimeout)
+        }
+        return PluginHostSettings(executable: agentws, callTimeout: callTimeout)
+    }
+
+    /// How this program starts hosts (`forProgram` of the running executable); nil when its path
+    /// is unknown.
+    package static func forThisProgram(callTimeout: Duration = .seconds(120)) -> PluginHostSettings? {
+        guard case .success(let path) = SystemCalls.realPath("/proc/self/exe") else { return nil }
+        return forProgram(path, callTimeout: callTimeout)
+    }
+
     /// This process's environment.
     package static func currentEnvironment() -> [String: String] { ProgramLookup.hostEnvironment() }
-
-    /// The running executable (`/proc/self/exe`), for a host of this program's own build.
-    package static func thisExecutable() -> String? {
-        guard case .success(let path) = SystemCalls.realPath("/proc/self/exe") else { return nil }
-        return path
-    }
 }
 
 /// One running `agentws plugin-host` child and the JSON-RPC peer over its standard streams.
@@ -69,7 +92,7 @@ final class PluginHost: Sendable {
         var environment = settings.environment
         if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
         let command = ProcessCommand(
-            executable: settings.executable, arguments: ["agentws", "plugin-host"],
+            executable: settings.executable, arguments: settings.arguments,
             environment: environment, directory: "/")
         let holder = Locked<PluginHost?>(nil)
         let configuration = JSONRPCPeer.Configuration(

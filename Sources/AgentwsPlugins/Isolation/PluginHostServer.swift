@@ -26,6 +26,20 @@ package final class PluginHostServer: Sendable {
         self.logger = logger
     }
 
+    /// The whole `agentws-plugin-host` program: logs to standard error at `AGENTWS_LOG_LEVEL`
+    /// (`warning` unless set), as the agentws command line does, then `run`.
+    package static func main() -> Int32 {
+        let requested = getenv("AGENTWS_LOG_LEVEL").flatMap {
+            Logger.Level(rawValue: String(cString: $0).lowercased())
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = requested ?? .warning
+            return handler
+        }
+        return run()
+    }
+
     /// Serves the process's standard input and output until agentws closes the input; returns the
     /// exit status for the process.
     package static func run(logger: Logger = Logger(label: "agentws.plugin-host")) -> Int32 {

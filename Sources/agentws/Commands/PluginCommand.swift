@@ -212,11 +212,11 @@ private func absolute(_ path: String) -> String {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
 }
 
-/// Runs `PluginFileCheck` on `path` in a scratch directory: in a plugin host (a child `agentws
-/// plugin-host`, docs/plugin-abi.md §13), so a plugin that crashes is reported rather than taking the
-/// check with it; in this process only when this executable cannot be found. The scratch directory is
-/// removed afterwards unless the failure's message points into it (a dead host's "full log: …"): the
-/// author is told to read that log, so it must still be there.
+/// Runs `PluginFileCheck` on `path` in a scratch directory: in a plugin host (a child
+/// `agentws-plugin-host`, docs/plugin-abi.md §13), so a plugin that crashes is reported rather than
+/// taking the check with it; in this process only when this executable cannot be found. The scratch
+/// directory is removed afterwards unless the failure's message points into it (a dead host's "full
+/// log: …"): the author is told to read that log, so it must still be there.
 private func checked(_ path: String) async throws -> PluginFileCheck {
     guard FileIO.exists(path) else { throw AgentwsError(.notFound, "\(path): no such file") }
     let scratch = try TemporaryScratch()
@@ -224,10 +224,9 @@ private func checked(_ path: String) async throws -> PluginFileCheck {
     logger.logLevel = .warning
     do {
         let check: PluginFileCheck
-        if let executable = PluginHostSettings.thisExecutable() {
+        if let settings = PluginHostSettings.forThisProgram() {
             check = try await PluginFileCheck.runIsolated(
-                path: path, instanceName: "check", scratch: scratch.path,
-                settings: PluginHostSettings(executable: executable), logger: logger)
+                path: path, instanceName: "check", scratch: scratch.path, settings: settings, logger: logger)
         } else {
             check = try await PluginFileCheck.run(
                 path: path, instanceName: "check", scratch: scratch.path, logger: logger)

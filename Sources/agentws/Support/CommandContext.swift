@@ -52,12 +52,11 @@ struct CommandContext: Sendable {
 
     func openStore() throws -> FileThreadStore { try FileThreadStore(workspace: workspace) }
 
-    /// How this program starts plugin hosts (itself, `agentws plugin-host`); nil when its own path
-    /// is unknown, and then every plugin runs in this process.
+    /// How this program starts plugin hosts (`agentws-plugin-host` beside it, else itself as
+    /// `agentws plugin-host`); nil when its own path is unknown, and then every plugin runs in this
+    /// process.
     var hostSettings: PluginHostSettings? {
-        PluginHostSettings.thisExecutable().map {
-            PluginHostSettings(executable: $0, callTimeout: configuration.plugins.callTimeout.duration)
-        }
+        PluginHostSettings.forThisProgram(callTimeout: configuration.plugins.callTimeout.duration)
     }
 
     /// Discovers the plugins on the search path (SPEC §8.2). Files that would run isolated
