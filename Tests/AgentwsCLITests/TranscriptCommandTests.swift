@@ -132,6 +132,11 @@ struct TranscriptCommandTests {
             let pulled = try a.gitStatus("pull", "-q", "--no-rebase", bare, "HEAD")
             #expect(pulled.status != 0, "the pull merges cleanly: \(pulled)")
             #expect(try a.git("status", "--porcelain").contains("UU .agentws/transcripts/t1/manifest.json"))
+            let conflicted = try transcript(a, "t1")["problem"] as? String ?? ""
+            #expect(
+                conflicted.contains(
+                    "manifest.json:2: merge conflict: both branches captured a continuation of thread t1; end it with 'agentws resolve t1 --ours|--theirs'"
+                ), "\(conflicted)")
             if side == "ours" {
                 let both = try a.run("resolve", "t1", "--both")
                 both.expectExit(4)

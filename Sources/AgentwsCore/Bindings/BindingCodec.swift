@@ -129,7 +129,7 @@ public enum BindingCodec {
                 "the file is \(bytes.count) bytes; a binding file is at most \(Limits.file) bytes (a field "
                     + "is far too long; the limits are in docs/bindings.md)")
         }
-        if let marker = conflictMarkerLine(in: bytes) {
+        if let marker = GitConflictMarkers.firstLine(in: bytes) {
             throw .mergeConflict(line: marker, thread: expected)
         }
         let document: JSONValue
@@ -271,37 +271,6 @@ public enum BindingCodec {
             value.stringValue.flatMap { legacyStatuses.contains($0) ? $0 : nil }
         }
         return Binding.LegacyRuntime(status: status, lastError: try fields.optionalString("lastError"))
-    }
-
-    /// The 1-based line of the first git merge-conflict marker, if any.
-    static func conflictMarkerLine(in bytes: [UInt8]) -> Int? {
-        var line = 1
-        var atLineStart = true
-        var index = 0
-        let markers: [[UInt8]] = [
-            Array("<<<<<<< ".utf8), Array("=======".utf8), Array(">>>>>>> ".utf8), Array("<<<<<<<\n".utf8),
-            Array(">>>>>>>\n".utf8),
-        ]
-        while index < bytes.count {
-            if atLineStart {
-                for marker in markers where bytes[index...].starts(with: marker) {
-                    // "=======" must be the whole line to count.
-                    if marker == Array("=======".utf8) {
-                        let end = index + marker.count
-                        if end < bytes.count && bytes[end] != UInt8(ascii: "\n")
-                            && bytes[end] != UInt8(ascii: "\r")
-                        {
-                            continue
-                        }
-                    }
-                    return line
-                }
-            }
-            atLineStart = bytes[index] == UInt8(ascii: "\n")
-            if atLineStart { line += 1 }
-            index += 1
-        }
-        return nil
     }
 }
 

@@ -55,6 +55,11 @@ package final class FileTranscriptStore: TranscriptStore {
         } catch {
             throw TranscriptProblem("\(path) cannot be read: \(error)")
         }
+        if let line = GitConflictMarkers.firstLine(in: bytes) {
+            throw TranscriptProblem(
+                "\(workspace.displayPath(path)):\(line): merge conflict: both branches captured a continuation of thread \(thread); end it with 'agentws resolve \(thread) --ours|--theirs' (docs/git.md), then 'git add -A' its directory"
+            )
+        }
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes: bytes)
