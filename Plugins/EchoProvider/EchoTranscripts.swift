@@ -3,7 +3,7 @@ import ProviderKit
 
 // ABI 1.1 for echo (docs/providers/echo.md, "Transcripts and forks"): the transcript is the
 // conversation file itself, format `echo-json`.
-extension EchoPlugin: TranscriptExporting, TranscriptImporting, ConversationForking {
+extension EchoPlugin: TranscriptExporting, TranscriptImporting, TranscriptReplacing, ConversationForking {
     package static let transcriptFormat = "echo-json"
 
     package func exportTranscript(_ request: ExportRequest) async throws -> ExportResult {
@@ -14,7 +14,8 @@ extension EchoPlugin: TranscriptExporting, TranscriptImporting, ConversationFork
     }
 
     /// Places the conversation under its own id when that is free (or already holds exactly this
-    /// conversation), else under a fresh id; never replaces a stored conversation.
+    /// conversation), else under a fresh id; never replaces a stored conversation — except with
+    /// `replace`, which overwrites the stored conversation of that id (atomically) and answers its cursor.
     package func importTranscript(_ request: ImportRequest) async throws -> ImportResult {
         guard request.format == Self.transcriptFormat else {
             throw PluginError(
@@ -42,6 +43,22 @@ extension EchoPlugin: TranscriptExporting, TranscriptImporting, ConversationFork
             }
         }
         conversation.thread = request.thread
+        if request.replace {
+            guard request.cursor != nil else {
+                throw PluginError(
+                    code: .invalidRequest, message: "echo: a replace needs the cursor it replaces")
+            }
+            guard try store.load(conversation.id) != nil else {
+                throw PluginError(
+                    code: .notFound,
+                    message:
+                        "echo: conversation \(conversation.id) is not here (no \(store.path(of: conversation.id)))"
+                )
+            }
+            try store.save(conversation)
+            host.log(.info, "echo: replaced conversation \(conversation.id) for thread \(request.thread)")
+            return ImportResult(cursor: conversation.cursor)
+        }
         if try store.place(conversation) || store.load(conversation.id) == conversation {
             host.log(.info, "echo: imported conversation \(conversation.id) for thread \(request.thread)")
             return ImportResult(cursor: conversation.cursor)

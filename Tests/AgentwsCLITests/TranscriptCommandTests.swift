@@ -69,6 +69,71 @@ struct TranscriptCommandTests {
         #expect(again.stdout.hasPrefix("echo-1 turn 5"), "\(again)")
     }
 
+    /// The held transcript of `thread` (the file its manifest names), parsed.
+    func heldEcho(_ thread: String, root: String) throws -> [String: Any] {
+        let directory = root + "/.agentws/transcripts/" + thread
+        let manifest = try json(try String(contentsOfFile: directory + "/manifest.json", encoding: .utf8))
+        let file = try #require(manifest["file"] as? String)
+        return try json(try String(contentsOfFile: directory + "/" + file, encoding: .utf8))
+    }
+
+    /// A → B → A: A's echo still has its own copy of the conversation (at turn 2) when B's turn 3
+    /// arrives by git; A's send replaces its copy with B's transcript and goes on from there.
+    @Test func aThreadHandedBackContinuesTheLatestConversation() throws {
+        let (a, b, clone, bare) = try twoMachines(mode: "commit")
+        defer {
+            a.remove()
+            b.remove()
+            try? FileManager.default.removeItem(atPath: bare)
+        }
+        let committed = try String(contentsOfFile: a.root + "/.agentws/bindings/t1.json", encoding: .utf8)
+        let onB = try b.run("send", "--thread", "t1", "three", in: clone).expectSuccess()
+        #expect(onB.stdout.hasPrefix("echo-1 turn 3"), "\(onB)")
+        try b.git("add", ".agentws", in: clone)
+        try b.git("commit", "-q", "-m", "t1 on B", in: clone)
+        try b.git("push", "-q", "origin", "HEAD", in: clone)
+        let fromB = try heldEcho("t1", root: clone)
+
+        try a.git("pull", "-q", "--no-rebase", bare, "HEAD")
+        #expect(try heldEcho("t1", root: a.root)["turns"] as? Int == 3)
+        #expect(try transcript(a, "t1")["newerThanThisMachine"] as? Bool == true)
+        let back = try a.run("send", "--thread", "t1", "four").expectSuccess()
+        #expect(back.stdout.hasPrefix("echo-1 turn 4"), "\(back)")
+        #expect(
+            back.stderr.contains(
+                "resumed from the workspace transcript (captured "), "\(back)")
+        #expect(back.stderr.contains("), newer than this machine's copy"), "\(back)")
+        #expect(!back.stderr.contains("split"), "\(back)")
+        #expect(
+            try String(contentsOfFile: a.root + "/.agentws/bindings/t1.json", encoding: .utf8) == committed)
+        #expect(try a.bindingChanges() == "")
+        // A's capture is B's conversation plus A's turn.
+        let captured = try heldEcho("t1", root: a.root)
+        #expect(captured["turns"] as? Int == 4)
+        let bEntries = try #require(fromB["transcript"] as? [[String: String]])
+        let aEntries = try #require(captured["transcript"] as? [[String: String]])
+        #expect(Array(aEntries.prefix(bEntries.count)) == bEntries)
+        #expect(
+            Array(aEntries.dropFirst(bEntries.count)).map { $0["text"] ?? "" }.first == "four",
+            "\(aEntries)")
+        #expect(try transcript(a, "t1")["newerThanThisMachine"] as? Bool == false)
+
+        // A further send is a plain resume.
+        let plain = try a.run("send", "--json", "--thread", "t1", "five").expectSuccess()
+        #expect(plain.stdout.contains(#""start":"resumed""#), "\(plain)")
+        #expect(plain.stdout.contains(#"{"text":"5 ","type":"text"}"#), "\(plain)")
+
+        // And back to B, whose echo copy is at turn 3: `--json` says restored.
+        try a.git("add", ".agentws")
+        try a.git("commit", "-q", "-m", "t1 on A")
+        try a.git("push", "-q", bare, "HEAD")
+        try b.git("pull", "-q", "--no-rebase", in: clone)
+        let again = try b.run("send", "--json", "--thread", "t1", "six", in: clone).expectSuccess()
+        #expect(again.stdout.contains(#""start":"restored""#), "\(again)")
+        #expect(again.stdout.contains("newer than this machine's copy"), "\(again)")
+        #expect(again.stdout.contains(#"{"text":"6 ","type":"text"}"#), "\(again)")
+    }
+
     /// A fork committed before anyone sent to it: its conversation was captured by the fork, so the
     /// clone continues the fork (with the history it was forked with) as well as the original.
     @Test func aForkCommittedBeforeItsFirstSendContinuesOnAClone() throws {

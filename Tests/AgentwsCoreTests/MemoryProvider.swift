@@ -21,6 +21,8 @@ final class MemoryBackend: Sendable {
         var imports = 0
         /// Imports answer a new conversation id even when the exported one is free.
         var importUnderNewID = false
+        /// Imports with `replace` that overwrote a conversation.
+        var replaces = 0
         /// Appended to every export written to `files`, to make transcripts large.
         var exportPadding = ""
     }
@@ -53,6 +55,8 @@ struct MemoryProvider: Provider {
     /// What it advertises of ABI 1.1.
     var canFork = false
     var canTranscripts = false
+    /// Advertises `canReplace` (with `canTranscripts`): an import with `replace` overwrites a conversation.
+    var canReplace = false
     /// Answers a fork with `unsupported` although it advertises it (an agent that turns out not to).
     var forkUnsupportedReason: String?
     /// Set, exports also write bytes there (`<conversation> <turns>`), and imports read them back:
@@ -62,7 +66,8 @@ struct MemoryProvider: Provider {
     func describe() async throws(ProviderError) -> ProviderCapabilities {
         ProviderCapabilities(
             modelSwitch: modelSwitch, models: models, canResume: true, canExport: canTranscripts,
-            canImport: canTranscripts, canFork: canFork, transcriptFormat: canTranscripts ? "memory" : nil)
+            canImport: canTranscripts, canFork: canFork, canReplace: canTranscripts && canReplace,
+            transcriptFormat: canTranscripts ? "memory" : nil)
     }
 
     private func conversation(_ cursor: JSONValue) throws(ProviderError) -> (String, Int) {
@@ -106,7 +111,7 @@ struct MemoryProvider: Provider {
 
     func importTranscript(_ request: TranscriptImportRequest) async throws(ProviderError) -> JSONValue {
         if let files, let bytes = try? files.readScratch(request.source) {
-            return try restore(bytes, cursor: request.cursor)
+            return try restore(bytes, cursor: request.cursor, replace: request.replace)
         }
         guard let turns = backend.state.withLock({ $0.transcripts[request.source] }) else {
             throw ProviderError(.invalidRequest, "no transcript at \(request.source)")
@@ -117,7 +122,11 @@ struct MemoryProvider: Provider {
 
     /// Places a conversation from `<conversation> <turns>` bytes: under its own id when that is free
     /// (and not told otherwise), else under a new one.
-    private func restore(_ bytes: [UInt8], cursor: JSONValue?) throws(ProviderError) -> JSONValue {
+    /// With `replace` (advertised or not: the host must not send it unadvertised, and the tests check
+    /// it does not), overwrites the existing conversation of that id.
+    private func restore(_ bytes: [UInt8], cursor: JSONValue?, replace: Bool) throws(ProviderError)
+        -> JSONValue
+    {
         let fields = String(decoding: bytes, as: UTF8.self).split(separator: " ")
         guard fields.count >= 2, let turns = Int(fields[1].prefix { $0.isNumber }) else {
             throw ProviderError(.invalidRequest, "damaged transcript")
@@ -125,6 +134,17 @@ struct MemoryProvider: Provider {
         let id = String(fields[0])
         if let cursor, cursor["conversation"]?.stringValue != id {
             throw ProviderError(.invalidRequest, "the transcript is conversation \(id), not \(cursor)")
+        }
+        if replace {
+            guard canReplace else { throw ProviderError(.unsupported, "\(name) cannot replace") }
+            return try backend.state.withLock { (state) throws(ProviderError) -> JSONValue in
+                guard state.conversations[id] != nil else {
+                    throw ProviderError(.notFound, "no conversation \(id)")
+                }
+                state.replaces += 1
+                state.conversations[id] = turns
+                return ["conversation": .string(id)]
+            }
         }
         return backend.state.withLock { state -> JSONValue in
             state.imports += 1

@@ -13,7 +13,7 @@ struct TranscriptSessionTests {
     let clock = ManualClock()
 
     func service(
-        _ residency: SessionService.Residency = .oneShot, exports: Bool = true,
+        _ residency: SessionService.Residency = .oneShot, exports: Bool = true, replaces: Bool = true,
         _ change: (inout Configuration) -> Void = { _ in }
     ) -> SessionService {
         var configuration = Configuration.defaults
@@ -21,7 +21,9 @@ struct TranscriptSessionTests {
         configuration.providers = ["mem": .init(plugin: "mem"), "restarting": .init(plugin: "mem")]
         change(&configuration)
         let resolver = MemoryResolver(providers: [
-            "mem": MemoryProvider(name: "mem", backend: backend, canTranscripts: exports, files: transcripts),
+            "mem": MemoryProvider(
+                name: "mem", backend: backend, canTranscripts: exports, canReplace: replaces,
+                files: transcripts),
             "restarting": MemoryProvider(
                 name: "restarting", backend: backend, modelSwitch: .restart, canTranscripts: exports,
                 files: transcripts),
@@ -182,6 +184,114 @@ struct TranscriptSessionTests {
         }
         #expect(backend.state.withLock { $0.imports } == 0)
         #expect(try store.readBinding(thread)?.resumeCursor == ["conversation": "conv-1"])
+    }
+
+    /// Another machine's capture of the same conversation, as a pull would bring it: `<id> <turns>`
+    /// under the same provider and cursor, captured at the current time.
+    func pullTranscript(_ thread: String, conversation: String, turns: Int) throws -> TranscriptManifest {
+        let bytes = Array("\(conversation) \(turns)".utf8)
+        let manifest = TranscriptManifest(
+            thread: try ThreadID(thread), provider: "mem", format: "memory",
+            cursor: ["conversation": .string(conversation)], size: Int64(bytes.count),
+            sha256: SHA256.hex(of: bytes), capturedAt: clock.wall)
+        try transcripts.install(bytes, manifest: manifest)
+        return manifest
+    }
+
+    func knownHash(_ thread: String) throws -> String? {
+        store.readRuntime(try ThreadID(thread))?.knownTranscriptSHA256
+    }
+
+    @Test func capturesRestoresAndImportsRememberTheTranscriptThisMachineHas() async throws {
+        let service = service()
+        try await send(service, "t1", "one")
+        let first = try #require(try transcripts.manifest(of: try ThreadID("t1")))
+        #expect(try knownHash("t1") == first.sha256)
+        // A capture that finds the transcript unchanged keeps it.
+        await #expect(throws: ProviderError.self) { try await send(service, "t1", "fail") }
+        #expect(try knownHash("t1") == first.sha256)
+        // A restore remembers what it imported (then the stop captures the new turn).
+        backend.forget("conv-1")
+        clock.advance(.seconds(60))
+        let other = try pullTranscript("t1", conversation: "conv-1", turns: 5)
+        let (result, log) = try await send(service, "t1", "again")
+        #expect(result.start == .restored && log.text.hasPrefix("turn 6"))
+        #expect(try knownHash("t1") != other.sha256)
+        #expect(try knownHash("t1") == transcripts.manifest(of: try ThreadID("t1"))?.sha256)
+    }
+
+    @Test func aNewerWorkspaceTranscriptOfTheSameCursorIsAdoptedBeforeTheResume() async throws {
+        let service = service()
+        try await send(service, "t1", "one")
+        try await send(service, "t1", "two")
+        // Another machine went on to turn 3 and its capture arrived; this machine's copy is at turn 2.
+        clock.advance(.seconds(600))
+        let pulled = try pullTranscript("t1", conversation: "conv-1", turns: 3)
+        let bindingBefore = try store.readBinding(try ThreadID("t1"))
+        let (result, log) = try await send(service, "t1", "four")
+        #expect(result.start == .restored)
+        #expect(log.text.hasPrefix("turn 4"))
+        #expect(
+            log.all.contains(
+                .notice(
+                    "resumed from the workspace transcript (captured \(pulled.capturedAt)), newer than this machine's copy"
+                )))
+        #expect(log.warnings.isEmpty)
+        #expect(backend.state.withLock { $0.replaces } == 1)
+        #expect(try store.readBinding(try ThreadID("t1")) == bindingBefore)
+        // The stop captured the adopted conversation plus this turn.
+        #expect(try held("t1") == "conv-1 4")
+        #expect(try knownHash("t1") == transcripts.manifest(of: try ThreadID("t1"))?.sha256)
+
+        // The same hash again: nothing adopted, a plain resume.
+        let (again, againLog) = try await send(service, "t1", "five")
+        #expect(again.start == .resumed && againLog.text.hasPrefix("turn 5"))
+        #expect(backend.state.withLock { $0.replaces } == 1)
+    }
+
+    @Test func withoutAKnownHashThereIsNoEvidenceAndTheResumeUsesThisMachinesCopy() async throws {
+        let service = service()
+        try await send(service, "t1", "one")
+        try await send(service, "t1", "two")
+        var record = try #require(store.readRuntime(try ThreadID("t1")))
+        record.knownTranscriptSHA256 = nil
+        try store.writeRuntime(record, for: try ThreadID("t1"))
+        _ = try pullTranscript("t1", conversation: "conv-1", turns: 7)
+        let (result, log) = try await send(service, "t1", "three")
+        #expect(result.start == .resumed && log.text.hasPrefix("turn 3"))
+        #expect(log.warnings.isEmpty)
+        #expect(backend.state.withLock { $0.replaces } == 0)
+    }
+
+    @Test func aProviderThatCannotReplaceGoesOnWithItsCopyAndSaysTheConversationSplit() async throws {
+        let service = service(replaces: false)
+        try await send(service, "t1", "one")
+        try await send(service, "t1", "two")
+        clock.advance(.seconds(600))
+        let pulled = try pullTranscript("t1", conversation: "conv-1", turns: 5)
+        let (result, log) = try await send(service, "t1", "three")
+        #expect(result.start == .resumed && log.text.hasPrefix("turn 3"))
+        #expect(
+            log.warnings == [
+                "thread t1: the workspace transcript (captured \(pulled.capturedAt)) is newer than this machine's copy of the mem conversation, but provider 'mem' cannot replace its copy of a conversation: the conversation has split. This machine's copy continues; the next stop captures it over the workspace transcript (git keeps the other in its history)."
+            ])
+        #expect(backend.state.withLock { $0.replaces + $0.imports } == 0)
+        // As the warning says: this machine's copy was captured over the pulled transcript.
+        #expect(try held("t1") == "conv-1 3")
+        #expect(try transcripts.manifest(of: try ThreadID("t1"))?.sha256 != pulled.sha256)
+    }
+
+    @Test func aNewerTranscriptOfAnotherCursorIsNeverAdopted() async throws {
+        let service = service()
+        try await send(service, "t1", "one")
+        try await send(service, "t2", "one")  // conv-2 exists here too
+        // The workspace transcript of t1 names another conversation (a reset elsewhere, a new cursor).
+        _ = try pullTranscript("t1", conversation: "conv-2", turns: 9)
+        let (result, log) = try await send(service, "t1", "two")
+        #expect(result.start == .resumed && log.text.hasPrefix("turn 2"))
+        #expect(log.warnings.isEmpty)
+        #expect(backend.state.withLock { $0.replaces } == 0)
+        #expect(backend.turns(of: "conv-2") == 1)
     }
 
     @Test func resetAndUnbindForgetTheTranscript() async throws {

@@ -160,7 +160,7 @@ import Testing
             try await echoA.describe()
                 == ProviderCapabilities(
                     modelSwitch: .inSession, models: ["echo-1", "echo-2"], canResume: true, canExport: true,
-                    canImport: true, canFork: true, transcriptFormat: "echo-json"))
+                    canImport: true, canFork: true, canReplace: true, transcriptFormat: "echo-json"))
         let (cursor, _) = try await turns(echoA, cursor: nil, in: workspace, ["one", "two"])
 
         let destination = workspace.file(".agentws/state/t1.transcript")
@@ -187,6 +187,48 @@ import Testing
             _ = try await echoB.exportTranscript(
                 try exportRequest(["conversation": "0123"], to: other.file("x")))
         }
+    }
+
+    /// `replace`: machine B's later transcript of the same conversation overwrites A's copy, under
+    /// the same cursor; a conversation A does not have is `not-found`.
+    @Test func echoReplacesItsCopyWithANewerTranscript() async throws {
+        let (_, plugin) = try product("AgentwsEcho", as: "echo")
+        let echoA = try provider(plugin, instance: "echo", in: workspace)
+        let (cursor, _) = try await turns(echoA, cursor: nil, in: workspace, ["one", "two"])
+        let handed = workspace.file(".agentws/state/handed.transcript")
+        _ = try await echoA.exportTranscript(try exportRequest(cursor, to: handed))
+
+        let other = try PluginDirectory()
+        let echoB = try provider(plugin, instance: "echo", in: other)
+        func importRequest(_ source: String, cursor: JSONValue, replace: Bool) throws
+            -> TranscriptImportRequest
+        {
+            TranscriptImportRequest(
+                thread: try ThreadID("t1"), cwd: other.path, source: source, format: "echo-json",
+                cursor: cursor,
+                replace: replace)
+        }
+        await #expect(throws: ProviderError.self) {
+            _ = try await echoB.importTranscript(try importRequest(handed, cursor: cursor, replace: true))
+        }
+        #expect(
+            try await echoB.importTranscript(try importRequest(handed, cursor: cursor, replace: false))
+                == cursor)
+        _ = try await turns(echoB, cursor: cursor, in: other, ["three"])
+        let back = other.file(".agentws/state/back.transcript")
+        _ = try await echoB.exportTranscript(try exportRequest(cursor, to: back))
+
+        // A still has its copy at turn 2; the plain import would place a copy under a new id, the
+        // replace overwrites it.
+        let staged = workspace.file(".agentws/state/back.transcript")
+        try FileManager.default.copyItem(atPath: back, toPath: staged)
+        let replaced = try await echoA.importTranscript(
+            TranscriptImportRequest(
+                thread: try ThreadID("t1"), cwd: workspace.path, source: staged, format: "echo-json",
+                cursor: cursor, replace: true))
+        #expect(replaced == cursor)
+        let (_, replies) = try await turns(echoA, cursor: cursor, in: workspace, ["four"])
+        #expect(replies.first?.hasPrefix("echo-1 turn 4") == true, "\(replies)")
     }
 
     @Test func echoForksIntoAnIndependentConversation() async throws {

@@ -10,7 +10,7 @@ struct DispatchTests {
             result
                 == [
                     "modelSwitch": "restart", "models": ["probe-1"], "canResume": false, "canExport": false,
-                    "canImport": false, "canFork": false, "transcriptFormat": .null,
+                    "canImport": false, "canFork": false, "canReplace": false, "transcriptFormat": .null,
                 ])
     }
 

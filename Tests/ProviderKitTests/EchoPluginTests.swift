@@ -22,7 +22,8 @@ struct EchoPluginTests {
             try await plain.driver.call("describe").result()
                 == [
                     "modelSwitch": "in-session", "models": ["echo-1", "echo-2"], "canResume": true,
-                    "canExport": true, "canImport": true, "canFork": true, "transcriptFormat": "echo-json",
+                    "canExport": true, "canImport": true, "canFork": true, "canReplace": true,
+                    "transcriptFormat": "echo-json",
                 ])
         let restarting = try EchoInstance.create(in: state, options: ["model_switch": "restart"])
         #expect(try await restarting.driver.call("describe").result()["modelSwitch"] == "restart")

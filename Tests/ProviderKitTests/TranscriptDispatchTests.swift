@@ -44,7 +44,7 @@ struct TranscriptDispatchTests {
             try await driver.call("describe").result()
                 == [
                     "modelSwitch": "in-session", "models": .null, "canResume": true, "canExport": true,
-                    "canImport": true, "canFork": true, "transcriptFormat": "probe-text",
+                    "canImport": true, "canFork": true, "canReplace": false, "transcriptFormat": "probe-text",
                 ])
     }
 
@@ -89,6 +89,31 @@ struct TranscriptDispatchTests {
                         "thread": "t3", "cursor": ["id": 1], "cwd": "/w", "model": "m", "runtimeMode": .null,
                     ]
                 ])
+    }
+
+    /// `replace` reaches only a plugin that conforms to `TranscriptReplacing`: one that imports but
+    /// does not replace answers `unsupported` instead of placing a copy the host would take for done.
+    @Test func aReplaceReachesOnlyAPluginThatCanReplace() async throws {
+        let driver = try Dispatcher.transcripts()
+        let refused = await driver.call(
+            "import",
+            [
+                "thread": "t2", "cwd": "/v", "path": "/p", "format": "probe-text", "cursor": ["id": 1],
+                "replace": true,
+            ])
+        #expect(refused.json["code"] == "unsupported")
+        #expect(
+            refused.json["message"]?.stringValue?.hasSuffix("cannot replace its copy of a conversation")
+                == true)
+        let plain = try await driver.call(
+            "import",
+            [
+                "thread": "t2", "cwd": "/v", "path": "/p", "format": "probe-text", "cursor": ["id": 1],
+                "replace": false,
+            ]
+        ).result()
+        #expect(plain["cursor"]?["cursor"] == ["id": 1])
+        #expect(ImportRequest(thread: "t", cwd: "/", path: "/p", format: "f", cursor: nil).replace == false)
     }
 
     @Test func aPluginErrorOfAnExportKeepsItsCode() async throws {

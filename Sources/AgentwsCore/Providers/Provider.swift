@@ -21,12 +21,16 @@ public struct ProviderCapabilities: Sendable, Equatable {
     public var canImport: Bool
     /// Whether it can copy a conversation into a new, independent one (ABI 1.1 `fork`).
     public var canFork: Bool
+    /// Whether its `import` can overwrite its own copy of a conversation with a transcript
+    /// (`replace: true`, ABI 1.1 `canReplace`): how a newer transcript from another machine is adopted.
+    public var canReplace: Bool
     /// The format its `export` writes (e.g. `echo-json`, `codex-rollout-jsonl`), when it exports.
     public var transcriptFormat: String?
 
     public init(
         modelSwitch: ModelSwitch, models: [String]?, canResume: Bool, canExport: Bool = false,
-        canImport: Bool = false, canFork: Bool = false, transcriptFormat: String? = nil
+        canImport: Bool = false, canFork: Bool = false, canReplace: Bool = false,
+        transcriptFormat: String? = nil
     ) {
         self.modelSwitch = modelSwitch
         self.models = models
@@ -34,6 +38,7 @@ public struct ProviderCapabilities: Sendable, Equatable {
         self.canExport = canExport
         self.canImport = canImport
         self.canFork = canFork
+        self.canReplace = canReplace
         self.transcriptFormat = transcriptFormat
     }
 }

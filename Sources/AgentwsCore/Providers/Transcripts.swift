@@ -45,13 +45,20 @@ public struct TranscriptImportRequest: Sendable, Equatable {
     public var format: String
     /// The cursor the transcript was exported from, when known; providers reuse it where they can.
     public var cursor: JSONValue?
+    /// The provider has the conversation behind `cursor` and overwrites it with the transcript,
+    /// answering the same cursor (only for providers whose capabilities say `canReplace`).
+    public var replace: Bool
 
-    public init(thread: ThreadID, cwd: String, source: String, format: String, cursor: JSONValue?) {
+    public init(
+        thread: ThreadID, cwd: String, source: String, format: String, cursor: JSONValue?,
+        replace: Bool = false
+    ) {
         self.thread = thread
         self.cwd = cwd
         self.source = source
         self.format = format
         self.cursor = cursor
+        self.replace = replace
     }
 }
 

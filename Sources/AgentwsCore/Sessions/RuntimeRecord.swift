@@ -46,6 +46,11 @@ public struct RuntimeRecord: Sendable, Equatable {
     /// export, the transcript is over `max_size`, the export failed. Nil after a capture that wrote
     /// or found the transcript unchanged.
     public var transcriptNote: String?
+    /// The SHA-256 of the transcript this machine's provider copy of the conversation is known to
+    /// equal: set when a capture here wrote it or found it unchanged, when a restore or `import`
+    /// imported it, when a newer workspace transcript was adopted. A held transcript with another
+    /// hash came from elsewhere (git) and is newer than this machine's copy.
+    public var knownTranscriptSHA256: String?
 
     public init(
         ownerPID: Int32? = nil, lastError: String? = nil, lastStopCause: StopCause? = nil,
@@ -68,6 +73,7 @@ public struct RuntimeRecord: Sendable, Equatable {
             "lastStoppedAt": .optional(lastStoppedAt?.description),
             "lastActivity": .optional(lastActivity?.description),
             "transcriptNote": .optional(transcriptNote),
+            "knownTranscriptSha256": .optional(knownTranscriptSHA256),
         ])
     }
 
@@ -80,5 +86,6 @@ public struct RuntimeRecord: Sendable, Equatable {
         self.lastStoppedAt = json["lastStoppedAt"]?.stringValue.flatMap(UTCDateTime.init(rfc3339:))
         self.lastActivity = json["lastActivity"]?.stringValue.flatMap(UTCDateTime.init(rfc3339:))
         self.transcriptNote = json["transcriptNote"]?.stringValue
+        self.knownTranscriptSHA256 = json["knownTranscriptSha256"]?.stringValue
     }
 }

@@ -134,6 +134,7 @@ extension SessionService {
                 _ = try? transcripts.removeHeld(thread)
                 throw error
             }
+            rememberTranscript(thread, sha256: manifest.sha256)
             return ThreadImportResult(
                 binding: binding, transcriptImported: true, cursorChanged: cursor != exported.cursor)
         }

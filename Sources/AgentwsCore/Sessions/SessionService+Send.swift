@@ -198,9 +198,32 @@ extension SessionService {
         }
 
         var kind: SessionStartKind = cursor == nil ? .fresh : .resumed
+        // A newer transcript of this very conversation from another machine (git) is adopted first.
+        var adoptedAt: UTCDateTime?
+        if let cursor {
+            switch await adoptNewerTranscript(
+                thread, provider: provider, providerName: choice.provider, cursor: cursor,
+                cwd: absoluteCwd(cwd))
+            {
+            case .nothingNewer: break
+            case .adopted(let capturedAt): adoptedAt = capturedAt
+            case .split(let capturedAt, let reason):
+                events(
+                    .warning(
+                        "thread \(thread): the workspace transcript (captured \(capturedAt)) is newer than this machine's copy of the \(choice.provider) conversation, but \(reason): the conversation has split. This machine's copy continues; the next stop captures it over the workspace transcript (git keeps the other in its history)."
+                    ))
+            }
+        }
         let providerSession: any ProviderSession
         do {
             providerSession = try await start(cursor)
+            if let adoptedAt {
+                events(
+                    .notice(
+                        "resumed from the workspace transcript (captured \(adoptedAt)), newer than this machine's copy"
+                    ))
+                kind = .restored
+            }
         } catch let error where error.code == .resumeFailed && cursor != nil {
             let cursorText = cursor.map { JSONWriter.compactString($0) } ?? "null"
             // SPEC §11: a transcript of exactly this conversation, held in the workspace, restores it.

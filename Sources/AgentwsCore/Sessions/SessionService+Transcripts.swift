@@ -20,6 +20,17 @@ enum RestoreOutcome {
     case unusable(String)
 }
 
+/// What a check for a newer workspace transcript before a resume did.
+enum AdoptOutcome {
+    /// Nothing to adopt: no held transcript of this cursor, the same hash as this machine's copy, or
+    /// no known hash (no evidence either way).
+    case nothingNewer
+    /// The provider replaced its copy with the workspace transcript captured then.
+    case adopted(capturedAt: UTCDateTime)
+    /// The workspace transcript is newer but was not adopted, for `reason`: this machine's copy goes on.
+    case split(capturedAt: UTCDateTime, reason: String)
+}
+
 extension SessionService {
     /// Captures the transcript of the conversation `conversation` names, after its session stopped
     /// (any stop cause). The caller holds the thread's lease. Never throws: a capture that cannot
@@ -32,6 +43,10 @@ extension SessionService {
         switch outcome {
         case .written, .unchanged:
             record.transcriptNote = nil
+            // The held transcript now is this machine's copy of the conversation.
+            if let sha256 = try? transcripts?.manifest(of: thread)?.sha256 {
+                record.knownTranscriptSHA256 = sha256
+            }
         case .skipped(let reason), .failed(let reason):
             record.transcriptNote = reason
         }
@@ -153,7 +168,77 @@ extension SessionService {
             moved.cursor = restored
             try? transcripts.writeManifest(moved)
         }
+        rememberTranscript(thread, sha256: manifest.sha256)
         return .restored(cursor: restored, capturedAt: manifest.capturedAt)
+    }
+
+    /// Records in this machine's state that its provider copy of the thread's conversation equals the
+    /// transcript with this hash (after an import, a restore, an adoption). Best effort: a record that
+    /// cannot be written only means the next send has no evidence to adopt a newer transcript.
+    func rememberTranscript(_ thread: ThreadID, sha256: String) {
+        var record = store.readRuntime(thread) ?? RuntimeRecord()
+        guard record.knownTranscriptSHA256 != sha256 else { return }
+        record.knownTranscriptSHA256 = sha256
+        try? store.writeRuntime(record, for: thread)
+    }
+
+    /// Before a send resumes `cursor` (no live session): if the workspace holds a whole transcript of
+    /// exactly this provider and cursor whose hash differs from the one this machine's copy is known
+    /// to equal, it came from elsewhere (git) and is newer. A provider that can replace its copy is
+    /// asked to; one that cannot goes on with its own copy, and the caller warns that the
+    /// conversation split. Without a known hash there is no evidence either way: nothing happens.
+    func adoptNewerTranscript(
+        _ thread: ThreadID, provider: any Provider, providerName: String, cursor: JSONValue, cwd: String
+    ) async -> AdoptOutcome {
+        guard let transcripts, let known = store.readRuntime(thread)?.knownTranscriptSHA256,
+            let held = try? transcripts.readHeld(thread), held.manifest.provider == providerName,
+            held.manifest.cursor == cursor, held.manifest.sha256 != known
+        else { return .nothingNewer }
+        let manifest = held.manifest
+        let capabilities: ProviderCapabilities
+        do {
+            capabilities = try await self.capabilities(of: providerName)
+        } catch {
+            return .split(
+                capturedAt: manifest.capturedAt,
+                reason: "provider '\(providerName)' is not available: \(error)")
+        }
+        guard capabilities.canImport, capabilities.canReplace else {
+            return .split(
+                capturedAt: manifest.capturedAt,
+                reason: "provider '\(providerName)' cannot replace its copy of a conversation")
+        }
+        let staging: String
+        do {
+            staging = try store.makeScratchFile("adopt-\(thread.rawValue)")
+            try transcripts.writeScratch(held.bytes, to: staging)
+        } catch {
+            return .split(
+                capturedAt: manifest.capturedAt, reason: "staging the transcript for import failed: \(error)")
+        }
+        defer { store.removeScratchFile(staging) }
+        do throws(ProviderError) {
+            let answered = try await provider.importTranscript(
+                TranscriptImportRequest(
+                    thread: thread, cwd: cwd, source: staging, format: manifest.format, cursor: cursor,
+                    replace: true))
+            guard answered == cursor else {
+                return .split(
+                    capturedAt: manifest.capturedAt,
+                    reason:
+                        "provider '\(providerName)' answered the replace with cursor \(JSONWriter.compactString(answered)), not the same one"
+                )
+            }
+        } catch  where error.code == .notFound {
+            // This machine has no copy at all: the resume fails and the transcript restores it.
+            return .nothingNewer
+        } catch {
+            return .split(
+                capturedAt: manifest.capturedAt,
+                reason: "provider '\(providerName)' refused to replace its copy: \(error.message)")
+        }
+        rememberTranscript(thread, sha256: manifest.sha256)
+        return .adopted(capturedAt: manifest.capturedAt)
     }
 
     /// Whether a session's conversation may be captured after a `changed` stop: only when the file

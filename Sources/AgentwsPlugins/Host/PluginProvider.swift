@@ -53,6 +53,7 @@ package final class PluginProvider: Provider {
         capabilities.canExport = try fields.optionalBool("canExport") ?? false
         capabilities.canImport = try fields.optionalBool("canImport") ?? false
         capabilities.canFork = try fields.optionalBool("canFork") ?? false
+        capabilities.canReplace = try fields.optionalBool("canReplace") ?? false
         capabilities.transcriptFormat = try fields.optionalString("transcriptFormat")
         if capabilities.canExport, capabilities.transcriptFormat?.isEmpty ?? true {
             throw fields.malformed("has canExport but no \"transcriptFormat\"")
@@ -122,18 +123,26 @@ package final class PluginProvider: Provider {
         return TranscriptExportResult(format: format, cursor: request.cursor)
     }
 
-    /// Runs the plugin's `import` (ABI 1.1) and returns the cursor it answers.
+    /// Runs the plugin's `import` (ABI 1.1) and returns the cursor it answers. `replace` is sent only
+    /// to a plugin that advertises `canReplace` (an older one would ignore it and place a copy), and
+    /// must be answered with the same cursor.
     package func importTranscript(_ request: TranscriptImportRequest) async throws(ProviderError) -> JSONValue
     {
         try await require(\.canImport, "import transcripts")
-        let fields = try await instance.request(
-            "import",
-            [
-                "thread": .string(request.thread.rawValue), "cwd": .string(request.cwd),
-                "path": .string(request.source), "format": .string(request.format),
-                "cursor": request.cursor ?? .null,
-            ])
+        var params: [String: JSONValue] = [
+            "thread": .string(request.thread.rawValue), "cwd": .string(request.cwd),
+            "path": .string(request.source), "format": .string(request.format),
+            "cursor": request.cursor ?? .null,
+        ]
+        if request.replace {
+            try await require(\.canReplace, "replace its copy of a conversation")
+            params["replace"] = .bool(true)
+        }
+        let fields = try await instance.request("import", .object(params))
         guard let cursor = fields.optional("cursor") else { throw fields.malformed("has no \"cursor\"") }
+        if request.replace, let asked = request.cursor, cursor != asked {
+            throw fields.malformed("answered a replace with another cursor than the one replaced")
+        }
         return cursor
     }
 

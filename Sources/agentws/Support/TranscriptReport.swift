@@ -14,6 +14,9 @@ struct TranscriptReport {
     var trackedByGit: Bool
     /// Why the last capture on this machine wrote nothing.
     var note: String?
+    /// Whether the held transcript (whole, of the binding's cursor) differs from the one this
+    /// machine's provider copy is known to equal: it came from elsewhere, and the next send adopts it.
+    var newerThanThisMachine: Bool
 
     init(workspace: Workspace, binding: Binding, runtime: RuntimeRecord?) {
         let store = FileTranscriptStore(workspace: workspace)
@@ -32,6 +35,11 @@ struct TranscriptReport {
             trackedByGit = false
         }
         note = runtime?.transcriptNote
+        if problem == nil, cursorMatches, let manifest, let known = runtime?.knownTranscriptSHA256 {
+            newerThanThisMachine = manifest.sha256 != known
+        } else {
+            newerThanThisMachine = false
+        }
     }
 
     var held: Bool { manifest != nil }
@@ -51,6 +59,9 @@ struct TranscriptReport {
         if problem == nil, !cursorMatches {
             parts.append("for another cursor than the binding's: not used to restore")
         }
+        if newerThanThisMachine {
+            parts.append("newer than this machine's copy of the conversation (the next send adopts it)")
+        }
         if let note { parts.append("last capture: \(note)") }
         return parts.joined(separator: ", ")
     }
@@ -66,6 +77,7 @@ struct TranscriptReport {
             "trackedByGit": .bool(trackedByGit),
             "problem": .optional(problem),
             "note": .optional(note),
+            "newerThanThisMachine": .bool(newerThanThisMachine),
         ]
     }
 }

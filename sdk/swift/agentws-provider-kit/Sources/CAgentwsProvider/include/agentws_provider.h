@@ -76,6 +76,7 @@ extern "C" {
 #define AGENTWS_CAPABILITY_CAN_IMPORT "canImport"               /* 1.1 */
 #define AGENTWS_CAPABILITY_CAN_FORK "canFork"                   /* 1.1 */
 #define AGENTWS_CAPABILITY_TRANSCRIPT_FORMAT "transcriptFormat" /* 1.1 */
+#define AGENTWS_CAPABILITY_CAN_REPLACE "canReplace"             /* 1.1: import accepts "replace": true */
 
 /* Identifies the plugin. Returned by `agentws_provider_magic()`. */
 typedef struct agentws_plugin_magic {

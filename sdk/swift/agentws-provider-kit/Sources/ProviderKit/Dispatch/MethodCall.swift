@@ -64,7 +64,11 @@ struct MethodCall: Sendable {
                 guard let importer = plugin as? any TranscriptImporting else {
                     throw lacking("import transcripts")
                 }
-                return .success(try await importer.importTranscript(ImportRequest(fields)).json)
+                let request = try ImportRequest(fields)
+                if request.replace, !(plugin is any TranscriptReplacing) {
+                    throw lacking("replace its copy of a conversation")
+                }
+                return .success(try await importer.importTranscript(request).json)
             case .fork:
                 guard let forker = plugin as? any ConversationForking else {
                     throw lacking("fork conversations")

@@ -64,7 +64,8 @@ extension ImportRequest {
             cwd: try fields.string("cwd"),
             path: try fields.string("path"),
             format: try fields.string("format"),
-            cursor: fields.optional("cursor")
+            cursor: fields.optional("cursor"),
+            replace: try fields.optionalBool("replace") ?? false
         )
     }
 }
@@ -92,6 +93,7 @@ extension PluginCapabilities {
             "canExport": .bool(exporter != nil),
             "canImport": .bool(plugin is any TranscriptImporting),
             "canFork": .bool(plugin is any ConversationForking),
+            "canReplace": .bool(plugin is any TranscriptReplacing),
             "transcriptFormat": exporter.map { .string(type(of: $0).transcriptFormat) } ?? .null,
         ]
     }

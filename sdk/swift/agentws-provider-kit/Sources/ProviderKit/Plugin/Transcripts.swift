@@ -21,6 +21,11 @@ public protocol TranscriptImporting: ProviderPlugin {
     func importTranscript(_ request: ImportRequest) async throws -> ImportResult
 }
 
+/// A plugin whose `import` can also overwrite its own copy of a conversation (`replace: true`,
+/// advertised as `canReplace`): how agentws adopts a newer transcript another machine captured.
+/// Without this conformance the kit refuses such an import with `unsupported`.
+public protocol TranscriptReplacing: TranscriptImporting {}
+
 /// A plugin that copies a conversation into a new, independent one (`fork`).
 public protocol ConversationForking: ProviderPlugin {
     /// Copies the conversation behind `request.cursor`; the copy and the source then go on
@@ -69,14 +74,21 @@ public struct ImportRequest: Sendable, Equatable {
     public var format: String
     /// The cursor the transcript was exported from, when the host knows it.
     public var cursor: JSONValue?
+    /// `replace: true` (only to a `TranscriptReplacing` plugin): the conversation behind `cursor`
+    /// exists here; overwrite it with the transcript and answer the same cursor. Throw `not-found`
+    /// when it does not exist here.
+    public var replace: Bool
 
     /// Makes a request; plugins receive theirs from the host.
-    public init(thread: String, cwd: String, path: String, format: String, cursor: JSONValue?) {
+    public init(
+        thread: String, cwd: String, path: String, format: String, cursor: JSONValue?, replace: Bool = false
+    ) {
         self.thread = thread
         self.cwd = cwd
         self.path = path
         self.format = format
         self.cursor = cursor
+        self.replace = replace
     }
 }
 
