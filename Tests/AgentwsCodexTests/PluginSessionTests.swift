@@ -31,7 +31,7 @@ extension CodexAppServerTests {
                     == ProviderCapabilities(
                         modelSwitch: .inSession, models: nil, canResume: true, canExport: true,
                         canImport: true,
-                        canFork: true, transcriptFormat: "codex-rollout-jsonl"))
+                        canFork: true, canReplace: true, transcriptFormat: "codex-rollout-jsonl"))
             let events = Events()
             let session = try await provider.start(
                 SessionStartRequest(

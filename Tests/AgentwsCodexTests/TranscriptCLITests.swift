@@ -81,6 +81,38 @@ extension CodexAppServerTests {
             #expect(b.codexGone())
         }
 
+        /// A → B → A: A's codex still has its own rollout of the thread (two turns) when B's third
+        /// turn comes back through git; A's send replaces that rollout with B's transcript, so A's
+        /// model request carries B's turn.
+        @Test func aThreadHandedBackContinuesWithTheOtherMachinesTurns() throws {
+            let (a, b, bare) = try twoMachines(mode: "commit")
+            defer {
+                a.close()
+                b.close()
+            }
+            let committed = a.bindingText("cx")
+            let onB = try b.run("send", "--thread", "cx", "which word and colour?")
+            #expect(onB.status == 0 && onB.stdout == "mock#3: which word and colour?\n", "\(onB)")
+            // B's configuration is its own (it points at B's mock and homes): only the threads travel.
+            _ = try git("add", ".agentws/bindings", ".agentws/transcripts", in: b.workspace, b)
+            _ = try git("commit", "-q", "-m", "cx on B", in: b.workspace, b)
+            _ = try git("push", "-q", "origin", "HEAD", in: b.workspace, b)
+            _ = try git("pull", "-q", "--no-rebase", bare, "HEAD", in: a.workspace, a)
+
+            let back = try a.run("send", "--thread", "cx", "and now the fourth")
+            #expect(back.status == 0, "\(back)")
+            #expect(back.stderr.contains("resumed from the workspace transcript (captured "), "\(back)")
+            #expect(back.stderr.contains("newer than this machine's copy"), "\(back)")
+            #expect(!back.stderr.contains("split"), "\(back)")
+            #expect(back.stdout == "mock#4: and now the fourth\n", "\(back)")
+            let users = ResponsesMock.texts(try #require(try a.mock.requests().last), role: "user")
+            #expect(users.contains("which word and colour?"), "B's turn is in A's request: \(users)")
+            #expect(
+                users.contains("remember the word HERON") && users.last == "and now the fourth", "\(users)")
+            #expect(a.bindingText("cx") == committed)
+            #expect(a.codexGone() && b.codexGone())
+        }
+
         @Test func inModeLocalACloneFailsAndTheMachineItselfRestores() throws {
             let (a, b, _) = try twoMachines(mode: "local")
             defer {

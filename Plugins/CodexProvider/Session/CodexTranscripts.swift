@@ -7,7 +7,7 @@ import ProviderKit
 // thread's rollout JSONL, found through `thread/read`; an import places it under this machine's
 // `$CODEX_HOME/sessions/` where codex finds it by id (codex-protocol-notes §16); a fork is
 // `thread/fork`. Each runs on a short-lived app-server of its own, with no live session needed.
-extension CodexPlugin: TranscriptExporting, TranscriptImporting, ConversationForking {
+extension CodexPlugin: TranscriptExporting, TranscriptImporting, TranscriptReplacing, ConversationForking {
     static let transcriptFormat = "codex-rollout-jsonl"
 
     func exportTranscript(_ request: ExportRequest) async throws -> ExportResult {
@@ -30,6 +30,8 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, ConversationFor
 
     /// Places the rollout under this machine's `$CODEX_HOME/sessions/YYYY/MM/DD/` with codex's file
     /// name, unless codex already has the thread (then nothing is written). The thread keeps its id.
+    /// With `replace`, the rollout codex has for the thread (its `thread/read` path) is overwritten
+    /// atomically instead; agentws asks for that only while no session of the thread is live.
     func importTranscript(_ request: ImportRequest) async throws -> ImportResult {
         guard request.format == Self.transcriptFormat else {
             throw PluginError(
@@ -50,6 +52,22 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, ConversationFor
                     code: .invalidRequest,
                     message: "\(request.path) is the rollout of codex thread \(meta.thread), not \(expected)")
             }
+        }
+        if request.replace {
+            guard request.cursor != nil else {
+                throw PluginError(code: .invalidRequest, message: "a replace needs the cursor it replaces")
+            }
+            let path = try await withAppServer(cwd: request.cwd, purpose: "replace of thread \(meta.thread)")
+            {
+                server, _ throws(PluginError) in
+                guard let found = try await Self.read(thread: meta.thread, on: server) else {
+                    throw PluginError(code: .notFound, message: "codex has no thread \(meta.thread) here")
+                }
+                return try Self.rolloutPath(of: found, thread: meta.thread)
+            }
+            try Self.files { () throws(SystemError) in try AtomicFile.replace(bytes, path: path) }
+            host.log(.info, "replaced the rollout of codex thread \(meta.thread) at \(path)")
+            return ImportResult(cursor: CodexSession.cursor(thread: meta.thread))
         }
         try await withAppServer(cwd: request.cwd, purpose: "import of thread \(meta.thread)") {
             server, home throws(PluginError) in
