@@ -6,7 +6,7 @@ import ProviderKit
 /// conversation as JSON Lines at `<config dir>/projects/<encoded cwd>/<session id>.jsonl`; export
 /// copies that file, import puts a copy where this machine's Claude looks for the thread's working
 /// directory, and fork has Claude copy the conversation under a new id (`--fork-session`).
-extension ClaudePlugin: TranscriptExporting, TranscriptImporting, ConversationForking {
+extension ClaudePlugin: TranscriptExporting, TranscriptImporting, TranscriptReplacing, ConversationForking {
     static let transcriptFormat = "claude-jsonl"
 
     func exportTranscript(_ request: ExportRequest) async throws -> ExportResult {
@@ -57,6 +57,24 @@ extension ClaudePlugin: TranscriptExporting, TranscriptImporting, ConversationFo
         }
         let directory = try projectDirectory(cwd: request.cwd)
         let destination = "\(directory)/\(session).jsonl"
+        if request.replace {
+            // The transcript names the cursor's session (checked above); Claude's copy of it is
+            // overwritten whole. agentws asks for that only while no session of the thread is live.
+            guard request.cursor != nil else {
+                throw PluginError(code: .invalidRequest, message: "a replace needs the cursor it replaces")
+            }
+            guard FileIO.exists(destination) else {
+                throw PluginError(
+                    code: .notFound, message: "claude has no session \(session) at \(destination)")
+            }
+            do {
+                try AtomicFile.replace(bytes, directory: directory, fileName: "\(session).jsonl")
+            } catch {
+                throw PluginError(code: .providerFailed, message: "cannot replace the transcript: \(error)")
+            }
+            host.log(.info, "replaced claude session \(session) for \(request.thread) at \(destination)")
+            return ImportResult(cursor: ClaudeSession.cursor(session))
+        }
         let existing: [UInt8]?
         do {
             existing = try FileIO.readIfPresent(destination)

@@ -93,7 +93,8 @@ extension ClaudeCodeTests {
                 try await provider.describe()
                     == ProviderCapabilities(
                         modelSwitch: .inSession, models: ["mock-model", "other-model"], canResume: true,
-                        canExport: true, canImport: true, canFork: true, transcriptFormat: "claude-jsonl"))
+                        canExport: true, canImport: true, canFork: true, canReplace: true,
+                        transcriptFormat: "claude-jsonl"))
             let events = Events()
             let session = try await start(provider, claude, events: events)
             let pid = try claude.runningAgent()

@@ -103,6 +103,42 @@ extension ClaudeCodeTests {
             #expect(machineA.agentsGone() && machineB.agentsGone())
         }
 
+        /// A → B → A: B continued the session A handed it; B's transcript comes back to A's
+        /// workspace (as a pull brings it) while A's Claude still has its own, older copy of the
+        /// session. A's send replaces that copy, and A's model request carries B's turn.
+        @Test func aSessionHandedBackContinuesWithTheOtherMachinesTurn() throws {
+            let machineA = try ClaudeWorkspace()
+            defer { machineA.close() }
+            let machineB = try ClaudeWorkspace()
+            defer { machineB.close() }
+            let first = try machineA.run("send", "--thread", "t1", "remember the word OSPREY")
+            #expect(first.stdout == "mock#1: remember the word OSPREY\n", "\(first)")
+            let file = machineA.root + "/t1.export"
+            #expect(try machineA.run("export", "t1", "-o", file).status == 0)
+            #expect(try machineB.run("import", file).status == 0)
+            let onB = try machineB.run("send", "--thread", "t1", "which bird?")
+            #expect(onB.stdout == "mock#2: which bird?\n", "\(onB)")
+
+            // What a pull of B's commit does to A's workspace: B's transcript and manifest replace A's.
+            let held = "/.agentws/transcripts/t1"
+            try FileManager.default.removeItem(atPath: machineA.workspace + held)
+            try FileManager.default.copyItem(
+                atPath: machineB.workspace + held, toPath: machineA.workspace + held)
+            let binding = try machineA.sessionID("t1")
+
+            let back = try machineA.run("send", "--thread", "t1", "and the third?")
+            #expect(back.status == 0, "\(back)")
+            #expect(back.stderr.contains("newer than this machine's copy"), "\(back)")
+            #expect(back.stdout == "mock#3: and the third?\n", "\(back)")
+            #expect(try machineA.sessionID("t1") == binding)
+            let last = try #require(try machineA.turnRequests().last)
+            #expect(
+                ClaudeWorkspace.userTexts(last) == [
+                    "remember the word OSPREY", "which bird?", "and the third?",
+                ])
+            #expect(machineA.agentsGone() && machineB.agentsGone())
+        }
+
         @Test func importRefusesForeignAndDamagedFiles() async throws {
             let claude = try ClaudeWorkspace()
             defer { claude.close() }
