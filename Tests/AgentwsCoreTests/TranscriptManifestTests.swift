@@ -1,5 +1,7 @@
 import AgentwsCore
 import AgentwsJSON
+import AgentwsSystem
+import AgentwsTestSupport
 import Testing
 
 @testable import AgentwsCore
@@ -13,12 +15,24 @@ struct TranscriptManifestTests {
             "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
         ),
+        (
+            "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"
+        ),
     ])
     func sha256MatchesTheStandardVectors(text: String, digest: String) {
         #expect(SHA256.hex(of: Array(text.utf8)) == digest)
+        // The same through a non-contiguous sequence (copied once) and byte by byte.
+        #expect(SHA256.hex(of: text.utf8) == digest)
+        var hasher = SHA256()
+        for byte in text.utf8 { hasher.update(CollectionOfOne(byte)) }
+        #expect(hasher.finalizeHex() == digest)
     }
 
     @Test func sha256OfAMillionAsInPiecesOfAnySize() {
+        let million = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        let digest = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+        #expect(SHA256.hex(of: million) == digest)
         var hasher = SHA256()
         let piece = [UInt8](repeating: UInt8(ascii: "a"), count: 999)
         var left = 1_000_000
@@ -27,7 +41,43 @@ struct TranscriptManifestTests {
             hasher.update(piece[0..<count])
             left -= count
         }
-        #expect(hasher.finalizeHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(hasher.finalizeHex() == digest)
+    }
+
+    @Test func sha256FinalizeAnswersTheDigestBytes() {
+        var hasher = SHA256()
+        hasher.update(Array("abc".utf8))
+        let digest = hasher.finalize()
+        #expect(digest.count == 32)
+        #expect(digest.prefix(4) == [0xba, 0x78, 0x16, 0xbf])
+        #expect(digest.suffix(4) == [0xf2, 0x00, 0x15, 0xad])
+    }
+
+    /// Random files of the sizes around the padding boundaries (55 bytes is the last that pads in one
+    /// block, 56 the first that needs two) and one that is not a whole number of blocks, each hashed
+    /// whole and in uneven chunks, against coreutils' `sha256sum`.
+    @Test(arguments: [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1_048_579])
+    func sha256AgreesWithSha256sum(size: Int) throws {
+        let directory = try TemporaryDirectory(prefix: "agentws-sha256")
+        defer { directory.remove() }
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let path = directory.path + "/random-\(size)"
+        try #require(try FileIO.createExclusively(path, bytes))
+        let outcome = try ChildProcess.run("/usr/bin/env", ["sha256sum", path])
+        try #require(outcome.status == 0, "sha256sum failed: \(outcome)")
+        let expected = String(outcome.stdout.prefix(64))
+        #expect(SHA256.hex(of: bytes) == expected)
+        var hasher = SHA256()
+        var start = 0
+        var chunk = 1
+        while start < bytes.count {
+            let end = min(bytes.count, start + chunk)
+            bytes[start..<end].withUnsafeBytes { hasher.update($0) }
+            start = end
+            chunk = chunk * 3 + 1
+        }
+        #expect(hasher.finalizeHex() == expected)
     }
 
     func manifest() throws -> TranscriptManifest {
