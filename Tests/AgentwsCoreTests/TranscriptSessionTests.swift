@@ -108,6 +108,25 @@ struct TranscriptSessionTests {
         #expect(second.sha256 != first.sha256 && second.capturedAt > first.capturedAt)
     }
 
+    /// The unchanged check hashes only the export and compares the held file's bytes with it, so a
+    /// held file damaged without a change of size (which its manifest's hash would catch) is not
+    /// taken for the unchanged transcript: the capture writes the export again.
+    @Test func anUnchangedCaptureOverADamagedHeldFileRewritesIt() async throws {
+        let service = service()
+        try await send(service, "t1", "one")
+        let thread = try ThreadID("t1")
+        let whole = try #require(try transcripts.readHeld(thread))
+        var damaged = whole.bytes
+        damaged[damaged.count / 2] ^= 0x20
+        transcripts.damageHeld(thread, damaged)
+        #expect(throws: TranscriptProblem.self) { try transcripts.readHeld(thread) }
+        let writes = transcripts.installCount
+        await #expect(throws: ProviderError.self) { try await send(service, "t1", "fail") }
+        #expect(transcripts.installCount == writes + 1)
+        let repaired = try #require(try transcripts.readHeld(thread))
+        #expect(repaired.bytes == whole.bytes && repaired.manifest.sameContent(as: whole.manifest))
+    }
+
     @Test func modeOffAndProvidersWithoutExportCaptureNothingAndSaySo() async throws {
         let off = service { $0.transcripts.mode = .off }
         try await send(off, "t1", "one")

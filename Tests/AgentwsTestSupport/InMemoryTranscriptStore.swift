@@ -50,6 +50,12 @@ package final class InMemoryTranscriptStore: TranscriptStore {
         return held
     }
 
+    package func heldBytesUnchecked(_ manifest: TranscriptManifest) throws -> [UInt8]? {
+        state.withLock { state in
+            state.held[manifest.thread].flatMap { $0.manifest.file == manifest.file ? $0.bytes : nil }
+        }
+    }
+
     package func install(_ bytes: [UInt8], manifest: TranscriptManifest) throws {
         state.withLock {
             $0.held[manifest.thread] = (manifest, bytes)

@@ -96,10 +96,7 @@ extension SessionService {
             let manifest = TranscriptManifest(
                 thread: thread, provider: providerName, format: exported.format, cursor: cursor,
                 size: Int64(bytes.count), sha256: SHA256.hex(of: bytes), capturedAt: wallClock())
-            // The held copy counts only when it is whole (readHeld checks it against its manifest).
-            if let held = try? transcripts.readHeld(thread), held.manifest.sameContent(as: manifest) {
-                return .unchanged
-            }
+            if heldTranscriptIsWhole(thread, sameAs: manifest, bytes: bytes) { return .unchanged }
             try transcripts.install(bytes, manifest: manifest)
             return .written(size: manifest.size)
         } catch let error as ProviderError {
@@ -107,6 +104,24 @@ extension SessionService {
         } catch {
             return .failed("storing the \(providerName) transcript failed: \(error)")
         }
+    }
+
+    /// Whether the workspace already holds exactly this transcript, whole: its manifest describes
+    /// the same content (size, hash, provider, format, cursor) and its file is these bytes. The export
+    /// is hashed once (`manifest.sha256`); the held file is not hashed again, but compared byte for
+    /// byte with the export — equal bytes with the manifest's hash prove it whole, and a held file
+    /// that fails its manifest (damaged, edited) differs from the export and is replaced. Where the
+    /// sizes differ (the usual case after a turn) the held file is not even read.
+    private func heldTranscriptIsWhole(
+        _ thread: ThreadID, sameAs manifest: TranscriptManifest, bytes: [UInt8]
+    )
+        -> Bool
+    {
+        guard let transcripts, let held = try? transcripts.manifest(of: thread),
+            held.sameContent(as: manifest),
+            let heldBytes = try? transcripts.heldBytesUnchecked(held)
+        else { return false }
+        return heldBytes == bytes
     }
 
     /// SPEC §11 restore: the provider lacks the conversation behind `cursor`; if the workspace holds

@@ -16,6 +16,12 @@ public protocol TranscriptStore: Sendable {
     /// The transcript the manifest names, checked against it (size and hash); nil when the workspace
     /// holds none. Throws a `TranscriptProblem` saying why it is not usable.
     func readHeld(_ thread: ThreadID) throws -> (manifest: TranscriptManifest, bytes: [UInt8])?
+    /// The bytes of the transcript file `manifest` names, as they are on disk — **not** checked
+    /// against the manifest; nil when the file is missing. Only for comparing with bytes the caller
+    /// has hashed itself (capture: an export whose hash is the manifest's and whose bytes are the
+    /// held file's proves the held file whole without hashing it again). Anything that uses a held
+    /// transcript reads it with `readHeld`.
+    func heldBytesUnchecked(_ manifest: TranscriptManifest) throws -> [UInt8]?
     /// Makes `bytes` the thread's transcript, described by `manifest`: the transcript file first,
     /// then the manifest, each atomically, then older transcript files go. A crash at any instant
     /// leaves the old transcript or the new one, each with its manifest.

@@ -83,16 +83,8 @@ package final class FileTranscriptStore: TranscriptStore {
     package func readHeld(_ thread: ThreadID) throws -> (manifest: TranscriptManifest, bytes: [UInt8])? {
         guard let manifest = try manifest(of: thread) else { return nil }
         let path = directory(of: thread) + "/" + manifest.file
-        let bytes: [UInt8]
-        do {
-            guard let read = try FileIO.readIfPresent(path) else {
-                throw TranscriptProblem("\(workspace.displayPath(path)), named by its manifest, is missing")
-            }
-            bytes = read
-        } catch let problem as TranscriptProblem {
-            throw problem
-        } catch {
-            throw TranscriptProblem("\(workspace.displayPath(path)) cannot be read: \(error)")
+        guard let bytes = try heldBytesUnchecked(manifest) else {
+            throw TranscriptProblem("\(workspace.displayPath(path)), named by its manifest, is missing")
         }
         do {
             try manifest.check(bytes)
@@ -100,6 +92,15 @@ package final class FileTranscriptStore: TranscriptStore {
             throw TranscriptProblem("\(workspace.displayPath(path)): \(error.reason)")
         }
         return (manifest, bytes)
+    }
+
+    package func heldBytesUnchecked(_ manifest: TranscriptManifest) throws -> [UInt8]? {
+        let path = directory(of: manifest.thread) + "/" + manifest.file
+        do {
+            return try FileIO.readIfPresent(path)
+        } catch {
+            throw TranscriptProblem("\(workspace.displayPath(path)) cannot be read: \(error)")
+        }
     }
 
     package func install(_ bytes: [UInt8], manifest: TranscriptManifest) throws {
