@@ -31,6 +31,7 @@ enum Unit: String, Sendable {
     case perSecond = "/s"
     case kibibytes = "KiB"
     case mebibytes = "MiB"
+    case megabytesPerSecond = "MB/s"
 
     /// `nanoseconds` in this unit (a rate or a size is taken as already in its unit).
     func scale(nanoseconds: Double) -> Double {
@@ -38,7 +39,7 @@ enum Unit: String, Sendable {
         case .nanoseconds: return nanoseconds
         case .microseconds: return nanoseconds / 1_000
         case .milliseconds: return nanoseconds / 1_000_000
-        case .perSecond, .kibibytes, .mebibytes: return nanoseconds
+        case .perSecond, .kibibytes, .mebibytes, .megabytesPerSecond: return nanoseconds
         }
     }
 }

@@ -48,13 +48,18 @@ struct CodexSetup {
     /// The whole environment of a codex the bare client starts.
     var environment: [String: String] { BenchAgent.environment(adding: variables) }
 
-    /// `.agentws/config.yaml` for a workspace whose `codex` provider runs this codex.
-    func configuration(process: String) -> String {
-        let options: JSONValue = [
+    /// The codex plugin's `options` for this codex (`process`: `shared` or `per-session`).
+    func options(process: String) -> JSONValue {
+        [
             "command": [.string(codex), "app-server"],
             "args": .array(arguments.dropFirst().map { .string($0) }),
             "env": .object(variables.mapValues { .string($0) }), "process": .string(process),
         ]
+    }
+
+    /// `.agentws/config.yaml` for a workspace whose `codex` provider runs this codex.
+    func configuration(process: String) -> String {
+        let options = options(process: process)
         return """
             models:
               default: codex/mock-model
@@ -113,6 +118,14 @@ final class BareCodexClient {
     func resume(_ thread: String, cwd: String) async throws {
         _ = try await peer.request(
             "thread/resume", ["threadId": .string(thread), "cwd": .string(cwd), "excludeTurns": true])
+    }
+
+    /// `thread/read` of `thread`, as the codex plugin's export asks for the rollout's path.
+    func read(_ thread: String) async throws {
+        let result = try await peer.request("thread/read", ["threadId": .string(thread)])
+        guard result["thread"]?["path"]?.stringValue != nil else {
+            throw BenchError("thread/read answered \(JSONWriter.compactString(result))")
+        }
     }
 
     /// One turn: `turn/start` to `turn/completed`.
