@@ -509,31 +509,114 @@ struct TranscriptCommandTests {
         #expect(cli.read(".agentws/.gitignore")?.contains("\n/transcripts/\n") == true)
     }
 
-    /// SIGKILL at any instant of a send — the capture at its end included (a large transcript makes
-    /// the capture take a while) — leaves the old transcript or the new one, each whole with its
-    /// manifest, never a torn one.
-    @Test func sigkillDuringCaptureNeverLeavesATornTranscript() throws {
-        let cli = try CLIHarness()
+    /// The held transcript of `thread` as the directory has it after a kill: the file its manifest
+    /// names, and every other name in the directory (temporary files of an interrupted write, a new
+    /// transcript the manifest does not name yet, an old one not yet removed).
+    func heldFiles(_ cli: CLIHarness, _ thread: String) throws -> (
+        named: String, bytes: Data, others: [String]
+    ) {
+        let directory = cli.path(".agentws/transcripts/\(thread)")
+        let manifest = try json(try #require(cli.read(".agentws/transcripts/\(thread)/manifest.json")))
+        let named = try #require(manifest["file"] as? String)
+        let bytes = try #require(FileManager.default.contents(atPath: directory + "/" + named))
+        let others = try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0 != "manifest.json" && $0 != named }
+        return (named, bytes, others)
+    }
+
+    /// Rewrites echo's conversation file of `conversation` with 20 messages of `size` bytes in all,
+    /// marked with `round` so that every round's transcript differs: echo resumes it, appends the
+    /// turn (dropping the two oldest messages) and the capture at the end of the send exports it.
+    func growConversation(_ cli: CLIHarness, _ conversation: String, to size: Int, round: Int) throws {
+        let relative = Self.echoConversations + "/\(conversation).json"
+        var file = try json(try #require(cli.read(relative)))
+        let text = String(repeating: "\(round % 10)", count: size / 20)
+        file["transcript"] = (0..<20).map { index in
+            ["role": index % 2 == 0 ? "user" : "echo", "text": text] as [String: Any]
+        }
+        try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: cli.path(relative)))
+    }
+
+    /// SIGKILL inside the capture's write. A 4 MiB conversation makes the capture at the end of a
+    /// send take a while (export, hash, temporary file, fsync, rename, manifest, removal of the old
+    /// file); each round kills the send at another point after its reply is out — half of the rounds
+    /// at delays spread over the whole time a send takes from its reply to its exit (measured once,
+    /// unkilled), half as soon as the capture's temporary file shows in the transcript directory plus
+    /// a varying wait. After every kill the thread has the old transcript with its manifest or the new
+    /// pair, whole (size and SHA-256, checked by `show`), never a torn or mismatched one. Kills that
+    /// landed inside the write are recognised by what they leave: a temporary file, a new transcript
+    /// the manifest does not name yet, or an old one not yet removed. Some must have (else the test
+    /// proves nothing); the next send cleans up what they left.
+    @Test func sigkillInsideTheCaptureWriteNeverLeavesATornTranscript() throws {
+        let cli = try CLIHarness(config: "transcripts:\n  max_size: 256MiB\n")
         defer { cli.remove() }
-        let large = String(repeating: "x", count: 100_000)
-        try cli.run("send", "--thread", "t1", large).expectSuccess()
-        for round in 0..<40 {
-            let running = try cli.start(["send", "--thread", "t1", "\(round) \(large)"])
-            // Once the reply is out, the session stops and the capture runs; the kill lands at a
-            // different point of it each round.
-            try running.waitFor("echo-1 turn")
-            usleep(useconds_t((round % 10) * 4_000))
+        try cli.run("send", "--thread", "t1", "seed").expectSuccess()
+        let binding = try json(try #require(cli.binding("t1")))
+        let conversation = try #require(
+            (binding["resumeCursor"] as? [String: Any])?["conversation"] as? String)
+        let size = 4 << 20
+        let transcriptDirectory = cli.path(".agentws/transcripts/t1")
+
+        // One unkilled send: how long from its reply to its exit (only to spread the kills over it).
+        try growConversation(cli, conversation, to: size, round: 0)
+        let calibration = try cli.start(["send", "--thread", "t1", "calibrate"])
+        try calibration.waitFor("echo-1 turn", limit: .seconds(120))
+        let replied = ContinuousClock.now
+        let outcome = calibration.finish()
+        #expect(outcome.status == 0, "\(outcome)")
+        let span = ContinuousClock.now - replied
+        var previous = try heldFiles(cli, "t1").bytes
+        #expect(previous.count > size / 2)
+
+        let rounds = 16
+        var landedInside = 0
+        for round in 0..<rounds {
+            try growConversation(cli, conversation, to: size, round: round + 1)
+            let leftovers = Set(
+                (try? FileManager.default.contentsOfDirectory(atPath: transcriptDirectory)) ?? [])
+            let running = try cli.start(["send", "--thread", "t1", "round \(round)"])
+            try running.waitFor("echo-1 turn", limit: .seconds(120))
+            if round % 2 == 0 {
+                let (seconds, attoseconds) = (span * (Double(round) / Double(rounds))).components
+                Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
+            } else {
+                // Until this capture's writer has a temporary file in the directory (or the send ends).
+                while running.isRunning,
+                    !((try? FileManager.default.contentsOfDirectory(atPath: transcriptDirectory)) ?? [])
+                        .contains(where: { $0.contains(".tmp-") && !leftovers.contains($0) })
+                {
+                    usleep(200)
+                }
+                usleep(useconds_t((round / 2) * 3_000))
+            }
             running.signal(SIGKILL)
             _ = running.finish()
-            let held = try transcript(cli, "t1")
-            #expect(held["held"] as? Bool == true, "round \(round)")
-            #expect(held["problem"] is NSNull, "round \(round): \(held)")
+
+            let held = try heldFiles(cli, "t1")
+            let exported = try #require(
+                FileManager.default.contents(
+                    atPath: cli.path(Self.echoConversations + "/\(conversation).json")))
+            let shown = try transcript(cli, "t1")
+            #expect(shown["held"] as? Bool == true, "round \(round)")
+            #expect(shown["problem"] is NSNull, "round \(round): \(shown)")
+            #expect(shown["cursorMatches"] as? Bool == true, "round \(round): \(shown)")
+            // The old pair or the new one: the manifest names the previous transcript or this
+            // round's export, byte for byte.
+            let isOld = held.bytes == previous
+            let isNew = held.bytes == exported
+            #expect(isOld || isNew, "round \(round): the manifest names \(held.named), neither old nor new")
+            if held.others.contains(where: { $0.contains(".tmp-") || $0.hasPrefix("transcript-") }) {
+                landedInside += 1
+            }
+            previous = held.bytes
         }
+        #expect(landedInside > 0, "no kill of \(rounds) landed inside the capture's write")
         let doctor = try cli.run("doctor").expectSuccess()
         #expect(doctor.stdout.contains("1 transcript match their manifests"), "\(doctor)")
-        // The next capture removes what killed ones left behind (a superseded file, temporaries).
+        // The next capture removes what the killed ones left behind (a superseded file, temporaries).
         try cli.run("send", "--thread", "t1", "last").expectSuccess()
-        let names = try FileManager.default.contentsOfDirectory(atPath: cli.path(".agentws/transcripts/t1"))
-        #expect(names.count == 2, "\(names)")
+        let after = try heldFiles(cli, "t1")
+        #expect(after.others.isEmpty, "\(after.others)")
+        #expect(try transcript(cli, "t1")["problem"] is NSNull)
     }
 }
