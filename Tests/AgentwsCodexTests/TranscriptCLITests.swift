@@ -9,46 +9,25 @@ extension CodexAppServerTests {
     /// CODEX_HOME and state, stay local in mode local, and travel by export/import.
     @Suite("transcripts through the CLI")
     struct TranscriptCLITests {
-        func git(_ arguments: String..., in directory: String, _ codex: CodexWorkspace) throws -> String {
-            let result = try GitCommand.run(arguments, in: directory, environment: codex.environment)
-            #expect(result.status == 0, "git \(arguments): \(result.stderr)")
-            return result.stdout
-        }
-
-        func setMode(_ mode: String, _ codex: CodexWorkspace) throws {
-            try codex.writeConfig(options: codex.providerOptions)
-            let path = codex.workspace + "/.agentws/config.yaml"
-            let config = try String(contentsOfFile: path, encoding: .utf8)
-            try Data((config + "transcripts:\n  mode: \(mode)\n").utf8).write(to: URL(fileURLWithPath: path))
-        }
-
         /// Machine A: two turns on a codex thread and on an echo thread, stopped (one-shot sends),
         /// committed with the transcripts the mode lets git see, pushed to a bare repository.
         /// Machine B: its own HOME, CODEX_HOME, mock and state, a clone of that repository with its own
         /// configuration (which is machine-specific here: it points at B's mock and homes).
         func twoMachines(mode: String) throws -> (a: CodexWorkspace, b: CodexWorkspace, bare: String) {
-            let a = try CodexWorkspace()
-            try setMode(mode, a)
-            _ = try git("init", "-q", in: a.workspace, a)
-            for (thread, text) in [("cx", "remember the word HERON"), ("cx", "and the colour TEAL")] {
-                let sent = try a.run("send", "--thread", thread, text)
-                #expect(sent.status == 0, "\(sent)")
-            }
-            for text in ["one", "two"] {
-                let sent = try a.run("send", "--thread", "ec", "--model", "echo/echo-1", text)
-                #expect(sent.status == 0, "\(sent)")
-            }
-            _ = try git("add", ".agentws/bindings", ".agentws/.gitignore", in: a.workspace, a)
-            if mode == "commit" { _ = try git("add", ".agentws/transcripts", in: a.workspace, a) }
-            _ = try git("commit", "-q", "-m", "threads", in: a.workspace, a)
-            let bare = a.root + "/shared.git"
-            _ = try git("clone", "-q", "--bare", a.workspace, bare, in: a.root, a)
-
-            let b = try CodexWorkspace()
-            try FileManager.default.removeItem(atPath: b.workspace)
-            _ = try git("clone", "-q", bare, b.workspace, in: b.root, b)
-            try setMode(mode, b)
-            return (a, b, bare)
+            let machines = try TwoMachines(
+                mode: mode, make: { try CodexWorkspace() },
+                configure: { try $0.writeConfig(options: $0.providerOptions) },
+                turns: { a in
+                    for text in ["remember the word HERON", "and the colour TEAL"] {
+                        let sent = try a.run("send", "--thread", "cx", text)
+                        #expect(sent.status == 0, "\(sent)")
+                    }
+                    for text in ["one", "two"] {
+                        let sent = try a.run("send", "--thread", "ec", "--model", "echo/echo-1", text)
+                        #expect(sent.status == 0, "\(sent)")
+                    }
+                })
+            return (machines.a, machines.b, machines.bare)
         }
 
         @Test func inModeCommitACloneContinuesBothConversations() throws {
@@ -119,7 +98,7 @@ extension CodexAppServerTests {
                 a.close()
                 b.close()
             }
-            #expect(try git("ls-files", ".agentws/transcripts", in: a.workspace, a) == "")
+            #expect(try a.git("ls-files", ".agentws/transcripts") == "")
             let failed = try b.run("send", "--thread", "cx", "which word?")
             #expect(failed.status == 6, "\(failed)")
             #expect(failed.stderr.contains("the workspace holds no transcript of thread cx"), "\(failed)")
