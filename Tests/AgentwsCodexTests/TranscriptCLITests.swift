@@ -73,10 +73,10 @@ extension CodexAppServerTests {
             let onB = try b.run("send", "--thread", "cx", "which word and colour?")
             #expect(onB.status == 0 && onB.stdout == "mock#3: which word and colour?\n", "\(onB)")
             // B's configuration is its own (it points at B's mock and homes): only the threads travel.
-            _ = try git("add", ".agentws/bindings", ".agentws/transcripts", in: b.workspace, b)
-            _ = try git("commit", "-q", "-m", "cx on B", in: b.workspace, b)
-            _ = try git("push", "-q", "origin", "HEAD", in: b.workspace, b)
-            _ = try git("pull", "-q", "--no-rebase", bare, "HEAD", in: a.workspace, a)
+            try b.git("add", ".agentws/bindings", ".agentws/transcripts")
+            try b.git("commit", "-q", "-m", "cx on B")
+            try b.git("push", "-q", "origin", "HEAD")
+            try a.git("pull", "-q", "--no-rebase", bare, "HEAD")
 
             let back = try a.run("send", "--thread", "cx", "and now the fourth")
             #expect(back.status == 0, "\(back)")
