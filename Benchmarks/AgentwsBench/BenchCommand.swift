@@ -37,13 +37,20 @@ struct RunBenchmarks: AsyncParsableCommand {
     @Flag(help: "Do not drop the page cache for cold figures even when permitted.")
     var noColdCache = false
 
+    @Option(help: "Multiply every row's rounds by this (more samples where the spread is wide).")
+    var roundsFactor = 1
+
     mutating func run() async throws {
         let buildDirectory = try BenchExecutable.directory()
         let scratchRoot = (scratch ?? buildDirectory + "/bench-scratch") + "/run-\(getpid())"
         try Files.makeDirectories(scratchRoot)
         defer { Files.removeTree(scratchRoot) }
+        guard roundsFactor >= 1 else {
+            throw BenchError("--rounds-factor must be 1 or more, not \(roundsFactor)")
+        }
         let settings = Settings(
-            quick: quick, scratch: scratchRoot, buildDirectory: buildDirectory, dropCaches: !noColdCache)
+            quick: quick, scratch: scratchRoot, buildDirectory: buildDirectory, dropCaches: !noColdCache,
+            roundsFactor: roundsFactor)
         let machine = Machine.describe(scratch: scratchRoot)
         printError(machine.summary)
 

@@ -7,7 +7,10 @@ struct Settings: Sendable {
     /// The directory holding the release build: agentws, the plugins, this benchmark.
     var buildDirectory: String
     var dropCaches: Bool
+    /// `--rounds-factor`: every row's rounds (and row 11's pairs) are multiplied by it, for more
+    /// samples where the spread is too wide to conclude.
+    var roundsFactor = 1
 
-    func rounds(_ full: Int) -> Int { quick ? min(full, 2) : full }
+    func rounds(_ full: Int) -> Int { quick ? min(full, 2) : full * roundsFactor }
     func size(_ full: Int, quick small: Int) -> Int { quick ? small : full }
 }
