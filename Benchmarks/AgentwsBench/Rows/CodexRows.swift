@@ -146,19 +146,33 @@ enum CodexRows {
         var report = RowReport(number: 11, title: "one-shot resume of a stopped Codex thread")
         let scratch = try DaemonScratch(settings, row: 11)
         let (setup, mock) = try CodexSetup.start(root: scratch.root + "/codex")
-        let workspace = try scratch.workspace("one")
-        try Files.write(
-            Array(setup.configuration(process: "shared").utf8), to: workspace + "/.agentws/config.yaml")
-        var environment = scratch.environment
-        environment["AGENTWS_WORKSPACE"] = workspace
+        // Two workspaces: the default configuration, which captures the transcript when the send's
+        // session stops (for codex an export on a short-lived app-server of its own), and the same
+        // with `transcripts: off`, which shows what agentws costs without that capture.
         let agentws = scratch.agentws
-        let first = try Spawn.run(agentws, ["send", "--thread", "bench", "first"], environment: environment)
-        guard first.succeeded else { throw BenchError("agentws send on codex failed (exit \(first.status))") }
-        let bindings = try Files.read(workspace + "/.agentws/bindings/bench.json")
-            .map { try JSONParser.parse(bytes: $0) }
-        guard let thread = bindings?["resumeCursor"]?["threadId"]?.stringValue else {
-            throw BenchError("the codex binding of thread bench has no cursor")
+        var environments: [[String: String]] = []
+        var threads: [String] = []
+        for (name, extra) in [("one", ""), ("off", "transcripts:\n  mode: \"off\"\n")] {
+            let workspace = try scratch.workspace(name)
+            try Files.write(
+                Array((setup.configuration(process: "shared") + extra).utf8),
+                to: workspace + "/.agentws/config.yaml")
+            var environment = scratch.environment
+            environment["AGENTWS_WORKSPACE"] = workspace
+            let first = try Spawn.run(
+                agentws, ["send", "--thread", "bench", "first"], environment: environment)
+            guard first.succeeded else {
+                throw BenchError("agentws send on codex failed (exit \(first.status))")
+            }
+            let bindings = try Files.read(workspace + "/.agentws/bindings/bench.json")
+                .map { try JSONParser.parse(bytes: $0) }
+            guard let thread = bindings?["resumeCursor"]?["threadId"]?.stringValue else {
+                throw BenchError("the codex binding of thread bench has no cursor")
+            }
+            environments.append(environment)
+            threads.append(thread)
         }
+        let thread = threads[0]
         let bench = try BenchExecutable.path()
         let bareArguments = [
             "bare-codex", "--root", setup.root, "--port", String(setup.port), "--codex", setup.codex,
@@ -166,20 +180,23 @@ enum CodexRows {
             thread,
         ]
         var through: [Double] = []
+        var withoutCapture: [Double] = []
         var direct: [Double] = []
         let runs = settings.quick ? 3 : settings.rounds(21)
+        func send(_ environment: [String: String], into series: inout [Double]) throws -> UInt64 {
+            let outcome = try Spawn.run(
+                agentws, ["send", "--thread", "bench", "again"], environment: environment)
+            guard outcome.succeeded else { throw BenchError("agentws send failed (\(outcome.status))") }
+            series.append(Double(outcome.wallNanoseconds) / 1e6)
+            return outcome.wallNanoseconds
+        }
         for round in 0..<runs {
             _ = try await alternate(
                 pieces: 1, round: round,
                 [
-                    Contender(name: "agentws send") { _ in
-                        let outcome = try Spawn.run(
-                            agentws, ["send", "--thread", "bench", "again"], environment: environment)
-                        guard outcome.succeeded else {
-                            throw BenchError("agentws send failed (\(outcome.status))")
-                        }
-                        through.append(Double(outcome.wallNanoseconds) / 1e6)
-                        return outcome.wallNanoseconds
+                    Contender(name: "agentws send") { _ in try send(environments[0], into: &through) },
+                    Contender(name: "agentws send, transcripts off") { _ in
+                        try send(environments[1], into: &withoutCapture)
                     },
                     Contender(name: "bare") { _ in
                         let outcome = try Spawn.run(bench, bareArguments, environment: scratch.environment)
@@ -192,25 +209,32 @@ enum CodexRows {
                 ])
         }
         let ratios = Summary.ratios(through, direct)
-        if let interval = ratios.medianInterval95 {
-            report.notes.append(
-                "the median of the \(runs) pairs' ratios lies in \(Format.fixed(interval.lower, digits: 3))–"
-                    + "\(Format.fixed(interval.upper, digits: 3))× with 95 % confidence (order statistics, no assumption "
-                    + "on the distribution)")
+        let offRatios = Summary.ratios(withoutCapture, direct)
+        for (label, series) in [("", ratios), ("with transcripts off, ", offRatios)] {
+            if let interval = series.medianInterval95 {
+                report.notes.append(
+                    "\(label)the median of the \(runs) rounds' ratios lies in \(Format.fixed(interval.lower, digits: 3))–"
+                        + "\(Format.fixed(interval.upper, digits: 3))× with 95 % confidence (order statistics, no "
+                        + "assumption on the distribution)")
+            }
         }
         report.lines = [
             ResultLine(
                 label: "agentws send on a stopped thread, wall", value: Summary(through), unit: .milliseconds,
-                ratio: Ratio(
-                    baseline: "bare client", value: ratios, target: .atMost(1.03))),
+                ratio: Ratio(baseline: "bare client", value: ratios, target: .atMost(1.03))),
+            ResultLine(
+                label: "agentws send, transcripts off, wall", value: Summary(withoutCapture),
+                unit: .milliseconds,
+                ratio: Ratio(baseline: "bare client", value: offRatios, target: .atMost(1.03))),
             ResultLine(
                 label: "bare client: start, resume, turn, stop", value: Summary(direct), unit: .milliseconds),
         ]
         report.notes.append(
             "each from posix_spawn to wait4 of a fresh process: `agentws send --thread bench again` (loads the "
-                + "configuration and the codex plugin, starts the app-server, thread/resume, one turn, stops) and "
+                + "configuration and the codex plugin, starts the app-server, thread/resume, one turn, stops, and "
+                + "by default captures the transcript; once more in a workspace with transcripts off) and "
                 + "`agentws-bench bare-codex` (starts the app-server, initialize, thread/resume, one turn, end of "
-                + "input and exit), \(runs) pairs alternating")
+                + "input and exit), \(runs) rounds of the three, the order rotating")
         withExtendedLifetime(mock) {}
         scratch.remove()
         return report
