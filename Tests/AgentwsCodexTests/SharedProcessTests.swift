@@ -146,6 +146,37 @@ extension CodexAppServerTests {
             #expect(codex.appServers() == process)
         }
 
+        /// A stop's transcript capture exports right after the session let go of the shared
+        /// process: the export asks that process (one thread/read) instead of starting an
+        /// app-server of its own, and the process lingers on. With no process running, an export
+        /// starts its own.
+        @Test func anExportBorrowsTheRunningProcess() async throws {
+            let codex = try CodexWorkspace()
+            defer { codex.close() }
+            let provider = try codex.pluginProvider(options: ["process_linger_ms": 600_000])
+            let live = try await start(provider, codex, thread: "t1")
+            #expect(try await live.session.send(TurnRequest(text: "hi")).stopReason == .endTurn)
+            let cursor = try #require(live.session.cursor)
+            let process = try await appServers(codex, count: 1)
+            try await live.session.stop()
+            let request = TranscriptExportRequest(
+                thread: try ThreadID("t1"), cursor: cursor, cwd: codex.workspace,
+                destination: codex.workspace + "/.agentws/state/t1.transcript")
+            #expect(try await provider.exportTranscript(request).format == "codex-rollout-jsonl")
+            let exported = try #require(FileManager.default.contents(atPath: request.destination))
+            #expect(String(decoding: exported, as: UTF8.self).contains("mock#1: hi"))
+            #expect(codex.appServers() == process)
+            #expect(codex.stderrLog.components(separatedBy: "started ").count == 2, "\(codex.stderrLog)")
+            #expect(!codex.stderrLog.contains("for export of thread"), "\(codex.stderrLog)")
+
+            // Another instance has no process running: its export starts one for itself.
+            let other = try codex.pluginProvider()
+            try FileManager.default.removeItem(atPath: request.destination)
+            #expect(try await other.exportTranscript(request).format == "codex-rollout-jsonl")
+            #expect(FileManager.default.contents(atPath: request.destination) == exported)
+            #expect(codex.stderrLog.contains("for export of thread \(cursor["threadId"]?.stringValue ?? "")"))
+        }
+
         @Test func approvalsAreAnsweredByTheirOwnThreadsMode() async throws {
             let codex = try CodexWorkspace()
             defer { codex.close() }

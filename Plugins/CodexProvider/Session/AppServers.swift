@@ -87,6 +87,18 @@ actor AppServers {
         return connection
     }
 
+    /// The shared process if one runs now (serving sessions or lingering after the last one),
+    /// counted as a user until `release`: an export, which needs an app-server only for one
+    /// `thread/read`, borrows it instead of starting one of its own. Nil with `per-session`, while
+    /// the shared process is still starting, or when none runs.
+    func borrowRunning() -> CodexConnection? {
+        guard isShared, !closed, let current, current.end == nil else { return nil }
+        lingering?.cancel()
+        lingering = nil
+        users += 1
+        return current
+    }
+
     /// A session is done with `connection`. A per-session process ends now; the shared one when
     /// no session has used it for `process_linger_ms`.
     func release(_ connection: CodexConnection) async {

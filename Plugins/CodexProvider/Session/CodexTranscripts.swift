@@ -6,18 +6,29 @@ import ProviderKit
 // ABI 1.1 for codex (docs/providers/codex.md, "Transcripts and forks"): the transcript is the
 // thread's rollout JSONL, found through `thread/read`; an import places it under this machine's
 // `$CODEX_HOME/sessions/` where codex finds it by id (codex-protocol-notes §16); a fork is
-// `thread/fork`. Each runs on a short-lived app-server of its own, with no live session needed.
+// `thread/fork`. Each runs on a short-lived app-server of its own, with no live session needed;
+// an export borrows the shared app-server instead when one runs.
 extension CodexPlugin: TranscriptExporting, TranscriptImporting, TranscriptReplacing, ConversationForking {
     static let transcriptFormat = "codex-rollout-jsonl"
 
     func exportTranscript(_ request: ExportRequest) async throws -> ExportResult {
         let thread = try Self.threadID(in: request.cursor)
-        let path = try await withAppServer(cwd: request.cwd, purpose: "export of thread \(thread)") {
-            server, _ throws(PluginError) in
-            guard let found = try await Self.read(thread: thread, on: server) else {
-                throw PluginError(code: .notFound, message: "codex has no thread \(thread) here")
+        let path: String
+        if let running = await servers.borrowRunning() {
+            // The shared process still runs (a stop captures right after its session let go of it):
+            // one thread/read on it, rather than a second app-server started for that alone.
+            let found: Result<String, PluginError>
+            do throws(PluginError) {
+                found = .success(try await Self.rolloutPath(of: thread, on: running.peer))
+            } catch {
+                found = .failure(error)
             }
-            return try Self.rolloutPath(of: found, thread: thread)
+            await servers.release(running)
+            path = try found.get()
+        } else {
+            path = try await withAppServer(cwd: request.cwd, purpose: "export of thread \(thread)") {
+                server, _ throws(PluginError) in try await Self.rolloutPath(of: thread, on: server)
+            }
         }
         guard let bytes = try Self.files({ () throws(SystemError) in try FileIO.readIfPresent(path) }) else {
             throw PluginError(
@@ -59,11 +70,7 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, TranscriptRepla
             }
             let path = try await withAppServer(cwd: request.cwd, purpose: "replace of thread \(meta.thread)")
             {
-                server, _ throws(PluginError) in
-                guard let found = try await Self.read(thread: meta.thread, on: server) else {
-                    throw PluginError(code: .notFound, message: "codex has no thread \(meta.thread) here")
-                }
-                return try Self.rolloutPath(of: found, thread: meta.thread)
+                server, _ throws(PluginError) in try await Self.rolloutPath(of: meta.thread, on: server)
             }
             try Self.files { () throws(SystemError) in try AtomicFile.replace(bytes, path: path) }
             host.log(.info, "replaced the rollout of codex thread \(meta.thread) at \(path)")
@@ -188,6 +195,16 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, TranscriptRepla
         } catch {
             throw PluginError(code: .providerFailed, message: "codex cannot read thread \(thread): \(error)")
         }
+    }
+
+    /// The rollout file of `thread`, from `thread/read` on `server`.
+    private static func rolloutPath(of thread: String, on server: JSONRPCPeer) async throws(PluginError)
+        -> String
+    {
+        guard let found = try await read(thread: thread, on: server) else {
+            throw PluginError(code: .notFound, message: "codex has no thread \(thread) here")
+        }
+        return try rolloutPath(of: found, thread: thread)
     }
 
     private static func rolloutPath(of thread: JSONValue, thread id: String) throws(PluginError) -> String {
