@@ -226,6 +226,11 @@ struct TranscriptCommandTests {
             #expect(try a.git("diff", "--name-only", "--diff-filter=U") == "")
             if side == "ours" { try a.git("merge", "--abort") }
         }
+        // Their transcript is newer than this machine's copy: the next send adopts it and goes on
+        // from their third turn.
+        let next = try a.run("send", "--thread", "t1", "a four").expectSuccess()
+        #expect(next.stdout.hasPrefix("echo-1 turn 4"), "\(next)")
+        #expect(next.stderr.contains("newer than this machine's copy"), "\(next)")
     }
 
     /// Both machines started over (reset) and committed: cursors and transcripts conflict. --both
