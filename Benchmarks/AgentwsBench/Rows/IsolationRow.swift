@@ -124,32 +124,9 @@ enum IsolationRow {
                 unit: .microseconds,
                 ratio: Ratio(
                     baseline: "in process", value: Summary.ratios(loadTimes[1], loadTimes[0]), target: nil)),
-            ResultLine(
-                label: "agentws send (echo), in process, wall", value: Summary(onDisk[0]), unit: .milliseconds
-            ),
-            ResultLine(
-                label: "agentws send (echo), plugin host, wall", value: Summary(onDisk[1]),
-                unit: .milliseconds,
-                ratio: Ratio(
-                    baseline: "in process", value: Summary.ratios(onDisk[1], onDisk[0]), target: .atMost(1.15)
-                )),
-            ResultLine(label: "agentws --version, wall", value: Summary(onDisk[2]), unit: .milliseconds),
         ]
-        if let onTmpfs {
-            report.lines += [
-                ResultLine(
-                    label: "agentws send (echo), in process, wall, tmpfs", value: Summary(onTmpfs[0]),
-                    unit: .milliseconds),
-                ResultLine(
-                    label: "agentws send (echo), plugin host, wall, tmpfs", value: Summary(onTmpfs[1]),
-                    unit: .milliseconds,
-                    ratio: Ratio(
-                        baseline: "in process", value: Summary.ratios(onTmpfs[1], onTmpfs[0]), target: nil)),
-                ResultLine(
-                    label: "agentws --version, wall, tmpfs round", value: Summary(onTmpfs[2]),
-                    unit: .milliseconds),
-            ]
-        }
+        report.lines += sendLines(onDisk, suffix: "", target: .atMost(1.15))
+        if let onTmpfs { report.lines += sendLines(onTmpfs, suffix: ", tmpfs", target: nil) }
         report.checks.append(
             "every turn ended with end_turn on both sides; every send and --version exited 0")
         report.notes.append(
@@ -157,6 +134,21 @@ enum IsolationRow {
                 + "one-shot send starts one \(PluginHostSettings.hostProgramName): the plugin files were "
                 + "examined by the first send and are remembered in state/plugin-probes.json")
         return report
+    }
+
+    /// The lines of `sends`' figures; `suffix` names where the workspace was.
+    private static func sendLines(_ wall: [[Double]], suffix: String, target: Target?) -> [ResultLine] {
+        [
+            ResultLine(
+                label: "agentws send (echo), in process, wall" + suffix, value: Summary(wall[0]),
+                unit: .milliseconds),
+            ResultLine(
+                label: "agentws send (echo), plugin host, wall" + suffix, value: Summary(wall[1]),
+                unit: .milliseconds,
+                ratio: Ratio(baseline: "in process", value: Summary.ratios(wall[1], wall[0]), target: target)),
+            ResultLine(
+                label: "agentws --version, wall" + suffix, value: Summary(wall[2]), unit: .milliseconds),
+        ]
     }
 
     /// Wall times in milliseconds of `agentws send` in process, isolated, and `agentws --version`
