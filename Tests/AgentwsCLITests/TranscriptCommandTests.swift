@@ -305,6 +305,49 @@ struct TranscriptCommandTests {
 
     /// Through the daemon: the stop captures in the daemon, and an ACP client's prompt on a thread
     /// whose conversation the provider lost is answered with `_meta.agentws.start: "restored"`.
+    /// Over the daemon, a newer transcript of the same conversation (another machine's, here handed
+    /// over by export/import and copied back as a pull would) is adopted at the next prompt.
+    @Test func overTheDaemonAnAdoptionSaysRestoredInTheACPAnswer() throws {
+        let a = try CLIHarness(mode: .daemon)
+        let b = try CLIHarness()
+        defer {
+            a.remove()
+            b.remove()
+        }
+        try a.run("send", "--thread", "t1", "one").expectSuccess()
+        try a.run("stop", "t1").expectSuccess()
+        let file = a.root + "/t1.agentws-thread"
+        try a.run("export", "t1", "-o", file).expectSuccess()
+        try b.run("import", file).expectSuccess()
+        try b.run("send", "--thread", "t1", "two").expectSuccess()
+        let held = "/.agentws/transcripts/t1"
+        try FileManager.default.removeItem(atPath: a.root + held)
+        try FileManager.default.copyItem(atPath: b.root + held, toPath: a.root + held)
+
+        let client = try SocketClient(path: a.socketPath)
+        defer { client.close() }
+        try client.send(json: [
+            "jsonrpc": "2.0", "id": 1, "method": "session/resume",
+            "params": ["sessionId": "t1", "cwd": a.root, "mcpServers": [Any]()],
+        ])
+        #expect(try client.response(to: 1).response["result"] != nil)
+        try client.send(json: [
+            "jsonrpc": "2.0", "id": 2, "method": "session/prompt",
+            "params": ["sessionId": "t1", "prompt": [["type": "text", "text": "three"]]],
+        ])
+        let (answer, updates) = try client.response(to: 2)
+        let result = try #require(answer["result"] as? [String: Any], "\(answer)")
+        let meta = try #require((result["_meta"] as? [String: Any])?["agentws"] as? [String: Any])
+        #expect(meta["start"] as? String == "restored", "\(answer)")
+        let replies = updates.compactMap { update -> String? in
+            let params = update["params"] as? [String: Any]
+            let content = (params?["update"] as? [String: Any])?["content"] as? [String: Any]
+            return content?["text"] as? String
+        }.joined()
+        #expect(replies.contains("newer than this machine's copy"), "\(replies)")
+        #expect(replies.contains("echo-1 turn 3"), "\(replies)")
+    }
+
     @Test func overTheDaemonARestoreSaysSoInTheACPAnswer() throws {
         let cli = try CLIHarness(mode: .daemon)
         defer { cli.remove() }
