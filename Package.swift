@@ -22,6 +22,8 @@ import PackageDescription
 //                     services (swift-service-lifecycle): reaper loop, graceful shutdown.
 //   AgentProcess      linked statically into Swift plugins that run an agent as a child process:
 //                     posix_spawn, a line connection with a reader thread, stderr log, a JSON-RPC peer.
+//   AgentPluginSupport  what those plugins share on ProviderKit: set-up from the configuration, the
+//                     one-turn-at-a-time slot.
 //   agentws           the command line.
 //   agentws-plugin-host  the plugin host agentws starts for an isolated plugin (the loader and the
 //                     relay of AgentwsPlugins, nothing else: it links no Foundation).
@@ -124,6 +126,11 @@ let package = Package(
         // Child processes for the provider plugins (docs/architecture.md); knows nothing of ProviderKit.
         .target(
             name: "AgentProcess", dependencies: [json, system], swiftSettings: strictSwift),
+        // What the plugins that run an agent (codex, claude, acp) share on top of ProviderKit and
+        // AgentProcess: their set-up from the configuration and the one-turn-at-a-time slot.
+        .target(
+            name: "AgentPluginSupport", dependencies: [providerKit, "AgentProcess", json, system],
+            swiftSettings: strictSwift),
         .executableTarget(
             name: "agentws",
             dependencies: [
@@ -160,7 +167,7 @@ let package = Package(
         // rather than a process library: see that page for why.
         .target(
             name: "CodexProvider",
-            dependencies: [providerKit, "AgentProcess", json, system],
+            dependencies: [providerKit, "AgentPluginSupport", "AgentProcess", json, system],
             path: "Plugins/CodexProvider",
             swiftSettings: strictSwift,
             linkerSettings: pluginExports
@@ -168,7 +175,7 @@ let package = Package(
         // Claude Code in stream-json mode (docs/providers/claude.md), on the shared child-process code.
         .target(
             name: "ClaudeProvider",
-            dependencies: [providerKit, "AgentProcess", json, system],
+            dependencies: [providerKit, "AgentPluginSupport", "AgentProcess", json, system],
             path: "Plugins/ClaudeProvider",
             swiftSettings: strictSwift,
             linkerSettings: pluginExports
@@ -177,7 +184,7 @@ let package = Package(
         // Any Agent Client Protocol agent over stdio, as its client (docs/providers/acp.md).
         .target(
             name: "ACPProvider",
-            dependencies: [providerKit, json, "AgentProcess", system],
+            dependencies: [providerKit, "AgentPluginSupport", json, "AgentProcess", system],
             path: "Plugins/ACPProvider",
             swiftSettings: strictSwift,
             linkerSettings: pluginExports

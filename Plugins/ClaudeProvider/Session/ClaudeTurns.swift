@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentProcess
 import AgentwsJSON
 import AgentwsSystem
@@ -10,11 +11,10 @@ import ProviderKit
 /// allows one turn at a time itself. Everything Claude writes arrives on the reader thread, in
 /// order; this turns it into agentws events and ends the turn on `result` or when Claude dies.
 final class ClaudeTurns: Sendable {
-    typealias Outcome = Result<PluginTurnResult, PluginError>
+    typealias Outcome = TurnSlot<Turn>.Outcome
 
-    private struct Turn {
-        var outcome: Outcome?
-        var waiter: CheckedContinuation<Outcome, Never>?
+    /// What the session tracks about its running turn.
+    struct Turn: Sendable {
         var interruptRequested = false
         /// Whether reply text was passed on; a later text block is then a new paragraph.
         var textSent = false
@@ -25,10 +25,8 @@ final class ClaudeTurns: Sendable {
         var tools: [String: ToolUses.Label] = [:]
     }
 
-    private struct State {
-        var turn: Turn?
-        var stopping = false
-        var end: ProcessEnd?
+    /// What `result`s said outside a turn and across turns (written on the reader thread).
+    private struct Results {
         /// An error `result` that came with no turn running: a failed resume at start-up.
         var failureBeforeTurn: String?
         /// The process's running `total_cost_usd` at the last `result`, to tell one turn's cost.
@@ -36,13 +34,14 @@ final class ClaudeTurns: Sendable {
     }
 
     /// The agentws session id events are reported for.
-    let session: String
+    var session: String { slot.session }
     private let host: PluginHost
     private let policy: PermissionPolicy
-    private let state = Locked(State())
+    private let slot: TurnSlot<Turn>
+    private let results = Locked(Results())
 
     init(session: String, host: PluginHost, policy: PermissionPolicy) {
-        self.session = session
+        slot = TurnSlot(session: session, busyReason: "claude would queue a second message behind it")
         self.host = host
         self.policy = policy
     }
@@ -56,84 +55,39 @@ final class ClaudeTurns: Sendable {
     }
 
     /// Whether a turn is running.
-    var isBusy: Bool { state.withLock { $0.turn != nil } }
+    var isBusy: Bool { slot.isBusy }
 
     /// The text of an error `result` Claude sent while no turn ran (a resume that failed).
-    var failureBeforeTurn: String? { state.withLock { $0.failureBeforeTurn } }
+    var failureBeforeTurn: String? { results.withLock { $0.failureBeforeTurn } }
 
     // MARK: the turn, as `send` drives it
 
     /// Claims the session for a new turn.
     func begin() throws(PluginError) {
-        try state.withLock { state throws(PluginError) in
-            if let end = state.end {
-                throw PluginError(
-                    code: .providerFailed,
-                    message: "\(end.summary) since the last turn; the next message resumes the conversation"
-                        + "\(end.details)")
-            }
-            guard state.turn == nil else {
-                throw PluginError(
-                    code: .invalidRequest,
-                    message:
-                        "session \(session) is already running a turn (claude would queue a second message "
-                        + "behind it); wait for it to end or interrupt it")
-            }
-            state.turn = Turn()
-        }
+        try slot.begin(Turn())
     }
 
     /// Forgets a turn that could not be started.
     func abandon() {
-        state.withLock { $0.turn = nil }
+        slot.abandon()
     }
 
     /// Waits for the running turn to end and frees the session for the next one.
     func outcome() async -> Outcome {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> Outcome? in
-                guard let turn = state.turn else {
-                    return .failure(PluginError(code: .providerFailed, message: "the turn was lost"))
-                }
-                if let outcome = turn.outcome {
-                    state.turn = nil
-                    return outcome
-                }
-                state.turn?.waiter = continuation
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
+        await slot.outcome()
     }
 
     /// Records that the running turn is to be interrupted; false when no turn runs.
     func requestInterrupt() -> Bool {
-        state.withLock { state in
-            guard state.turn != nil, state.turn?.outcome == nil else { return false }
-            state.turn?.interruptRequested = true
-            return true
-        }
+        slot.withRunningTurn { $0.interruptRequested = true } != nil
     }
 
     /// Whether a turn is running and has not ended yet.
-    var isRunning: Bool { state.withLock { $0.turn != nil && $0.turn?.outcome == nil } }
+    var isRunning: Bool { slot.isRunning }
 
     /// From now on the process ending is a stop, not a failure: a running turn ends as cancelled.
     func markStopping() {
-        state.withLock { $0.stopping = true }
-    }
-
-    private func finish(_ outcome: Outcome) {
-        let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
-            guard let turn = state.turn, turn.outcome == nil else { return nil }
-            guard let waiter = turn.waiter else {
-                state.turn?.outcome = outcome
-                return nil
-            }
-            state.turn = nil
-            return waiter
-        }
-        waiter?.resume(returning: outcome)
+        slot.markStopping()
     }
 
     // MARK: what Claude reports (on the reader thread)
@@ -151,8 +105,8 @@ final class ClaudeTurns: Sendable {
         case "user":
             for block in message["message"]?["content"]?.arrayValue ?? []
             where block["type"]?.stringValue == "tool_result" {
-                let label = state.withLock { state in
-                    block["tool_use_id"]?.stringValue.flatMap { state.turn?.tools[$0] }
+                let label = block["tool_use_id"]?.stringValue.flatMap { id in
+                    slot.withTurn { $0.tools[id] } ?? nil
                 }
                 if let event = ToolUses.finished(block, label: label) {
                     host.emit(.toolCall(event), session: session)
@@ -170,8 +124,8 @@ final class ClaudeTurns: Sendable {
         switch event["type"]?.stringValue {
         case "content_block_start":
             guard event["content_block"]?["type"]?.stringValue == "text" else { return }
-            state.withLock { state in
-                if state.turn?.textSent == true { state.turn?.paragraphPending = true }
+            slot.withTurn { turn in
+                if turn.textSent { turn.paragraphPending = true }
             }
         case "content_block_delta":
             guard event["delta"]?["type"]?.stringValue == "text_delta",
@@ -185,14 +139,13 @@ final class ClaudeTurns: Sendable {
 
     /// Passes reply text on, after a blank line when it starts a new block of text.
     private func text(_ text: String, streamedIn message: String?) {
-        let paragraph = state.withLock { state -> Bool? in
-            guard state.turn != nil else { return nil }
+        let paragraph = slot.withTurn { turn -> Bool in
             defer {
-                state.turn?.textSent = true
-                state.turn?.paragraphPending = false
-                if let message { state.turn?.streamed.insert(message) }
+                turn.textSent = true
+                turn.paragraphPending = false
+                if let message { turn.streamed.insert(message) }
             }
-            return state.turn?.paragraphPending == true
+            return turn.paragraphPending
         }
         guard let paragraph else { return }
         if paragraph { host.emit(.text("\n\n"), session: session) }
@@ -200,20 +153,21 @@ final class ClaudeTurns: Sendable {
     }
 
     private func assistant(_ message: JSONValue, subagent: Bool) {
-        let streamed = state.withLock { state in
-            message["id"]?.stringValue.map { state.turn?.streamed.contains($0) ?? false } ?? false
-        }
+        let streamed =
+            message["id"]?.stringValue.map { id in
+                slot.withTurn { $0.streamed.contains(id) } ?? false
+            } ?? false
         for block in message["content"]?.arrayValue ?? [] {
             switch block["type"]?.stringValue {
             case "tool_use":
                 guard let (id, label, event) = ToolUses.started(block) else { continue }
-                state.withLock { $0.turn?.tools[id] = label }
+                slot.withTurn { $0.tools[id] = label }
                 host.emit(.toolCall(event), session: session)
             case "text" where !subagent && !streamed:
                 // Without partial messages (or a message not streamed), the text comes whole.
                 if let text = block["text"]?.stringValue, !text.isEmpty {
-                    state.withLock { state in
-                        if state.turn?.textSent == true { state.turn?.paragraphPending = true }
+                    slot.withTurn { turn in
+                        if turn.textSent { turn.paragraphPending = true }
                     }
                     self.text(text, streamedIn: nil)
                 }
@@ -225,33 +179,32 @@ final class ClaudeTurns: Sendable {
 
     private func result(_ message: JSONValue) {
         let summary = Self.usageSummary(message)
-        let (turn, usage) = state.withLock { state -> (Turn?, PluginTurnResult.Usage) in
-            if state.turn == nil, message["is_error"]?.boolValue == true {
-                state.failureBeforeTurn = Self.errorText(message)
-            }
-            return (state.turn, Self.usage(of: message, costSoFar: &state.costSoFar))
+        let failed = message["is_error"]?.boolValue == true
+        let usage = results.withLock { results in
+            if failed, !slot.isBusy { results.failureBeforeTurn = Self.errorText(message) }
+            return Self.usage(of: message, costSoFar: &results.costSoFar)
         }
-        guard let turn, turn.outcome == nil else { return }
+        guard slot.isRunning else { return }
         host.log(.info, "claude turn of \(session) ended: \(summary)")
-        let outcome: Outcome
-        if message["is_error"]?.boolValue != true {
-            switch message["stop_reason"]?.stringValue {
-            case "max_tokens": outcome = .success(PluginTurnResult(stopReason: .maxTokens, usage: usage))
-            case "refusal": outcome = .success(PluginTurnResult(stopReason: .refusal, usage: usage))
-            default:
-                outcome = .success(
-                    PluginTurnResult(
-                        stopReason: turn.interruptRequested ? .cancelled : .endTurn, usage: usage))
+        slot.finish { turn in
+            if !failed {
+                switch message["stop_reason"]?.stringValue {
+                case "max_tokens": return .success(PluginTurnResult(stopReason: .maxTokens, usage: usage))
+                case "refusal": return .success(PluginTurnResult(stopReason: .refusal, usage: usage))
+                default:
+                    return .success(
+                        PluginTurnResult(
+                            stopReason: turn.interruptRequested ? .cancelled : .endTurn, usage: usage))
+                }
+            } else if turn.interruptRequested {
+                // An interrupted turn ends with `error_during_execution` (terminal_reason aborted_…).
+                return .success(PluginTurnResult(stopReason: .cancelled, usage: usage))
+            } else {
+                return .failure(
+                    PluginError(
+                        code: .providerFailed, message: "claude failed the turn: \(Self.errorText(message))"))
             }
-        } else if turn.interruptRequested {
-            // An interrupted turn ends with `error_during_execution` (terminal_reason aborted_…).
-            outcome = .success(PluginTurnResult(stopReason: .cancelled, usage: usage))
-        } else {
-            outcome = .failure(
-                PluginError(
-                    code: .providerFailed, message: "claude failed the turn: \(Self.errorText(message))"))
         }
-        finish(outcome)
     }
 
     /// What an error `result` says: its `errors`, else its `result` text, else its subtype.
@@ -306,20 +259,6 @@ final class ClaudeTurns: Sendable {
     }
 
     private func ended(_ end: ProcessEnd) {
-        let stopping = state.withLock { state -> Bool in
-            state.end = end
-            return state.stopping
-        }
-        if stopping {
-            finish(.success(PluginTurnResult(stopReason: .cancelled)))
-        } else {
-            host.log(.error, end.summary + end.details)
-            finish(
-                .failure(
-                    PluginError(
-                        code: .providerFailed,
-                        message: "\(end.summary) in the middle of the turn\(end.details)")
-                ))
-        }
+        slot.ended(end, host: host) { _ in PluginTurnResult(stopReason: .cancelled) }
     }
 }

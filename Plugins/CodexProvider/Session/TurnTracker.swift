@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentProcess
 import AgentwsJSON
 import AgentwsSystem
@@ -10,7 +11,7 @@ import ProviderKit
 /// a time itself. Everything codex reports arrives on the connection's reader thread, in order; the
 /// tracker turns it into agentws events and ends the turn on `turn/completed` or when codex dies.
 final class TurnTracker: Sendable {
-    typealias Outcome = Result<PluginTurnResult, PluginError>
+    typealias Outcome = TurnSlot<Turn>.Outcome
     /// How codex ended a turn, before the turn's usage is added to it.
     typealias Ending = Result<PluginTurnResult.StopReason, PluginError>
 
@@ -24,11 +25,10 @@ final class TurnTracker: Sendable {
         case send(thread: String, turn: String)
     }
 
-    private struct Turn {
+    /// What the session tracks about its running turn.
+    struct Turn: Sendable {
         var id: String?
         var interruptDeferred = false
-        var outcome: Outcome?
-        var waiter: CheckedContinuation<Outcome, Never>?
         /// The agent message whose text came last, to separate one message from the next.
         var textItem: String?
         /// The paths of each file-change item, for approval notices (the request does not name them).
@@ -37,112 +37,78 @@ final class TurnTracker: Sendable {
         var usage: PluginTurnResult.Usage?
     }
 
-    private struct State {
-        var thread: String?
-        var turn: Turn?
-        var stopping = false
-        var end: ProcessEnd?
-    }
-
     /// The agentws session id events are reported for.
-    let session: String
+    var session: String { slot.session }
     private let host: PluginHost
     private let policy: RuntimePolicy
-    private let state = Locked(State())
+    private let slot: TurnSlot<Turn>
+    /// The codex thread the session is on, once started or resumed.
+    private let thread = Locked<String?>(nil)
 
     init(session: String, host: PluginHost, policy: RuntimePolicy) {
-        self.session = session
+        slot = TurnSlot(session: session, busyReason: "codex would fold a second message into it")
         self.host = host
         self.policy = policy
     }
 
     /// The codex thread the session is on, once started or resumed.
-    func attach(thread: String) {
-        state.withLock { $0.thread = thread }
+    func attach(thread id: String) {
+        thread.withLock { $0 = id }
     }
 
     /// Whether a turn is running.
-    var isBusy: Bool { state.withLock { $0.turn != nil } }
+    var isBusy: Bool { slot.isBusy }
 
     /// How codex's process ended, once it has.
-    var processEnd: ProcessEnd? { state.withLock { $0.end } }
+    var processEnd: ProcessEnd? { slot.processEnd }
 
     // MARK: the turn, as `send` drives it
 
     /// Claims the session for a new turn.
     func begin() throws(PluginError) {
-        try state.withLock { state throws(PluginError) in
-            if let end = state.end {
-                throw PluginError(
-                    code: .providerFailed,
-                    message: "\(end.summary) since the last turn; the next message resumes the conversation"
-                        + "\(end.details)")
-            }
-            guard state.turn == nil else {
-                throw PluginError(
-                    code: .invalidRequest,
-                    message:
-                        "session \(session) is already running a turn (codex would fold a second message "
-                        + "into it); wait for it to end or interrupt it")
-            }
-            state.turn = Turn()
-        }
+        try slot.begin(Turn())
     }
 
     /// Records the turn id from the `turn/start` answer; true when an interrupt was asked for before
     /// the id was known and must be sent now.
     func started(turn id: String) -> Bool {
-        state.withLock { state in
-            guard state.turn != nil else { return false }
-            if state.turn?.id == nil { state.turn?.id = id }
-            defer { state.turn?.interruptDeferred = false }
-            return state.turn?.interruptDeferred ?? false
-        }
+        slot.withTurn { turn in
+            if turn.id == nil { turn.id = id }
+            defer { turn.interruptDeferred = false }
+            return turn.interruptDeferred
+        } ?? false
     }
 
     /// Forgets a turn codex refused to start.
     func abandon() {
-        state.withLock { $0.turn = nil }
+        slot.abandon()
     }
 
     /// Waits for the running turn to end and frees the session for the next one.
     func outcome() async -> Outcome {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> Outcome? in
-                guard let turn = state.turn else {
-                    return .failure(PluginError(code: .providerFailed, message: "the turn was lost"))
-                }
-                if let outcome = turn.outcome {
-                    state.turn = nil
-                    return outcome
-                }
-                state.turn?.waiter = continuation
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
+        await slot.outcome()
     }
 
     /// Asks for the running turn to be interrupted.
     func requestInterrupt() -> InterruptPlan {
-        state.withLock { state in
-            guard let turn = state.turn, turn.outcome == nil else { return .nothing }
-            guard let id = turn.id, let thread = state.thread else {
-                state.turn?.interruptDeferred = true
+        let thread = thread.withLock { $0 }
+        return slot.withRunningTurn { turn in
+            guard let id = turn.id, let thread else {
+                turn.interruptDeferred = true
                 return .deferred
             }
             return .send(thread: thread, turn: id)
-        }
+        } ?? .nothing
     }
 
     /// Whether the turn that was running when `interrupt` was asked for has ended by itself.
     func isRunning(turn id: String) -> Bool {
-        state.withLock { $0.turn?.id == id && $0.turn?.outcome == nil }
+        slot.withRunningTurn { $0.id == id } ?? false
     }
 
     /// From now on the process ending is a stop, not a failure: a running turn ends as cancelled.
     func markStopping() {
-        state.withLock { $0.stopping = true }
+        slot.markStopping()
     }
 
     /// Ends a running turn as cancelled: its session stopped and nothing more will come for it.
@@ -150,28 +116,19 @@ final class TurnTracker: Sendable {
         finish(.success(.cancelled), turn: nil)
     }
 
+    /// Ends the running turn (the one named `id`, when given) as `ending`, with its usage so far.
     private func finish(_ ending: Ending, turn id: String?) {
-        let resume = state.withLock { state -> (CheckedContinuation<Outcome, Never>, Outcome)? in
-            guard let turn = state.turn, turn.outcome == nil else { return nil }
+        slot.finish { turn in
             if let id, let known = turn.id, known != id { return nil }
-            let outcome = ending.map { PluginTurnResult(stopReason: $0, usage: turn.usage) }
-            guard let waiter = turn.waiter else {
-                state.turn?.outcome = outcome
-                return nil
-            }
-            state.turn = nil
-            return (waiter, outcome)
+            return ending.map { PluginTurnResult(stopReason: $0, usage: turn.usage) }
         }
-        if let (waiter, outcome) = resume { waiter.resume(returning: outcome) }
     }
 
     // MARK: what codex reports (on the reader thread)
 
     /// Something codex reported about this tracker's thread (or about no thread in particular).
     func notification(_ method: String, _ params: JSONValue) {
-        if let thread = params["threadId"]?.stringValue, let ours = state.withLock({ $0.thread }),
-            thread != ours
-        {
+        if let theirs = params["threadId"]?.stringValue, let ours = thread.withLock({ $0 }), theirs != ours {
             return
         }
         switch method {
@@ -182,15 +139,15 @@ final class TurnTracker: Sendable {
             guard let item = params["item"] else { return }
             if item["type"]?.stringValue == "fileChange", let id = item["id"]?.stringValue {
                 let paths = ToolCalls.changedPaths(item)
-                state.withLock { $0.turn?.editedPaths[id] = paths }
+                slot.withTurn { $0.editedPaths[id] = paths }
             }
             if let call = ToolCalls.event(for: item, finished: method == "item/completed") {
                 host.emit(.toolCall(call), session: session)
             }
         case "turn/started":
             if let id = params["turn"]?["id"]?.stringValue {
-                state.withLock { state in
-                    if state.turn != nil, state.turn?.id == nil { state.turn?.id = id }
+                slot.withTurn { turn in
+                    if turn.id == nil { turn.id = id }
                 }
             }
         case "turn/completed":
@@ -229,8 +186,7 @@ final class TurnTracker: Sendable {
     private func tokens(_ params: JSONValue) {
         guard let last = params["tokenUsage"]?["last"] else { return }
         let turnID = params["turnId"]?.stringValue
-        state.withLock { state in
-            guard let turn = state.turn, turn.outcome == nil else { return }
+        slot.withRunningTurn { turn in
             if let turnID, let known = turn.id, known != turnID { return }
             var usage = turn.usage ?? PluginTurnResult.Usage()
             func add(_ path: WritableKeyPath<PluginTurnResult.Usage, Int64?>, _ key: String) {
@@ -243,16 +199,15 @@ final class TurnTracker: Sendable {
             add(\.thoughtTokens, "reasoningOutputTokens")
             add(\.cachedReadTokens, "cachedInputTokens")
             add(\.cachedWriteTokens, "cacheWriteInputTokens")
-            state.turn?.usage = usage
+            turn.usage = usage
         }
     }
 
     private func text(_ delta: String, item: String?) {
         // Two agent messages in one turn (before and after a tool call) are two paragraphs.
-        let separate = state.withLock { state -> Bool? in
-            guard state.turn != nil else { return nil }
-            defer { state.turn?.textItem = item }
-            return state.turn?.textItem != nil && state.turn?.textItem != item
+        let separate = slot.withTurn { turn -> Bool in
+            defer { turn.textItem = item }
+            return turn.textItem != nil && turn.textItem != item
         }
         guard let separate else { return }
         if separate { host.emit(.text("\n\n"), session: session) }
@@ -285,7 +240,7 @@ final class TurnTracker: Sendable {
     /// A request codex sent about this tracker's thread: answered at once.
     func request(_ method: String, _ params: JSONValue) -> JSONRPCPeer.Reply {
         let item = params["itemId"]?.stringValue ?? ""
-        let paths = state.withLock { $0.turn?.editedPaths[item] } ?? []
+        let paths = slot.withTurn { $0.editedPaths[item] ?? [] } ?? []
         let (reply, notice) = Approvals.answer(
             method: method, params: params, policy: policy, editedPaths: paths)
         host.log(.info, notice)
@@ -293,22 +248,9 @@ final class TurnTracker: Sendable {
         return reply
     }
 
-    /// Codex's process ended: a running turn ends, cancelled when stopping and failed otherwise.
+    /// Codex's process ended: a running turn ends, cancelled (with its usage) when stopping and
+    /// failed otherwise.
     func ended(_ end: ProcessEnd) {
-        let stopping = state.withLock { state -> Bool in
-            state.end = end
-            return state.stopping
-        }
-        if stopping {
-            finish(.success(.cancelled), turn: nil)
-        } else {
-            host.log(.error, end.summary + end.details)
-            finish(
-                .failure(
-                    PluginError(
-                        code: .providerFailed,
-                        message: "\(end.summary) in the middle of the turn\(end.details)")),
-                turn: nil)
-        }
+        slot.ended(end, host: host) { PluginTurnResult(stopReason: .cancelled, usage: $0.usage) }
     }
 }
