@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentwsJSON
 import AgentwsSystem
 import ProviderKit
@@ -9,10 +10,8 @@ actor ACPPlugin: SessionKeepingPlugin {
     static let name = "acp"
     static let version = "0.1.0"
 
-    private let instance: String
+    private let agent: AgentInstance
     private let options: ACPOptions
-    private let workspace: String
-    private let stateDirectory: String
     private let host: PluginHost
     let liveSessions = LiveSessions<ACPSession>()
     private var sessionsStarted = 0
@@ -26,22 +25,10 @@ actor ACPPlugin: SessionKeepingPlugin {
     }
 
     init(configuration: PluginConfiguration, host: PluginHost) throws {
-        instance = configuration.instanceName
-        options = try ACPOptions(configuration.options, instance: configuration.instanceName)
-        for (name, path) in [
-            ("workspace", configuration.workspace), ("stateDirectory", configuration.stateDirectory),
-        ]
-        where !path.hasPrefix("/") {
-            throw PluginError(
-                code: .invalidRequest,
-                message: "provider \"\(instance)\" (acp): \(name) \"\(path)\" is not absolute")
-        }
-        workspace = configuration.workspace
-        stateDirectory = configuration.stateDirectory
+        agent = try AgentInstance(configuration, plugin: "acp", logFile: "agent-stderr.log")
+        options = try ACPOptions(configuration.options, agent: agent)
         self.host = host
     }
-
-    private var logPath: String { stateDirectory + "/agent-stderr.log" }
 
     /// The capabilities come from the agent itself: it is started once per instance (in a directory
     /// of its own under the instance's state directory), initialized and asked for one new session,
@@ -59,15 +46,14 @@ actor ACPPlugin: SessionKeepingPlugin {
 
     private func probe() async throws(PluginError) -> Probe {
         if let probed { return probed }
-        let directory = stateDirectory + "/probe"
+        let directory = agent.stateDirectory + "/probe"
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
             throw PluginError(
                 code: .providerFailed,
                 message: "cannot create \(directory): \(String(cString: strerror(errno)))")
         }
         let launch = try AgentLaunch(
-            options: options, instance: instance, workspace: workspace, sessionDirectory: directory,
-            purpose: "the capability probe", logPath: logPath)
+            options: options, agent: agent, sessionDirectory: directory, purpose: "the capability probe")
         let session = try await ACPSession.open(
             id: "acp-probe",
             request: StartRequest(
@@ -85,8 +71,8 @@ actor ACPPlugin: SessionKeepingPlugin {
         let resume = try request.resumeCursor.map { cursor throws(PluginError) in try Self.session(in: cursor)
         }
         let launch = try AgentLaunch(
-            options: options, instance: instance, workspace: workspace, sessionDirectory: request.cwd,
-            purpose: "thread \(request.thread)", logPath: logPath)
+            options: options, agent: agent, sessionDirectory: request.cwd, purpose: "thread \(request.thread)"
+        )
         sessionsStarted += 1
         let id = "acp-\(sessionsStarted)"
         let session = try await ACPSession.open(
@@ -122,8 +108,8 @@ extension ACPPlugin: ConversationForking {
             throw PluginError(code: .invalidRequest, message: error.message)
         }
         let launch = try AgentLaunch(
-            options: options, instance: instance, workspace: workspace, sessionDirectory: request.cwd,
-            purpose: "forking for thread \(request.thread)", logPath: logPath)
+            options: options, agent: agent, sessionDirectory: request.cwd,
+            purpose: "forking for thread \(request.thread)")
         let copy = try await ACPSession.fork(
             source: source, thread: request.thread, cwd: request.cwd,
             policy: try PermissionPolicy(runtimeMode: request.runtimeMode, cwd: request.cwd), launch: launch,

@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentwsJSON
 import ProviderKit
 
@@ -8,27 +9,15 @@ actor ClaudePlugin: SessionKeepingPlugin {
     static let name = "claude"
     static let version = "0.1.0"
 
-    let instance: String
+    let agent: AgentInstance
     let options: ClaudeOptions
-    let workspace: String
-    private let logPath: String
     let host: PluginHost
     let liveSessions = LiveSessions<ClaudeSession>()
     private var sessionsStarted = 0
 
     init(configuration: PluginConfiguration, host: PluginHost) throws {
-        instance = configuration.instanceName
-        options = try ClaudeOptions(configuration.options, instance: configuration.instanceName)
-        for (name, path) in [
-            ("workspace", configuration.workspace), ("stateDirectory", configuration.stateDirectory),
-        ]
-        where !path.hasPrefix("/") {
-            throw PluginError(
-                code: .invalidRequest,
-                message: "provider \"\(instance)\" (claude): \(name) \"\(path)\" is not absolute")
-        }
-        workspace = configuration.workspace
-        logPath = configuration.stateDirectory + "/claude-stderr.log"
+        agent = try AgentInstance(configuration, plugin: "claude", logFile: "claude-stderr.log")
+        options = try ClaudeOptions(configuration.options, agent: agent)
         self.host = host
     }
 
@@ -40,7 +29,7 @@ actor ClaudePlugin: SessionKeepingPlugin {
 
     func start(_ request: StartRequest) async throws -> StartResult {
         let policy = try PermissionPolicy(
-            runtimeMode: request.runtimeMode, options: options, instance: instance)
+            runtimeMode: request.runtimeMode, options: options, instance: agent.name)
         let start: ConversationStart
         if let cursor = request.resumeCursor {
             start = .resume(try Self.conversation(in: cursor))
@@ -63,11 +52,11 @@ actor ClaudePlugin: SessionKeepingPlugin {
         _ start: ConversationStart, cwd: String, model: String?, policy: PermissionPolicy, purpose: String,
         host: PluginHost
     ) async throws(PluginError) -> ClaudeSession {
-        let environment = try ClaudeEnvironment(options: options, instance: instance, workspace: workspace)
+        let environment = try ClaudeEnvironment(options: options, agent: agent)
         sessionsStarted += 1
         return try await ClaudeSession.open(
             id: "claude-\(sessionsStarted)", start: start, cwd: cwd, model: model, policy: policy,
-            environment: environment, options: options, logPath: logPath, purpose: purpose, host: host)
+            environment: environment, options: options, logPath: agent.logPath, purpose: purpose, host: host)
     }
 
     /// The Claude session id in a cursor. A cursor that is not a claude cursor cannot be resumed:

@@ -101,7 +101,7 @@ extension ClaudePlugin: TranscriptExporting, TranscriptImporting, TranscriptRepl
     func fork(_ request: ForkConversationRequest) async throws -> PluginForkResult {
         let source = try Self.conversation(in: request.cursor)
         let policy = try PermissionPolicy(
-            runtimeMode: request.runtimeMode, options: options, instance: instance)
+            runtimeMode: request.runtimeMode, options: options, instance: agent.name)
         let copy = SessionID.random()
         let quiet = PluginHost(
             events: { _, _ in }, log: { [host] level, message in host.log(level, message) })
@@ -149,12 +149,12 @@ extension ClaudePlugin: TranscriptExporting, TranscriptImporting, TranscriptRepl
 
     /// The directory where this instance's Claude keeps the transcripts of `cwd`.
     private func projectDirectory(cwd: String) throws(PluginError) -> String {
-        let environment = try ClaudeEnvironment(options: options, instance: instance, workspace: workspace)
+        let environment = try ClaudeEnvironment(options: options, agent: agent)
         guard let home = environment.configDirectory else {
             throw PluginError(
                 code: .providerFailed,
                 message: "cannot tell where claude keeps its transcripts: neither CLAUDE_CONFIG_DIR nor HOME "
-                    + "is set (set providers.\(instance).options.config_dir)")
+                    + "is set (set providers.\(agent.name).options.config_dir)")
         }
         // Claude names the directory after its working directory as the kernel reports it.
         var directory = cwd

@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentwsJSON
 import ProviderKit
 
@@ -7,31 +8,18 @@ actor CodexPlugin: SessionKeepingPlugin {
     static let name = "codex"
     static let version = "0.1.0"
 
-    let instance: String
+    let agent: AgentInstance
     let options: CodexOptions
-    let workspace: String
-    let logPath: String
     let host: PluginHost
     let liveSessions = LiveSessions<CodexSession>()
     let servers: AppServers
     private var sessionsStarted = 0
 
     init(configuration: PluginConfiguration, host: PluginHost) throws {
-        instance = configuration.instanceName
-        options = try CodexOptions(configuration.options, instance: configuration.instanceName)
-        for (name, path) in [
-            ("workspace", configuration.workspace), ("stateDirectory", configuration.stateDirectory),
-        ]
-        where !path.hasPrefix("/") {
-            throw PluginError(
-                code: .invalidRequest,
-                message: "provider \"\(instance)\" (codex): \(name) \"\(path)\" is not absolute")
-        }
-        workspace = configuration.workspace
-        logPath = configuration.stateDirectory + "/codex-stderr.log"
+        agent = try AgentInstance(configuration, plugin: "codex", logFile: "codex-stderr.log")
+        options = try CodexOptions(configuration.options, agent: agent)
         self.host = host
-        servers = AppServers(
-            options: options, instance: instance, workspace: workspace, logPath: logPath, host: host)
+        servers = AppServers(options: options, agent: agent, host: host)
     }
 
     /// Codex takes a model per turn and keeps it for the thread (codex-protocol-notes §11); any
@@ -42,7 +30,8 @@ actor CodexPlugin: SessionKeepingPlugin {
     }
 
     func start(_ request: StartRequest) async throws -> StartResult {
-        let policy = try RuntimePolicy(runtimeMode: request.runtimeMode, options: options, instance: instance)
+        let policy = try RuntimePolicy(
+            runtimeMode: request.runtimeMode, options: options, instance: agent.name)
         let resume = try request.resumeCursor.map { cursor throws(PluginError) in try Self.thread(in: cursor)
         }
         sessionsStarted += 1

@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentProcess
 import AgentwsJSON
 import ProviderKit
@@ -32,8 +33,8 @@ struct ACPOptions: Sendable {
         "request_timeout_ms", "stop_grace_ms", "turn_timeout_ms",
     ]
 
-    init(_ options: [String: JSONValue], instance: String) throws(PluginError) {
-        do {
+    init(_ options: [String: JSONValue], agent: AgentInstance) throws(PluginError) {
+        do throws(OptionReader.Problem) {
             let reader = try OptionReader(options, known: Self.names)
             guard
                 let command = try reader.command(
@@ -68,7 +69,7 @@ struct ACPOptions: Sendable {
                 maxMessageBytes = Int(number)
             }
         } catch {
-            throw PluginError(code: .invalidRequest, message: "provider \"\(instance)\" (acp): \(error)")
+            throw agent.invalidOptions(error)
         }
     }
 

@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentProcess
 import AgentwsJSON
 import AgentwsSystem
@@ -69,18 +70,10 @@ final class AgentConnection: Sendable {
                     timeoutSetting: "providers.\(launch.instance).options.request_timeout_ms",
                     strict: true, lineLimit: launch.options.maxMessageBytes,
                     lineLimitSetting: "providers.\(launch.instance).options.max_message_bytes"),
-                log: { level, message in host.log(Self.level(level), message) }, handlers: peerHandlers)
+                log: host.processLog, handlers: peerHandlers)
             return AgentConnection(peer: peer, launch: launch, host: host)
         } catch {
             throw PluginError(code: .providerFailed, message: "cannot start \(agent): \(error)")
-        }
-    }
-
-    private static func level(_ level: ProcessLogLevel) -> PluginHost.LogLevel {
-        switch level {
-        case .info: return .info
-        case .warning: return .warning
-        case .error: return .error
         }
     }
 

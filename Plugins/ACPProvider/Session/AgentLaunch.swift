@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentProcess
 import ProviderKit
 
@@ -19,32 +20,19 @@ struct AgentLaunch: Sendable {
     /// with the options' changes, the program looked up on that environment's PATH (a name with a
     /// slash is taken relative to the workspace), run in `options.cwd` (relative to the workspace)
     /// or else in the session's directory.
-    init(
-        options: ACPOptions, instance: String, workspace: String, sessionDirectory: String, purpose: String,
-        logPath: String
-    ) throws(PluginError) {
-        var environment = ProgramLookup.hostEnvironment()
-        for (name, value) in options.environment {
-            environment[name] = value
-        }
+    init(options: ACPOptions, agent: AgentInstance, sessionDirectory: String, purpose: String)
+        throws(PluginError)
+    {
+        let environment = AgentInstance.environment(options.environment)
         let program = options.command[0]
-        let executable: String
-        do {
-            executable = try ProgramLookup.locate(program, path: environment["PATH"], relativeTo: workspace)
-        } catch {
-            throw PluginError(
-                code: .providerFailed,
-                message:
-                    "\(error); install the agent or set providers.\(instance).options.command to its path")
-        }
-        let directory =
-            options.processDirectory.map { $0.hasPrefix("/") ? $0 : workspace + "/" + $0 } ?? sessionDirectory
+        let executable = try agent.locate(program, environment: environment, install: "install the agent")
+        let directory = options.processDirectory.map(agent.path) ?? sessionDirectory
         command = ProcessCommand(
             executable: executable, arguments: [program] + options.commandArguments, environment: environment,
             directory: directory)
         self.options = options
-        self.instance = instance
+        self.instance = agent.name
         self.purpose = purpose
-        self.logPath = logPath
+        self.logPath = agent.logPath
     }
 }

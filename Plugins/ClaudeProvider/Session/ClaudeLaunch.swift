@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentProcess
 import AgentwsSystem
 import ProviderKit
@@ -35,22 +36,13 @@ struct ClaudeEnvironment: Sendable {
     let variables: [String: String]
     private let options: ClaudeOptions
 
-    init(options: ClaudeOptions, instance: String, workspace: String) throws(PluginError) {
-        var variables = ProgramLookup.hostEnvironment()
-        for (name, value) in options.environment {
-            variables[name] = value
-        }
+    init(options: ClaudeOptions, agent: AgentInstance) throws(PluginError) {
+        var variables = AgentInstance.environment(options.environment)
         if let directory = options.configDirectory {
-            variables["CLAUDE_CONFIG_DIR"] =
-                directory.hasPrefix("/") ? directory : workspace + "/" + directory
+            variables["CLAUDE_CONFIG_DIR"] = agent.path(directory)
         }
-        do {
-            executable = try ProgramLookup.locate(
-                options.command[0], path: variables["PATH"], relativeTo: workspace)
-        } catch {
-            let hint = "install Claude Code or set providers.\(instance).options.command to its path"
-            throw PluginError(code: .providerFailed, message: "\(error); \(hint)")
-        }
+        executable = try agent.locate(
+            options.command[0], environment: variables, install: "install Claude Code")
         self.variables = variables
         self.options = options
     }

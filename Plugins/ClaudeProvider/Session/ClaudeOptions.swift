@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentProcess
 import AgentwsJSON
 import ProviderKit
@@ -26,7 +27,7 @@ struct ClaudeOptions: Sendable {
         "stop_grace_ms",
     ]
 
-    init(_ options: [String: JSONValue], instance: String) throws(PluginError) {
+    init(_ options: [String: JSONValue], agent: AgentInstance) throws(PluginError) {
         do {
             let reader = try OptionReader(options, known: Self.names)
             command = try reader.command("command", example: "[claude]") ?? command
@@ -44,7 +45,7 @@ struct ClaudeOptions: Sendable {
             requestTimeout = try reader.milliseconds("request_timeout_ms") ?? requestTimeout
             stopGrace = try reader.milliseconds("stop_grace_ms") ?? stopGrace
         } catch {
-            throw PluginError(code: .invalidRequest, message: "provider \"\(instance)\" (claude): \(error)")
+            throw agent.invalidOptions(error)
         }
     }
 }

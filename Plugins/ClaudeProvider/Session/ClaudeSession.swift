@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentProcess
 import AgentwsJSON
 import AgentwsSystem
@@ -45,7 +46,7 @@ final class ClaudeSession: LiveSession {
         do {
             channel = try ControlChannel.launch(
                 command, purpose: purpose, logPath: logPath, requestTimeout: options.requestTimeout,
-                log: { level, message in host.log(level.hostLevel, message) }, handlers: turns.handlers)
+                log: host.processLog, handlers: turns.handlers)
         } catch {
             throw PluginError(code: .providerFailed, message: "cannot start claude: \(error)")
         }
@@ -137,17 +138,6 @@ final class ClaudeSession: LiveSession {
     /// Waits until the process has ended by itself (e.g. after its input ended).
     func waitUntilEnded(atMost limit: Duration) async -> Bool {
         await channel.connection.waitUntilEnded(atMost: limit)
-    }
-}
-
-extension ProcessLogLevel {
-    /// The host's level for a connection's log line.
-    var hostLevel: PluginHost.LogLevel {
-        switch self {
-        case .info: return .info
-        case .warning: return .warning
-        case .error: return .error
-        }
     }
 }
 

@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentProcess
 import ProviderKit
 
@@ -11,9 +12,7 @@ import ProviderKit
 /// - `per-session`: a new process for each session, ended when the session lets go of it.
 actor AppServers {
     private let options: CodexOptions
-    private let instance: String
-    private let workspace: String
-    private let logPath: String
+    private let agent: AgentInstance
     private let host: PluginHost
 
     /// The shared process, while it runs.
@@ -26,11 +25,9 @@ actor AppServers {
     private var lingering: Task<Void, Never>?
     private var closed = false
 
-    init(options: CodexOptions, instance: String, workspace: String, logPath: String, host: PluginHost) {
+    init(options: CodexOptions, agent: AgentInstance, host: PluginHost) {
         self.options = options
-        self.instance = instance
-        self.workspace = workspace
-        self.logPath = logPath
+        self.agent = agent
         self.host = host
         isShared = options.process == .shared
     }
@@ -42,7 +39,7 @@ actor AppServers {
     /// the workspace, and each thread gets its cwd on `thread/start` and `turn/start`).
     func acquire(cwd: String, purpose: String) async throws(PluginError) -> CodexConnection {
         guard !closed else {
-            throw PluginError(code: .providerFailed, message: "provider \"\(instance)\" is shutting down")
+            throw PluginError(code: .providerFailed, message: "provider \"\(agent.name)\" is shutting down")
         }
         guard isShared else {
             return try await launch(directory: cwd, purpose: purpose)
@@ -61,7 +58,8 @@ actor AppServers {
                 do throws(PluginError) {
                     return .success(
                         try await launch(
-                            directory: workspace, purpose: "the sessions of provider \(instance) (shared)"))
+                            directory: agent.workspace,
+                            purpose: "the sessions of provider \(agent.name) (shared)"))
                 } catch {
                     return .failure(error)
                 }
@@ -80,10 +78,10 @@ actor AppServers {
         guard current === connection, !closed else {
             // Shut down while it started; nothing else will end it.
             if closed { await connection.peer.terminate(grace: options.stopGrace) }
-            throw PluginError(code: .providerFailed, message: "provider \"\(instance)\" is shutting down")
+            throw PluginError(code: .providerFailed, message: "provider \"\(agent.name)\" is shutting down")
         }
         users += 1
-        host.log(.info, "codex (pid \(connection.pid)) serves \(users) session(s) of provider \(instance)")
+        host.log(.info, "codex (pid \(connection.pid)) serves \(users) session(s) of provider \(agent.name)")
         return connection
     }
 
@@ -140,9 +138,8 @@ actor AppServers {
     }
 
     private func launch(directory: String, purpose: String) async throws(PluginError) -> CodexConnection {
-        let plan = try LaunchPlan(
-            options: options, instance: instance, workspace: workspace, directory: directory, purpose: purpose
-        )
-        return try await CodexConnection.launch(plan: plan, options: options, logPath: logPath, host: host)
+        let plan = try LaunchPlan(options: options, agent: agent, directory: directory, purpose: purpose)
+        return try await CodexConnection.launch(
+            plan: plan, options: options, logPath: agent.logPath, host: host)
     }
 }

@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentProcess
 import AgentwsJSON
 import ProviderKit
@@ -40,7 +41,7 @@ struct CodexOptions: Sendable {
         "request_timeout_ms", "sandbox", "stop_grace_ms",
     ]
 
-    init(_ options: [String: JSONValue], instance: String) throws(PluginError) {
+    init(_ options: [String: JSONValue], agent: AgentInstance) throws(PluginError) {
         do {
             let reader = try OptionReader(options, known: Self.names)
             command = try reader.command("command", example: "[codex, app-server]") ?? command
@@ -68,7 +69,7 @@ struct CodexOptions: Sendable {
             }
             processLinger = try reader.milliseconds("process_linger_ms", allowZero: true) ?? processLinger
         } catch {
-            throw PluginError(code: .invalidRequest, message: "provider \"\(instance)\" (codex): \(error)")
+            throw agent.invalidOptions(error)
         }
     }
 

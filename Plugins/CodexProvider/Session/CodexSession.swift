@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentProcess
 import AgentwsJSON
 import AgentwsSystem

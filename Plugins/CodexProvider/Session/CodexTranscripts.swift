@@ -108,7 +108,8 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, TranscriptRepla
     /// is asked for: codex would otherwise take its configured default).
     func fork(_ request: ForkConversationRequest) async throws -> PluginForkResult {
         let thread = try Self.threadID(in: request.cursor)
-        let policy = try RuntimePolicy(runtimeMode: request.runtimeMode, options: options, instance: instance)
+        let policy = try RuntimePolicy(
+            runtimeMode: request.runtimeMode, options: options, instance: agent.name)
         let forked = try await withAppServer(cwd: request.cwd, purpose: "fork of thread \(thread)") {
             server, _ throws(PluginError) in
             guard let source = try await Self.read(thread: thread, on: server) else {
@@ -146,7 +147,7 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, TranscriptRepla
         _ body: (JSONRPCPeer, String?) async throws(PluginError) -> Value
     ) async throws(PluginError) -> Value {
         let plan = try LaunchPlan(
-            options: options, instance: instance, workspace: workspace, directory: cwd, purpose: purpose)
+            options: options, agent: agent, directory: cwd, purpose: purpose)
         // Nothing is asked of agentws on this connection: no turn runs.
         let handlers = JSONRPCPeer.Handlers(
             notification: { _, _ in },
@@ -158,7 +159,7 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, TranscriptRepla
             },
             ended: { _ in })
         let (server, home) = try await CodexSession.connect(
-            plan: plan, options: options, logPath: logPath, host: host, handlers: handlers)
+            plan: plan, options: options, logPath: agent.logPath, host: host, handlers: handlers)
         do throws(PluginError) {
             let value = try await body(server, home)
             await server.terminate(grace: options.stopGrace)

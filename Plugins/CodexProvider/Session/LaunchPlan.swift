@@ -1,3 +1,4 @@
+import AgentPluginSupport
 import AgentProcess
 import ProviderKit
 
@@ -9,24 +10,13 @@ struct LaunchPlan: Sendable {
     var purpose: String
 
     /// The plan for `options`: the host's environment with the options' changes, and the program
-    /// looked up on that environment's PATH (a name with a slash is taken relative to `workspace`).
-    init(options: CodexOptions, instance: String, workspace: String, directory: String, purpose: String)
-        throws(PluginError)
+    /// looked up on that environment's PATH (`AgentInstance`).
+    init(options: CodexOptions, agent: AgentInstance, directory: String, purpose: String) throws(PluginError)
     {
-        var environment = ProgramLookup.hostEnvironment()
         // Codex colours its stderr log lines even into a pipe; the log file wants plain text.
-        environment["NO_COLOR"] = "1"
-        for (name, value) in options.environment {
-            environment[name] = value
-        }
+        let environment = AgentInstance.environment(["NO_COLOR": "1"].merging(options.environment) { $1 })
         let program = options.command[0]
-        let executable: String
-        do {
-            executable = try ProgramLookup.locate(program, path: environment["PATH"], relativeTo: workspace)
-        } catch {
-            let hint = "install the Codex CLI or set providers.\(instance).options.command to its path"
-            throw PluginError(code: .providerFailed, message: "\(error); \(hint)")
-        }
+        let executable = try agent.locate(program, environment: environment, install: "install the Codex CLI")
         self.command = ProcessCommand(
             executable: executable, arguments: [program] + options.commandArguments, environment: environment,
             directory: directory)
