@@ -30,9 +30,7 @@ extension ACPProviderTests {
             events: Events
         ) async throws -> any ProviderSession {
             try await provider.start(
-                SessionStartRequest(
-                    thread: try ThreadID("t1"), cwd: acp.workspace, model: model, runtimeMode: nil,
-                    resumeCursor: cursor),
+                .of(cwd: acp.workspace, model: model, resumeCursor: cursor),
                 events: events.handler)
         }
 

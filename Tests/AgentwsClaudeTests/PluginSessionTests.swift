@@ -16,10 +16,9 @@ extension ClaudeCodeTests {
             cursor: JSONValue? = nil
         ) async throws -> any ProviderSession {
             try await provider.start(
-                SessionStartRequest(
-                    thread: try ThreadID("t1"), cwd: claude.workspace, model: "mock-model",
-                    runtimeMode: runtimeMode,
-                    resumeCursor: cursor),
+                .of(
+                    cwd: claude.workspace, model: "mock-model", runtimeMode: runtimeMode, resumeCursor: cursor
+                ),
                 events: events.handler)
         }
 
@@ -31,19 +30,7 @@ extension ClaudeCodeTests {
             let session = try await start(provider, claude, events: events)
             let id = try #require(session.cursor?["sessionId"]?.stringValue)
             let pid = try claude.runningAgent()
-            #expect(try await session.isBusy() == false)
-
-            let held = Task { try await session.send(TurnRequest(text: "keep going [[hold]]")) }
-            try await waitUntil("the first piece of the reply; events: \(events.all)") {
-                events.text.hasPrefix("mock#1:")
-            }
-            #expect(try await session.isBusy() == true)
-            await #expect(throws: ProviderError.self) {
-                try await session.send(TurnRequest(text: "and another thing"))
-            }
-            try await session.interrupt()
-            #expect(try await held.value.stopReason == .cancelled)
-            #expect(try await session.isBusy() == false)
+            try await checkOneTurnAtATime(session, events: events)
 
             let next = try await session.send(TurnRequest(text: "still here"))
             #expect(next.stopReason == .endTurn)

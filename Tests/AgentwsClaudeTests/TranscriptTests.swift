@@ -189,9 +189,7 @@ extension ClaudeCodeTests {
 
             let events = Events()
             let fork = try await provider.start(
-                SessionStartRequest(
-                    thread: try ThreadID("t2"), cwd: claude.workspace, model: "mock-model", runtimeMode: nil,
-                    resumeCursor: forked),
+                .of(thread: "t2", cwd: claude.workspace, model: "mock-model", resumeCursor: forked),
                 events: events.handler)
             #expect(
                 try await fork.send(TurnRequest(text: "which words?")).stopReason == .endTurn)

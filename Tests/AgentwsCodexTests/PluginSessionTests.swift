@@ -34,25 +34,10 @@ extension CodexAppServerTests {
                         canFork: true, canReplace: true, transcriptFormat: "codex-rollout-jsonl"))
             let events = Events()
             let session = try await provider.start(
-                SessionStartRequest(
-                    thread: try ThreadID("t1"), cwd: codex.workspace, model: "mock-model", runtimeMode: nil,
-                    resumeCursor: nil),
-                events: events.handler)
+                .of(cwd: codex.workspace, model: "mock-model"), events: events.handler)
             let thread = try #require(session.cursor?["threadId"]?.stringValue)
-            #expect(try await session.isBusy() == false)
-
-            let held = Task { try await session.send(TurnRequest(text: "keep going [[hold]]")) }
-            try await waitUntil("the first piece of the reply; events: \(events.all)") {
-                events.text.hasPrefix("mock#1:")
-            }
-            #expect(try await session.isBusy() == true)
-            // Codex would fold this into the running turn; the plugin refuses it instead.
-            await #expect(throws: ProviderError.self) {
-                try await session.send(TurnRequest(text: "and another thing"))
-            }
-            try await session.interrupt()
-            #expect(try await held.value.stopReason == .cancelled)
-            #expect(try await session.isBusy() == false)
+            // Codex would fold a second message into the running turn; the plugin refuses it instead.
+            try await checkOneTurnAtATime(session, events: events)
             // An interrupt with no turn running is nothing to do.
             try await session.interrupt()
 
@@ -71,9 +56,7 @@ extension CodexAppServerTests {
             // The same conversation from a new session, as after a daemon restart.
             let resumedEvents = Events()
             let resumed = try await provider.start(
-                SessionStartRequest(
-                    thread: try ThreadID("t1"), cwd: codex.workspace, model: nil, runtimeMode: nil,
-                    resumeCursor: ["threadId": .string(thread)]),
+                .of(cwd: codex.workspace, resumeCursor: ["threadId": .string(thread)]),
                 events: resumedEvents.handler)
             #expect(resumed.cursor == ["threadId": .string(thread)])
             #expect(try await resumed.send(TurnRequest(text: "third")).stopReason == .endTurn)
@@ -88,10 +71,7 @@ extension CodexAppServerTests {
             let provider = try provider(codex)
             let events = Events()
             let session = try await provider.start(
-                SessionStartRequest(
-                    thread: try ThreadID("t1"), cwd: codex.workspace, model: "mock-model", runtimeMode: nil,
-                    resumeCursor: nil),
-                events: events.handler)
+                .of(cwd: codex.workspace, model: "mock-model"), events: events.handler)
             let held = Task { try await session.send(TurnRequest(text: "cut me off [[hold]]")) }
             try await waitUntil("the first piece of the reply; events: \(events.all)") {
                 events.text.hasPrefix("mock#1:")

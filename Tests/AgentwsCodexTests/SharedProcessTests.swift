@@ -23,9 +23,9 @@ extension CodexAppServerTests {
         ) async throws -> Live {
             let events = Events()
             let session = try await provider.start(
-                SessionStartRequest(
-                    thread: try ThreadID(thread), cwd: codex.workspace, model: "mock-model",
-                    runtimeMode: runtimeMode, resumeCursor: resume.map { ["threadId": .string($0)] }),
+                .of(
+                    thread: thread, cwd: codex.workspace, model: "mock-model", runtimeMode: runtimeMode,
+                    resumeCursor: resume.map { ["threadId": .string($0)] }),
                 events: events.handler)
             return Live(session: session, events: events)
         }

@@ -18,10 +18,9 @@ extension CodexAppServerTests {
         ) async throws -> (cursor: JSONValue, text: String) {
             let events = Events()
             let session = try await provider.start(
-                SessionStartRequest(
-                    thread: try ThreadID(thread), cwd: codex.workspace,
-                    model: cursor == nil ? "mock-model" : nil,
-                    runtimeMode: nil, resumeCursor: cursor),
+                .of(
+                    thread: thread, cwd: codex.workspace, model: cursor == nil ? "mock-model" : nil,
+                    resumeCursor: cursor),
                 events: events.handler)
             for message in messages {
                 #expect(
