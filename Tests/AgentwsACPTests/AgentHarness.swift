@@ -6,11 +6,13 @@ import AgentwsTestSupport
 import Logging
 import Testing
 
-/// An ACP agent over an in-memory store and a scripted provider, with one connection whose
-/// outgoing messages are collected: the protocol without any transport.
+/// An ACP agent over an in-memory store and the in-memory provider (`MemoryProvider`, as instances
+/// "script" and "other"), with one connection whose outgoing messages are collected: the protocol
+/// without any transport.
 final class AgentHarness: Sendable {
     let store = InMemoryThreadStore(processID: 77)
-    let provider = ScriptedProvider(name: "script")
+    /// The conversations of provider "script".
+    let backend = MemoryBackend()
     let service: SessionService
     let agent: ACPAgent
     let connection: ACPConnection
@@ -23,11 +25,11 @@ final class AgentHarness: Sendable {
         configuration.models.defaultModel = "script/m1"
         configuration.providers = ["script": .init(plugin: "script"), "other": .init(plugin: "script")]
         configure(&configuration)
-        let provider = provider
         service = SessionService(
             store: store,
-            providers: ScriptedResolver(providers: [
-                "script": provider, "other": ScriptedProvider(name: "other"),
+            providers: MemoryResolver(providers: [
+                "script": MemoryProvider(name: "script", backend: backend, canFork: true),
+                "other": MemoryProvider(name: "other", backend: MemoryBackend(), canFork: true),
             ]),
             configuration: configuration, workspaceRoot: Self.root, residency: .resident,
             wallClock: { UTCDateTime(secondsSinceEpoch: 1_796_086_944) })

@@ -28,7 +28,8 @@ struct ExtensionMethodTests {
         #expect(events.last == .turnFinished(.endTurn, usage: nil))
         let text = events.compactMap { if case .text(let text) = $0 { return text } else { return nil } }
             .joined()
-        #expect(text == "m1 turn 1: hello")
+        #expect(text == "turn 1 (session model): hello")
+        #expect(harness.backend.starts.map(\.model) == ["m1"])
     }
 
     @Test func forkAnswersWhatTheCLIPrintsAndShowReportsTheLineage() async throws {

@@ -27,7 +27,8 @@ struct OrderingTests {
         let sent = harness.takeSent()
         let (response, notifications) = harness.split(sent, id: promptID)
         #expect(response["result"]?["stopReason"] == "end_turn", "\(sent)")
-        #expect(AgentHarness.replyText(notifications) == "m1 turn 1: first")
+        #expect(AgentHarness.replyText(notifications) == "turn 1 (session model): first")
+        #expect(harness.backend.starts.map(\.model) == ["m1"])
         #expect(harness.split(sent, id: listID).response["result"] != nil)
     }
 
@@ -40,7 +41,7 @@ struct OrderingTests {
         let secondWork = harness.connection.receive(second)
         async let firstDone: Void = firstWork()
         async let secondDone: Void = secondWork()
-        while harness.provider.turns.held == 0 { await Task.yield() }
+        while harness.backend.held == 0 { await Task.yield() }
         await harness.connection.receive([
             "jsonrpc": "2.0", "method": "session/cancel", "params": ["sessionId": "t1"],
         ])()
@@ -49,7 +50,7 @@ struct OrderingTests {
         #expect(harness.split(sent, id: firstID).response["result"]?["stopReason"] == "cancelled")
         #expect(harness.split(sent, id: secondID).response["result"] == ["stopReason": "cancelled"])
         // Only the held turn reached the provider.
-        #expect(harness.provider.turns.state.withLock { $0.count["c-t1"] } == 1)
+        #expect(harness.backend.turns(of: "conv-1") == 1)
     }
 
     @Test func closeCancelsTheRunningPromptThenStopsTheSession() async throws {
@@ -59,7 +60,7 @@ struct OrderingTests {
         let (promptID, prompt) = harness.makeRequest("session/prompt", AgentHarness.prompt("t1", "hold"))
         let promptWork = harness.connection.receive(prompt)
         async let promptDone: Void = promptWork()
-        while harness.provider.turns.held == 0 { await Task.yield() }
+        while harness.backend.held == 0 { await Task.yield() }
         let (closeID, close) = harness.makeRequest("session/close", ["sessionId": "t1"])
         await harness.connection.receive(close)()
         await promptDone

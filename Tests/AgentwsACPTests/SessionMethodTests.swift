@@ -47,7 +47,8 @@ struct SessionMethodTests {
             "session/prompt", AgentHarness.prompt("t1", "hi there"))
         #expect(response["result"]?["stopReason"] == "end_turn")
         #expect(response["result"]?["_meta"]?["agentws"]?["start"] == "fresh")
-        #expect(AgentHarness.replyText(notifications) == "m2 turn 1: hi there")
+        #expect(AgentHarness.replyText(notifications) == "turn 1 (session model): hi there")
+        #expect(harness.backend.starts.map(\.model) == ["m2"])
         #expect(notifications.count > 1)
         #expect(notifications.allSatisfy { $0["params"]?["sessionId"] == "t1" })
         let binding = try #require(try harness.binding("t1"))
@@ -56,7 +57,7 @@ struct SessionMethodTests {
 
         let (warm, _) = await harness.request("session/prompt", AgentHarness.prompt("t1", "again"))
         #expect(warm["result"]?["_meta"]?["agentws"]?["start"] == "warm")
-        #expect(harness.provider.turns.starts == 1)
+        #expect(harness.backend.starts.count == 1)
     }
 
     @Test func sessionForkOpensAForkedThreadThatGoesOnIndependently() async throws {
@@ -77,17 +78,18 @@ struct SessionMethodTests {
         #expect(forked["configOptions"]?.arrayValue?.first?["currentValue"] == "script/m1")
         let fork = try #require(try harness.binding("t1-b"))
         #expect(fork.parent?.thread.rawValue == "t1" && fork.provider == "script")
-        #expect(fork.resumeCursor == ["conversation": "c-t1-b"])
+        #expect(fork.resumeCursor == ["conversation": "conv-2"])
         #expect(try harness.binding("t1") == source)
 
         let (onFork, forkUpdates) = await harness.request(
             "session/prompt", AgentHarness.prompt("t1-b", "two"))
         #expect(onFork["result"]?["stopReason"] == "end_turn")
-        #expect(AgentHarness.replyText(forkUpdates) == "m1 turn 2: two")
+        #expect(AgentHarness.replyText(forkUpdates) == "turn 2 (session model): two")
         let (_, sourceUpdates) = await harness.request("session/prompt", AgentHarness.prompt("t1", "two"))
-        #expect(AgentHarness.replyText(sourceUpdates) == "m1 turn 2: two")
+        #expect(AgentHarness.replyText(sourceUpdates) == "turn 2 (session model): two")
         // t1's session stayed warm through the fork.
-        #expect(harness.provider.turns.starts == 2)
+        #expect(harness.backend.starts.map(\.model) == ["m1", "m1"])
+        #expect(harness.backend.starts.last?.resumeCursor == ["conversation": "conv-2"])
         let listed = try await harness.result("session/list")
         let entry = listed["sessions"]?.arrayValue?.first { $0["sessionId"] == "t1-b" }
         #expect(entry?["_meta"]?["agentws"]?["parent"] == "t1")
@@ -150,7 +152,9 @@ struct SessionMethodTests {
         let (response, notifications) = await harness.request(
             "session/prompt", AgentHarness.prompt("t1", "two"))
         #expect(response["result"]?["_meta"]?["agentws"]?["start"] == "resumed")
-        #expect(AgentHarness.replyText(notifications) == "m1 turn 2: two")
+        #expect(AgentHarness.replyText(notifications) == "turn 2 (session model): two")
+        #expect(harness.backend.starts.last?.model == "m1")
+        #expect(harness.backend.starts.last?.resumeCursor == ["conversation": "conv-1"])
 
         let unknown = try await harness.error("session/resume", ["sessionId": "nobody", "cwd": "/ws"])
         #expect(unknown["code"] == -32002 && unknown["data"]?["exitCode"] == 3)
@@ -167,7 +171,7 @@ struct SessionMethodTests {
             "session/set_config_option", ["sessionId": "t1", "configId": "model", "value": "script/m2"])
         #expect(set["configOptions"]?.arrayValue?.first?["currentValue"] == "script/m2")
         let (_, notifications) = await harness.request("session/prompt", AgentHarness.prompt("t1", "two"))
-        #expect(AgentHarness.replyText(notifications) == "m2 turn 2: two")
+        #expect(AgentHarness.replyText(notifications) == "turn 2 (m2): two")
         #expect(try harness.binding("t1")?.model == "m2")
 
         let otherProvider = try await harness.error(
@@ -231,25 +235,26 @@ struct SessionMethodTests {
         await work()
         let (response, _) = harness.split(harness.takeSent(), id: id)
         #expect(response["result"] == ["stopReason": "cancelled"])
-        #expect(harness.provider.turns.starts == 0)
+        #expect(harness.backend.starts.count == 0)
         // The session is usable: its first turn is the next prompt's.
         let (next, notifications) = await harness.request("session/prompt", AgentHarness.prompt("t1", "next"))
         #expect(next["result"]?["stopReason"] == "end_turn")
-        #expect(AgentHarness.replyText(notifications) == "m1 turn 1: next")
+        #expect(AgentHarness.replyText(notifications) == "turn 1 (session model): next")
+        #expect(harness.backend.starts.map(\.model) == ["m1"])
     }
 
     @Test(.timeLimit(.minutes(3)))
     func aCancelThatArrivesWhileTheSessionStartsInterruptsTheTurnAsSoonAsItBegins() async throws {
         let harness = AgentHarness()
         _ = try await harness.newSession("t1")
-        harness.provider.turns.holdStarts()
+        harness.backend.holdStarts()
         let (id, prompt) = harness.makeRequest("session/prompt", AgentHarness.prompt("t1", "hold on"))
         let work = harness.connection.receive(prompt)
         async let done: Void = work()
-        while harness.provider.turns.startsWaiting == 0 { await Task.yield() }
+        while harness.backend.startsWaiting == 0 { await Task.yield() }
         await harness.connection.receive(
             ["jsonrpc": "2.0", "method": "session/cancel", "params": ["sessionId": "t1"]])()
-        harness.provider.turns.releaseStarts()
+        harness.backend.releaseStarts()
         await done
         let (response, _) = harness.split(harness.takeSent(), id: id)
         #expect(response["result"]?["stopReason"] == "cancelled")
@@ -264,7 +269,7 @@ struct SessionMethodTests {
         let (_, prompt) = harness.makeRequest("session/prompt", AgentHarness.prompt("t1", "hold it"))
         let work = harness.connection.receive(prompt)
         async let turn: Void = work()
-        while harness.provider.turns.held == 0 { await Task.yield() }
+        while harness.backend.held == 0 { await Task.yield() }
         harness.connection.closed()
         await turn
         #expect(try harness.binding("t1") == before)

@@ -77,7 +77,9 @@ struct SessionServiceTests {
         let (plain, plainLog) = try await send(service, "t1", "hello")
         #expect(plain.usage == nil && plainLog.all.last == .turnFinished(.endTurn, usage: nil))
         let (metered, log) = try await send(service, "t1", "metered")
-        let usage = TurnUsage(inputTokens: 12, outputTokens: 3, totalTokens: 15)
+        let usage = TurnUsage(
+            inputTokens: 40, outputTokens: 5, cachedReadTokens: 30,
+            cost: .init(amount: 0.0125, currency: "USD"))
         #expect(metered.usage == usage)
         #expect(log.all.last == .turnFinished(.endTurn, usage: usage))
     }
