@@ -160,20 +160,13 @@ extension SessionService {
         guard capabilities.canImport else {
             return .unusable("provider '\(providerName)' cannot import transcripts")
         }
-        let staging: String
-        do {
-            staging = try store.makeScratchFile("restore-\(thread.rawValue)")
-            try transcripts.writeScratch(held.bytes, to: staging)
-        } catch {
-            return .unusable("staging the transcript for import failed: \(error)")
-        }
-        defer { store.removeScratchFile(staging) }
         let restored: JSONValue
-        do {
-            restored = try await provider.importTranscript(
-                TranscriptImportRequest(
-                    thread: thread, cwd: cwd, source: staging, format: manifest.format, cursor: cursor))
-        } catch {
+        switch await importHeld(
+            held.bytes, of: manifest, into: provider, thread: thread, cwd: cwd, purpose: "restore")
+        {
+        case .success(let answered): restored = answered
+        case .failure(.staging(let reason)): return .unusable(reason)
+        case .failure(.provider(let error)):
             return .unusable("provider '\(providerName)' refused the workspace transcript: \(error.message)")
         }
         if restored != cursor {
@@ -223,37 +216,63 @@ extension SessionService {
                 capturedAt: manifest.capturedAt,
                 reason: "provider '\(providerName)' cannot replace its copy of a conversation")
         }
-        let staging: String
-        do {
-            staging = try store.makeScratchFile("adopt-\(thread.rawValue)")
-            try transcripts.writeScratch(held.bytes, to: staging)
-        } catch {
+        switch await importHeld(
+            held.bytes, of: manifest, into: provider, thread: thread, cwd: cwd, replace: true,
+            purpose: "adopt")
+        {
+        case .success(let answered) where answered == cursor:
+            break
+        case .success(let answered):
             return .split(
-                capturedAt: manifest.capturedAt, reason: "staging the transcript for import failed: \(error)")
-        }
-        defer { store.removeScratchFile(staging) }
-        do throws(ProviderError) {
-            let answered = try await provider.importTranscript(
-                TranscriptImportRequest(
-                    thread: thread, cwd: cwd, source: staging, format: manifest.format, cursor: cursor,
-                    replace: true))
-            guard answered == cursor else {
-                return .split(
-                    capturedAt: manifest.capturedAt,
-                    reason:
-                        "provider '\(providerName)' answered the replace with cursor \(JSONWriter.compactString(answered)), not the same one"
-                )
-            }
-        } catch  where error.code == .notFound {
+                capturedAt: manifest.capturedAt,
+                reason:
+                    "provider '\(providerName)' answered the replace with cursor \(JSONWriter.compactString(answered)), not the same one"
+            )
+        case .failure(.provider(let error)) where error.code == .notFound:
             // This machine has no copy at all: the resume fails and the transcript restores it.
             return .nothingNewer
-        } catch {
+        case .failure(.provider(let error)):
             return .split(
                 capturedAt: manifest.capturedAt,
                 reason: "provider '\(providerName)' refused to replace its copy: \(error.message)")
+        case .failure(.staging(let reason)):
+            return .split(capturedAt: manifest.capturedAt, reason: reason)
         }
         rememberTranscript(thread, sha256: manifest.sha256)
         return .adopted(capturedAt: manifest.capturedAt)
+    }
+
+    /// Why handing a held transcript to the provider failed.
+    enum HeldImportFailure: Error {
+        /// The scratch copy under `state/` could not be written (the reason, ready to show).
+        case staging(String)
+        case provider(ProviderError)
+    }
+
+    /// Hands a held transcript to the provider's `import` (restore, adoption) through a scratch copy
+    /// under `state/`, removed afterwards: a plugin never reads inside the workspace proper.
+    private func importHeld(
+        _ bytes: [UInt8], of manifest: TranscriptManifest, into provider: any Provider, thread: ThreadID,
+        cwd: String, replace: Bool = false, purpose: String
+    ) async -> Result<JSONValue, HeldImportFailure> {
+        guard let transcripts else { return .failure(.staging("this agentws keeps no transcripts")) }
+        let staging: String
+        do {
+            staging = try store.makeScratchFile("\(purpose)-\(thread.rawValue)")
+            try transcripts.writeScratch(bytes, to: staging)
+        } catch {
+            return .failure(.staging("staging the transcript for import failed: \(error)"))
+        }
+        defer { store.removeScratchFile(staging) }
+        do throws(ProviderError) {
+            return .success(
+                try await provider.importTranscript(
+                    TranscriptImportRequest(
+                        thread: thread, cwd: cwd, source: staging, format: manifest.format,
+                        cursor: manifest.cursor, replace: replace)))
+        } catch {
+            return .failure(.provider(error))
+        }
     }
 
     /// Whether a session's conversation may be captured after a `changed` stop: only when the file
