@@ -24,6 +24,17 @@ package enum ProcessScan {
         }
     }
 
+    /// The parent of `pid` (from `/proc/<pid>/stat`), or nil when it is gone.
+    package static func parent(of pid: pid_t) -> pid_t? {
+        guard let stat = FileManager.default.contents(atPath: "/proc/\(pid)/stat"),
+            let close = stat.lastIndex(of: UInt8(ascii: ")"))
+        else { return nil }
+        // After the command's closing parenthesis: " <state> <ppid> ...".
+        let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
+        guard fields.count > 1 else { return nil }
+        return pid_t(String(decoding: fields[1], as: UTF8.self))
+    }
+
     /// Waits until no process with `entry` in its environment runs; false if one still does after
     /// `limit`.
     package static func gone(withEnvironment entry: String, within limit: Duration) -> Bool {

@@ -89,13 +89,16 @@ final class CodexWorkspace: AgentWorkspace {
     func codexProcesses() -> [pid_t] { agentProcesses() }
 
     /// The live `codex app-server` processes of this workspace (not what they run: codex starts a
-    /// shell of its own now and then, which inherits its environment).
+    /// shell of its own now and then, which inherits its environment, and until that child has
+    /// called `exec` it still shows the app-server's command line, so a child of an app-server is
+    /// not counted).
     func appServers() -> [pid_t] {
-        codexProcesses().filter { pid in
+        let servers = codexProcesses().filter { pid in
             let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
             return command.split(separator: 0).prefix(2).map { String(decoding: $0, as: UTF8.self) }.last
                 == "app-server"
         }
+        return servers.filter { pid in ProcessScan.parent(of: pid).map { !servers.contains($0) } ?? false }
     }
 
     /// Waits until no codex of this workspace runs any more.
