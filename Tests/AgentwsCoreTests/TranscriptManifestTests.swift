@@ -98,11 +98,25 @@ struct TranscriptManifestTests {
     }
 
     @Test(arguments: [
-        ("version", JSONValue.integer(2), "version 2"),
-        ("cursor", JSONValue.string("c1"), "\"cursor\""),
-        ("sha256", JSONValue.string("xyz"), "\"sha256\""),
-        ("file", JSONValue.string("../../bindings/t1.json"), "names the file"),
-        ("extra", JSONValue.bool(true), "unknown field \"extra\""),
+        ("version", JSONValue.integer(2), "the manifest has version 2; this agentws reads version 1"),
+        ("version", JSONValue.integer(0), "version: expected a whole number of 1 or more, found 0"),
+        ("cursor", JSONValue.string("c1"), "cursor: expected an object, found \"c1\""),
+        ("sha256", JSONValue.string("xyz"), "sha256: expected 64 lower-case hex digits, found \"xyz\""),
+        ("thread", JSONValue.string("../t"), "thread: expected a thread id, found \"../t\""),
+        ("size", JSONValue.integer(-1), "size: expected a whole number of 0 or more, found -1"),
+        ("provider", JSONValue.string(""), "provider: expected a non-empty string, found \"\""),
+        (
+            "capturedAt", JSONValue.string("yesterday"),
+            "capturedAt: expected an RFC 3339 time, found \"yesterday\""
+        ),
+        (
+            "file", JSONValue.string("../../bindings/t1.json"),
+            "the manifest names the file \"../../bindings/t1.json\", but its hash and format give \"transcript-ba7816bf8f01cfea.json\""
+        ),
+        (
+            "extra", JSONValue.bool(true),
+            "extra: expected no such member (known: capturedAt, cursor, file, format, provider, sha256, size, thread, version), found true"
+        ),
     ])
     func badManifestsAreRefusedWithTheField(key: String, value: JSONValue, reason: String) throws {
         guard case .object(var members) = try manifest().jsonValue else { return }
@@ -110,7 +124,7 @@ struct TranscriptManifestTests {
         #expect {
             try TranscriptManifest(json: .object(members))
         } throws: { error in
-            (error as? TranscriptProblem)?.reason.contains(reason) == true
+            (error as? TranscriptProblem)?.reason == reason
         }
     }
 

@@ -95,7 +95,7 @@ public struct ThreadHandOff: Sendable, Equatable {
         }
         let manifest: TranscriptManifest
         do {
-            manifest = try TranscriptManifest(json: manifestJSON)
+            manifest = try TranscriptManifest(json: manifestJSON, path: "transcript")
         } catch {
             throw TranscriptProblem("its transcript description is not valid: \(error.reason)")
         }

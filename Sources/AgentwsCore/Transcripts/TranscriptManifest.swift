@@ -64,57 +64,79 @@ public struct TranscriptManifest: Sendable, Equatable {
     /// The canonical file bytes.
     public var encoded: [UInt8] { JSONWriter.canonical(jsonValue) }
 
-    /// Reads a manifest, checking every field; the error says which one is wrong.
-    public init(json: JSONValue) throws(TranscriptProblem) {
-        guard case .object(let members) = json else {
-            throw TranscriptProblem("the manifest is \(json.kindDescription), not a JSON object")
+    /// Reads a manifest, checking every field; the error names the field by its path (`sha256:
+    /// expected 64 lower-case hex digits, found "xyz"`), in the words of every typed JSON reader.
+    public init(json: JSONValue, path: String = "") throws(TranscriptProblem) {
+        let read: Fields
+        do {
+            read = try Fields(json, path: path)
+        } catch {
+            throw TranscriptProblem(error.description)
         }
-        func string(_ key: String) throws(TranscriptProblem) -> String {
-            guard let text = members[key]?.stringValue, !text.isEmpty else {
-                throw TranscriptProblem("the manifest's \"\(key)\" is missing or not a non-empty string")
-            }
-            return text
-        }
-        func integer(_ key: String) throws(TranscriptProblem) -> Int64 {
-            guard let value = members[key]?.integerValue, value >= 0 else {
-                throw TranscriptProblem("the manifest's \"\(key)\" is missing or not a non-negative integer")
-            }
-            return value
-        }
-        let version = try integer("version")
-        guard version == Self.currentVersion else {
+        guard read.version == Self.currentVersion else {
             throw TranscriptProblem(
-                "the manifest has version \(version); this agentws reads version \(Self.currentVersion)")
+                "the manifest has version \(read.version); this agentws reads version \(Self.currentVersion)")
         }
-        let known: Set<String> = [
-            "version", "thread", "provider", "format", "cursor", "size", "sha256", "file", "capturedAt",
-        ]
-        if let unknown = members.keys.sorted().first(where: { !known.contains($0) }) {
-            throw TranscriptProblem("the manifest has an unknown field \"\(unknown)\"")
-        }
-        guard let thread = try? ThreadID(try string("thread")) else {
-            throw TranscriptProblem("the manifest's \"thread\" is not a valid thread id")
-        }
-        guard let cursor = members["cursor"], cursor.objectValue != nil else {
-            throw TranscriptProblem("the manifest's \"cursor\" is missing or not an object")
-        }
-        let sha256 = try string("sha256")
-        guard sha256.utf8.count == 64,
-            sha256.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
-        else {
-            throw TranscriptProblem("the manifest's \"sha256\" is not 64 lower-case hex digits")
-        }
-        guard let capturedAt = UTCDateTime(rfc3339: try string("capturedAt")) else {
-            throw TranscriptProblem("the manifest's \"capturedAt\" is not an RFC 3339 time")
-        }
+        if let unknown = read.unknown { throw TranscriptProblem(unknown.description) }
         self.init(
-            thread: thread, provider: try string("provider"), format: try string("format"), cursor: cursor,
-            size: try integer("size"), sha256: sha256, capturedAt: capturedAt)
-        self.version = version
-        let file = try string("file")
-        guard file == self.file else {
+            thread: read.thread, provider: read.provider, format: read.format, cursor: read.cursor,
+            size: read.size, sha256: read.sha256, capturedAt: read.capturedAt)
+        self.version = read.version
+        guard read.file == file else {
             throw TranscriptProblem(
-                "the manifest names the file \"\(file)\", but its hash and format give \"\(self.file)\"")
+                "the manifest names the file \"\(read.file)\", but its hash and format give \"\(file)\"")
+        }
+    }
+
+    /// The manifest's members, each of its type; the version is read first so that a newer manifest
+    /// is named as such rather than by the member it added.
+    private struct Fields {
+        var version: Int64
+        var unknown: JSONFieldError?
+        var thread: ThreadID
+        var provider, format, sha256, file: String
+        var cursor: JSONValue
+        var size: Int64
+        var capturedAt: UTCDateTime
+
+        init(_ json: JSONValue, path: String) throws(JSONFieldError) {
+            let fields = try JSONObjectReader(json, path: path)
+            version = try fields.typed("version", "a whole number of 1 or more") { value in
+                value.integerValue.flatMap { $0 >= 1 ? $0 : nil }
+            }
+            do {
+                try fields.refuseUnknown([
+                    "version", "thread", "provider", "format", "cursor", "size", "sha256", "file",
+                    "capturedAt",
+                ])
+            } catch {
+                unknown = error
+            }
+            func text(_ key: String) throws(JSONFieldError) -> String {
+                try fields.typed(key, "a non-empty string") {
+                    $0.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+                }
+            }
+            thread = try fields.typed("thread", "a thread id") {
+                $0.stringValue.flatMap { try? ThreadID($0) }
+            }
+            provider = try text("provider")
+            format = try text("format")
+            cursor = try fields.typed("cursor", "an object") { $0.objectValue != nil ? $0 : nil }
+            size = try fields.typed("size", "a whole number of 0 or more") { value in
+                value.integerValue.flatMap { $0 >= 0 ? $0 : nil }
+            }
+            sha256 = try fields.typed("sha256", "64 lower-case hex digits") { value in
+                value.stringValue.flatMap { hex in
+                    hex.utf8.count == 64
+                        && hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+                        ? hex : nil
+                }
+            }
+            file = try text("file")
+            capturedAt = try fields.typed("capturedAt", "an RFC 3339 time") {
+                $0.stringValue.flatMap { UTCDateTime(rfc3339: $0) }
+            }
         }
     }
 
