@@ -26,7 +26,8 @@ extension ClaudePlugin: TranscriptExporting, TranscriptImporting, TranscriptRepl
         }
         _ = try Self.sessionOfTranscript(bytes, path: source)
         do {
-            try AtomicFile.replace(bytes, path: request.path)
+            // The host's scratch file: it copies it durably itself, so no fsync here.
+            try AtomicFile.replace(bytes, path: request.path, durable: false)
         } catch {
             throw PluginError(code: .providerFailed, message: "cannot write the export: \(error)")
         }

@@ -59,10 +59,12 @@ struct ConversationStore: Sendable {
         try failing { () throws(SystemError) in try FileIO.readIfPresent(path) }
     }
 
-    /// Writes `conversation` whole to `path`, outside the store (an export).
+    /// Writes `conversation` whole to `path`, outside the store (an export). Whole but not durable:
+    /// the path is the host's scratch file, which it reads at once and copies durably itself
+    /// (docs/plugin-abi.md, export).
     func write(_ conversation: EchoConversation, to path: String) throws(PluginError) {
         try failing { () throws(SystemError) in
-            try AtomicFile.replace(JSONWriter.canonical(conversation.json), path: path)
+            try AtomicFile.replace(JSONWriter.canonical(conversation.json), path: path, durable: false)
         }
     }
 

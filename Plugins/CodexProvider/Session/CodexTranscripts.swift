@@ -34,7 +34,10 @@ extension CodexPlugin: TranscriptExporting, TranscriptImporting, TranscriptRepla
             throw PluginError(
                 code: .notFound, message: "the rollout of codex thread \(thread) is gone (\(path))")
         }
-        try Self.files { () throws(SystemError) in try AtomicFile.replace(bytes, path: request.path) }
+        // The host's scratch file: it copies it durably itself, so no fsync here.
+        try Self.files { () throws(SystemError) in
+            try AtomicFile.replace(bytes, path: request.path, durable: false)
+        }
         host.log(.info, "exported codex thread \(thread) from \(path)")
         return ExportResult(format: Self.transcriptFormat)
     }
