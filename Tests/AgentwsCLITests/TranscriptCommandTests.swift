@@ -19,6 +19,33 @@ struct TranscriptCommandTests {
         return try #require(try json(shown.stdout)["transcript"] as? [String: Any])
     }
 
+    /// An ACP client of `cli`'s daemon resumes `thread` and prompts `text`: the answer's
+    /// `_meta.agentws.start` and the text of the updates streamed before it.
+    func resumeAndPrompt(_ cli: CLIHarness, _ thread: String, _ text: String) throws -> (
+        start: String?, replies: String
+    ) {
+        let client = try SocketClient(path: cli.socketPath)
+        defer { client.close() }
+        try client.send(json: [
+            "jsonrpc": "2.0", "id": 1, "method": "session/resume",
+            "params": ["sessionId": thread, "cwd": cli.root, "mcpServers": [Any]()],
+        ])
+        #expect(try client.response(to: 1).response["result"] != nil)
+        try client.send(json: [
+            "jsonrpc": "2.0", "id": 2, "method": "session/prompt",
+            "params": ["sessionId": thread, "prompt": [["type": "text", "text": text]]],
+        ])
+        let (answer, updates) = try client.response(to: 2)
+        let result = try #require(answer["result"] as? [String: Any], "\(answer)")
+        let meta = (result["_meta"] as? [String: Any])?["agentws"] as? [String: Any]
+        let replies = updates.compactMap { update -> String? in
+            let params = update["params"] as? [String: Any]
+            let content = (params?["update"] as? [String: Any])?["content"] as? [String: Any]
+            return content?["text"] as? String
+        }
+        return (meta?["start"] as? String, replies.joined())
+    }
+
     /// Machine A: a git repository with two turns on t1, committed and pushed to a bare repository;
     /// machine B: its own HOME and state, a clone of it.
     func twoMachines(mode: String, beforeCommit: (CLIHarness) throws -> Void = { _ in }) throws -> (
@@ -324,26 +351,8 @@ struct TranscriptCommandTests {
         try FileManager.default.removeItem(atPath: a.root + held)
         try FileManager.default.copyItem(atPath: b.root + held, toPath: a.root + held)
 
-        let client = try SocketClient(path: a.socketPath)
-        defer { client.close() }
-        try client.send(json: [
-            "jsonrpc": "2.0", "id": 1, "method": "session/resume",
-            "params": ["sessionId": "t1", "cwd": a.root, "mcpServers": [Any]()],
-        ])
-        #expect(try client.response(to: 1).response["result"] != nil)
-        try client.send(json: [
-            "jsonrpc": "2.0", "id": 2, "method": "session/prompt",
-            "params": ["sessionId": "t1", "prompt": [["type": "text", "text": "three"]]],
-        ])
-        let (answer, updates) = try client.response(to: 2)
-        let result = try #require(answer["result"] as? [String: Any], "\(answer)")
-        let meta = try #require((result["_meta"] as? [String: Any])?["agentws"] as? [String: Any])
-        #expect(meta["start"] as? String == "restored", "\(answer)")
-        let replies = updates.compactMap { update -> String? in
-            let params = update["params"] as? [String: Any]
-            let content = (params?["update"] as? [String: Any])?["content"] as? [String: Any]
-            return content?["text"] as? String
-        }.joined()
+        let (start, replies) = try resumeAndPrompt(a, "t1", "three")
+        #expect(start == "restored", "\(replies)")
         #expect(replies.contains("newer than this machine's copy"), "\(replies)")
         #expect(replies.contains("echo-1 turn 3"), "\(replies)")
     }
@@ -356,29 +365,11 @@ struct TranscriptCommandTests {
         #expect(try transcript(cli, "t1")["held"] as? Bool == true)
         try FileManager.default.removeItem(atPath: cli.path(Self.echoConversations))
 
-        let client = try SocketClient(path: cli.socketPath)
-        defer { client.close() }
-        try client.send(json: [
-            "jsonrpc": "2.0", "id": 1, "method": "session/resume",
-            "params": ["sessionId": "t1", "cwd": cli.root, "mcpServers": [Any]()],
-        ])
-        #expect(try client.response(to: 1).response["result"] != nil)
-        try client.send(json: [
-            "jsonrpc": "2.0", "id": 2, "method": "session/prompt",
-            "params": ["sessionId": "t1", "prompt": [["type": "text", "text": "two"]]],
-        ])
-        let (answer, updates) = try client.response(to: 2)
-        let result = try #require(answer["result"] as? [String: Any], "\(answer)")
-        let meta = try #require((result["_meta"] as? [String: Any])?["agentws"] as? [String: Any])
-        #expect(meta["start"] as? String == "restored", "\(answer)")
-        let replies = updates.compactMap { update -> String? in
-            let params = update["params"] as? [String: Any]
-            let content = (params?["update"] as? [String: Any])?["content"] as? [String: Any]
-            return content?["text"] as? String
-        }
+        let (start, replies) = try resumeAndPrompt(cli, "t1", "two")
+        #expect(start == "restored", "\(replies)")
         // The notice reaches the client as agentws's own message, then the reply of turn 2 follows.
-        #expect(replies.joined().contains("resumed from the workspace transcript (captured "), "\(replies)")
-        #expect(replies.joined().contains("echo-1 turn 2"), "\(replies)")
+        #expect(replies.contains("resumed from the workspace transcript (captured "), "\(replies)")
+        #expect(replies.contains("echo-1 turn 2"), "\(replies)")
     }
 
     @Test func exportAndImportHandAThreadToAnUnrelatedWorkspace() throws {
