@@ -198,9 +198,12 @@ extension SessionService {
     func adoptNewerTranscript(
         _ thread: ThreadID, provider: any Provider, providerName: String, cursor: JSONValue, cwd: String
     ) async -> AdoptOutcome {
+        // The small manifest decides; the transcript is read (and checked against it) only when it
+        // names another content, since this runs before every resume.
         guard let transcripts, let known = store.readRuntime(thread)?.knownTranscriptSHA256,
-            let held = try? transcripts.readHeld(thread), held.manifest.provider == providerName,
-            held.manifest.cursor == cursor, held.manifest.sha256 != known
+            let described = try? transcripts.manifest(of: thread), described.provider == providerName,
+            described.cursor == cursor, described.sha256 != known,
+            let held = try? transcripts.readHeld(thread), held.manifest == described
         else { return .nothingNewer }
         let manifest = held.manifest
         let capabilities: ProviderCapabilities
