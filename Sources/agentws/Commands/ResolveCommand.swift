@@ -61,7 +61,10 @@ struct ResolveCommand: AsyncParsableCommand {
             let lock = try store.lock(thread)
             defer { lock.release() }
             let transcriptStore = FileTranscriptStore(workspace: workspace)
-            var touched: [String] = []
+            // What to 'git add -A': the thread's own files first, then a fork's.
+            var touched =
+                (bindings == nil ? [] : [workspace.bindingPath(thread)])
+                + (transcripts == nil ? [] : [workspace.transcriptDirectory(thread)])
             var kept = side.rawValue
             switch side {
             case .ours:
@@ -71,9 +74,9 @@ struct ResolveCommand: AsyncParsableCommand {
                 }
             case .theirs:
                 if let (_, theirs) = bindings {
-                    var kept = theirs
-                    kept.threadID = thread
-                    try store.write(kept, holding: lock)
+                    var taken = theirs
+                    taken.threadID = thread
+                    try store.write(taken, holding: lock)
                 }
                 if let transcripts {
                     var manifest = transcripts.theirs.manifest
@@ -105,10 +108,6 @@ struct ResolveCommand: AsyncParsableCommand {
                 try store.write(ours, holding: lock)
                 touched.append(workspace.bindingPath(fork))
                 kept = "ours, and theirs as fork \(fork)"
-            }
-            if bindings != nil { touched.insert(workspace.bindingPath(thread), at: 0) }
-            if transcripts != nil {
-                touched.insert(workspace.transcriptDirectory(thread), at: bindings == nil ? 0 : 1)
             }
             let relative = touched.map { workspace.relativePath(of: $0) ?? $0 }
             Terminal.line("resolved \(thread): kept \(kept)")
