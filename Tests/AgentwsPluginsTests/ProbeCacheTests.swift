@@ -23,17 +23,18 @@ import Testing
 
     private var cacheFile: String { state.file(PluginProbeCache.fileName) }
 
-    /// Discovers the plugin directory with every file isolated; `working: false` gives hosts an
-    /// executable that cannot start. `now` defaults to past the racy window of the files.
-    private func discover(working: Bool = true, trusting: Bool = true, now: Int64? = nil) async throws
-        -> PluginCatalog
-    {
+    /// Discovers the plugin directory with every file isolated (`isolated: false`: every file in
+    /// this process); `working: false` gives hosts an executable that cannot start. `now` defaults
+    /// to past the racy window of the files.
+    private func discover(
+        working: Bool = true, trusting: Bool = true, isolated: Bool = true, now: Int64? = nil
+    ) async throws -> PluginCatalog {
         let executable = working ? try BuildProducts.executable("agentws") : "/nonexistent/agentws"
         return await PluginCatalog.discover(
             searchPath: PluginSearchPath(directories: [plugins.path]),
             isolation: PluginCatalog.Isolation(
                 settings: PluginHostSettings(executable: executable), logDirectory: state.path,
-                trustsRemembered: trusting, isolates: { _ in true }),
+                trustsRemembered: trusting, isolates: { _ in isolated }),
             now: now ?? FileStamp.wallClockNow() + 3 * FileStamp.racyWindowNanoseconds)
     }
 
@@ -57,6 +58,20 @@ import Testing
         #expect(remembered.version == first.plugin(named: "c-echo")?.version)
         #expect(remembered.realPath == first.plugin(named: "c-echo")?.realPath)
         #expect(second.refused.isEmpty)
+    }
+
+    /// A command that loads the file in process remembers it too: the next command that isolates it
+    /// starts no host to learn its name, and commands alternating between the two (an instance in
+    /// process, another isolated; AGENTWS_PLUGINS_ISOLATION) keep each other's memory.
+    @Test func aFileLoadedInProcessIsRememberedForIsolatingCommands() async throws {
+        let inProcess = try await discover(isolated: false)
+        #expect(inProcess.plugin(named: "c-echo") != nil, "\(inProcess.refused)")
+        let remembered = try await discover(working: false)
+        #expect(
+            remembered.plugin(named: "c-echo")?.path == plugins.file("c-echo.so"), "\(remembered.refused)")
+        #expect(remembered.refused.isEmpty)
+        _ = try await discover(isolated: false)
+        #expect(try await discover(working: false).plugin(named: "c-echo") != nil)
     }
 
     @Test func aChangedFileIsExaminedAgain() async throws {

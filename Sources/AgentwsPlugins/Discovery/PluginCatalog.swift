@@ -83,7 +83,9 @@ package struct PluginCatalog: Sendable {
     /// and never takes this process down. The outcome is the same as in-process otherwise.
     ///
     /// A file that loaded in an earlier command and has not changed since (`PluginProbeCache`) is
-    /// not examined again, so no host starts when every isolated file is known.
+    /// not examined again, so no host starts when every isolated file is known. Files loaded in this
+    /// process are remembered as well, so that commands which isolate different files (one in
+    /// process, the next with `AGENTWS_PLUGINS_ISOLATION=process`) do not undo each other's memory.
     ///
     /// - Parameter now: the wall clock (`FileStamp.wallClockNow`), against which a file changed in
     ///   the last two seconds is not remembered (its stamp could repeat, see `FileStamp.isRacy`).
@@ -133,11 +135,19 @@ package struct PluginCatalog: Sendable {
                 }
                 results.append(result)
             } else {
-                results.append(
-                    Result { () throws(PluginRefusal) in
-                        try PluginLoader.load(
-                            path: candidate.path, directory: candidate.directory, logger: logger)
-                    })
+                // Remembered too, though this command does not need it: a later command that
+                // isolates the file (another instance's setting, AGENTWS_PLUGINS_ISOLATION) would
+                // otherwise start a host only to learn its name, and this command's rewrite of the
+                // file would drop what an isolating command remembered.
+                let stamp = try? FileStamp.of(candidate.path)
+                let result = Result { () throws(PluginRefusal) in
+                    try PluginLoader.load(
+                        path: candidate.path, directory: candidate.directory, logger: logger)
+                }
+                if case .success(let plugin) = result, let stamp, !stamp.isRacy(now: now) {
+                    remember.remember(plugin, stamp: stamp)
+                }
+                results.append(result)
             }
         }
         let bytes = remember.encoded()
