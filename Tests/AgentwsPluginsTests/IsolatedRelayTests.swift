@@ -154,6 +154,57 @@ import Testing
         #expect(try await provider.describe().canResume)
         await provider.shutdown()
     }
+
+    /// How many hosts instance `name` started: each writes one `=== started` line to its log.
+    private func hostStarts(_ name: String) -> Int {
+        let log = workspace.path.appendingPathComponent(".agentws/state/providers/\(name)/plugin-host.log")
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").filter { $0.contains("=== started") }.count
+    }
+
+    /// Calls that arrive while the host is being started wait for that host: a send prepared while
+    /// its command line is parsed, then its first call; two sessions of a daemon starting at once.
+    @Test func callsDuringALaunchShareItsHost() async throws {
+        let prepared = try await provider("shared", plugin: "threaded")
+        await prepared.prepare()
+        async let first = prepared.describe()
+        async let second = prepared.describe()
+        let answers = try await [first, second]
+        #expect(answers.allSatisfy { $0.canResume })
+        #expect(hostStarts("shared") == 1)
+        let fresh = try await provider("racing", plugin: "threaded")
+        async let third = fresh.describe()
+        async let fourth = fresh.describe()
+        _ = try await [third, fourth]
+        #expect(hostStarts("racing") == 1)
+        await prepared.shutdown()
+        await fresh.shutdown()
+    }
+
+    /// A prepared launch whose host dies while creating the instance: the first call hears that
+    /// death as its own, in the same words as without preparation (not as a backoff); the call
+    /// after it is backed off as usual.
+    @Test func aPreparedLaunchThatCrashesIsTheFirstCallsFailure() async throws {
+        func failure(_ provider: IsolatedProvider) async -> String {
+            do {
+                _ = try await provider.describe()
+                return "no failure"
+            } catch {
+                return error.message
+            }
+        }
+        let plain = try await provider("crash", plugin: "fault", options: ["fault": "exit-in-create"])
+        let unprepared = await failure(plain)
+        #expect(
+            unprepared.contains("plugin host of provider crash (plugin fault) died: exited with status 3"))
+        let early = try await provider("early", plugin: "fault", options: ["fault": "exit-in-create"])
+        await early.prepare()
+        let prepared = await failure(early)
+        #expect(prepared.replacingOccurrences(of: "early", with: "crash") == unprepared)
+        #expect(await failure(early).contains("It crashed while starting 1 time in a row"))
+        #expect(hostStarts("early") == 1)
+    }
+
 }
 
 /// `PluginFileCheck.runIsolated`, for `agentws plugin check`: a good file is described, a file whose

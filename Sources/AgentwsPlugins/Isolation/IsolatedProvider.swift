@@ -154,24 +154,49 @@ package final class IsolatedProvider: Provider {
         try await current().fork(request)
     }
 
+    /// Starts the host and creates the instance now, without waiting, so that it is ready when the
+    /// first call comes (a one-shot command starts it while it reads its thread). What goes wrong is
+    /// told to that first call, as if it had started the host itself.
+    package func prepare() async {
+        await supervisor.prepare { () throws(LaunchFailure) in try await self.launch() }
+    }
+
     /// Ends the running host, if any (its instance is destroyed there).
     package func shutdown() async {
         await supervisor.shutdown()
     }
 
     /// Which host serves the instance, and the crash-at-start backoff.
+    ///
+    /// One launch at a time: callers arriving while a host is being started and created wait for
+    /// that launch instead of starting a second host. A launch begun by `prepare` (before anyone
+    /// called) hands its failure to the first caller as that caller's own, so an early start changes
+    /// nothing in what a command reports.
     actor Supervisor {
+        typealias Launch = @Sendable () async throws(LaunchFailure) -> (PluginProvider, PluginHost)
+
         private var running: (provider: PluginProvider, host: PluginHost)?
+        private var launching: Task<Result<PluginProvider, ProviderError>, Never>?
+        /// Whether the running launch was begun by `prepare` and nobody has waited for it yet.
+        private var awaitingClaim = false
+        /// The failure of a launch `prepare` began that nobody waited for, for the next caller.
+        private var unclaimedFailure: ProviderError?
         private var crashesAtStart = 0
         private var retryAfter: ContinuousClock.Instant?
         private var lastCrash: String?
 
         static let longestBackoff: Duration = .seconds(300)
 
-        func current(
-            _ launch: @Sendable () async throws(LaunchFailure) -> (PluginProvider, PluginHost)
-        ) async throws(ProviderError) -> PluginProvider {
+        func current(_ launch: @escaping Launch) async throws(ProviderError) -> PluginProvider {
             if let running, running.host.isRunning { return running.provider }
+            if let launching {
+                awaitingClaim = false
+                return try await launching.value.get()
+            }
+            if let failure = unclaimedFailure {
+                unclaimedFailure = nil
+                throw failure
+            }
             running = nil
             if let retryAfter, ContinuousClock.now < retryAfter, let lastCrash {
                 let wait = retryAfter - ContinuousClock.now
@@ -180,26 +205,57 @@ package final class IsolatedProvider: Provider {
                     "\(lastCrash)\nIt crashed while starting \(crashesAtStart) time\(crashesAtStart == 1 ? "" : "s") "
                         + "in a row; agentws tries again in \(Int((wait / .seconds(1)).rounded(.up))) s.")
             }
-            do {
-                let launched = try await launch()
-                running = launched
-                crashesAtStart = 0
-                retryAfter = nil
-                lastCrash = nil
-                return launched.0
-            } catch {
-                // Only a host that died counts as a crash; a refusal or a failed create is an answer.
-                if error.crashed {
-                    crashesAtStart += 1
-                    lastCrash = error.error.message
-                    let seconds = min(1 << min(crashesAtStart - 1, 16), 300)
-                    retryAfter = ContinuousClock.now + .seconds(seconds)
+            return try await begin(launch).value.get()
+        }
+
+        /// Starts a host now unless one runs, is starting, or is being backed off from.
+        func prepare(_ launch: @escaping Launch) {
+            if let running, running.host.isRunning { return }
+            guard launching == nil, unclaimedFailure == nil else { return }
+            if let retryAfter, ContinuousClock.now < retryAfter { return }
+            _ = begin(launch)
+            awaitingClaim = true
+        }
+
+        private func begin(_ launch: @escaping Launch) -> Task<Result<PluginProvider, ProviderError>, Never> {
+            running = nil
+            let task = Task { () -> Result<PluginProvider, ProviderError> in
+                do throws(LaunchFailure) {
+                    let launched = try await launch()
+                    self.launched(launched)
+                    return .success(launched.0)
+                } catch {
+                    self.failed(error)
+                    if self.awaitingClaim { self.unclaimedFailure = error.error }
+                    self.awaitingClaim = false
+                    return .failure(error.error)
                 }
-                throw error.error
             }
+            launching = task
+            return task
+        }
+
+        private func launched(_ launched: (PluginProvider, PluginHost)) {
+            running = launched
+            launching = nil
+            awaitingClaim = false
+            crashesAtStart = 0
+            retryAfter = nil
+            lastCrash = nil
+        }
+
+        private func failed(_ failure: LaunchFailure) {
+            launching = nil
+            // Only a host that died counts as a crash; a refusal or a failed create is an answer.
+            guard failure.crashed else { return }
+            crashesAtStart += 1
+            lastCrash = failure.error.message
+            let seconds = min(1 << min(crashesAtStart - 1, 16), 300)
+            retryAfter = ContinuousClock.now + .seconds(seconds)
         }
 
         func shutdown() async {
+            if let launching { _ = await launching.value }
             guard let running else { return }
             self.running = nil
             await running.host.terminate()
