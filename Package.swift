@@ -136,7 +136,7 @@ let package = Package(
             dependencies: [
                 system,
                 "AgentwsCore", json, "AgentwsConfig", "AgentwsStorage", "AgentwsPlugins",
-                "AgentwsACP", "AgentwsDaemon",
+                "AgentwsACP", "AgentwsDaemon", "AgentProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -35,6 +35,7 @@ struct AgentwsCommand: AsyncParsableCommand {
         LoggingSetup.bootstrap()
         // `--version --json` is answered here: the parser's built-in --version prints text only.
         let arguments = Array(CommandLine.arguments.dropFirst())
+        EarlyProviders.begin(arguments: arguments)
         if Set(arguments) == ["--version", "--json"] {
             Terminal.json(AgentwsVersion.json)
             return

@@ -216,6 +216,50 @@ struct IsolationTests {
         #expect(next.status == 0 && next.stderr.contains("resumed"), "\(next)")
         #expect(workspace.hosts().count == 1)
     }
+
+    /// A one-shot send prepares its provider while its command line is parsed (its plugin host
+    /// starts then, docs/plugin-abi.md §13) and starts exactly one host; help, and a send the daemon
+    /// serves, prepare nothing.
+    @Test func aSendStartsItsPluginHostWhileItsCommandLineIsRead() throws {
+        let workspace = try Workspace(fault: "none")
+        let log = workspace.root + "/.agentws/state/providers/good/plugin-host.log"
+        func hostsStarted() -> Int {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").filter { $0.contains("=== started") }.count
+        }
+        var environment = workspace.environment
+        environment["AGENTWS_LOG_LEVEL"] = "debug"
+        func send(_ arguments: String...) throws -> ProcessOutcome {
+            try RunningCommand(["send"] + arguments, directory: workspace.root, environment: environment)
+                .finish()
+        }
+        let prepared = "provider 'good' was prepared while the command line was read"
+        let sends: [[String]] = [
+            ["--provider", "good", "--thread", "g1", "one"], ["--thread=g1", "--json", "two"],
+            ["--workspace", workspace.root, "--fresh", "--thread", "g1", "--", "--three"],
+        ]
+        for (index, arguments) in sends.enumerated() {
+            let outcome = try RunningCommand(
+                ["send"] + arguments, directory: workspace.root, environment: environment
+            ).finish()
+            #expect(outcome.status == 0 && outcome.stdout.contains("fault plugin reply"), "\(outcome)")
+            #expect(outcome.stderr.contains(prepared), "\(outcome)")
+            #expect(hostsStarted() == index + 1, "\(arguments)")
+        }
+        let echo = try send("--provider", "echo", "--thread", "e1", "hello")
+        #expect(echo.stderr.contains("provider 'echo' was prepared"), "\(echo)")
+        let help = try send("--help")
+        #expect(help.status == 0 && !(help.stdout + help.stderr).contains("was prepared"), "\(help)")
+
+        let daemon = try workspace.startDaemon()
+        defer {
+            daemon.signal(SIGTERM)
+            _ = daemon.finish()
+        }
+        let routed = try send("--thread", "g1", "four")
+        #expect(routed.status == 0 && !routed.stderr.contains("was prepared"), "\(routed)")
+        #expect(hostsStarted() == sends.count + 1, "the daemon's host only")
+    }
 }
 
 extension Array where Element == String {

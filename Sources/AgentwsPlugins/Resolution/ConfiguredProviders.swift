@@ -58,6 +58,21 @@ package final class ConfiguredProviders: ProviderResolver {
             ?? configuration.isolation(forProvider: name, shipped: catalog.isShipped(plugin))
     }
 
+    /// Gets instance `name` ready ahead of its first call: discovers the plugins, creates the
+    /// instance, and for an instance in a plugin host starts the host and creates the instance there
+    /// without waiting for it. Nothing is reported: the first call reports what went wrong.
+    package func prepare(named name: String) async {
+        guard let provider = try? await provider(named: name) else { return }
+        if let isolated = provider as? IsolatedProvider { await isolated.prepare() }
+    }
+
+    /// Ends the plugin hosts of the instances created so far (those in this process stay: a plugin
+    /// is never unloaded).
+    package func shutdownHosts() async {
+        let instances = state.withLock { Array($0.instances.values) }
+        for case let isolated as IsolatedProvider in instances { await isolated.shutdown() }
+    }
+
     package func provider(named name: String) async throws -> any Provider {
         if let existing = state.withLock({ $0.instances[name] }) { return existing }
         guard let settings = configuration.providers[name] else {

@@ -87,7 +87,9 @@ struct SendCommand: AsyncParsableCommand {
                     Terminal.notice("thread \(created)")
                 }
             } local: { context in
-                let service = context.makeService(residency: .oneShot, store: try context.openStore())
+                let providers = await EarlyProviders.adopt(context) ?? context.makeProviders()
+                let service = context.makeService(
+                    residency: .oneShot, store: try context.openStore(), providers: providers)
                 let interrupts = InterruptForwarder { thread in try? await service.interrupt(thread) }
                 defer { interrupts.cancel() }
                 let result = try await service.send(send) { event in

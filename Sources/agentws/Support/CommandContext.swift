@@ -37,7 +37,12 @@ struct CommandContext: Sendable {
     static func loadConfiguration(workspace: Workspace?, options: WorkspaceOptions) throws
         -> LoadedConfiguration
     {
-        let overrides = try options.overrides.map { argument throws(AgentwsError) in
+        try loadConfiguration(workspace: workspace, overrides: options.overrides)
+    }
+
+    /// Loads the configuration layers for `workspace` with the `--set` arguments `overrides`.
+    static func loadConfiguration(workspace: Workspace?, overrides: [String]) throws -> LoadedConfiguration {
+        let overrides = try overrides.map { argument throws(AgentwsError) in
             try ConfigOverride(parsing: argument)
         }
         let loader = ConfigurationLoader(

@@ -1,0 +1,171 @@
+import AgentProcess
+import AgentwsConfig
+import AgentwsCore
+import AgentwsDaemon
+import AgentwsPlugins
+import AgentwsStorage
+import AgentwsSystem
+import Logging
+
+/// Gets the provider instance of an `agentws send` ready while the command line is still being
+/// parsed: the argument parser, the workspace, the configuration and the thread's binding take a few
+/// milliseconds before the send first calls its provider, and a plugin host takes about five to
+/// start. So `main` looks at the arguments itself (`SendArguments`), and when they are a send, a
+/// task finds the provider the send will use exactly as the send does (the thread's binding, else
+/// the model policy) and prepares it (`ConfiguredProviders.prepare`: discovery, the instance, its
+/// plugin host started). The send then takes these providers over (`adopt`) when it runs in this
+/// process with the same workspace and configuration; a daemon-routed send finds none prepared.
+///
+/// A guess that turns out wrong costs work, never a result: the send resolves its provider again,
+/// and what goes wrong is reported by the send itself, as without this (Chromium keeps a spare
+/// renderer process for the same reason).
+enum EarlyProviders {
+    private struct Prepared: Sendable {
+        let workspaceRoot: String
+        let configuration: Configuration
+        let provider: String
+        let providers: ConfiguredProviders
+    }
+
+    /// One preparation: `decided` opens once the send's provider is known (or it is known that
+    /// nothing will be prepared), and `task` then holds the preparation, if any.
+    private final class Pending: Sendable {
+        let decided = Latch()
+        let task = Locked<Task<Prepared?, Never>?>(nil)
+    }
+
+    private static let pending = Locked<Pending?>(nil)
+
+    /// Starts preparing when `arguments` (without the program name) are a send.
+    ///
+    /// What comes before the provider (the workspace, the configuration, the binding) runs on a
+    /// thread of its own: the concurrency pool's first thread takes a while to start, and the main
+    /// thread is busy with the argument parser.
+    static func begin(arguments: [String]) {
+        guard let send = SendArguments(arguments) else { return }
+        let environment = CommandContext.environment
+        let currentDirectory = CommandContext.currentDirectory
+        let preparation = Pending()
+        pending.withLock { $0 = preparation }
+        do {
+            try DetachedThread.start {
+                defer { preparation.decided.open() }
+                guard let (context, provider) = resolve(send, environment, currentDirectory) else { return }
+                let providers = context.makeProviders()
+                let task = Task.detached { () -> Prepared? in
+                    await providers.prepare(named: provider)
+                    return Prepared(
+                        workspaceRoot: context.workspace.root, configuration: context.configuration,
+                        provider: provider, providers: providers)
+                }
+                preparation.task.withLock { $0 = task }
+            }
+        } catch {
+            preparation.decided.open()
+        }
+    }
+
+    /// The workspace and configuration of the send, and the provider instance it will use, found
+    /// as the send finds them; nil when any of it fails (the send reports that itself) or a daemon
+    /// serves the workspace (the send goes there).
+    private static func resolve(
+        _ send: SendArguments, _ environment: [String: String], _ currentDirectory: String
+    )
+        -> (CommandContext, String)?
+    {
+        guard
+            let workspace = try? Workspace.locate(
+                explicit: send.workspace, environment: environment, currentDirectory: currentDirectory),
+            DaemonClient.holder(workspace) == nil,
+            let loaded = try? CommandContext.loadConfiguration(
+                workspace: workspace, overrides: send.overrides)
+        else { return nil }
+        let context = CommandContext(workspace: workspace, loaded: loaded)
+        var bound: ModelPolicy.Choice?
+        if let text = send.thread {
+            guard let thread = try? ThreadID(text) else { return nil }
+            do {
+                bound = try BindingStore.open(workspace).read(thread).map {
+                    ModelPolicy.Choice(provider: $0.provider, model: $0.model)
+                }
+            } catch {
+                return nil
+            }
+        }
+        guard
+            let choice = try? ModelPolicy(configuration: context.configuration).resolve(
+                model: send.model, provider: send.provider, bound: bound)
+        else { return nil }
+        return (context, choice.provider)
+    }
+
+    /// The providers prepared for this send, when they were prepared for `context`'s workspace and
+    /// configuration; else nil (and their plugin hosts are ended).
+    static func adopt(_ context: CommandContext) async -> ConfiguredProviders? {
+        guard
+            let preparation = pending.withLock({ pending in
+                defer { pending = nil }; return pending
+            }),
+            await preparation.decided.wait(atMost: .seconds(10)),
+            let task = preparation.task.withLock({ $0 }),
+            let prepared = await task.value
+        else { return nil }
+        let logger = Logger(label: "agentws.send")
+        guard prepared.workspaceRoot == context.workspace.root,
+            prepared.configuration == context.configuration
+        else {
+            logger.debug(
+                "provider '\(prepared.provider)' was prepared for another workspace or configuration; ended")
+            await prepared.providers.shutdownHosts()
+            return nil
+        }
+        logger.debug("provider '\(prepared.provider)' was prepared while the command line was read")
+        return prepared.providers
+    }
+}
+
+/// What `EarlyProviders` needs of a send's command line, read without the argument parser: the
+/// options that choose the workspace, the configuration and the provider. Anything it does not
+/// know (help, an unknown option) makes it no send, so nothing is prepared.
+struct SendArguments: Equatable {
+    var workspace: String?
+    var overrides: [String] = []
+    var thread: String?
+    var model: String?
+    var provider: String?
+
+    private static let valued: Set<String> = [
+        "workspace", "set", "thread", "model", "provider", "runtime-mode",
+    ]
+    private static let flags: Set<String> = ["fresh", "wait", "json"]
+
+    init?(_ arguments: [String]) {
+        guard arguments.first == "send" else { return nil }
+        var rest = arguments.dropFirst()
+        while let argument = rest.popFirst() {
+            // The message starts at the first word that is not an option; `--` starts it too.
+            guard argument.hasPrefix("--"), argument != "--" else { return }
+            let option = argument.dropFirst(2)
+            let name: String
+            var value: String?
+            if let equals = option.firstIndex(of: "=") {
+                name = String(option[..<equals])
+                value = String(option[option.index(after: equals)...])
+            } else {
+                name = String(option)
+            }
+            if Self.flags.contains(name), value == nil { continue }
+            guard Self.valued.contains(name) else { return nil }
+            if value == nil { value = rest.popFirst() }
+            guard let value else { return nil }
+            switch name {
+            case "workspace": workspace = value
+            case "set": overrides.append(value)
+            case "thread": thread = value
+            case "model": model = value
+            case "provider": provider = value
+            default: break
+            }
+        }
+    }
+}
