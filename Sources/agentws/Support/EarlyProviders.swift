@@ -43,14 +43,15 @@ enum EarlyProviders {
     /// thread is busy with the argument parser.
     static func begin(arguments: [String]) {
         guard let send = SendArguments(arguments) else { return }
-        let environment = CommandContext.environment
-        let currentDirectory = CommandContext.currentDirectory
         let preparation = Pending()
         pending.withLock { $0 = preparation }
         do {
             try DetachedThread.start {
                 defer { preparation.decided.open() }
-                guard let (context, provider) = resolve(send, environment, currentDirectory) else { return }
+                guard
+                    let (context, provider) = resolve(
+                        send, CommandContext.environment, CommandContext.currentDirectory)
+                else { return }
                 let providers = context.makeProviders()
                 let task = Task.detached { () -> Prepared? in
                     await providers.prepare(named: provider)
