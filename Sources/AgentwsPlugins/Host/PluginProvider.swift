@@ -6,6 +6,10 @@ import Logging
 /// A provider instance served by a loaded plugin through the C ABI.
 package final class PluginProvider: Provider {
     private let instance: any PluginChannel
+    /// What the instance's last `describe` said, for the checks of the ABI 1.1 methods: which
+    /// methods an instance has does not change while it lives, and asking again would cost a call
+    /// (a round trip to a plugin host) before every export.
+    private let described = Locked<ProviderCapabilities?>(nil)
 
     /// The provider instance name (`providers.<name>`).
     package var name: String { instance.name }
@@ -49,7 +53,10 @@ package final class PluginProvider: Provider {
         }
         var capabilities = ProviderCapabilities(
             modelSwitch: modelSwitch, models: models, canResume: try fields.bool("canResume"))
-        guard plugin.abiMinor >= 1 else { return capabilities }
+        guard plugin.abiMinor >= 1 else {
+            described.withLock { $0 = capabilities }
+            return capabilities
+        }
         capabilities.canExport = try fields.optionalBool("canExport") ?? false
         capabilities.canImport = try fields.optionalBool("canImport") ?? false
         capabilities.canFork = try fields.optionalBool("canFork") ?? false
@@ -58,6 +65,7 @@ package final class PluginProvider: Provider {
         if capabilities.canExport, capabilities.transcriptFormat?.isEmpty ?? true {
             throw fields.malformed("has canExport but no \"transcriptFormat\"")
         }
+        described.withLock { $0 = capabilities }
         return capabilities
     }
 
@@ -167,7 +175,9 @@ package final class PluginProvider: Provider {
     private func require(_ capability: KeyPath<ProviderCapabilities, Bool>, _ action: String)
         async throws(ProviderError)
     {
-        guard try await describe()[keyPath: capability] else {
+        var capabilities = described.withLock { $0 }
+        if capabilities == nil { capabilities = try await describe() }
+        guard let capabilities, capabilities[keyPath: capability] else {
             throw ProviderError(
                 .unsupported,
                 "provider '\(name)' (plugin \(plugin.name) \(plugin.version), ABI \(plugin.abiMajor)."
