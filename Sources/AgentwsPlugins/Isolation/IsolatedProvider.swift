@@ -9,19 +9,34 @@ final class IsolatedChannel: PluginChannel {
     let name: String
     let router: PluginEventRouter
     let host: PluginHost
+    /// The instance's first `describe`, sent right behind `create` (`IsolatedProvider`), for the
+    /// first caller that asks.
+    private let firstDescribe: Locked<PluginHost.Sent?>
 
-    init(plugin: LoadedPlugin, name: String, router: PluginEventRouter, host: PluginHost) {
+    init(
+        plugin: LoadedPlugin, name: String, router: PluginEventRouter, host: PluginHost,
+        firstDescribe: PluginHost.Sent?
+    ) {
         self.plugin = plugin
         self.name = name
         self.router = router
         self.host = host
+        self.firstDescribe = Locked(firstDescribe)
     }
 
     func reply(_ method: String, _ params: JSONValue) async throws(ProviderError) -> CallReply {
         // A session whose host died has ended with it; stopping it has nothing left to do.
         if method == "stop", !host.isRunning { return .success([:]) }
-        let answer = try await host.request(
-            PluginHostProtocol.call, ["method": .string(method), "params": params], untimed: method == "send")
+        let sent =
+            method == "describe"
+            ? firstDescribe.withLock { sent in
+                defer { sent = nil }; return sent
+            } : nil
+        let answer = try await
+            (sent
+            ?? host.send(
+                PluginHostProtocol.call, ["method": .string(method), "params": params],
+                untimed: method == "send")).answer()
         guard let reply = CallReply(json: answer) else {
             return .malformed("was relayed by its plugin host as \(ReplyFields.excerpt(answer))")
         }
@@ -99,14 +114,19 @@ package final class IsolatedProvider: Provider {
                 logger.info("\(reason)")
                 router.endAll(reason: reason + "; the session was stopped (its binding and cursor are kept)")
             })
+        let create = host.send(
+            PluginHostProtocol.create,
+            [
+                "path": .string(plugin.path), "directory": .string(plugin.directory),
+                "configuration": PluginHostProtocol.configuration(configuration),
+            ])
+        // What agentws asks a new instance first is its describe: written right behind create (the
+        // host handles requests in order, so it reaches the instance after create), it is answered
+        // without a round trip of its own. Its answer, or failure, is the first describe's.
+        let describe = host.send(PluginHostProtocol.call, ["method": "describe", "params": [:]])
         let answer: JSONValue
         do {
-            answer = try await host.request(
-                PluginHostProtocol.create,
-                [
-                    "path": .string(plugin.path), "directory": .string(plugin.directory),
-                    "configuration": PluginHostProtocol.configuration(configuration),
-                ])
+            answer = try await create.answer()
         } catch {
             if host.deathReason != nil { crashedAtStart.withLock { $0 = true } }
             await host.terminate()
@@ -125,7 +145,8 @@ package final class IsolatedProvider: Provider {
                 "\(plugin.path) declares plugin '\(created.name)' now, not '\(plugin.name)': it changed while "
                     + "agentws was starting; run the command again")
         }
-        let channel = IsolatedChannel(plugin: created, name: name, router: router, host: host)
+        let channel = IsolatedChannel(
+            plugin: created, name: name, router: router, host: host, firstDescribe: describe)
         return (PluginProvider(channel: channel), host)
     }
 

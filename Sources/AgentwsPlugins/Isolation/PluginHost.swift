@@ -181,28 +181,79 @@ final class PluginHost: Sendable {
     func request(_ method: String, _ params: JSONValue, untimed: Bool = false) async throws(ProviderError)
         -> JSONValue
     {
-        if let death = deathReason { throw ProviderError(.providerFailed, death) }
-        do {
-            return try await peer.request(method, params, timeout: untimed ? .seconds(86_400 * 366) : nil)
-        } catch {
-            switch error.reason {
-            case .timedOut(let limit, _):
-                let how =
-                    "hung: it did not answer \(describe(method, params)) within \(limit.seconds) s "
-                    + "(plugins.call_timeout), so agentws killed it"
-                killedBecause.withLock { $0 = $0 ?? how }
-                peer.connection.process.signalGroup(SIGKILL)
-                _ = await peer.waitUntilEnded(atMost: .seconds(5))
-                throw ProviderError(.providerFailed, deathReason ?? "the \(label) \(how)")
-            case .error(let object):
-                let code = object.data?["code"]?.stringValue.flatMap(ProviderErrorCode.init(rawValue:))
-                throw ProviderError(code ?? .providerFailed, object.message)
-            case .ended, .violation:
-                _ = await peer.waitUntilEnded(atMost: .seconds(5))
-                throw ProviderError(.providerFailed, deathReason ?? "\(label): \(error)")
-            default:
-                throw ProviderError(.providerFailed, "\(label): \(error)")
+        try await send(method, params, untimed: untimed).answer()
+    }
+
+    /// A request written to the host, whose answer is waited for later (`answer`).
+    struct Sent: Sendable {
+        fileprivate enum State: Sendable {
+            /// Not written: the host had died.
+            case refused(ProviderError)
+            /// Written; the reply comes through the stream, once.
+            case written(AsyncStream<Result<JSONValue, JSONRPCFailure>>)
+        }
+        fileprivate let host: PluginHost
+        fileprivate let method: String
+        fileprivate let params: JSONValue
+        fileprivate let state: State
+
+        /// The answer, as `request` gives it.
+        func answer() async throws(ProviderError) -> JSONValue {
+            switch state {
+            case .refused(let error):
+                throw error
+            case .written(let replies):
+                for await reply in replies { return try await host.interpret(reply, method, params).get() }
+                throw ProviderError(.providerFailed, "the \(host.label) never answered \(method)")
             }
+        }
+    }
+
+    /// Writes a request now and returns it, to wait for its answer later: requests sent one after
+    /// the other reach the host in that order, and the host handles them in that order, so a request
+    /// can follow another without waiting for its answer.
+    func send(_ method: String, _ params: JSONValue, untimed: Bool = false) -> Sent {
+        if let death = deathReason {
+            return Sent(
+                host: self, method: method, params: params,
+                state: .refused(ProviderError(.providerFailed, death)))
+        }
+        let (replies, continuation) = AsyncStream.makeStream(of: Result<JSONValue, JSONRPCFailure>.self)
+        peer.send(method, params, timeout: untimed ? .seconds(86_400 * 366) : nil) { reply in
+            continuation.yield(reply)
+            continuation.finish()
+        }
+        return Sent(host: self, method: method, params: params, state: .written(replies))
+    }
+
+    /// What a reply means to the caller; a request that timed out kills the host.
+    fileprivate func interpret(
+        _ reply: Result<JSONValue, JSONRPCFailure>, _ method: String, _ params: JSONValue
+    )
+        async -> Result<JSONValue, ProviderError>
+    {
+        let error: JSONRPCFailure
+        switch reply {
+        case .success(let value): return .success(value)
+        case .failure(let failure): error = failure
+        }
+        switch error.reason {
+        case .timedOut(let limit, _):
+            let how =
+                "hung: it did not answer \(describe(method, params)) within \(limit.seconds) s "
+                + "(plugins.call_timeout), so agentws killed it"
+            killedBecause.withLock { $0 = $0 ?? how }
+            peer.connection.process.signalGroup(SIGKILL)
+            _ = await peer.waitUntilEnded(atMost: .seconds(5))
+            return .failure(ProviderError(.providerFailed, deathReason ?? "the \(label) \(how)"))
+        case .error(let object):
+            let code = object.data?["code"]?.stringValue.flatMap(ProviderErrorCode.init(rawValue:))
+            return .failure(ProviderError(code ?? .providerFailed, object.message))
+        case .ended, .violation:
+            _ = await peer.waitUntilEnded(atMost: .seconds(5))
+            return .failure(ProviderError(.providerFailed, deathReason ?? "\(label): \(error)"))
+        default:
+            return .failure(ProviderError(.providerFailed, "\(label): \(error)"))
         }
     }
 
