@@ -19,12 +19,13 @@ extension CodexAppServerTests {
 
         private func start(
             _ provider: PluginProvider, _ codex: CodexWorkspace, thread: String, runtimeMode: String? = nil,
-            resume: String? = nil
+            resume: String? = nil, cwd: String? = nil
         ) async throws -> Live {
             let events = Events()
             let session = try await provider.start(
                 .of(
-                    thread: thread, cwd: codex.workspace, model: "mock-model", runtimeMode: runtimeMode,
+                    thread: thread, cwd: cwd ?? codex.workspace, model: "mock-model",
+                    runtimeMode: runtimeMode,
                     resumeCursor: resume.map { ["threadId": .string($0)] }),
                 events: events.handler)
             return Live(session: session, events: events)
@@ -198,6 +199,49 @@ extension CodexAppServerTests {
             #expect(FileManager.default.fileExists(atPath: codex.workspace + "/trusted.txt"))
             try await guarded.session.stop()
             try await trusted.session.stop()
+        }
+
+        /// A turn names neither the thread's cwd nor its approval policy again (codex keeps each
+        /// thread's own from `thread/start`): threads of two directories and two modes, their turns
+        /// taking turns on one process, each run where and as their own thread says.
+        @Test func eachThreadKeepsItsOwnDirectoryAndModeFromTurnToTurn() async throws {
+            let codex = try CodexWorkspace()
+            defer { codex.close() }
+            let provider = try codex.pluginProvider(options: [
+                "process_linger_ms": 0, "approval_policy": "untrusted", "sandbox": "workspace-write",
+            ])
+            let inner = codex.workspace + "/inner"
+            try FileManager.default.createDirectory(atPath: inner, withIntermediateDirectories: false)
+            let top = try await start(provider, codex, thread: "top", runtimeMode: "full-access")
+            let below = try await start(
+                provider, codex, thread: "below", runtimeMode: "full-access", cwd: inner)
+            let guarded = try await start(provider, codex, thread: "guarded")
+            _ = try await appServers(codex, count: 1)
+
+            /// The reply of one turn of `live`: the text it added.
+            func reply(_ live: Live, _ text: String) async throws -> String {
+                let before = live.events.text.count
+                #expect(try await live.session.send(TurnRequest(text: text)).stopReason == .endTurn)
+                return String(live.events.text.dropFirst(before))
+            }
+            for round in 1...2 {
+                let topReply = try await reply(top, "[[run:pwd]]")
+                #expect(topReply.contains("tool output:"), "\(topReply)")
+                #expect(topReply.contains(codex.workspace) && !topReply.contains(inner), "\(topReply)")
+                let belowReply = try await reply(below, "[[run:pwd]]")
+                #expect(belowReply.contains(inner), "\(belowReply)")
+                _ = try await reply(guarded, "[[run:touch guarded-\(round).txt]]")
+                #expect(
+                    guarded.events.notices.filter { $0.contains("declined codex's request to run") }.count
+                        == round, "\(guarded.events.notices)")
+                _ = try await reply(top, "[[run:touch top-\(round).txt]]")
+                #expect(FileManager.default.fileExists(atPath: codex.workspace + "/top-\(round).txt"))
+            }
+            #expect(!guarded.events.notices.contains { $0.contains("approved") })
+            #expect(!FileManager.default.fileExists(atPath: codex.workspace + "/guarded-1.txt"))
+            #expect(!FileManager.default.fileExists(atPath: codex.workspace + "/guarded-2.txt"))
+            for live in [top, below, guarded] { try await live.session.stop() }
+            #expect(codex.codexGone())
         }
 
         @Test func whenTheProcessDiesTheRunningTurnFailsAndTheOthersResumeOnANewOne() async throws {

@@ -206,11 +206,11 @@ final class CodexSession: LiveSession {
         var params: [String: JSONValue] = [
             "threadId": .string(thread),
             "input": [["type": "text", "text": .string(request.text), "text_elements": []]],
-            // The thread's own settings again: they are codex's per thread already, and saying them
-            // on every turn keeps each thread's on a process that serves many.
-            "cwd": .string(cwd),
         ]
-        if let approvalPolicy = policy.approvalPolicy { params["approvalPolicy"] = .string(approvalPolicy) }
+        // The thread's cwd, sandbox and approval policy are not repeated: codex keeps each thread's
+        // own from its `thread/start` or `thread/resume`, also on a process that serves many threads
+        // (codex-protocol-notes §17), and a turn that names any of them again costs codex about
+        // 1.4 ms more to start (docs/performance.md, row 10).
         // Codex keeps a per-turn model for the turns after it too, and records it in the thread.
         if let model = request.model {
             params["model"] = .string(model)
