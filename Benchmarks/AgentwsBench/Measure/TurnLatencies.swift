@@ -6,6 +6,8 @@ struct TurnLatencies {
     var agentwsP99: [Double] = []
     var bareP50: [Double] = []
     var bareP99: [Double] = []
+    /// Turn by turn: each agentws turn ÷ the bare turn run right beside it, over all rounds.
+    var pairRatios: [Double] = []
 
     static func measure(
         rounds: Int, turns: Int, agentws: (Int) throws -> Void, bare: (Int) async throws -> Void
@@ -27,6 +29,7 @@ struct TurnLatencies {
                     }
                 }
             }
+            result.pairRatios += zip(through, direct).map { Double($0) / Double($1) }
             result.agentwsP50.append(quantile(through, 0.5))
             result.agentwsP99.append(quantile(through, 0.99))
             result.bareP50.append(quantile(direct, 0.5))
@@ -41,6 +44,27 @@ struct TurnLatencies {
         guard !sorted.isEmpty else { return .nan }
         let rank = Int((fraction * Double(sorted.count)).rounded(.up))
         return Double(sorted[min(max(rank, 1), sorted.count) - 1]) / 1e6
+    }
+
+    /// The 95 % intervals of the median ratio: of the rounds' p50 ratios, and turn by turn.
+    var intervalNotes: [String] {
+        var notes: [String] = []
+        let rounds = Summary.ratios(agentwsP50, bareP50)
+        if let interval = rounds.medianInterval95 {
+            notes.append(
+                "the median of the \(rounds.samples.count) rounds' p50 ratios lies in "
+                    + "\(Format.fixed(interval.lower, digits: 3))–\(Format.fixed(interval.upper, digits: 3))× with 95 % "
+                    + "confidence (order statistics, no assumption on the distribution)")
+        }
+        let pairs = Summary(pairRatios)
+        if let interval = pairs.medianInterval95 {
+            notes.append(
+                "turn by turn (each agentws turn ÷ the bare turn run beside it, \(pairRatios.count) pairs): median "
+                    + "\(Format.fixed(pairs.median, digits: 3))×, 95 % interval "
+                    + "\(Format.fixed(interval.lower, digits: 3))–\(Format.fixed(interval.upper, digits: 3))×"
+            )
+        }
+        return notes
     }
 
     /// The four result lines, the p50 ratio checked against `target`.

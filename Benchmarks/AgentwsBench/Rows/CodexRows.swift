@@ -131,6 +131,7 @@ enum CodexRows {
         withExtendedLifetime(connection) {}
         try AgentSessions.stop(daemon)
         report.lines = latencies.lines(bare: "bare client", target: .atMost(1.05))
+        report.notes += latencies.intervalNotes
         report.notes.append(
             "agentws: session/prompt written on the daemon's socket to its answer read (ACP → daemon → codex plugin → "
                 + "shared app-server → mock); bare: turn/start written to turn/completed read, on its own app-server; "
