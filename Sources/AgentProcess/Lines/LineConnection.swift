@@ -85,6 +85,11 @@ package final class LineConnection: Sendable {
         }
     }
 
+    /// Goes on logging the child's stderr in the file at `path` (`StderrLog.move`).
+    package func moveStderrLog(to path: String, header: String) {
+        stderrLog.move(to: path, header: header)
+    }
+
     // MARK: writing
 
     /// Writes `line` and a newline to the child's stdin, whole, never interleaved with another.

@@ -15,7 +15,8 @@ package final class StderrLog: Sendable {
     package static let rotationSize = 4 << 20
 
     /// The log file, or nil when it could not be opened.
-    package let path: String?
+    package var path: String? { location.withLock { $0 } }
+    private let location: Locked<String?>
     private let prefix: [UInt8]
 
     private struct State {
@@ -27,14 +28,33 @@ package final class StderrLog: Sendable {
 
     /// Opens (creating or rotating) the log at `path` for the process `pid` of the program `name`.
     package init(path: String, name: String, pid: pid_t, header: String) {
+        let descriptor = Self.open(path)
+        self.location = Locked(descriptor >= 0 ? path : nil)
+        self.prefix = Array("\(name)[\(pid)] ".utf8)
+        self.state = Locked(State(descriptor: descriptor))
+        writeLine(Array("=== \(header)".utf8))
+    }
+
+    /// Opens the log at `path` for appending, rotating it first when it has grown too large.
+    private static func open(_ path: String) -> Int32 {
         var status = stat()
         if stat(path, &status) == 0, Int(status.st_size) > Self.rotationSize {
             rename(path, path + ".1")
         }
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        self.path = descriptor >= 0 ? path : nil
-        self.prefix = Array("\(name)[\(pid)] ".utf8)
-        self.state = Locked(State(descriptor: descriptor))
+        return Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+    }
+
+    /// Goes on in the log file at `path` from now, saying so at the end of this one and starting the
+    /// new one with `header`: for a process that learns only after it started whose log it writes
+    /// (a plugin host started ahead of its instance).
+    package func move(to path: String, header: String) {
+        writeLine(Array("=== continued in \(path)".utf8))
+        let descriptor = Self.open(path)
+        state.withLock { state in
+            if state.descriptor >= 0 { close(state.descriptor) }
+            state.descriptor = descriptor
+        }
+        location.withLock { $0 = descriptor >= 0 ? path : nil }
         writeLine(Array("=== \(header)".utf8))
     }
 
