@@ -24,6 +24,7 @@ package final class PluginProvider: Provider {
         throws(ProviderError)
     {
         try configuration.prepare()
+        try? FileIO.removeIfPresent(SparePluginHost.markerPath(stateDirectory: configuration.stateDirectory))
         let plugin = try plugin.loadedHere(logger: logger)
         instance = try HostedInstance(plugin: plugin, configuration: configuration, logger: logger)
     }

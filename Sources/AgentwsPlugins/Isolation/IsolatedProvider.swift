@@ -32,11 +32,14 @@ final class IsolatedChannel: PluginChannel {
             ? firstDescribe.withLock { sent in
                 defer { sent = nil }; return sent
             } : nil
-        let answer = try await
-            (sent
-            ?? host.send(
+        let answer: JSONValue
+        if let sent {
+            answer = try await sent.answer()
+        } else {
+            answer = try await host.request(
                 PluginHostProtocol.call, ["method": .string(method), "params": params],
-                untimed: method == "send")).answer()
+                untimed: method == "send")
+        }
         guard let reply = CallReply(json: answer) else {
             return .malformed("was relayed by its plugin host as \(ReplyFields.excerpt(answer))")
         }
@@ -105,15 +108,25 @@ package final class IsolatedProvider: Provider {
         crashedAtStart.withLock { $0 = false }
         try configuration.prepare()
         let router = PluginEventRouter(label: plugin.label, logger: logger)
-        let host = try PluginHost.launch(
-            label: hostLabel, purpose: "provider \(name)",
-            logPath: configuration.stateDirectory.appendingPathComponent("plugin-host.log"),
-            settings: settings, logger: logger,
+        let logPath = configuration.stateDirectory.appendingPathComponent("plugin-host.log")
+        let handlers = PluginHost.Handlers(
             event: { router.receive($0) }, log: { router.log(level: $0, text: $1) },
             ended: { [logger] reason in
                 logger.info("\(reason)")
                 router.endAll(reason: reason + "; the session was stopped (its binding and cursor are kept)")
             })
+        let host: PluginHost
+        if let spare = SparePluginHost.take(matching: settings),
+            spare.adopt(
+                label: hostLabel, purpose: "provider \(name)", logPath: logPath, settings: settings,
+                handlers: handlers)
+        {
+            host = spare
+        } else {
+            host = try PluginHost.launch(
+                label: hostLabel, purpose: "provider \(name)", logPath: logPath, settings: settings,
+                logger: logger, handlers: handlers)
+        }
         let create = host.send(
             PluginHostProtocol.create,
             [
@@ -145,6 +158,9 @@ package final class IsolatedProvider: Provider {
                 "\(plugin.path) declares plugin '\(created.name)' now, not '\(plugin.name)': it changed while "
                     + "agentws was starting; run the command again")
         }
+        // For the next one-shot send, which decides before reading the configuration whether a
+        // spare host is worth starting (SparePluginHost).
+        SparePluginHost.mark(stateDirectory: configuration.stateDirectory, plugin: created)
         let channel = IsolatedChannel(
             plugin: created, name: name, router: router, host: host, firstDescribe: describe)
         return (PluginProvider(channel: channel), host)

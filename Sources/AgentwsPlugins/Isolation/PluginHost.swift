@@ -61,31 +61,54 @@ package struct PluginHostSettings: Sendable {
 /// a message naming the plugin and how the host died (signal name or exit status, and the last lines
 /// of its standard error), and `ended` is told once.
 final class PluginHost: Sendable {
+    /// Where a host's relayed traffic goes, once it serves an instance.
+    struct Handlers: Sendable {
+        /// One event the plugin emitted, parsed; on the reader thread.
+        var event: @Sendable (JSONValue) -> Void = { _ in }
+        /// One log line of the plugin; on the reader thread.
+        var log: @Sendable (Int32, String) -> Void = { _, _ in }
+        /// How the host died, once, after the requests in flight have failed.
+        var ended: @Sendable (String) -> Void = { _ in }
+    }
+
     /// "plugin host of provider codex (plugin codex, /path)", for messages.
-    let label: String
+    var label: String { identity.withLock { $0.label } }
     private let peer: JSONRPCPeer
-    private let settings: PluginHostSettings
+    /// Who the host is for messages, and how long a call may take (`plugins.call_timeout`): set at
+    /// the start, or when a spare host is given its instance.
+    private let identity: Locked<(label: String, callTimeout: Duration)>
+    /// The handlers, once set, or how the host died before they were.
+    private let attached: Locked<(handlers: Handlers?, endedBefore: String?)>
     /// Why agentws ended the host itself (it hung), so that its death is told as such.
     private let killedBecause = Locked<String?>(nil)
     /// How it died, once it did: the whole message, and what follows "died: ".
     private let death = Locked<(message: String, how: String)?>(nil)
 
-    private init(label: String, peer: JSONRPCPeer, settings: PluginHostSettings) {
-        self.label = label
+    private init(
+        label: String, peer: JSONRPCPeer, callTimeout: Duration,
+        attached: Locked<(handlers: Handlers?, endedBefore: String?)>
+    ) {
+        self.identity = Locked((label, callTimeout))
         self.peer = peer
-        self.settings = settings
+        self.attached = attached
     }
 
-    /// Starts a host. Its standard error goes to `logPath` (the last lines are quoted when it dies).
-    ///
-    /// - Parameters:
-    ///   - event: one event the plugin emitted, parsed; `log`: one log line; both on the reader thread.
-    ///   - ended: how the host died, once, after the requests in flight have failed.
+    /// Starts a host. Its standard error goes to `logPath` (the last lines are quoted when it dies);
+    /// its events, logs and death go to `handlers`.
     static func launch(
         label: String, purpose: String, logPath: String, settings: PluginHostSettings, logger: Logger,
-        event: @escaping @Sendable (JSONValue) -> Void = { _ in },
-        log: @escaping @Sendable (Int32, String) -> Void = { _, _ in },
-        ended: @escaping @Sendable (String) -> Void = { _ in }
+        handlers: Handlers = Handlers()
+    ) throws(ProviderError) -> PluginHost {
+        let host = try spawn(
+            label: label, purpose: purpose, logPath: logPath, settings: settings, logger: logger)
+        host.attach(handlers)
+        return host
+    }
+
+    /// Starts a host that serves nobody yet (a spare, `SparePluginHost`); `adopt` gives it its
+    /// instance's name, log and handlers.
+    static func spawn(
+        label: String, purpose: String, logPath: String, settings: PluginHostSettings, logger: Logger
     ) throws(ProviderError) -> PluginHost {
         // A crash of the host is the plugin's: Swift's backtrace of the host would bury the plugin's
         // own last words in the quoted stderr tail. Whoever sets SWIFT_BACKTRACE keeps it.
@@ -94,28 +117,36 @@ final class PluginHost: Sendable {
         let command = ProcessCommand(
             executable: settings.executable, arguments: settings.arguments,
             environment: environment, directory: "/")
-        let holder = Locked<PluginHost?>(nil)
+        // The host once made, or how it ended before it was (a death is recorded exactly once).
+        let holder = Locked<(host: PluginHost?, end: ProcessEnd?)>((nil, nil))
+        // Read for every event without going through the host (one lock, not two, per event).
+        let attached = Locked<(handlers: Handlers?, endedBefore: String?)>((nil, nil))
         let configuration = JSONRPCPeer.Configuration(
             dialect: .standard, requestTimeout: settings.callTimeout, timeoutSetting: "plugins.call_timeout",
             strict: true, lineLimit: PluginHostProtocol.lineLimit)
         let handlers = JSONRPCPeer.Handlers(
             notification: { method, params in
+                let handlers = attached.withLock { $0.handlers }
                 switch method {
                 case PluginHostProtocol.event:
-                    if let value = params["event"] { event(value) }
+                    if let value = params["event"] { handlers?.event(value) }
                 case PluginHostProtocol.log:
                     let level = params["level"]?.integerValue.flatMap { Int32(exactly: $0) } ?? 1
-                    log(level, params["text"]?.stringValue ?? "")
+                    handlers?.log(level, params["text"]?.stringValue ?? "")
                 default:
-                    logger.warning("\(label) sent an unknown notification \(method); ignored")
+                    let name = holder.withLock { $0.host }?.label ?? label
+                    logger.warning("\(name) sent an unknown notification \(method); ignored")
                 }
             },
             request: { _, method, _ in
                 .error(JSONRPCError(code: JSONRPCError.Code.methodNotFound, message: "no method \(method)"))
             },
             ended: { end in
-                let text = holder.withLock { $0 }?.recordDeath(end) ?? "\(label) ended: \(end.status)"
-                ended(text)
+                let host = holder.withLock { holder -> PluginHost? in
+                    if holder.host == nil { holder.end = end }
+                    return holder.host
+                }
+                if let host { host.ended(host.recordDeath(end)) }
             })
         let peer: JSONRPCPeer
         do {
@@ -130,10 +161,45 @@ final class PluginHost: Sendable {
         } catch {
             throw ProviderError(.providerFailed, "cannot start the \(label): \(error)")
         }
-        let host = PluginHost(label: label, peer: peer, settings: settings)
-        holder.withLock { $0 = host }
+        let host = PluginHost(label: label, peer: peer, callTimeout: settings.callTimeout, attached: attached)
         // The host may have died before `holder` was set: then its death is recorded now.
+        let endedAlready = holder.withLock { holder -> ProcessEnd? in
+            holder.host = host
+            return holder.end
+        }
+        if let endedAlready { host.ended(host.recordDeath(endedAlready)) }
         return host
+    }
+
+    /// Sets where the host's events, logs and death go; a death before that is told now.
+    private func attach(_ handlers: Handlers) {
+        let endedBefore = attached.withLock { attached -> String? in
+            attached.handlers = handlers
+            defer { attached.endedBefore = nil }
+            return attached.endedBefore
+        }
+        if let endedBefore { handlers.ended(endedBefore) }
+    }
+
+    private func ended(_ text: String) {
+        let handlers = attached.withLock { attached -> Handlers? in
+            if attached.handlers == nil { attached.endedBefore = attached.endedBefore ?? text }
+            return attached.handlers
+        }
+        handlers?.ended(text)
+    }
+
+    /// Makes a spare host (`spawn`) the host of an instance: its label and call limit, its standard
+    /// error logged at `logPath` from now on, and its handlers. False when it is not running any
+    /// more (then it must not be used).
+    func adopt(
+        label: String, purpose: String, logPath: String, settings: PluginHostSettings, handlers: Handlers
+    ) -> Bool {
+        guard isRunning else { return false }
+        identity.withLock { $0 = (label, settings.callTimeout) }
+        peer.connection.moveStderrLog(to: logPath, header: "serving as the \(label) for \(purpose)")
+        attach(handlers)
+        return isRunning
     }
 
     /// How the host died, or nil while it runs.
@@ -181,7 +247,20 @@ final class PluginHost: Sendable {
     func request(_ method: String, _ params: JSONValue, untimed: Bool = false) async throws(ProviderError)
         -> JSONValue
     {
-        try await send(method, params, untimed: untimed).answer()
+        if let death = deathReason { throw ProviderError(.providerFailed, death) }
+        let (timeout, setting) = limit(untimed: untimed)
+        let reply = await withCheckedContinuation { continuation in
+            peer.send(method, params, timeout: timeout, timeoutSetting: setting) {
+                continuation.resume(returning: $0)
+            }
+        }
+        return try await interpret(reply, method, params).get()
+    }
+
+    /// The time limit of a request, and the setting that chose it.
+    private func limit(untimed: Bool) -> (Duration, String?) {
+        untimed
+            ? (.seconds(86_400 * 366), nil) : (identity.withLock { $0.callTimeout }, "plugins.call_timeout")
     }
 
     /// A request written to the host, whose answer is waited for later (`answer`).
@@ -219,7 +298,8 @@ final class PluginHost: Sendable {
                 state: .refused(ProviderError(.providerFailed, death)))
         }
         let (replies, continuation) = AsyncStream.makeStream(of: Result<JSONValue, JSONRPCFailure>.self)
-        peer.send(method, params, timeout: untimed ? .seconds(86_400 * 366) : nil) { reply in
+        let (timeout, setting) = limit(untimed: untimed)
+        peer.send(method, params, timeout: timeout, timeoutSetting: setting) { reply in
             continuation.yield(reply)
             continuation.finish()
         }
@@ -268,6 +348,11 @@ final class PluginHost: Sendable {
     /// SIGTERM and SIGKILL after `grace` each.
     func terminate(grace: Duration = .seconds(3)) async {
         await peer.terminate(grace: grace)
+    }
+
+    /// Closes the host's input without waiting: it destroys its instance, if any, and exits.
+    func release() {
+        peer.connection.process.closeInput()
     }
 
     /// Kills the host at once (a probe that must not linger).
