@@ -217,19 +217,23 @@ struct IsolationTests {
         #expect(workspace.hosts().count == 1)
     }
 
-    /// A one-shot send prepares its provider while its command line is parsed (its plugin host
-    /// starts then, docs/plugin-abi.md §13) and starts exactly one host; help, and a send the daemon
-    /// serves, prepare nothing.
+    /// A one-shot send prepares its provider while its command line is parsed and starts exactly
+    /// one plugin host: the first one for instance `good` after reading the configuration, the next
+    /// ones before it (a spare, since `good` ran in a host last time), which the instance adopts,
+    /// its log going on in the instance's file (the early thread then leaves the rest to the send). A send to an instance in process leaves a spare it
+    /// was wrong about; help, and a send the daemon serves, prepare nothing.
     @Test func aSendStartsItsPluginHostWhileItsCommandLineIsRead() throws {
         let workspace = try Workspace(fault: "none")
-        let log = workspace.root + "/.agentws/state/providers/good/plugin-host.log"
-        func hostsStarted() -> Int {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            return text.split(separator: "\n").filter { $0.contains("=== started") }.count
+        let state = workspace.root + "/.agentws/state"
+        func lines(_ path: String, containing text: String) -> Int {
+            let content = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            return content.split(separator: "\n").filter { $0.contains(text) }.count
         }
+        let instanceLog = state + "/providers/good/plugin-host.log"
+        let spareLog = state + "/plugin-host.log"
         var environment = workspace.environment
         environment["AGENTWS_LOG_LEVEL"] = "debug"
-        func send(_ arguments: String...) throws -> ProcessOutcome {
+        func send(_ arguments: [String]) throws -> ProcessOutcome {
             try RunningCommand(["send"] + arguments, directory: workspace.root, environment: environment)
                 .finish()
         }
@@ -239,26 +243,49 @@ struct IsolationTests {
             ["--workspace", workspace.root, "--fresh", "--thread", "g1", "--", "--three"],
         ]
         for (index, arguments) in sends.enumerated() {
-            let outcome = try RunningCommand(
-                ["send"] + arguments, directory: workspace.root, environment: environment
-            ).finish()
+            let outcome = try send(arguments)
             #expect(outcome.status == 0 && outcome.stdout.contains("fault plugin reply"), "\(outcome)")
-            #expect(outcome.stderr.contains(prepared), "\(outcome)")
-            #expect(hostsStarted() == index + 1, "\(arguments)")
+            // Prepared on the early thread the first time; then a spare is started there instead.
+            #expect(outcome.stderr.contains(prepared) == (index == 0), "\(outcome)")
+            #expect(
+                outcome.stderr.contains("started a spare plugin host for provider 'good'") == (index > 0),
+                "\(outcome)")
+            // One host per send: started for the instance the first time, then a spare adopted.
+            #expect(lines(instanceLog, containing: "=== started") == 1, "\(arguments)")
+            #expect(
+                lines(instanceLog, containing: "=== serving as the plugin host of provider good") == index,
+                "\(arguments)")
+            #expect(lines(spareLog, containing: "=== started") == index, "\(arguments)")
+            #expect(lines(spareLog, containing: "=== continued in \(instanceLog)") == index)
         }
-        let echo = try send("--provider", "echo", "--thread", "e1", "hello")
+        let echo = try send(["--provider", "echo", "--thread", "e1", "hello"])
         #expect(echo.stderr.contains("provider 'echo' was prepared"), "\(echo)")
-        let help = try send("--help")
+        #expect(lines(spareLog, containing: "=== started") == sends.count - 1, "no marker for echo: no spare")
+        let help = try send(["--help"])
         #expect(help.status == 0 && !(help.stdout + help.stderr).contains("was prepared"), "\(help)")
+
+        // An instance that ran in a host last time but runs in process now: the spare started on
+        // that guess is ended unused, and the next send starts none.
+        let forcedInProcess = try RunningCommand(
+            ["send", "--set", "providers.good.isolation=in-process", "--thread", "g1", "four"],
+            directory: workspace.root, environment: environment
+        ).finish()
+        #expect(forcedInProcess.status == 0, "\(forcedInProcess)")
+        #expect(lines(spareLog, containing: "=== started") == sends.count, "\(forcedInProcess)")
+        #expect(lines(spareLog, containing: "=== continued in") == sends.count - 1)
+        #expect(!FileManager.default.fileExists(atPath: state + "/providers/good/runs-in-plugin-host"))
+        _ = try send(["--set", "providers.good.isolation=in-process", "--thread", "g1", "five"])
+        #expect(lines(spareLog, containing: "=== started") == sends.count)
 
         let daemon = try workspace.startDaemon()
         defer {
             daemon.signal(SIGTERM)
             _ = daemon.finish()
         }
-        let routed = try send("--thread", "g1", "four")
+        let routed = try send(["--thread", "g1", "six"])
         #expect(routed.status == 0 && !routed.stderr.contains("was prepared"), "\(routed)")
-        #expect(hostsStarted() == sends.count + 1, "the daemon's host only")
+        #expect(lines(instanceLog, containing: "=== started") == 2, "the daemon's own host")
+        #expect(lines(spareLog, containing: "=== started") == sends.count)
     }
 }
 

@@ -1,6 +1,7 @@
 import AgentwsACP
 import AgentwsCore
 import AgentwsJSON
+import AgentwsPlugins
 import AgentwsSystem
 import ArgumentParser
 import Dispatch
@@ -88,6 +89,8 @@ struct SendCommand: AsyncParsableCommand {
                 }
             } local: { context in
                 let providers = await EarlyProviders.adopt(context) ?? context.makeProviders()
+                // A spare plugin host this send did not take (its guess was wrong) ends with it.
+                defer { SparePluginHost.discard() }
                 let service = context.makeService(
                     residency: .oneShot, store: try context.openStore(), providers: providers)
                 let interrupts = InterruptForwarder { thread in try? await service.interrupt(thread) }

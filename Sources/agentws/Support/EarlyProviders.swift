@@ -47,11 +47,17 @@ enum EarlyProviders {
         pending.withLock { $0 = preparation }
         do {
             try DetachedThread.start {
+                let environment = CommandContext.environment
+                let currentDirectory = CommandContext.currentDirectory
+                // With a spare to start, the other core is the spare's: the send finds its provider
+                // itself (as fast as this thread would), without waiting for this one.
+                if let spare = spareWorthStarting(send, environment, currentDirectory) {
+                    preparation.decided.open()
+                    spare()
+                    return
+                }
                 defer { preparation.decided.open() }
-                guard
-                    let (context, provider) = resolve(
-                        send, CommandContext.environment, CommandContext.currentDirectory)
-                else { return }
+                guard let (context, provider) = resolve(send, environment, currentDirectory) else { return }
                 let providers = context.makeProviders()
                 let task = Task.detached { () -> Prepared? in
                     await providers.prepare(named: provider)
@@ -63,6 +69,41 @@ enum EarlyProviders {
             }
         } catch {
             preparation.decided.open()
+        }
+    }
+
+    /// How to start a spare plugin host (`SparePluginHost`), when the send will most likely need
+    /// one: isolation forced by `AGENTWS_PLUGINS_ISOLATION=process`, or the instance the send's
+    /// thread is bound to (or that `--provider` names) ran in a plugin host the last time it was
+    /// created here. Finding out takes a directory walk and one small file, not the configuration;
+    /// a wrong guess costs the spare's start, on the other core, and the spare ends with the send.
+    private static func spareWorthStarting(
+        _ send: SendArguments, _ environment: [String: String], _ currentDirectory: String
+    ) -> (@Sendable () -> Void)? {
+        let forced = environment["AGENTWS_PLUGINS_ISOLATION"]
+        guard forced != "in-process",
+            let workspace = try? Workspace.locate(
+                explicit: send.workspace, environment: environment, currentDirectory: currentDirectory),
+            DaemonClient.holder(workspace) == nil
+        else { return nil }
+        var instance: String?
+        if let text = send.thread, let thread = try? ThreadID(text) {
+            instance = (try? BindingStore.open(workspace).read(thread))??.provider
+        }
+        let name = instance ?? send.provider
+        let marker = name.map {
+            SparePluginHost.markerPath(stateDirectory: workspace.providerStateDirectory($0))
+        }
+        guard forced == "process" || marker.map(FileIO.exists) == true,
+            let settings = PluginHostSettings.forThisProgram()
+        else { return nil }
+        let preload = marker.flatMap(SparePluginHost.markedPlugin)
+        return {
+            SparePluginHost.start(
+                settings: settings, preload: preload, logDirectory: workspace.stateDirectory,
+                logger: Logger(label: "agentws.plugins"))
+            guard SparePluginHost.isWaiting else { return }
+            Logger(label: "agentws.send").debug("started a spare plugin host for provider '\(name ?? "?")'")
         }
     }
 
@@ -115,6 +156,7 @@ enum EarlyProviders {
         guard prepared.workspaceRoot == context.workspace.root,
             prepared.configuration == context.configuration
         else {
+            SparePluginHost.discard()
             logger.debug(
                 "provider '\(prepared.provider)' was prepared for another workspace or configuration; ended")
             await prepared.providers.shutdownHosts()
