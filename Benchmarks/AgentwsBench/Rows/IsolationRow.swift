@@ -95,7 +95,7 @@ enum IsolationRow {
         // One-shot sends, whole process, alternately: the workspace on the scratch file system (what
         // the target is about: every send's durable writes wait for the disk) and on tmpfs, where
         // nothing waits for a disk and the CPU cost of a process start weighs the most.
-        let rounds = settings.size(31, quick: 5)
+        let rounds = settings.quick ? 5 : settings.rounds(31)
         let onDisk = try sends(
             agentws: agentws, workspace: settings.scratch + "/row9/workspace", rounds: rounds)
         var onTmpfs: [[Double]]?
@@ -127,6 +127,15 @@ enum IsolationRow {
         ]
         report.lines += sendLines(onDisk, suffix: "", target: .atMost(1.15))
         if let onTmpfs { report.lines += sendLines(onTmpfs, suffix: ", tmpfs", target: nil) }
+        for (wall, place) in [(onDisk, "the scratch file system"), (onTmpfs, "tmpfs")] {
+            guard let wall, let interval = Summary.ratios(wall[1], wall[0]).medianInterval95 else {
+                continue
+            }
+            report.notes.append(
+                "one-shot send on \(place), plugin host ÷ in process: 95 % interval of the median ratio "
+                    + "\(Format.fixed(interval.lower, digits: 3))–\(Format.fixed(interval.upper, digits: 3))× "
+                    + "over \(wall[0].count) rounds")
+        }
         report.checks.append(
             "every turn ended with end_turn on both sides; every send and --version exited 0")
         report.notes.append(
