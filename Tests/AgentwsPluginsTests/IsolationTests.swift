@@ -263,6 +263,18 @@ struct IsolationTests {
         #expect(lines(spareLog, containing: "=== started") == sends.count - 1, "no marker for echo: no spare")
         let help = try send(["--help"])
         #expect(help.status == 0 && !(help.stdout + help.stderr).contains("was prepared"), "\(help)")
+        // The spares mapped good's plugin ahead, named by the marker its launches left.
+        let plugin = workspace.root + "/.agentws/plugins/libfault.so"
+        #expect(lines(spareLog, containing: "--preload \(plugin) --preload-directory") == sends.count - 1)
+        // A marker naming a file outside the plugin directories (it is a file in the workspace) only
+        // decides the spare: nothing is mapped ahead from it.
+        let marker = state + "/providers/good/runs-in-plugin-host"
+        try Data("/tmp/elsewhere/evil.so\n/tmp/elsewhere\n".utf8).write(to: URL(fileURLWithPath: marker))
+        let tampered = try send(["--thread", "g1", "three and a half"])
+        #expect(tampered.status == 0 && tampered.stdout.contains("fault plugin reply"), "\(tampered)")
+        #expect(lines(spareLog, containing: "=== started") == sends.count)
+        #expect(lines(spareLog, containing: "--preload") == sends.count - 1)
+        #expect(lines(spareLog, containing: "evil") == 0)
 
         // An instance that ran in a host last time but runs in process now: the spare started on
         // that guess is ended unused, and the next send starts none.
@@ -271,11 +283,11 @@ struct IsolationTests {
             directory: workspace.root, environment: environment
         ).finish()
         #expect(forcedInProcess.status == 0, "\(forcedInProcess)")
-        #expect(lines(spareLog, containing: "=== started") == sends.count, "\(forcedInProcess)")
-        #expect(lines(spareLog, containing: "=== continued in") == sends.count - 1)
-        #expect(!FileManager.default.fileExists(atPath: state + "/providers/good/runs-in-plugin-host"))
+        #expect(lines(spareLog, containing: "=== started") == sends.count + 1, "\(forcedInProcess)")
+        #expect(lines(spareLog, containing: "=== continued in") == sends.count)
+        #expect(!FileManager.default.fileExists(atPath: marker))
         _ = try send(["--set", "providers.good.isolation=in-process", "--thread", "g1", "five"])
-        #expect(lines(spareLog, containing: "=== started") == sends.count)
+        #expect(lines(spareLog, containing: "=== started") == sends.count + 1)
 
         let daemon = try workspace.startDaemon()
         defer {
@@ -285,7 +297,7 @@ struct IsolationTests {
         let routed = try send(["--thread", "g1", "six"])
         #expect(routed.status == 0 && !routed.stderr.contains("was prepared"), "\(routed)")
         #expect(lines(instanceLog, containing: "=== started") == 2, "the daemon's own host")
-        #expect(lines(spareLog, containing: "=== started") == sends.count)
+        #expect(lines(spareLog, containing: "=== started") == sends.count + 1)
     }
 }
 

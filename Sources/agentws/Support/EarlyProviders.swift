@@ -97,7 +97,14 @@ enum EarlyProviders {
         guard forced == "process" || marker.map(FileIO.exists) == true,
             let settings = PluginHostSettings.forThisProgram()
         else { return nil }
-        let preload = marker.flatMap(SparePluginHost.markedPlugin)
+        // Mapped ahead only from a directory plugins are searched in by default: the marker is a
+        // file in the workspace, and a guess must never load what discovery would not.
+        let searched = PluginSearchPath.current(
+            configuration: Configuration.defaults.plugins, workspaceRoot: workspace.root
+        ).directories
+        let preload = marker.flatMap(SparePluginHost.markedPlugin).flatMap {
+            searched.contains($0.directory) ? $0 : nil
+        }
         return {
             SparePluginHost.start(
                 settings: settings, preload: preload, logDirectory: workspace.stateDirectory,
