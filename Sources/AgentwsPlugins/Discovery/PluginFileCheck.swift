@@ -57,7 +57,7 @@ extension PluginFileCheck {
             configuration: PluginProviderConfiguration(
                 instanceName: instanceName, options: .object([:]), workspace: scratch,
                 stateDirectory: scratch.appendingPathComponent("state")),
-            settings: settings, logger: logger)
+            settings: settings, logger: logger, marksItsRuns: false)
         let capabilities = try await provider.describe()
         await provider.shutdown()
         return PluginFileCheck(

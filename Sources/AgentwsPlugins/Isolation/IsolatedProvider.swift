@@ -64,11 +64,16 @@ package final class IsolatedProvider: Provider {
     private let settings: PluginHostSettings
     private let logger: Logger
     private let supervisor: Supervisor
+    private let marksItsRuns: Bool
 
+    /// - Parameter marksItsRuns: whether a created instance leaves the marker a one-shot send reads
+    ///   to decide on a spare host (`SparePluginHost.markerPath`); not for instances isolated only
+    ///   for a check (`providers`, `doctor`, `plugin check`), which say nothing of how they run.
     package init(
         plugin: LoadedPlugin, configuration: PluginProviderConfiguration, settings: PluginHostSettings,
-        logger: Logger
+        logger: Logger, marksItsRuns: Bool = true
     ) {
+        self.marksItsRuns = marksItsRuns
         self.name = configuration.instanceName
         self.plugin = plugin
         self.configuration = configuration
@@ -160,7 +165,9 @@ package final class IsolatedProvider: Provider {
         }
         // For the next one-shot send, which decides before reading the configuration whether a
         // spare host is worth starting (SparePluginHost).
-        SparePluginHost.mark(stateDirectory: configuration.stateDirectory, plugin: created)
+        if marksItsRuns {
+            SparePluginHost.mark(stateDirectory: configuration.stateDirectory, plugin: created)
+        }
         let channel = IsolatedChannel(
             plugin: created, name: name, router: router, host: host, firstDescribe: describe)
         return (PluginProvider(channel: channel), host)

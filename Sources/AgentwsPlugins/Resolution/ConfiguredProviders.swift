@@ -97,7 +97,8 @@ package final class ConfiguredProviders: ProviderResolver {
             let instance: any Provider
             if isolation == .process, let hostSettings {
                 instance = IsolatedProvider(
-                    plugin: plugin, configuration: configuration, settings: hostSettings, logger: logger)
+                    plugin: plugin, configuration: configuration, settings: hostSettings, logger: logger,
+                    marksItsRuns: forcedIsolation == nil)
             } else {
                 instance = try PluginProvider(plugin: plugin, configuration: configuration, logger: logger)
             }
