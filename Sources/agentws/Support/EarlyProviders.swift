@@ -11,14 +11,18 @@ import Logging
 /// parsed: the argument parser, the workspace, the configuration and the thread's binding take a few
 /// milliseconds before the send first calls its provider, and a plugin host takes about five to
 /// start. So `main` looks at the arguments itself (`SendArguments`), and when they are a send, a
-/// task finds the provider the send will use exactly as the send does (the thread's binding, else
-/// the model policy) and prepares it (`ConfiguredProviders.prepare`: discovery, the instance, its
-/// plugin host started). The send then takes these providers over (`adopt`) when it runs in this
-/// process with the same workspace and configuration; a daemon-routed send finds none prepared.
+/// thread of its own does one of two things on the other core:
 ///
-/// A guess that turns out wrong costs work, never a result: the send resolves its provider again,
-/// and what goes wrong is reported by the send itself, as without this (Chromium keeps a spare
-/// renderer process for the same reason).
+/// - when the send will most likely need a plugin host (`spareWorthStarting`), it starts a spare
+///   one (`SparePluginHost`) and leaves the rest to the send, whose launch adopts it;
+/// - otherwise it finds the provider the send will use exactly as the send does (the thread's
+///   binding, else the model policy) and prepares it (`ConfiguredProviders.prepare`: discovery, the
+///   instance created), and the send takes these providers over (`adopt`) when it runs in this
+///   process with the same workspace and configuration.
+///
+/// A daemon-routed send finds nothing prepared. A guess that turns out wrong costs work, never a
+/// result: the send resolves its provider again, and what goes wrong is reported by the send
+/// itself, as without this.
 enum EarlyProviders {
     private struct Prepared: Sendable {
         let workspaceRoot: String
