@@ -18,7 +18,8 @@ extension CodexAppServerTests {
                 capabilities
                     == [
                         "canResume": true, "modelSwitch": "in-session", "models": .null, "canExport": true,
-                        "canImport": true, "canFork": true, "transcriptFormat": "codex-rollout-jsonl",
+                        "canImport": true, "canFork": true, "canReplace": true,
+                        "transcriptFormat": "codex-rollout-jsonl",
                     ])
 
             try codex.run("send", "--thread", "t1", "first on model a")

@@ -41,6 +41,8 @@ struct PluginExportsTests {
         let checked = try KitTools.run(
             BuildProducts.agentws, ["plugin", "check", "--json", try BuildProducts.library("AgentwsEcho")])
         #expect(checked.stdout.contains("\"toolchain\": \"\(SwiftToolchain.identifier)\""), "\(checked)")
+        // echo replaces its copy of a conversation on import (`import` with `replace`).
+        #expect(checked.stdout.contains("\"canReplace\": true"), "\(checked)")
         #expect(SwiftToolchain.identifier.wholeMatch(of: #/swift-[0-9]+\.[0-9]+/#) != nil)
     }
 }

@@ -25,7 +25,8 @@ struct SkeletonTests {
     private func sendSendStopSend(plugin name: String, library: String, buildDirectory: String) throws {
         let checked = try KitTools.run(BuildProducts.agentws, ["plugin", "check", library])
         #expect(checked.stdout.contains("plugin \(name) 0.1.0: accepted"), "\(checked)")
-        #expect(checked.stdout.contains("resume yes, export no, import no, fork no"), "\(checked)")
+        #expect(
+            checked.stdout.contains("resume yes, export no, import no, fork no, replace no"), "\(checked)")
         #expect(
             try KitTools.exportedSymbols(library) == ["agentws_provider_entry", "agentws_provider_magic"])
 

@@ -106,7 +106,7 @@ extension PluginCommand {
                 Terminal.line("  modelSwitch \(capabilities.modelSwitch.rawValue)")
                 Terminal.line("  models      \(capabilities.models?.joined(separator: ", ") ?? "any")")
                 Terminal.line(
-                    "  resume \(yesNo(capabilities.canResume)), export \(yesNo(capabilities.canExport)), import \(yesNo(capabilities.canImport)), fork \(yesNo(capabilities.canFork))"
+                    "  resume \(yesNo(capabilities.canResume)), export \(yesNo(capabilities.canExport)), import \(yesNo(capabilities.canImport)), fork \(yesNo(capabilities.canFork)), replace \(yesNo(capabilities.canReplace))"
                 )
                 if let warning = check.toolchainWarning { Terminal.warning(warning) }
                 Terminal.line(
@@ -127,6 +127,7 @@ extension PluginCommand {
                     "models": capabilities.models.map { .array($0.map(JSONValue.string)) } ?? .null,
                     "canResume": .bool(capabilities.canResume), "canExport": .bool(capabilities.canExport),
                     "canImport": .bool(capabilities.canImport), "canFork": .bool(capabilities.canFork),
+                    "canReplace": .bool(capabilities.canReplace),
                 ],
             ]
         }

@@ -51,7 +51,7 @@ struct ProvidersCommand: AsyncParsableCommand {
                     func yesNo(_ flag: Bool) -> String { flag ? "yes" : "no" }
                     let export = capabilities.transcriptFormat.map { "yes (\($0))" } ?? "no"
                     Terminal.line(
-                        "  \(instance.name) (plugin \(instance.plugin)): modelSwitch \(capabilities.modelSwitch.rawValue), resume \(yesNo(capabilities.canResume)), export \(capabilities.canExport ? export : "no"), import \(yesNo(capabilities.canImport)), fork \(yesNo(capabilities.canFork)), models \(models)"
+                        "  \(instance.name) (plugin \(instance.plugin)): modelSwitch \(capabilities.modelSwitch.rawValue), resume \(yesNo(capabilities.canResume)), export \(capabilities.canExport ? export : "no"), import \(yesNo(capabilities.canImport)), fork \(yesNo(capabilities.canFork)), replace \(yesNo(capabilities.canReplace)), models \(models)"
                     )
                 case .failure(let error):
                     Terminal.line("  \(instance.name) (plugin \(instance.plugin)): unavailable: \(error)")
@@ -117,6 +117,7 @@ struct ProvidersCommand: AsyncParsableCommand {
                             "canExport": .bool(capabilities.canExport),
                             "canImport": .bool(capabilities.canImport),
                             "canFork": .bool(capabilities.canFork),
+                            "canReplace": .bool(capabilities.canReplace),
                             "transcriptFormat": .optional(capabilities.transcriptFormat),
                             "models": capabilities.models.map { .array($0.map(JSONValue.string)) } ?? .null,
                         ]
