@@ -244,6 +244,9 @@ final class PluginHost: Sendable {
     /// Sends a request and waits for its answer. A turn (`untimed`) has no time limit; anything else
     /// unanswered within `plugins.call_timeout` means the host hung: it is killed, and this and
     /// every other request in flight fail saying so.
+    ///
+    /// What `send(...).answer()` does, without the stream `send` keeps the answer in: this is the
+    /// path of every call of a warm turn.
     func request(_ method: String, _ params: JSONValue, untimed: Bool = false) async throws(ProviderError)
         -> JSONValue
     {

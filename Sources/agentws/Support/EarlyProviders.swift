@@ -52,16 +52,19 @@ enum EarlyProviders {
         do {
             try DetachedThread.start {
                 let environment = CommandContext.environment
-                let currentDirectory = CommandContext.currentDirectory
+                guard let site = SendSite(send, environment) else {
+                    preparation.decided.open()
+                    return
+                }
                 // With a spare to start, the other core is the spare's: the send finds its provider
                 // itself (as fast as this thread would), without waiting for this one.
-                if let spare = spareWorthStarting(send, environment, currentDirectory) {
+                if let spare = spareWorthStarting(send, site, environment) {
                     preparation.decided.open()
                     spare()
                     return
                 }
                 defer { preparation.decided.open() }
-                guard let (context, provider) = resolve(send, environment, currentDirectory) else { return }
+                guard let (context, provider) = resolve(send, site) else { return }
                 let providers = context.makeProviders()
                 let task = Task.detached { () -> Prepared? in
                     await providers.prepare(named: provider)
@@ -82,18 +85,12 @@ enum EarlyProviders {
     /// created here. Finding out takes a directory walk and one small file, not the configuration;
     /// a wrong guess costs the spare's start, on the other core, and the spare ends with the send.
     private static func spareWorthStarting(
-        _ send: SendArguments, _ environment: [String: String], _ currentDirectory: String
+        _ send: SendArguments, _ site: SendSite, _ environment: [String: String]
     ) -> (@Sendable () -> Void)? {
         let forced = environment["AGENTWS_PLUGINS_ISOLATION"]
-        guard forced != "in-process",
-            let workspace = try? Workspace.locate(
-                explicit: send.workspace, environment: environment, currentDirectory: currentDirectory),
-            DaemonClient.holder(workspace) == nil
-        else { return nil }
-        var instance: String?
-        if let text = send.thread, let thread = try? ThreadID(text) {
-            instance = (try? BindingStore.open(workspace).read(thread))??.provider
-        }
+        guard forced != "in-process" else { return nil }
+        let workspace = site.workspace
+        let instance = (try? site.bound.get())?.provider
         let name = instance ?? send.provider
         let marker = name.map {
             SparePluginHost.markerPath(stateDirectory: workspace.providerStateDirectory($0))
@@ -119,32 +116,13 @@ enum EarlyProviders {
     }
 
     /// The workspace and configuration of the send, and the provider instance it will use, found
-    /// as the send finds them; nil when any of it fails (the send reports that itself) or a daemon
-    /// serves the workspace (the send goes there).
-    private static func resolve(
-        _ send: SendArguments, _ environment: [String: String], _ currentDirectory: String
-    )
-        -> (CommandContext, String)?
-    {
-        guard
-            let workspace = try? Workspace.locate(
-                explicit: send.workspace, environment: environment, currentDirectory: currentDirectory),
-            DaemonClient.holder(workspace) == nil,
+    /// as the send finds them; nil when any of it fails (the send reports that itself).
+    private static func resolve(_ send: SendArguments, _ site: SendSite) -> (CommandContext, String)? {
+        guard case .success(let bound) = site.bound,
             let loaded = try? CommandContext.loadConfiguration(
-                workspace: workspace, overrides: send.overrides)
+                workspace: site.workspace, overrides: send.overrides)
         else { return nil }
-        let context = CommandContext(workspace: workspace, loaded: loaded)
-        var bound: ModelPolicy.Choice?
-        if let text = send.thread {
-            guard let thread = try? ThreadID(text) else { return nil }
-            do {
-                bound = try BindingStore.open(workspace).read(thread).map {
-                    ModelPolicy.Choice(provider: $0.provider, model: $0.model)
-                }
-            } catch {
-                return nil
-            }
-        }
+        let context = CommandContext(workspace: site.workspace, loaded: loaded)
         guard
             let choice = try? ModelPolicy(configuration: context.configuration).resolve(
                 model: send.model, provider: send.provider, bound: bound)
@@ -175,6 +153,33 @@ enum EarlyProviders {
         }
         logger.debug("provider '\(prepared.provider)' was prepared while the command line was read")
         return prepared.providers
+    }
+}
+
+/// Where a send will run, read once for both of `EarlyProviders`' paths: its workspace, and its
+/// thread's binding as the model policy sees it.
+private struct SendSite {
+    let workspace: Workspace
+    /// The thread's provider and model (nil: no thread given, or not bound yet); a failure when the
+    /// thread id or its binding cannot be read, which the send reports itself.
+    let bound: Result<ModelPolicy.Choice?, any Error>
+
+    /// Nil when the send has no workspace, or a daemon serves it (the send goes there, and nothing
+    /// runs here).
+    init?(_ send: SendArguments, _ environment: [String: String]) {
+        guard
+            let workspace = try? Workspace.locate(
+                explicit: send.workspace, environment: environment,
+                currentDirectory: CommandContext.currentDirectory),
+            DaemonClient.holder(workspace) == nil
+        else { return nil }
+        self.workspace = workspace
+        bound = Result {
+            guard let text = send.thread else { return nil }
+            return try BindingStore.open(workspace).read(ThreadID(text)).map {
+                ModelPolicy.Choice(provider: $0.provider, model: $0.model)
+            }
+        }
     }
 }
 
