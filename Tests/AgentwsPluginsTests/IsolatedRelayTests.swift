@@ -158,9 +158,9 @@ import Testing
 
     /// How many hosts instance `name` started: each writes one `=== started` line to its log.
     private func hostStarts(_ name: String) -> Int {
-        let log = workspace.path.appendingPathComponent(".agentws/state/providers/\(name)/plugin-host.log")
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").filter { $0.contains("=== started") }.count
+        logLines(
+            workspace.path.appendingPathComponent(".agentws/state/providers/\(name)/plugin-host.log"),
+            containing: "=== started")
     }
 
     /// Calls that arrive while the host is being started wait for that host: a send prepared while

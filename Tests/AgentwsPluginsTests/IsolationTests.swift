@@ -225,10 +225,6 @@ struct IsolationTests {
     @Test func aSendStartsItsPluginHostWhileItsCommandLineIsRead() throws {
         let workspace = try Workspace(fault: "none")
         let state = workspace.root + "/.agentws/state"
-        func lines(_ path: String, containing text: String) -> Int {
-            let content = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            return content.split(separator: "\n").filter { $0.contains(text) }.count
-        }
         let instanceLog = state + "/providers/good/plugin-host.log"
         let spareLog = state + "/plugin-host.log"
         var environment = workspace.environment
@@ -251,12 +247,12 @@ struct IsolationTests {
                 outcome.stderr.contains("started a spare plugin host for provider 'good'") == (index > 0),
                 "\(outcome)")
             // One host per send: started for the instance the first time, then a spare adopted.
-            #expect(lines(instanceLog, containing: "=== started") == 1, "\(arguments)")
+            #expect(logLines(instanceLog, containing: "=== started") == 1, "\(arguments)")
             #expect(
-                lines(instanceLog, containing: "=== serving as the plugin host of provider good") == index,
+                logLines(instanceLog, containing: "=== serving as the plugin host of provider good") == index,
                 "\(arguments)")
-            #expect(lines(spareLog, containing: "=== started") == index, "\(arguments)")
-            #expect(lines(spareLog, containing: "=== continued in \(instanceLog)") == index)
+            #expect(logLines(spareLog, containing: "=== started") == index, "\(arguments)")
+            #expect(logLines(spareLog, containing: "=== continued in \(instanceLog)") == index)
         }
         // `providers` creates every instance in a host to check it; that says nothing of how they
         // run, so it leaves no marker (the next send to echo, in process, starts no spare).
@@ -264,21 +260,22 @@ struct IsolationTests {
         #expect(!FileManager.default.fileExists(atPath: state + "/providers/echo/runs-in-plugin-host"))
         let echo = try send(["--provider", "echo", "--thread", "e1", "hello"])
         #expect(echo.stderr.contains("provider 'echo' was prepared"), "\(echo)")
-        #expect(lines(spareLog, containing: "=== started") == sends.count - 1, "no marker for echo: no spare")
+        #expect(
+            logLines(spareLog, containing: "=== started") == sends.count - 1, "no marker for echo: no spare")
         let help = try send(["--help"])
         #expect(help.status == 0 && !(help.stdout + help.stderr).contains("was prepared"), "\(help)")
         // The spares mapped good's plugin ahead, named by the marker its launches left.
         let plugin = workspace.root + "/.agentws/plugins/libfault.so"
-        #expect(lines(spareLog, containing: "--preload \(plugin) --preload-directory") == sends.count - 1)
+        #expect(logLines(spareLog, containing: "--preload \(plugin) --preload-directory") == sends.count - 1)
         // A marker naming a file outside the plugin directories (it is a file in the workspace) only
         // decides the spare: nothing is mapped ahead from it.
         let marker = state + "/providers/good/runs-in-plugin-host"
         try Data("/tmp/elsewhere/evil.so\n/tmp/elsewhere\n".utf8).write(to: URL(fileURLWithPath: marker))
         let tampered = try send(["--thread", "g1", "three and a half"])
         #expect(tampered.status == 0 && tampered.stdout.contains("fault plugin reply"), "\(tampered)")
-        #expect(lines(spareLog, containing: "=== started") == sends.count)
-        #expect(lines(spareLog, containing: "--preload") == sends.count - 1)
-        #expect(lines(spareLog, containing: "evil") == 0)
+        #expect(logLines(spareLog, containing: "=== started") == sends.count)
+        #expect(logLines(spareLog, containing: "--preload") == sends.count - 1)
+        #expect(logLines(spareLog, containing: "evil") == 0)
 
         // An instance that ran in a host last time but runs in process now: the spare started on
         // that guess is ended unused, and the next send starts none.
@@ -287,11 +284,11 @@ struct IsolationTests {
             directory: workspace.root, environment: environment
         ).finish()
         #expect(forcedInProcess.status == 0, "\(forcedInProcess)")
-        #expect(lines(spareLog, containing: "=== started") == sends.count + 1, "\(forcedInProcess)")
-        #expect(lines(spareLog, containing: "=== continued in") == sends.count)
+        #expect(logLines(spareLog, containing: "=== started") == sends.count + 1, "\(forcedInProcess)")
+        #expect(logLines(spareLog, containing: "=== continued in") == sends.count)
         #expect(!FileManager.default.fileExists(atPath: marker))
         _ = try send(["--set", "providers.good.isolation=in-process", "--thread", "g1", "five"])
-        #expect(lines(spareLog, containing: "=== started") == sends.count + 1)
+        #expect(logLines(spareLog, containing: "=== started") == sends.count + 1)
 
         let daemon = try workspace.startDaemon()
         defer {
@@ -301,8 +298,8 @@ struct IsolationTests {
         let routed = try send(["--thread", "g1", "six"])
         #expect(routed.status == 0 && !routed.stderr.contains("was prepared"), "\(routed)")
         #expect(
-            lines(instanceLog, containing: "=== started") == 3, "providers' check, then the daemon's host")
-        #expect(lines(spareLog, containing: "=== started") == sends.count + 1)
+            logLines(instanceLog, containing: "=== started") == 3, "providers' check, then the daemon's host")
+        #expect(logLines(spareLog, containing: "=== started") == sends.count + 1)
     }
 }
 
