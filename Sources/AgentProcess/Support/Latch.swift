@@ -4,7 +4,7 @@ import AgentwsSystem
 package final class Latch: Sendable {
     private struct Waiter {
         let continuation: CheckedContinuation<Bool, Never>
-        var timer: Task<Void, Never>?
+        var limit: Deadlines.Token?
     }
 
     private struct State {
@@ -27,7 +27,7 @@ package final class Latch: Sendable {
             return Array(state.waiters.values)
         }
         for waiter in waiters {
-            waiter.timer?.cancel()
+            waiter.limit.map(Deadlines.shared.cancel)
             waiter.continuation.resume(returning: true)
         }
     }
@@ -38,25 +38,21 @@ package final class Latch: Sendable {
             let key = state.withLock { state -> Int? in
                 guard !state.isOpen else { return nil }
                 state.nextWaiter += 1
-                state.waiters[state.nextWaiter] = Waiter(continuation: continuation, timer: nil)
+                state.waiters[state.nextWaiter] = Waiter(continuation: continuation, limit: nil)
                 return state.nextWaiter
             }
             guard let key else {
                 continuation.resume(returning: true)
                 return
             }
-            let timer = Task { [weak self] in
-                try? await Task.sleep(for: limit)
-                guard !Task.isCancelled else { return }
-                self?.expire(key)
-            }
-            // The waiter may be gone already (opened or expired); then the timer has nothing to do.
+            let token = Deadlines.shared.schedule(after: limit) { [weak self] in self?.expire(key) }
+            // The waiter may be gone already (opened or expired); then the limit has nothing to do.
             let kept = state.withLock { state -> Bool in
                 guard state.waiters[key] != nil else { return false }
-                state.waiters[key]?.timer = timer
+                state.waiters[key]?.limit = token
                 return true
             }
-            if !kept { timer.cancel() }
+            if !kept { Deadlines.shared.cancel(token) }
         }
     }
 

@@ -10,7 +10,7 @@ package final class PendingRequests<Key: Hashable & Sendable, Success: Sendable,
         /// What was asked, for messages: a method name, a subtype.
         let what: String
         let complete: @Sendable (Result<Success, Failure>) -> Void
-        var timer: Task<Void, Never>?
+        var limit: Deadlines.Token?
     }
 
     private struct State {
@@ -30,25 +30,23 @@ package final class PendingRequests<Key: Hashable & Sendable, Success: Sendable,
     ) -> Bool {
         let closed = state.withLock { state -> (@Sendable (String) -> Failure)? in
             if let closed = state.closed { return closed }
-            state.entries[key] = Entry(what: what, complete: complete, timer: nil)
+            state.entries[key] = Entry(what: what, complete: complete, limit: nil)
             return nil
         }
         if let closed {
             complete(.failure(closed(what)))
             return false
         }
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
-            guard !Task.isCancelled else { return }
+        let limit = Deadlines.shared.schedule(after: timeout) { [weak self] in
             self?.finish(key, .failure(timedOut()))
         }
-        // The request may be answered already; then the timer has nothing to do.
+        // The request may be answered already; then the limit has nothing to do.
         let kept = state.withLock { state -> Bool in
             guard state.entries[key] != nil else { return false }
-            state.entries[key]?.timer = timer
+            state.entries[key]?.limit = limit
             return true
         }
-        if !kept { timer.cancel() }
+        if !kept { Deadlines.shared.cancel(limit) }
         return true
     }
 
@@ -61,7 +59,7 @@ package final class PendingRequests<Key: Hashable & Sendable, Success: Sendable,
     @discardableResult
     package func finish(_ key: Key, _ result: Result<Success, Failure>) -> Bool {
         guard let entry = state.withLock({ $0.entries.removeValue(forKey: key) }) else { return false }
-        entry.timer?.cancel()
+        entry.limit.map(Deadlines.shared.cancel)
         entry.complete(result)
         return true
     }
@@ -74,7 +72,7 @@ package final class PendingRequests<Key: Hashable & Sendable, Success: Sendable,
             return Array(state.entries.values)
         }
         for entry in entries {
-            entry.timer?.cancel()
+            entry.limit.map(Deadlines.shared.cancel)
             entry.complete(.failure(failure(entry.what)))
         }
     }
