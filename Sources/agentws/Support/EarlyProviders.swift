@@ -31,8 +31,9 @@ enum EarlyProviders {
         let providers: ConfiguredProviders
     }
 
-    /// One preparation: `decided` opens once the send's provider is known (or it is known that
-    /// nothing will be prepared), and `task` then holds the preparation, if any.
+    /// One preparation: `decided` opens once the send's provider is known, or its spare plugin host
+    /// is started, or it is known that nothing will be prepared; `task` then holds the preparation,
+    /// if any.
     private final class Pending: Sendable {
         let decided = Latch()
         let task = Locked<Task<Prepared?, Never>?>(nil)
@@ -57,10 +58,11 @@ enum EarlyProviders {
                     return
                 }
                 // With a spare to start, the other core is the spare's: the send finds its provider
-                // itself (as fast as this thread would), without waiting for this one.
+                // itself (as fast as this thread would). It waits for the spare to be there, though:
+                // a launch that came first would start a second host beside it.
                 if let spare = spareWorthStarting(send, site, environment) {
-                    preparation.decided.open()
                     spare()
+                    preparation.decided.open()
                     return
                 }
                 defer { preparation.decided.open() }
@@ -131,7 +133,8 @@ enum EarlyProviders {
     }
 
     /// The providers prepared for this send, when they were prepared for `context`'s workspace and
-    /// configuration; else nil (and their plugin hosts are ended).
+    /// configuration; else nil (and their plugin hosts are ended). When a spare plugin host is being
+    /// started, returns once it runs, so that the send's launch takes it.
     static func adopt(_ context: CommandContext) async -> ConfiguredProviders? {
         guard
             let preparation = pending.withLock({ pending in
