@@ -100,9 +100,8 @@ package final class Deadlines: Sendable {
         do {
             try DetachedThread.start { self.run(wake: readEnd) }
         } catch {
-            state.withLock { $0.wake = nil }
-            close(pair[0])
-            close(pair[1])
+            // The pair stays open: a limit set meanwhile may still write its wake-up to it, and a
+            // closed number could belong to another file by then.
             fallBack()
         }
     }
@@ -110,6 +109,7 @@ package final class Deadlines: Sendable {
     /// Without the thread (the process cannot start one), every limit waits in a task of its own.
     private func fallBack() {
         let waiting = state.withLock { state in
+            state.wake = nil
             state.threadless = true
             return state.entries.map { (Token(id: $0.key), $0.value.deadline) }
         }
