@@ -199,9 +199,11 @@ import Testing
             ".agentws/state/providers/spare/plugin-host.log")
         let text = (try? String(contentsOfFile: instanceLog, encoding: .utf8)) ?? ""
         #expect(hostStarts("spare") == 0, "\(text)")
-        #expect(
-            text.contains(
-                "=== serving as the plugin host of provider spare (plugin threaded) for provider spare"))
+        // Named as any host of the instance from then on, in its log lines and its messages.
+        let label = "plugin host of provider spare (plugin threaded)"
+        let lines = text.split(separator: "\n").filter { !$0.isEmpty }
+        #expect(lines.first?.hasSuffix("=== serving as the \(label)") == true, "\(text)")
+        #expect(lines.allSatisfy { $0.hasPrefix(label + "[") }, "\(text)")
         let spareLog = (try? String(contentsOfFile: workspace.file("plugin-host.log"), encoding: .utf8)) ?? ""
         #expect(spareLog.contains("=== started"), "\(spareLog)")
         #expect(spareLog.contains("=== continued in \(instanceLog)"), "\(spareLog)")

@@ -85,9 +85,11 @@ package final class LineConnection: Sendable {
         }
     }
 
-    /// Goes on logging the child's stderr in the file at `path` (`StderrLog.move`).
-    package func moveStderrLog(to path: String, header: String) {
-        stderrLog.move(to: path, header: header)
+    /// Goes on logging the child's stderr in the file at `path` (`StderrLog.move`), and calls the
+    /// child `name` in messages and log lines from now on.
+    package func moveStderrLog(to path: String, renamingTo name: String, header: String) {
+        process.rename(name)
+        stderrLog.move(to: path, name: name, header: header)
     }
 
     // MARK: writing

@@ -10,7 +10,8 @@ import AgentwsSystem
 /// are socket pairs too, which the child writes like pipes.
 package final class ChildProcess: Sendable {
     /// The program's name for messages: `codex`, `claude`.
-    package let name: String
+    package var name: String { label.withLock { $0 } }
+    private let label: Locked<String>
     /// The child's process id, which is also its process group id.
     package let pid: pid_t
     /// The read end of the child's standard output; the reader owns and closes it.
@@ -26,11 +27,17 @@ package final class ChildProcess: Sendable {
     private let reaped = Locked<ExitStatus?>(nil)
 
     private init(name: String, pid: pid_t, input: Int32, standardOutput: Int32, standardError: Int32) {
-        self.name = name
+        self.label = Locked(name)
         self.pid = pid
         self.input = Locked(input)
         self.standardOutput = standardOutput
         self.standardError = standardError
+    }
+
+    /// From now on, messages call the process `name` (a process started before anyone knew what it
+    /// would serve, such as a spare plugin host).
+    package func rename(_ name: String) {
+        label.withLock { $0 = name }
     }
 
     /// Starts `command`; `name` is what messages call it.

@@ -17,7 +17,8 @@ package final class StderrLog: Sendable {
     /// The log file, or nil when it could not be opened.
     package var path: String? { location.withLock { $0 } }
     private let location: Locked<String?>
-    private let prefix: [UInt8]
+    private let prefix: Locked<[UInt8]>
+    private let pid: pid_t
 
     private struct State {
         var descriptor: Int32
@@ -30,12 +31,15 @@ package final class StderrLog: Sendable {
     package init(path: String, name: String, pid: pid_t, header: String) {
         let descriptor = Self.open(path)
         self.location = Locked(descriptor >= 0 ? path : nil)
-        self.prefix = Array("\(name)[\(pid)] ".utf8)
+        self.prefix = Locked(Self.prefix(name, pid))
+        self.pid = pid
         self.state = Locked(State(descriptor: descriptor))
         writeLine(Array("=== \(header)".utf8))
     }
 
     /// Opens the log at `path` for appending, rotating it first when it has grown too large.
+    private static func prefix(_ name: String, _ pid: pid_t) -> [UInt8] { Array("\(name)[\(pid)] ".utf8) }
+
     private static func open(_ path: String) -> Int32 {
         var status = stat()
         if stat(path, &status) == 0, Int(status.st_size) > Self.rotationSize {
@@ -45,10 +49,11 @@ package final class StderrLog: Sendable {
     }
 
     /// Goes on in the log file at `path` from now, saying so at the end of this one and starting the
-    /// new one with `header`: for a process that learns only after it started whose log it writes
-    /// (a plugin host started ahead of its instance).
-    package func move(to path: String, header: String) {
+    /// new one with `header`, its lines prefixed with `name` from then on: for a process that learns
+    /// only after it started whose log it writes (a plugin host started ahead of its instance).
+    package func move(to path: String, name: String, header: String) {
         writeLine(Array("=== continued in \(path)".utf8))
+        prefix.withLock { $0 = Self.prefix(name, pid) }
         let descriptor = Self.open(path)
         state.withLock { state in
             if state.descriptor >= 0 { close(state.descriptor) }
@@ -91,7 +96,7 @@ package final class StderrLog: Sendable {
     /// Appends one line with the process prefix in a single write, so that the lines of processes
     /// sharing the file never mix within a line.
     private func writeLine(_ line: [UInt8]) {
-        let bytes = prefix + line + [UInt8(ascii: "\n")]
+        let bytes = prefix.withLock { $0 } + line + [UInt8(ascii: "\n")]
         state.withLock { state in
             guard state.descriptor >= 0 else { return }
             var offset = 0

@@ -122,9 +122,7 @@ package final class IsolatedProvider: Provider {
             })
         let host: PluginHost
         if let spare = SparePluginHost.take(matching: settings),
-            spare.adopt(
-                label: hostLabel, purpose: "provider \(name)", logPath: logPath, settings: settings,
-                handlers: handlers)
+            spare.adopt(label: hostLabel, logPath: logPath, settings: settings, handlers: handlers)
         {
             host = spare
         } else {

@@ -189,15 +189,13 @@ final class PluginHost: Sendable {
         handlers?.ended(text)
     }
 
-    /// Makes a spare host (`spawn`) the host of an instance: its label and call limit, its standard
-    /// error logged at `logPath` from now on, and its handlers. False when it is not running any
-    /// more (then it must not be used).
-    func adopt(
-        label: String, purpose: String, logPath: String, settings: PluginHostSettings, handlers: Handlers
-    ) -> Bool {
+    /// Makes a spare host (`spawn`) the host of an instance: its label (in messages and in its log
+    /// lines) and call limit, its standard error logged at `logPath` from now on, and its handlers.
+    /// False when it is not running any more (then it must not be used).
+    func adopt(label: String, logPath: String, settings: PluginHostSettings, handlers: Handlers) -> Bool {
         guard isRunning else { return false }
         identity.withLock { $0 = (label, settings.callTimeout) }
-        peer.connection.moveStderrLog(to: logPath, header: "serving as the \(label) for \(purpose)")
+        peer.connection.moveStderrLog(to: logPath, renamingTo: label, header: "serving as the \(label)")
         attach(handlers)
         return isRunning
     }
