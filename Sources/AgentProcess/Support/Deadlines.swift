@@ -12,6 +12,10 @@ import AgentwsSystem
 ///
 /// An expiry runs on that thread, so it must be quick and never block: complete a continuation,
 /// fail a request.
+///
+/// One thread per copy of this module: agentws's own, and one in each plugin that links
+/// AgentProcess statically, once it sets a limit. Plugins are never unloaded (`RTLD_NODELETE`), so
+/// the thread never outlives its code.
 package final class Deadlines: Sendable {
     /// The process's one instance.
     package static let shared = Deadlines()
