@@ -1,7 +1,6 @@
 import AgentwsJSON
 import AgentwsSystem
 import CAgentwsProvider
-import Dispatch
 
 /// The host's callback table, closed for good when the instance is destroyed.
 ///
@@ -18,7 +17,7 @@ final class HostConnection: @unchecked Sendable {
     private struct State {
         var open = true
         var inFlight = 0
-        var drained: DispatchSemaphore?
+        var drained: Semaphore?
     }
     private let state = Locked(State())
 
@@ -62,10 +61,10 @@ final class HostConnection: @unchecked Sendable {
 
     /// Drops every later callback and waits for the ones in flight to return.
     func close() {
-        let drained: DispatchSemaphore? = state.withLock { state in
+        let drained: Semaphore? = state.withLock { state in
             state.open = false
             guard state.inFlight > 0 else { return nil }
-            let semaphore = DispatchSemaphore(value: 0)
+            let semaphore = Semaphore()
             state.drained = semaphore
             return semaphore
         }
@@ -80,7 +79,7 @@ final class HostConnection: @unchecked Sendable {
         }
         guard entered else { return }
         body()
-        let drained: DispatchSemaphore? = state.withLock { state in
+        let drained: Semaphore? = state.withLock { state in
             state.inFlight -= 1
             return state.inFlight == 0 ? state.drained : nil
         }
