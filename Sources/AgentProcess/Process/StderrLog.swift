@@ -37,9 +37,10 @@ package final class StderrLog: Sendable {
         writeLine(Array("=== \(header)".utf8))
     }
 
-    /// Opens the log at `path` for appending, rotating it first when it has grown too large.
+    /// What each line of the process `pid` of the program `name` starts with: `name[pid] `.
     private static func prefix(_ name: String, _ pid: pid_t) -> [UInt8] { Array("\(name)[\(pid)] ".utf8) }
 
+    /// Opens the log at `path` for appending, rotating it first when it has grown too large.
     private static func open(_ path: String) -> Int32 {
         var status = stat()
         if stat(path, &status) == 0, Int(status.st_size) > Self.rotationSize {
