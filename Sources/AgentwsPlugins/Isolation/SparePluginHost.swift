@@ -25,12 +25,9 @@ package enum SparePluginHost {
     static func mark(stateDirectory: String, plugin: LoadedPlugin) {
         let path = markerPath(stateDirectory: stateDirectory)
         let bytes = Array((plugin.path + "\n" + plugin.directory + "\n").utf8)
-        // A hint, rewritten only when it changes and without fsync: a torn one only guesses wrong.
+        // A hint: rewritten only when it changes, and not made durable (a lost one only guesses wrong).
         guard (try? FileIO.readIfPresent(path)) != bytes else { return }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return }
-        try? FileIO.writeAll(descriptor, bytes, path: path)
-        close(descriptor)
+        try? AtomicFile.replace(bytes, path: path, durable: false, mode: 0o600)
     }
 
     /// The plugin the marker at `path` names, if it names one.
