@@ -141,7 +141,9 @@ enum IsolationRow {
         report.notes.append(
             "echo state on \(base.hasPrefix("/dev/shm") ? "tmpfs" : "the scratch file system"); the isolated "
                 + "one-shot send starts one \(PluginHostSettings.hostProgramName): the plugin files were "
-                + "examined by the first send and are remembered in state/plugin-probes.json")
+                + "examined by the first send and are remembered in state/plugin-probes.json; each side "
+                + "sends in a workspace of its own, so the isolated one maps its plugin ahead as a user's does"
+        )
         return report
     }
 
@@ -162,21 +164,32 @@ enum IsolationRow {
 
     /// Wall times in milliseconds of `agentws send` in process, isolated, and `agentws --version`
     /// (what starting agentws at all costs, which no send goes below), interleaved in `rounds`
-    /// rounds, in a new workspace at `workspace`. The first send of each side runs before, uncounted:
-    /// it starts the thread, and the isolated one examines the plugin files (and remembers them).
+    /// rounds, in new workspaces under `workspace`. The first send of each side runs before,
+    /// uncounted: it starts the thread, and the isolated one examines the plugin files (and
+    /// remembers them).
+    ///
+    /// Each side has a workspace of its own, as a user whose configuration says how the instance
+    /// runs has: an instance created in process removes the hint that it runs in a plugin host
+    /// (`SparePluginHost.markerPath`), so sharing one workspace would make every isolated send start
+    /// as if the instance had never run in a host (no plugin mapped ahead, the hint written again).
     private static func sends(agentws: String, workspace: String, rounds: Int) throws -> [[Double]] {
-        try Files.makeDirectories(workspace)
         var environment = Spawn.currentEnvironment()
-        environment["AGENTWS_WORKSPACE"] = workspace
         environment["AGENTWS_PLUGIN_PATH"] = nil
         environment["XDG_CONFIG_HOME"] = workspace + "/no-user-config"
-        guard try Spawn.run(agentws, ["init", workspace], environment: environment).succeeded else {
-            throw BenchError("agentws init \(workspace) failed")
+        var sides: [[String: String]] = []
+        for isolation in ["in-process", "process"] {
+            let root = workspace + "/" + isolation
+            try Files.makeDirectories(root)
+            var side = environment
+            side["AGENTWS_WORKSPACE"] = root
+            side["AGENTWS_PLUGINS_ISOLATION"] = isolation
+            guard try Spawn.run(agentws, ["init", root], environment: side).succeeded else {
+                throw BenchError("agentws init \(root) failed")
+            }
+            sides.append(side)
         }
+        environment["AGENTWS_WORKSPACE"] = workspace + "/in-process"
         let send = ["send", "--thread", "bench", "hello from the benchmark"]
-        var sides = [environment, environment]
-        sides[0]["AGENTWS_PLUGINS_ISOLATION"] = "in-process"
-        sides[1]["AGENTWS_PLUGINS_ISOLATION"] = "process"
         for side in sides {
             guard try Spawn.run(agentws, send, environment: side).succeeded else {
                 throw BenchError("agentws send failed")
