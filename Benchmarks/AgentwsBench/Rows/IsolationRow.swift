@@ -138,6 +138,11 @@ enum IsolationRow {
         }
         report.checks.append(
             "every turn ended with end_turn on both sides; every send and --version exited 0")
+        // Named because an A/B comparison must run each build's own agentws-bench: the row never
+        // looks at AGENTWS_BENCH_REPO.
+        report.notes.append(
+            "agentws, \(PluginHostSettings.hostProgramName) and the echo plugin from \(settings.buildDirectory) "
+                + "(where this agentws-bench is)")
         report.notes.append(
             "echo state on \(base.hasPrefix("/dev/shm") ? "tmpfs" : "the scratch file system"); the isolated "
                 + "one-shot send starts one \(PluginHostSettings.hostProgramName): the plugin files were "
