@@ -96,13 +96,15 @@ enum IsolationRow {
         // the target is about: every send's durable writes wait for the disk) and on tmpfs, where
         // nothing waits for a disk and the CPU cost of a process start weighs the most.
         let rounds = settings.quick ? 5 : settings.rounds(31)
+        let staticCLI = try staticallyLinkedCLI()
         let onDisk = try sends(
-            agentws: agentws, workspace: settings.scratch + "/row9/workspace", rounds: rounds)
+            agentws: agentws, staticCLI: staticCLI, workspace: settings.scratch + "/row9/workspace",
+            rounds: rounds)
         var onTmpfs: [[Double]]?
         if Files.fileSystemName("/dev/shm") == "tmpfs" {
             let workspace = "/dev/shm/agentws-bench-row9-sends-\(getpid())"
             defer { Files.removeTree(workspace) }
-            onTmpfs = try sends(agentws: agentws, workspace: workspace, rounds: rounds)
+            onTmpfs = try sends(agentws: agentws, staticCLI: staticCLI, workspace: workspace, rounds: rounds)
         }
 
         let turnDifference = Summary(turnTimes[1]).median - Summary(turnTimes[0]).median
@@ -138,6 +140,12 @@ enum IsolationRow {
         }
         report.checks.append(
             "every turn ended with end_turn on both sides; every send and --version exited 0")
+        if let staticCLI {
+            report.notes.append(
+                "a proposal, not the product: \(staticCLI) is agentws linked with --static-swift-stdlib "
+                    + "(scripts/bench-static-cli), its plugin in a plugin host; compared with the "
+                    + "in-process send and --version of the agentws as built")
+        }
         // Named because an A/B comparison must run each build's own agentws-bench: the row never
         // looks at AGENTWS_BENCH_REPO.
         report.notes.append(
@@ -165,6 +173,38 @@ enum IsolationRow {
             ResultLine(
                 label: "agentws --version, wall" + suffix, value: Summary(wall[2]), unit: .milliseconds),
         ]
+            + (wall.count < 5
+                ? []
+                : [
+                    ResultLine(
+                        label: "agentws send (echo), static CLI, plugin host, wall" + suffix,
+                        value: Summary(wall[3]), unit: .milliseconds,
+                        ratio: Ratio(
+                            baseline: "in process", value: Summary.ratios(wall[3], wall[0]), target: nil)),
+                    ResultLine(
+                        label: "agentws --version, static CLI, wall" + suffix, value: Summary(wall[4]),
+                        unit: .milliseconds,
+                        ratio: Ratio(
+                            baseline: "--version", value: Summary.ratios(wall[4], wall[2]), target: nil)),
+                ])
+    }
+
+    /// `AGENTWS_BENCH_STATIC_CLI`: an agentws linked statically against the Swift runtime, with the
+    /// plugin host and the echo plugin beside it (`scripts/bench-static-cli` makes one); nil unset.
+    private static func staticallyLinkedCLI() throws -> String? {
+        guard let path = Spawn.currentEnvironment()["AGENTWS_BENCH_STATIC_CLI"], !path.isEmpty else {
+            return nil
+        }
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        for needed in [
+            path, directory + "/" + PluginHostSettings.hostProgramName, directory + "/libAgentwsEcho.so",
+        ]
+        where !FileIO.exists(needed) {
+            throw BenchError(
+                "AGENTWS_BENCH_STATIC_CLI=\(path): \(needed) is missing; scripts/bench-static-cli puts it there"
+            )
+        }
+        return path
     }
 
     /// Wall times in milliseconds of `agentws send` in process, isolated, and `agentws --version`
@@ -177,37 +217,47 @@ enum IsolationRow {
     /// runs has: an instance created in process removes the hint that it runs in a plugin host
     /// (`SparePluginHost.markerPath`), so sharing one workspace would make every isolated send start
     /// as if the instance had never run in a host (no plugin mapped ahead, the hint written again).
-    private static func sends(agentws: String, workspace: String, rounds: Int) throws -> [[Double]] {
+    ///
+    /// With `staticCLI`, two more figures in the same rounds: its isolated send (in a third
+    /// workspace) and its `--version`.
+    private static func sends(agentws: String, staticCLI: String?, workspace: String, rounds: Int) throws
+        -> [[Double]]
+    {
         var environment = Spawn.currentEnvironment()
         environment["AGENTWS_PLUGIN_PATH"] = nil
+        environment["AGENTWS_BENCH_STATIC_CLI"] = nil
         environment["XDG_CONFIG_HOME"] = workspace + "/no-user-config"
-        var sides: [[String: String]] = []
-        for isolation in ["in-process", "process"] {
-            let root = workspace + "/" + isolation
+        let send = ["send", "--thread", "bench", "hello from the benchmark"]
+        var sides: [(program: String, environment: [String: String])] = []
+        let kinds =
+            [(agentws, "in-process"), (agentws, "process")] + (staticCLI.map { [($0, "process")] } ?? [])
+        for (index, (program, isolation)) in kinds.enumerated() {
+            let root = workspace + "/" + (index == 2 ? "static-cli" : isolation)
             try Files.makeDirectories(root)
             var side = environment
             side["AGENTWS_WORKSPACE"] = root
             side["AGENTWS_PLUGINS_ISOLATION"] = isolation
-            guard try Spawn.run(agentws, ["init", root], environment: side).succeeded else {
-                throw BenchError("agentws init \(root) failed")
-            }
-            sides.append(side)
+            guard try Spawn.run(program, ["init", root], environment: side).succeeded,
+                try Spawn.run(program, send, environment: side).succeeded
+            else { throw BenchError("\(program) init or send in \(root) failed") }
+            sides.append((program, side))
         }
         environment["AGENTWS_WORKSPACE"] = workspace + "/in-process"
-        let send = ["send", "--thread", "bench", "hello from the benchmark"]
-        for side in sides {
-            guard try Spawn.run(agentws, send, environment: side).succeeded else {
-                throw BenchError("agentws send failed")
-            }
+        var commands = [
+            (agentws, send, sides[0].environment), (agentws, send, sides[1].environment),
+            (agentws, ["--version"], environment),
+        ]
+        if let staticCLI {
+            commands += [(staticCLI, send, sides[2].environment), (staticCLI, ["--version"], environment)]
         }
-        let commands = [(send, sides[0]), (send, sides[1]), (["--version"], environment)]
-        var wall: [[Double]] = [[], [], []]
+        var wall = [[Double]](repeating: [], count: commands.count)
         for round in 0..<rounds {
-            for offset in 0..<3 {
-                let which = (round + offset) % 3
-                let outcome = try Spawn.run(agentws, commands[which].0, environment: commands[which].1)
+            for offset in 0..<commands.count {
+                let which = (round + offset) % commands.count
+                let (program, arguments, environment) = commands[which]
+                let outcome = try Spawn.run(program, arguments, environment: environment)
                 guard outcome.succeeded else {
-                    throw BenchError("agentws \(commands[which].0[0]) exited with \(outcome.status)")
+                    throw BenchError("\(program) \(arguments[0]) exited with \(outcome.status)")
                 }
                 wall[which].append(Double(outcome.wallNanoseconds) / 1e6)
             }
