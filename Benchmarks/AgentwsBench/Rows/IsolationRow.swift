@@ -97,14 +97,18 @@ enum IsolationRow {
         // nothing waits for a disk and the CPU cost of a process start weighs the most.
         let rounds = settings.quick ? 5 : settings.rounds(31)
         let staticCLI = try staticallyLinkedCLI()
-        let onDisk = try sends(
-            agentws: agentws, staticCLI: staticCLI, workspace: settings.scratch + "/row9/workspace",
-            rounds: rounds)
+        let alone = try echoAlone(settings)
+        let shipped = (try Files.list(settings.buildDirectory)).filter {
+            $0.hasPrefix("lib") && $0.hasSuffix(".so") && $0 != "libAgentwsEcho.so"
+        }.sorted()
+        let programs = Programs(
+            alone: alone, besideShipped: shipped.isEmpty ? nil : agentws, staticCLI: staticCLI)
+        let onDisk = try sends(programs, workspace: settings.scratch + "/row9/workspace", rounds: rounds)
         var onTmpfs: [[Double]]?
         if Files.fileSystemName("/dev/shm") == "tmpfs" {
             let workspace = "/dev/shm/agentws-bench-row9-sends-\(getpid())"
             defer { Files.removeTree(workspace) }
-            onTmpfs = try sends(agentws: agentws, staticCLI: staticCLI, workspace: workspace, rounds: rounds)
+            onTmpfs = try sends(programs, workspace: workspace, rounds: rounds)
         }
 
         let turnDifference = Summary(turnTimes[1]).median - Summary(turnTimes[0]).median
@@ -127,16 +131,27 @@ enum IsolationRow {
                 ratio: Ratio(
                     baseline: "in process", value: Summary.ratios(loadTimes[1], loadTimes[0]), target: nil)),
         ]
-        report.lines += sendLines(onDisk, suffix: "", target: .atMost(1.15))
-        if let onTmpfs { report.lines += sendLines(onTmpfs, suffix: ", tmpfs", target: nil) }
+        report.lines += sendLines(onDisk, programs, suffix: "", target: .atMost(1.15))
+        if let onTmpfs { report.lines += sendLines(onTmpfs, programs, suffix: ", tmpfs", target: nil) }
         for (wall, place) in [(onDisk, "the scratch file system"), (onTmpfs, "tmpfs")] {
-            guard let wall, let interval = Summary.ratios(wall[1], wall[0]).medianInterval95 else {
-                continue
+            guard let wall else { continue }
+            var pairs = [(Programs.isolated, Programs.inProcess, "echo alone")]
+            if programs.besideShipped != nil {
+                pairs.append(
+                    (
+                        Programs.isolatedBesideShipped, Programs.inProcessBesideShipped,
+                        "beside the shipped plugins"
+                    ))
             }
-            report.notes.append(
-                "one-shot send on \(place), plugin host ÷ in process: 95 % interval of the median ratio "
-                    + "\(Format.fixed(interval.lower, digits: 3))–\(Format.fixed(interval.upper, digits: 3))× "
-                    + "over \(wall[0].count) rounds")
+            for (isolated, inProcess, which) in pairs {
+                guard let interval = Summary.ratios(wall[isolated], wall[inProcess]).medianInterval95 else {
+                    continue
+                }
+                report.notes.append(
+                    "one-shot send on \(place), \(which), plugin host ÷ in process: 95 % interval of the "
+                        + "median ratio \(Format.fixed(interval.lower, digits: 3))–"
+                        + "\(Format.fixed(interval.upper, digits: 3))× over \(wall[inProcess].count) rounds")
+            }
         }
         report.checks.append(
             "every turn ended with end_turn on both sides; every send and --version exited 0")
@@ -150,7 +165,11 @@ enum IsolationRow {
         // looks at AGENTWS_BENCH_REPO.
         report.notes.append(
             "agentws, \(PluginHostSettings.hostProgramName) and the echo plugin from \(settings.buildDirectory) "
-                + "(where this agentws-bench is)")
+                + "(where this agentws-bench is); the target's sends run them from "
+                + "\(alone.dropLast("/agentws".count)), linked there with no other plugin beside them"
+                + (shipped.isEmpty
+                    ? ""
+                    : "; the sends beside the shipped plugins also have \(shipped.joined(separator: ", "))"))
         report.notes.append(
             "echo state on \(base.hasPrefix("/dev/shm") ? "tmpfs" : "the scratch file system"); the isolated "
                 + "one-shot send starts one \(PluginHostSettings.hostProgramName): the plugin files were "
@@ -161,32 +180,51 @@ enum IsolationRow {
     }
 
     /// The lines of `sends`' figures; `suffix` names where the workspace was.
-    private static func sendLines(_ wall: [[Double]], suffix: String, target: Target?) -> [ResultLine] {
-        [
+    private static func sendLines(_ wall: [[Double]], _ programs: Programs, suffix: String, target: Target?)
+        -> [ResultLine]
+    {
+        func ratio(_ isolated: Int, _ baseline: Int, _ name: String, _ target: Target?) -> Ratio {
+            Ratio(baseline: name, value: Summary.ratios(wall[isolated], wall[baseline]), target: target)
+        }
+        var lines = [
             ResultLine(
-                label: "agentws send (echo), in process, wall" + suffix, value: Summary(wall[0]),
+                label: "agentws send (echo), in process, wall" + suffix,
+                value: Summary(wall[Programs.inProcess]),
                 unit: .milliseconds),
             ResultLine(
-                label: "agentws send (echo), plugin host, wall" + suffix, value: Summary(wall[1]),
-                unit: .milliseconds,
-                ratio: Ratio(baseline: "in process", value: Summary.ratios(wall[1], wall[0]), target: target)),
+                label: "agentws send (echo), plugin host, wall" + suffix,
+                value: Summary(wall[Programs.isolated]),
+                unit: .milliseconds, ratio: ratio(Programs.isolated, Programs.inProcess, "in process", target)
+            ),
             ResultLine(
-                label: "agentws --version, wall" + suffix, value: Summary(wall[2]), unit: .milliseconds),
+                label: "agentws --version, wall" + suffix, value: Summary(wall[Programs.version]),
+                unit: .milliseconds),
         ]
-            + (wall.count < 5
-                ? []
-                : [
-                    ResultLine(
-                        label: "agentws send (echo), static CLI, plugin host, wall" + suffix,
-                        value: Summary(wall[3]), unit: .milliseconds,
-                        ratio: Ratio(
-                            baseline: "in process", value: Summary.ratios(wall[3], wall[0]), target: nil)),
-                    ResultLine(
-                        label: "agentws --version, static CLI, wall" + suffix, value: Summary(wall[4]),
-                        unit: .milliseconds,
-                        ratio: Ratio(
-                            baseline: "--version", value: Summary.ratios(wall[4], wall[2]), target: nil)),
-                ])
+        if programs.besideShipped != nil {
+            lines += [
+                ResultLine(
+                    label: "agentws send (echo), in process, beside the shipped plugins, wall" + suffix,
+                    value: Summary(wall[Programs.inProcessBesideShipped]), unit: .milliseconds),
+                ResultLine(
+                    label: "agentws send (echo), plugin host, beside the shipped plugins, wall" + suffix,
+                    value: Summary(wall[Programs.isolatedBesideShipped]), unit: .milliseconds,
+                    ratio: ratio(
+                        Programs.isolatedBesideShipped, Programs.inProcessBesideShipped, "in process", nil)),
+            ]
+        }
+        if let staticSend = programs.staticSend {
+            lines += [
+                ResultLine(
+                    label: "agentws send (echo), static CLI, plugin host, wall" + suffix,
+                    value: Summary(wall[staticSend]), unit: .milliseconds,
+                    ratio: ratio(staticSend, Programs.inProcess, "in process", nil)),
+                ResultLine(
+                    label: "agentws --version, static CLI, wall" + suffix,
+                    value: Summary(wall[staticSend + 1]),
+                    unit: .milliseconds, ratio: ratio(staticSend + 1, Programs.version, "--version", nil)),
+            ]
+        }
+        return lines
     }
 
     /// `AGENTWS_BENCH_STATIC_CLI`: an agentws linked statically against the Swift runtime, with the
@@ -207,32 +245,67 @@ enum IsolationRow {
         return path
     }
 
-    /// Wall times in milliseconds of `agentws send` in process, isolated, and `agentws --version`
-    /// (what starting agentws at all costs, which no send goes below), interleaved in `rounds`
-    /// rounds, in new workspaces under `workspace`. The first send of each side runs before,
-    /// uncounted: it starts the thread, and the isolated one examines the plugin files (and
-    /// remembers them).
+    /// The agentws programs the one-shot sends run, and where each one's figures are in `sends`.
+    ///
+    /// The target compares agentws with the echo plugin alone beside it (`alone`), as both sides
+    /// then do the same discovery: a command that runs plugins in process maps every plugin file
+    /// in a directory it searches in process, while `AGENTWS_PLUGINS_ISOLATION=process` takes them
+    /// all from what earlier commands remembered. Beside the shipped plugins (the build directory),
+    /// the in-process side alone maps the other plugins, which is not what isolating one costs.
+    struct Programs {
+        /// agentws in a directory where the echo plugin is the only plugin.
+        var alone: String
+        /// agentws in the build directory, when other plugins are there.
+        var besideShipped: String?
+        /// A statically linked agentws (`AGENTWS_BENCH_STATIC_CLI`), with echo alone beside it.
+        var staticCLI: String?
+
+        static let inProcess = 0
+        static let isolated = 1
+        static let version = 2
+        static let inProcessBesideShipped = 3
+        static let isolatedBesideShipped = 4
+        /// Where the static CLI's send is (its `--version` follows), if it runs.
+        var staticSend: Int? { staticCLI.map { _ in besideShipped == nil ? 3 : 5 } }
+    }
+
+    /// A directory holding agentws, the plugin host and the echo plugin, and nothing else: hard
+    /// links to the build's files (copies where links cannot be made), so that a plugin found beside
+    /// agentws lives there as the loader requires. Returns the agentws in it.
+    private static func echoAlone(_ settings: Settings) throws -> String {
+        let directory = settings.scratch + "/row13/echo-alone"
+        try Files.makeDirectories(directory)
+        for name in ["agentws", PluginHostSettings.hostProgramName, "libAgentwsEcho.so"] {
+            let source = settings.buildDirectory + "/" + name
+            let target = directory + "/" + name
+            unlink(target)
+            if link(source, target) == 0 { continue }
+            guard let bytes = Files.read(source) else { throw BenchError("\(source) is missing") }
+            try Files.write(bytes, to: target)
+            if chmod(target, 0o755) != 0 { throw BenchError.system("chmod", target) }
+        }
+        return directory + "/agentws"
+    }
+
+    /// Wall times in milliseconds of `agentws send` in process and isolated, and of `agentws
+    /// --version` (what starting agentws at all costs, which no send goes below), interleaved in
+    /// `rounds` rounds, in new workspaces under `workspace`, in the order of `Programs`' indices.
+    /// The first send of each side runs before, uncounted: it starts the thread, and the isolated
+    /// one examines the plugin files (and remembers them).
     ///
     /// Each side has a workspace of its own, as a user whose configuration says how the instance
     /// runs has: an instance created in process removes the hint that it runs in a plugin host
     /// (`SparePluginHost.markerPath`), so sharing one workspace would make every isolated send start
     /// as if the instance had never run in a host (no plugin mapped ahead, the hint written again).
-    ///
-    /// With `staticCLI`, two more figures in the same rounds: its isolated send (in a third
-    /// workspace) and its `--version`.
-    private static func sends(agentws: String, staticCLI: String?, workspace: String, rounds: Int) throws
-        -> [[Double]]
-    {
+    private static func sends(_ programs: Programs, workspace: String, rounds: Int) throws -> [[Double]] {
         var environment = Spawn.currentEnvironment()
         environment["AGENTWS_PLUGIN_PATH"] = nil
         environment["AGENTWS_BENCH_STATIC_CLI"] = nil
         environment["XDG_CONFIG_HOME"] = workspace + "/no-user-config"
         let send = ["send", "--thread", "bench", "hello from the benchmark"]
-        var sides: [(program: String, environment: [String: String])] = []
-        let kinds =
-            [(agentws, "in-process"), (agentws, "process")] + (staticCLI.map { [($0, "process")] } ?? [])
-        for (index, (program, isolation)) in kinds.enumerated() {
-            let root = workspace + "/" + (index == 2 ? "static-cli" : isolation)
+        /// A workspace of its own for `program` with `isolation`, its thread started.
+        func side(_ program: String, _ isolation: String, _ name: String) throws -> [String: String] {
+            let root = workspace + "/" + name
             try Files.makeDirectories(root)
             var side = environment
             side["AGENTWS_WORKSPACE"] = root
@@ -240,15 +313,25 @@ enum IsolationRow {
             guard try Spawn.run(program, ["init", root], environment: side).succeeded,
                 try Spawn.run(program, send, environment: side).succeeded
             else { throw BenchError("\(program) init or send in \(root) failed") }
-            sides.append((program, side))
+            return side
         }
         environment["AGENTWS_WORKSPACE"] = workspace + "/in-process"
         var commands = [
-            (agentws, send, sides[0].environment), (agentws, send, sides[1].environment),
-            (agentws, ["--version"], environment),
+            (programs.alone, send, try side(programs.alone, "in-process", "in-process")),
+            (programs.alone, send, try side(programs.alone, "process", "process")),
+            (programs.alone, ["--version"], environment),
         ]
-        if let staticCLI {
-            commands += [(staticCLI, send, sides[2].environment), (staticCLI, ["--version"], environment)]
+        if let beside = programs.besideShipped {
+            commands += [
+                (beside, send, try side(beside, "in-process", "shipped-in-process")),
+                (beside, send, try side(beside, "process", "shipped-process")),
+            ]
+        }
+        if let staticCLI = programs.staticCLI {
+            commands += [
+                (staticCLI, send, try side(staticCLI, "process", "static-cli")),
+                (staticCLI, ["--version"], environment),
+            ]
         }
         var wall = [[Double]](repeating: [], count: commands.count)
         for round in 0..<rounds {
