@@ -1,6 +1,7 @@
 import AgentwsSystem
 import AgentwsTestSupport
 import Foundation
+import Logging
 import Testing
 
 @testable import AgentwsPlugins
@@ -72,6 +73,43 @@ import Testing
         #expect(remembered.refused.isEmpty)
         _ = try await discover(isolated: false)
         #expect(try await discover(working: false).plugin(named: "c-echo") != nil)
+    }
+
+    /// In process, an unchanged file that loaded before is taken from what was remembered, not mapped
+    /// (a command pays for the plugins it uses only); the instance that uses it maps it, and works.
+    /// A file changed since is loaded again, so a broken one is refused at discovery as before.
+    @Test func inProcessAnUnchangedFileIsMappedOnlyWhenAnInstanceUsesIt() async throws {
+        let path = plugins.file("c-echo.so")
+        _ = try await discover()  // examined in a plugin host only: not mapped here, remembered
+        #expect(!isMappedHere(path))
+        let catalog = try await discover(working: false, isolated: false)
+        let plugin = try #require(catalog.plugin(named: "c-echo"), "\(catalog.refused)")
+        #expect(plugin.functions == nil)
+        #expect(!isMappedHere(path), "discovery mapped a plugin no instance uses")
+
+        let workspace = try TemporaryDirectory(prefix: "agentws-probe-cache")
+        let provider = try PluginProvider(
+            plugin: plugin,
+            configuration: PluginProviderConfiguration(
+                instanceName: "c", options: [:], workspace: workspace.path),
+            logger: Logger(label: "test"))
+        #expect(isMappedHere(path))
+        #expect(try await provider.describe().models?.contains("c-echo-1") == true)
+
+        // A new file in its place: rewriting the mapped one in place would pull its pages from
+        // under this process (SIGBUS), as an installer that does so would.
+        #expect(unlink(path) == 0)
+        try plugins.write(Data("not an ELF file".utf8), to: "c-echo.so")
+        let changed = try await discover(working: false, isolated: false)
+        #expect(changed.plugin(named: "c-echo") == nil)
+        #expect(changed.refused.map(\.path) == [path], "\(changed.refused)")
+    }
+
+    /// Whether the file at `path` is mapped into this process (`RTLD_NOLOAD` opens nothing).
+    private func isMappedHere(_ path: String) -> Bool {
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD) else { return false }
+        dlclose(handle)
+        return true
     }
 
     @Test func aChangedFileIsExaminedAgain() async throws {
