@@ -105,6 +105,28 @@ import Testing
         #expect(changed.refused.map(\.path) == [path], "\(changed.refused)")
     }
 
+    /// A remembered file is trusted for its name only: made unsafe since (its directory turned
+    /// group-writable), it is refused when an instance in process is created from it, with the
+    /// loader's message.
+    @Test func inProcessARememberedFileIsCheckedAgainWhenAnInstanceUsesIt() async throws {
+        _ = try await discover()
+        #expect(chmod(plugins.path, 0o770) == 0)
+        defer { chmod(plugins.path, 0o700) }
+        let catalog = try await discover(working: false, isolated: false)
+        let plugin = try #require(catalog.plugin(named: "c-echo"), "\(catalog.refused)")
+        let workspace = try TemporaryDirectory(prefix: "agentws-probe-cache")
+        #expect {
+            _ = try PluginProvider(
+                plugin: plugin,
+                configuration: PluginProviderConfiguration(
+                    instanceName: "c", options: [:], workspace: workspace.path),
+                logger: Logger(label: "test"))
+        } throws: { error in
+            "\(error)".contains("is group-writable (mode 0770)")
+        }
+        #expect(!isMappedHere(plugins.file("c-echo.so")))
+    }
+
     /// Whether the file at `path` is mapped into this process (`RTLD_NOLOAD` opens nothing).
     private func isMappedHere(_ path: String) -> Bool {
         guard let handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD) else { return false }
