@@ -98,11 +98,16 @@ package struct PluginCatalog: Sendable {
         let cachePath = isolation.logDirectory.appendingPathComponent(PluginProbeCache.fileName)
         let stored = try? FileIO.readIfPresent(cachePath)
         let remembered = isolation.trustsRemembered ? PluginProbeCache(decoding: stored) : PluginProbeCache()
-        // Each isolated file's stamp, taken before it is examined: a change meanwhile leaves a newer one.
+        // Each file's stamp, taken before it is examined: a change meanwhile leaves a newer one.
+        // An unchanged file that loaded before is taken as remembered, wherever it would run: an
+        // isolated one starts no host, and one of a directory searched in process is not mapped,
+        // since a command uses one or two plugins and mapping each of the others cost an in-process
+        // send 0.5–1.2 ms with the shipped ones (row 13). The instance that uses it loads it then,
+        // with every check (`PluginProvider`, or its plugin host).
         var stamps: [String: FileStamp] = [:]
         var known: [String: LoadedPlugin] = [:]
         var unknown: [(path: String, directory: String)] = []
-        for candidate in candidates where isolation.isolates(candidate.origin) {
+        for candidate in candidates {
             let stamp = try? FileStamp.of(candidate.path)
             stamps[candidate.path] = stamp
             if let stamp,
@@ -110,7 +115,7 @@ package struct PluginCatalog: Sendable {
                     at: candidate.path, directory: candidate.directory, stamp: stamp)
             {
                 known[candidate.path] = plugin
-            } else {
+            } else if isolation.isolates(candidate.origin) {
                 unknown.append((candidate.path, candidate.directory))
             }
         }
@@ -120,48 +125,27 @@ package struct PluginCatalog: Sendable {
         var results: [Result<LoadedPlugin, PluginRefusal>] = []
         var remember = PluginProbeCache()
         for candidate in candidates {
-            if isolation.isolates(candidate.origin) {
-                let result: Result<LoadedPlugin, PluginRefusal>
-                if let plugin = known[candidate.path] {
-                    result = .success(plugin)
-                } else if let next = examined.next() {
-                    result = next
-                } else {
-                    continue
-                }
-                if case .success(let plugin) = result, let stamp = stamps[candidate.path],
-                    !stamp.isRacy(now: now)
-                {
-                    remember.remember(plugin, stamp: stamp)
-                }
-                results.append(result)
+            let result: Result<LoadedPlugin, PluginRefusal>
+            if let plugin = known[candidate.path] {
+                result = .success(plugin)
+            } else if isolation.isolates(candidate.origin) {
+                guard let next = examined.next() else { continue }
+                result = next
             } else {
-                // An unchanged file that loaded before is taken as remembered, not mapped: a command
-                // uses one or two plugins, and mapping each of the others cost an in-process send
-                // 0.5–1 ms with the shipped ones alone (row 13). The instance that uses it maps it
-                // then, with every check (`PluginProvider`).
-                //
-                // Loaded files are remembered too, though this command does not need that: a later
-                // command that isolates the file (another instance's setting,
-                // AGENTWS_PLUGINS_ISOLATION) would otherwise start a host only to learn its name,
-                // and this command's rewrite of the file would drop what an isolating command
-                // remembered.
-                let stamp = try? FileStamp.of(candidate.path)
-                let result = Result { () throws(PluginRefusal) in
-                    if let stamp,
-                        let plugin = remembered.plugin(
-                            at: candidate.path, directory: candidate.directory, stamp: stamp)
-                    {
-                        return plugin
-                    }
-                    return try PluginLoader.load(
+                result = Result { () throws(PluginRefusal) in
+                    try PluginLoader.load(
                         path: candidate.path, directory: candidate.directory, logger: logger)
                 }
-                if case .success(let plugin) = result, let stamp, !stamp.isRacy(now: now) {
-                    remember.remember(plugin, stamp: stamp)
-                }
-                results.append(result)
             }
+            // Files loaded in this process are remembered too, though this command does not need
+            // that: a later command that isolates the file (another instance's setting,
+            // AGENTWS_PLUGINS_ISOLATION) would otherwise start a host only to learn its name, and
+            // this command's rewrite of the file would drop what an isolating command remembered.
+            if case .success(let plugin) = result, let stamp = stamps[candidate.path], !stamp.isRacy(now: now)
+            {
+                remember.remember(plugin, stamp: stamp)
+            }
+            results.append(result)
         }
         let bytes = remember.encoded()
         if bytes != stored, !(remember.isEmpty && stored == nil) {
