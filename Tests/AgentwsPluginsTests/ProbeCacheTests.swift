@@ -127,6 +127,26 @@ import Testing
         #expect(!isMappedHere(plugins.file("c-echo.so")))
     }
 
+    /// A remembered name the file no longer declares fails the instance's creation, naming both.
+    @Test func inProcessAFileThatNowDeclaresAnotherNameIsRefusedWhenAnInstanceUsesIt() async throws {
+        let found = try #require(try await discover().plugin(named: "c-echo"))
+        let renamed = LoadedPlugin(
+            name: "other", version: found.version, abiMajor: found.abiMajor, abiMinor: found.abiMinor,
+            toolchain: found.toolchain, path: found.path, realPath: found.realPath,
+            directory: found.directory,
+            functions: nil)
+        let workspace = try TemporaryDirectory(prefix: "agentws-probe-cache")
+        #expect {
+            _ = try PluginProvider(
+                plugin: renamed,
+                configuration: PluginProviderConfiguration(
+                    instanceName: "c", options: [:], workspace: workspace.path),
+                logger: Logger(label: "test"))
+        } throws: { error in
+            "\(error)".contains("\(found.path) declares plugin 'c-echo' now, not 'other'")
+        }
+    }
+
     /// Whether the file at `path` is mapped into this process (`RTLD_NOLOAD` opens nothing).
     private func isMappedHere(_ path: String) -> Bool {
         guard let handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD) else { return false }

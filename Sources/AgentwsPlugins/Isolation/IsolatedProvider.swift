@@ -153,13 +153,11 @@ package final class IsolatedProvider: Provider {
             throw ProviderError(
                 .providerFailed, "the \(hostLabel) answered create with \(ReplyFields.excerpt(answer))")
         }
-        // Discovery may have taken the name from an earlier command's examination of the file.
-        guard created.name == plugin.name else {
+        do {
+            try plugin.checkSameName(as: created)
+        } catch {
             await host.terminate()
-            throw ProviderError(
-                .providerFailed,
-                "\(plugin.path) declares plugin '\(created.name)' now, not '\(plugin.name)': it changed while "
-                    + "agentws was starting; run the command again")
+            throw error
         }
         // For the next one-shot send, which decides before reading the configuration whether a
         // spare host is worth starting (SparePluginHost).

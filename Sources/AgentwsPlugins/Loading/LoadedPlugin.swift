@@ -27,11 +27,24 @@ package struct LoadedPlugin: Sendable {
     /// This plugin mapped into this process: itself when it is, else loaded now with every check.
     func loadedHere(logger: Logger) throws(ProviderError) -> LoadedPlugin {
         if functions != nil { return self }
+        let loaded: LoadedPlugin
         do {
-            return try PluginLoader.load(path: path, directory: directory, logger: logger)
+            loaded = try PluginLoader.load(path: path, directory: directory, logger: logger)
         } catch {
             throw ProviderError(.providerFailed, error.description)
         }
+        try checkSameName(as: loaded)
+        return loaded
+    }
+
+    /// Fails when `loaded`, this plugin's file loaded again, declares another name: discovery may
+    /// have taken the name from an earlier command's examination of the file.
+    func checkSameName(as loaded: LoadedPlugin) throws(ProviderError) {
+        guard loaded.name != name else { return }
+        throw ProviderError(
+            .providerFailed,
+            "\(path) declares plugin '\(loaded.name)' now, not '\(name)': it changed while agentws was "
+                + "starting; run the command again")
     }
 
     /// The same plugin as seen from another process (its functions are not mapped here).
