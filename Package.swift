@@ -22,6 +22,8 @@ import PackageDescription
 //                     services (swift-service-lifecycle): reaper loop, graceful shutdown.
 //   AgentProcess      linked statically into Swift plugins that run an agent as a child process:
 //                     posix_spawn, a line connection with a reader thread, stderr log, a JSON-RPC peer.
+//   CAgentwsScheduling  CPU affinity calls Swift cannot import (the C library hides them behind
+//                     _GNU_SOURCE), for AgentProcess's threads.
 //   AgentPluginSupport  what those plugins share on ProviderKit: set-up from the configuration, the
 //                     one-turn-at-a-time slot.
 //   agentws           the command line.
@@ -125,7 +127,9 @@ let package = Package(
         ),
         // Child processes for the provider plugins (docs/architecture.md); knows nothing of ProviderKit.
         .target(
-            name: "AgentProcess", dependencies: [json, system], swiftSettings: strictSwift),
+            name: "AgentProcess", dependencies: [json, system, "CAgentwsScheduling"],
+            swiftSettings: strictSwift),
+        .target(name: "CAgentwsScheduling"),
         // What the plugins that run an agent (codex, claude, acp) share on top of ProviderKit and
         // AgentProcess: their set-up from the configuration and the one-turn-at-a-time slot.
         .target(

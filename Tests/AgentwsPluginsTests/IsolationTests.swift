@@ -225,6 +225,37 @@ struct IsolationTests {
         #expect(workspace.hosts().count == 1)
     }
 
+    /// The early thread of a send starts on the other CPU; with one CPU to run on (`taskset`) there
+    /// is none, and a send still prepares its provider, or starts its spare plugin host, early.
+    @Test func aSendAllowedOneCPUStillGetsItsProviderReadyEarly() throws {
+        let workspace = try Workspace(fault: "none")
+        var environment = workspace.environment
+        environment["AGENTWS_LOG_LEVEL"] = "debug"
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let allowed = try #require(
+            status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }?
+                .dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces))
+        let cpu = String(allowed.prefix { $0.isNumber })
+        try #require(!cpu.isEmpty, "\(allowed)")
+        func send(_ arguments: [String]) throws -> ProcessOutcome {
+            try RunningCommand(
+                ["send"] + arguments, directory: workspace.root, environment: environment,
+                launcher: ["/usr/bin/taskset", "-c", cpu]
+            ).finish()
+        }
+        let echo = try send(["--provider", "echo", "--thread", "e1", "hello"])
+        #expect(echo.status == 0 && echo.stdout.contains("hello"), "\(echo)")
+        #expect(
+            echo.stderr.contains("provider 'echo' was prepared while the command line was read"), "\(echo)")
+        for text in ["one", "two"] {
+            let good = try send(["--provider", "good", "--thread", "g1", text])
+            #expect(good.status == 0 && good.stdout.contains("fault plugin reply"), "\(good)")
+        }
+        let spare = try send(["--thread", "g1", "three"])
+        #expect(spare.status == 0 && spare.stdout.contains("fault plugin reply"), "\(spare)")
+        #expect(spare.stderr.contains("started a spare plugin host for provider 'good'"), "\(spare)")
+    }
+
     /// A one-shot send prepares its provider while its command line is parsed and starts exactly
     /// one plugin host: the first one for instance `good` after reading the configuration, the next
     /// ones before it (a spare, since `good` ran in a host last time), which the instance adopts,

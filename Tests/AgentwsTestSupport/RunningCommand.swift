@@ -7,10 +7,19 @@ package final class RunningCommand: Sendable {
     private let output = Locked((stdout: Data(), stderr: Data()))
     private let drained = DispatchGroup()
 
-    package init(_ arguments: [String], directory: String, environment: [String: String]) throws {
+    /// Starts agentws with `arguments`; through `launcher` when given (e.g. `["/usr/bin/taskset",
+    /// "-c", "0"]`, which then runs agentws).
+    package init(
+        _ arguments: [String], directory: String, environment: [String: String], launcher: [String] = []
+    ) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuildProducts.agentws)
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [BuildProducts.agentws] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: BuildProducts.agentws)
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = environment
         process.standardInput = FileHandle.nullDevice

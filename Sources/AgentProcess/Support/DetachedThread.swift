@@ -1,4 +1,5 @@
 import AgentwsSystem
+import CAgentwsScheduling
 
 /// Runs a closure on a thread of its own.
 ///
@@ -12,11 +13,41 @@ package enum DetachedThread {
     }
 
     /// Starts `body` on a new detached thread.
-    package static func start(_ body: @escaping @Sendable () -> Void) throws(SystemError) {
+    ///
+    /// - Parameter onAnotherCPU: start it on a CPU other than the caller's (when the process may use
+    ///   another), then let it run anywhere. Linux often queues a new thread on its creator's CPU,
+    ///   where it waits for the creator's time slice (measured: 1–4 ms late at a command's start);
+    ///   a thread meant to run beside its creator from the first instant asks for this.
+    package static func start(onAnotherCPU: Bool = false, _ body: @escaping @Sendable () -> Void)
+        throws(SystemError)
+    {
+        if onAnotherCPU, startOnAnotherCPU(body) { return }
+        let result = create(attributes: nil, body)
+        guard result == 0 else { throw SystemError("cannot start a thread", code: result) }
+    }
+
+    /// Starts `body` on a CPU other than the caller's; false when there is none, or it failed.
+    private static func startOnAnotherCPU(_ body: @escaping @Sendable () -> Void) -> Bool {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        guard agentws_attr_start_on_another_cpu(&attributes) == 0 else { return false }
+        let started = create(attributes: &attributes) {
+            // What it spawns inherits its CPU set, so it must not keep it.
+            _ = agentws_thread_run_anywhere()
+            body()
+        }
+        return started == 0
+    }
+
+    /// Creates the thread; pthread_create's result.
+    private static func create(
+        attributes: UnsafePointer<pthread_attr_t>?, _ body: @escaping @Sendable () -> Void
+    ) -> Int32 {
         let context = Unmanaged.passRetained(Body(body)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(
-            &thread, nil,
+            &thread, attributes,
             { context in
                 guard let context else { return nil }
                 Unmanaged<Body>.fromOpaque(context).takeRetainedValue().run()
@@ -24,8 +55,9 @@ package enum DetachedThread {
             }, context)
         guard result == 0 else {
             Unmanaged<Body>.fromOpaque(context).release()
-            throw SystemError("cannot start a thread", code: result)
+            return result
         }
         pthread_detach(thread)
+        return 0
     }
 }
