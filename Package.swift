@@ -22,8 +22,6 @@ import PackageDescription
 //                     services (swift-service-lifecycle): reaper loop, graceful shutdown.
 //   AgentProcess      linked statically into Swift plugins that run an agent as a child process:
 //                     posix_spawn, a line connection with a reader thread, stderr log, a JSON-RPC peer.
-//   CAgentwsScheduling  CPU affinity calls Swift cannot import (the C library hides them behind
-//                     _GNU_SOURCE), for AgentProcess's threads.
 //   AgentPluginSupport  what those plugins share on ProviderKit: set-up from the configuration, the
 //                     one-turn-at-a-time slot.
 //   agentws           the command line.
@@ -127,9 +125,7 @@ let package = Package(
         ),
         // Child processes for the provider plugins (docs/architecture.md); knows nothing of ProviderKit.
         .target(
-            name: "AgentProcess", dependencies: [json, system, "CAgentwsScheduling"],
-            swiftSettings: strictSwift),
-        .target(name: "CAgentwsScheduling"),
+            name: "AgentProcess", dependencies: [json, system], swiftSettings: strictSwift),
         // What the plugins that run an agent (codex, claude, acp) share on top of ProviderKit and
         // AgentProcess: their set-up from the configuration and the one-turn-at-a-time slot.
         .target(

@@ -1,6 +1,5 @@
 import AgentProcess
 import AgentwsSystem
-import CAgentwsScheduling
 import Foundation
 import Testing
 
@@ -10,12 +9,12 @@ import Testing
     @Test func aThreadStartedOnAnotherCPUAndWhatItSpawnsMayRunOnEveryCPU() async throws {
         let shell = try Shell("grep '^Cpus_allowed_list:' /proc/self/status")
         let recorder = Recorder()
-        let result = Locked<(runsAnywhere: Int32, connection: LineConnection?, error: String?)>(
-            (-2, nil, nil))
+        let result = Locked<(runsAnywhere: Bool?, connection: LineConnection?, error: String?)>(
+            (nil, nil, nil))
         let ran = Latch()
         try DetachedThread.start(onAnotherCPU: true) {
             defer { ran.open() }
-            let runsAnywhere = agentws_thread_runs_anywhere()
+            let runsAnywhere = CPUAffinity.runsAnywhere()
             do {
                 let connection = try shell.start(recording: recorder)
                 result.withLock { $0 = (runsAnywhere, connection, nil) }
@@ -26,31 +25,65 @@ import Testing
         #expect(await ran.wait(atMost: patience))
         let (runsAnywhere, connection, error) = result.withLock { $0 }
         #expect(error == nil)
-        #expect(runsAnywhere == 1)
+        #expect(runsAnywhere == true)
         let child = try #require(connection)
         #expect(await child.waitUntilEnded(atMost: patience))
-        let ours = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-            .split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
-        let line = try #require(ours)
-        #expect(recorder.lines == [String(line)])
+        #expect(recorder.lines == [try Self.allowedCPUsLine()])
     }
 
-    /// With more than one CPU to run on (as on every CI machine), a new thread can be given another.
+    /// With more than one CPU to run on (as on every CI machine), a new thread can be given another;
+    /// with one (`taskset -c 0 swift test …`), it cannot.
     @Test func aThreadCanBeGivenAnotherCPUWhenTheProcessHasOne() throws {
-        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        let list = try #require(
-            status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }?
-                .dropFirst("Cpus_allowed_list:".count))
-        // "0-1,4": ranges and single CPUs.
-        let count = list.split(separator: ",").reduce(0) { count, item in
+        let line = try Self.allowedCPUsLine()
+        // "Cpus_allowed_list:\t0-1,4": ranges and single CPUs.
+        let count = line.dropFirst("Cpus_allowed_list:".count).split(separator: ",").reduce(0) {
+            count, item in
             let bounds = item.split(separator: "-").compactMap {
                 Int($0.trimmingCharacters(in: .whitespaces))
             }
             return count + (bounds.count == 2 ? bounds[1] - bounds[0] + 1 : 1)
         }
+        #expect(CPUAffinity.allowedCount() == count, "\(line)")
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
-        #expect(agentws_attr_start_on_another_cpu(&attributes) == (count > 1 ? 0 : -1), "\(list)")
+        // The caller is pinned for the check, so that "the CPU it runs on" stays the same one.
+        let pinned = try Self.pinCallingThreadToItsCPU()
+        defer { CPUAffinity.runAnywhere() }
+        #expect(CPUAffinity.startOnAnotherCPU(&attributes) == (count > 1), "\(line)")
+        guard count > 1 else { return }
+        // The set given to the new thread: all of the process's CPUs but the caller's.
+        typealias GetAttributeSet =
+            @convention(c) (UnsafePointer<pthread_attr_t>?, Int, UnsafeMutablePointer<cpu_set_t>?) -> Int32
+        let symbol = try #require(
+            dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_attr_getaffinity_np"))
+        var given = cpu_set_t()
+        #expect(
+            unsafeBitCast(symbol, to: GetAttributeSet.self)(&attributes, MemoryLayout<cpu_set_t>.size, &given)
+                == 0)
+        let bits = withUnsafeBytes(of: given) { bytes in
+            (0..<(bytes.count * 8)).filter { bytes[$0 / 8] & (UInt8(1) << UInt8($0 % 8)) != 0 }
+        }
+        #expect(!bits.contains(pinned) && bits.count == count - 1, "\(bits), caller on \(pinned)")
+    }
+
+    /// Pins the calling thread to the CPU it runs on; that CPU.
+    private static func pinCallingThreadToItsCPU() throws -> Int {
+        typealias CurrentCPU = @convention(c) () -> Int32
+        typealias SetSet = @convention(c) (pid_t, Int, UnsafePointer<cpu_set_t>?) -> Int32
+        let current = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getcpu"))
+        let setSet = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_setaffinity"))
+        let cpu = Int(unsafeBitCast(current, to: CurrentCPU.self)())
+        var set = cpu_set_t()
+        withUnsafeMutableBytes(of: &set) { $0[cpu / 8] |= UInt8(1) << UInt8(cpu % 8) }
+        try #require(unsafeBitCast(setSet, to: SetSet.self)(0, MemoryLayout<cpu_set_t>.size, &set) == 0)
+        return cpu
+    }
+
+    /// The `Cpus_allowed_list:` line of this process's status (its main thread's).
+    private static func allowedCPUsLine() throws -> String {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        return String(
+            try #require(status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }))
     }
 }

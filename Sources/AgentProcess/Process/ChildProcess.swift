@@ -134,23 +134,16 @@ package final class ChildProcess: Sendable {
     }
 
     /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+).
-    private static let closeFromAction = cFunction(
+    private static let closeFromAction = CLibrary.function(
         "posix_spawn_file_actions_addclosefrom_np",
         as: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self)
 
     /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+).
-    private static let changeDirectoryAction = cFunction(
+    private static let changeDirectoryAction = CLibrary.function(
         "posix_spawn_file_actions_addchdir_np",
         as: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) ->
             Int32)
             .self)
-
-    /// A C library function the Glibc module does not import, looked up at run time; on an older C
-    /// library it is missing and only the safeguard it adds is lost.
-    private static func cFunction<Function>(_ name: String, as type: Function.Type) -> Function? {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
-        return unsafeBitCast(symbol, to: type)
-    }
 
     private static func closeAll(_ descriptors: [Int32]) {
         for descriptor in descriptors where descriptor >= 0 { close(descriptor) }

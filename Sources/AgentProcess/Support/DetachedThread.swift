@@ -1,5 +1,4 @@
 import AgentwsSystem
-import CAgentwsScheduling
 
 /// Runs a closure on a thread of its own.
 ///
@@ -31,10 +30,10 @@ package enum DetachedThread {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
-        guard agentws_attr_start_on_another_cpu(&attributes) == 0 else { return false }
+        guard CPUAffinity.startOnAnotherCPU(&attributes) else { return false }
         let started = create(attributes: &attributes) {
             // What it spawns inherits its CPU set, so it must not keep it.
-            _ = agentws_thread_run_anywhere()
+            CPUAffinity.runAnywhere()
             body()
         }
         return started == 0
