@@ -1,5 +1,6 @@
 import AgentProcess
 import AgentwsSystem
+import AgentwsTestSupport
 import Foundation
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
     /// A thread started on another CPU keeps nothing of that: once running it may use every CPU
     /// the process may, and so may a process it spawns (a plugin host pinned to one CPU was slower).
     @Test func aThreadStartedOnAnotherCPUAndWhatItSpawnsMayRunOnEveryCPU() async throws {
-        let shell = try Shell("grep '^Cpus_allowed_list:' /proc/self/status")
+        let shell = try Shell("sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status")
         let recorder = Recorder()
         let result = Locked<(runsAnywhere: Bool?, connection: LineConnection?, error: String?)>(
             (nil, nil, nil))
@@ -28,29 +29,22 @@ import Testing
         #expect(runsAnywhere == true)
         let child = try #require(connection)
         #expect(await child.waitUntilEnded(atMost: patience))
-        #expect(recorder.lines == [try Self.allowedCPUsLine()])
+        #expect(recorder.lines == [try AllowedCPUs().list])
     }
 
     /// With more than one CPU to run on (as on every CI machine), a new thread can be given another;
     /// with one (`taskset -c 0 swift test …`), it cannot.
     @Test func aThreadCanBeGivenAnotherCPUWhenTheProcessHasOne() throws {
-        let line = try Self.allowedCPUsLine()
-        // "Cpus_allowed_list:\t0-1,4": ranges and single CPUs.
-        let count = line.dropFirst("Cpus_allowed_list:".count).split(separator: ",").reduce(0) {
-            count, item in
-            let bounds = item.split(separator: "-").compactMap {
-                Int($0.trimmingCharacters(in: .whitespaces))
-            }
-            return count + (bounds.count == 2 ? bounds[1] - bounds[0] + 1 : 1)
-        }
-        #expect(CPUAffinity.allowedCount() == count, "\(line)")
+        let allowed = try AllowedCPUs()
+        let count = allowed.cpus.count
+        #expect(CPUAffinity.allowedCount() == count, "\(allowed.list)")
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         // The caller is pinned for the check, so that "the CPU it runs on" stays the same one.
         let pinned = try Self.pinCallingThreadToItsCPU()
         defer { CPUAffinity.runAnywhere() }
-        #expect(CPUAffinity.startOnAnotherCPU(&attributes) == (count > 1), "\(line)")
+        #expect(CPUAffinity.startOnAnotherCPU(&attributes) == (count > 1), "\(allowed.list)")
         guard count > 1 else { return }
         // The set given to the new thread: all of the process's CPUs but the caller's.
         typealias GetAttributeSet =
@@ -78,12 +72,5 @@ import Testing
         withUnsafeMutableBytes(of: &set) { $0[cpu / 8] |= UInt8(1) << UInt8(cpu % 8) }
         try #require(unsafeBitCast(setSet, to: SetSet.self)(0, MemoryLayout<cpu_set_t>.size, &set) == 0)
         return cpu
-    }
-
-    /// The `Cpus_allowed_list:` line of this process's status (its main thread's).
-    private static func allowedCPUsLine() throws -> String {
-        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        return String(
-            try #require(status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }))
     }
 }

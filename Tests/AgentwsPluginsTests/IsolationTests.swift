@@ -231,12 +231,8 @@ struct IsolationTests {
         let workspace = try Workspace(fault: "none")
         var environment = workspace.environment
         environment["AGENTWS_LOG_LEVEL"] = "debug"
-        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        let allowed = try #require(
-            status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }?
-                .dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces))
-        let cpu = String(allowed.prefix { $0.isNumber })
-        try #require(!cpu.isEmpty, "\(allowed)")
+        let allowed = try AllowedCPUs()
+        let cpu = String(try #require(allowed.cpus.first, "\(allowed.list)"))
         func send(_ arguments: [String]) throws -> ProcessOutcome {
             try RunningCommand(
                 ["send"] + arguments, directory: workspace.root, environment: environment,
