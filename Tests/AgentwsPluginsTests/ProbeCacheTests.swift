@@ -14,15 +14,27 @@ import Testing
     private let plugins: PluginDirectory
     private let state: PluginDirectory
     private let library: String
+    /// Where an instance created in process keeps its state.
+    private let workspace: TemporaryDirectory
 
     init() throws {
         plugins = try PluginDirectory()
         state = try PluginDirectory()
+        workspace = try TemporaryDirectory(prefix: "agentws-probe-cache")
         library = try BuildProducts.library("AgentwsCEcho")
         try plugins.install(library, as: "c-echo.so")
     }
 
     private var cacheFile: String { state.file(PluginProbeCache.fileName) }
+
+    /// An instance of `plugin`, created in this process.
+    private func makeProvider(_ plugin: LoadedPlugin) throws -> PluginProvider {
+        try PluginProvider(
+            plugin: plugin,
+            configuration: PluginProviderConfiguration(
+                instanceName: "c", options: [:], workspace: workspace.path),
+            logger: Logger(label: "test"))
+    }
 
     /// Discovers the plugin directory with every file isolated (`isolated: false`: every file in
     /// this process); `working: false` gives hosts an executable that cannot start. `now` defaults
@@ -87,12 +99,7 @@ import Testing
         #expect(plugin.functions == nil)
         #expect(!isMappedHere(path), "discovery mapped a plugin no instance uses")
 
-        let workspace = try TemporaryDirectory(prefix: "agentws-probe-cache")
-        let provider = try PluginProvider(
-            plugin: plugin,
-            configuration: PluginProviderConfiguration(
-                instanceName: "c", options: [:], workspace: workspace.path),
-            logger: Logger(label: "test"))
+        let provider = try makeProvider(plugin)
         #expect(isMappedHere(path))
         #expect(try await provider.describe().models?.contains("c-echo-1") == true)
 
@@ -114,13 +121,8 @@ import Testing
         defer { chmod(plugins.path, 0o700) }
         let catalog = try await discover(working: false, isolated: false)
         let plugin = try #require(catalog.plugin(named: "c-echo"), "\(catalog.refused)")
-        let workspace = try TemporaryDirectory(prefix: "agentws-probe-cache")
         #expect {
-            _ = try PluginProvider(
-                plugin: plugin,
-                configuration: PluginProviderConfiguration(
-                    instanceName: "c", options: [:], workspace: workspace.path),
-                logger: Logger(label: "test"))
+            _ = try makeProvider(plugin)
         } throws: { error in
             "\(error)".contains("is group-writable (mode 0770)")
         }
@@ -135,13 +137,8 @@ import Testing
             toolchain: found.toolchain, path: found.path, realPath: found.realPath,
             directory: found.directory,
             functions: nil)
-        let workspace = try TemporaryDirectory(prefix: "agentws-probe-cache")
         #expect {
-            _ = try PluginProvider(
-                plugin: renamed,
-                configuration: PluginProviderConfiguration(
-                    instanceName: "c", options: [:], workspace: workspace.path),
-                logger: Logger(label: "test"))
+            _ = try makeProvider(renamed)
         } throws: { error in
             "\(error)".contains("\(found.path) declares plugin 'c-echo' now, not 'other'")
         }
