@@ -247,11 +247,11 @@ enum IsolationRow {
 
     /// The agentws programs the one-shot sends run, and where each one's figures are in `sends`.
     ///
-    /// The target compares agentws with the echo plugin alone beside it (`alone`), as both sides
-    /// then do the same discovery: a command that runs plugins in process maps every plugin file
-    /// in a directory it searches in process, while `AGENTWS_PLUGINS_ISOLATION=process` takes them
-    /// all from what earlier commands remembered. Beside the shipped plugins (the build directory),
-    /// the in-process side alone maps the other plugins, which is not what isolating one costs.
+    /// The target compares agentws with the echo plugin alone beside it (`alone`), so that both
+    /// sides discover the same one file. Beside the shipped plugins (the build directory), the
+    /// in-process side alone once mapped the other plugins at discovery, which is not what
+    /// isolating one costs; discovery now maps only what an instance uses, and the pair beside
+    /// them is kept as a report line to show it stays so.
     struct Programs {
         /// agentws in a directory where the echo plugin is the only plugin.
         var alone: String
