@@ -156,6 +156,23 @@ import Testing
         await provider.shutdown()
     }
 
+    /// A host ended by agentws (`closing`, then the end of its input) leaves its stderr to agentws,
+    /// which logs the plugin's last words in `destroy` and the end of the host; the warning the
+    /// plugin logs there reaches agentws's logger through the relay.
+    @Test func aHostEndedByAgentwsLeavesItsLastWordsToAgentws() async throws {
+        let provider = try await provider("closing", plugin: "fault", options: ["fault": "talks-in-destroy"])
+        #expect(try await provider.describe().canResume)
+        await provider.shutdown()
+        let log = workspace.path.appendingPathComponent(".agentws/state/providers/closing/plugin-host.log")
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(text.contains("] fault plugin: last words on stderr in destroy"), "\(text)")
+        #expect(text.contains("] === ended: exit status 0"), "\(text)")
+        #expect(!text.contains("agentws has gone"), "\(text)")
+        #expect(
+            logs.recorded.contains { $0.contains("fault plugin: a warning logged in destroy") },
+            "\(logs.recorded)")
+    }
+
     /// How many hosts instance `name` started: each writes one `=== started` line to its log.
     private func hostStarts(_ name: String) -> Int {
         logLines(

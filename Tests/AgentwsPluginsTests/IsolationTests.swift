@@ -195,6 +195,43 @@ struct IsolationTests {
         #expect(!daemon.stderrSoFar.contains("Fatal error"), "\(daemon.stderrSoFar)")
     }
 
+    /// What a plugin says while its instance is destroyed (a line on stderr, a logged warning)
+    /// reaches the instance's `plugin-host.log` after a one-shot send, which exits without waiting
+    /// for its host: the host, left alone, logs it itself, in agentws's form. So does a host whose
+    /// daemon exited.
+    @Test func aPluginsLastWordsInDestroyAreLoggedAfterTheCommandExits() throws {
+        let workspace = try Workspace(fault: "talks-in-destroy")
+        let log = workspace.root + "/.agentws/state/providers/bad/plugin-host.log"
+        func logText() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        let prefix = "plugin host of provider bad (plugin fault)["
+
+        let send = try workspace.run("send", "--provider", "bad", "--thread", "b1", "hello")
+        #expect(send.status == 0 && send.stdout.contains("fault plugin reply"), "\(send)")
+        try waitUntil("the host's log ends: \(logText())", limit: .seconds(20)) {
+            logText().contains("] === destroyed its instance; exiting")
+        }
+        let lines = logText().split(separator: "\n").map(String.init)
+        func line(_ text: String) -> String? { lines.first { $0.contains(text) } }
+        #expect(
+            line("=== agentws has gone; the host destroys its instance")?.hasPrefix(prefix) == true,
+            "\(lines)")
+        #expect(line("fault plugin: last words on stderr in destroy")?.hasPrefix(prefix) == true, "\(lines)")
+        #expect(line("fault plugin: a warning logged in destroy")?.hasPrefix(prefix) == true, "\(lines)")
+        #expect(!logText().contains("Broken pipe"), "\(lines)")
+
+        // A daemon that exits leaves its hosts in the same way.
+        try Data().write(to: URL(fileURLWithPath: log))
+        let daemon = try workspace.startDaemon()
+        let served = try workspace.run("send", "--provider", "bad", "--thread", "b1", "again")
+        #expect(served.status == 0 && served.stdout.contains("fault plugin reply"), "\(served)")
+        daemon.signal(SIGTERM)
+        _ = daemon.finish()
+        try waitUntil("the host's log ends after the daemon: \(logText())", limit: .seconds(20)) {
+            logText().contains("] === destroyed its instance; exiting")
+        }
+        #expect(logText().contains("] fault plugin: a warning logged in destroy"), "\(logText())")
+    }
+
     /// A host killed between turns: the live session of its instance is stopped with the reason
     /// (binding and cursor kept), and the next send starts a new host that resumes the conversation.
     @Test func aHostThatDiesStopsItsSessionsAndTheNextSendResumes() throws {

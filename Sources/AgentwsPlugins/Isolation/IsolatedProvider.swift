@@ -135,6 +135,7 @@ package final class IsolatedProvider: Provider {
             [
                 "path": .string(plugin.path), "directory": .string(plugin.directory),
                 "configuration": PluginHostProtocol.configuration(configuration),
+                "stderrLog": ["path": .string(logPath), "name": .string(hostLabel)],
             ])
         // What agentws asks a new instance first is its describe: written right behind create (the
         // host handles requests in order, so it reaches the instance after create), it is answered

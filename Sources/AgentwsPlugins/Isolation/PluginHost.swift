@@ -345,9 +345,12 @@ final class PluginHost: Sendable {
         return method
     }
 
-    /// Ends the host: end of input, which it answers by destroying its instance and exiting; then
-    /// SIGTERM and SIGKILL after `grace` each.
+    /// Ends the host: end of input (`closing` first, so that the host leaves its standard error to
+    /// this process), which it answers by destroying its instance and exiting; then SIGTERM and
+    /// SIGKILL after `grace` each.
     func terminate(grace: Duration = .seconds(3)) async {
+        // Unwritable means the host is gone already; the termination below finds that out.
+        try? peer.notify(PluginHostProtocol.closing)
         await peer.terminate(grace: grace)
     }
 

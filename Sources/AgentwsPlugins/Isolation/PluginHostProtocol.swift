@@ -8,9 +8,15 @@ import AgentwsJSON
 /// agentws → host, requests:
 /// - `probe` `{path, directory}`: the loader's checks and `dlopen` of one file → the plugin's
 ///   identity (`PluginHostProtocol.identity`) or `{"refused": reason}`.
-/// - `create` `{path, directory, configuration}`: load, then the plugin's `create` → its identity;
-///   an error (`data.code` an ABI error code) when a check refuses the file or `create` fails.
+/// - `create` `{path, directory, configuration, stderrLog?}`: load, then the plugin's `create` → its
+///   identity; an error (`data.code` an ABI error code) when a check refuses the file or `create`
+///   fails. `stderrLog` `{path, name}` is the log agentws keeps of the host's standard error, which
+///   the host writes itself when agentws has gone (`PluginHostServer.LeftAlone`).
 /// - `call` `{method, params}`: one ABI call → what its completion delivered (`CallReply.json`).
+///
+/// agentws → host, notification: `closing`, sent right before agentws closes the host's input while
+/// it goes on reading the host's standard error until the host exits. Input that ends without it
+/// means agentws has gone (a one-shot command that exited, a daemon that died).
 ///
 /// host → agentws, notifications: `event` `{event}` (one `emit_event`, parsed) and `log`
 /// `{level, text}` (one `log` line). They are written in the order the plugin made the callbacks,
@@ -19,6 +25,7 @@ enum PluginHostProtocol {
     static let probe = "probe"
     static let create = "create"
     static let call = "call"
+    static let closing = "closing"
     static let event = "event"
     static let log = "log"
 

@@ -19,6 +19,13 @@ package final class PluginHostServer: Sendable {
     private let logger: Logger
     /// The instance this host serves, once created (one per host).
     private let instance = Locked<HostedInstance?>(nil)
+    /// Whether agentws said it closes the input and goes on reading the host's standard error.
+    private let closingAnnounced = Locked(false)
+    /// The log agentws keeps of this host's standard error (`create`'s `stderrLog`).
+    private let stderrLog = Locked<(path: String, name: String)?>(nil)
+    /// Set once agentws is known to have gone: nothing more is written to it, and the plugin's log
+    /// lines go to standard error.
+    private let agentwsGone = Locked(false)
 
     private init(input: Int32, output: Int32, logger: Logger) {
         self.input = input
@@ -90,8 +97,10 @@ package final class PluginHostServer: Sendable {
         }
         let server = PluginHostServer(input: input, output: output, logger: logger)
         server.serve()
+        let alone = server.goOnAloneIfLeft()
         // Destroys the instance (its plugin may have child processes to end) before the exit.
         server.instance.withLock { $0 = nil }
+        alone?.finish()
         return 0
     }
 
@@ -109,8 +118,22 @@ package final class PluginHostServer: Sendable {
         }
     }
 
+    /// After the input ended: when agentws did not announce it (`closing`), it has gone, and the
+    /// host logs its standard error itself from now on (`PluginHostLeftAlone`).
+    private func goOnAloneIfLeft() -> PluginHostLeftAlone? {
+        guard !closingAnnounced.withLock({ $0 }) else { return nil }
+        agentwsGone.withLock { $0 = true }
+        guard let log = stderrLog.withLock({ $0 }) else { return nil }
+        return PluginHostLeftAlone.begin(path: log.path, name: log.name)
+    }
+
     private func handle(_ line: [UInt8]) {
-        guard let message = try? JSONParser.parse(bytes: line), let id = message["id"],
+        let message = try? JSONParser.parse(bytes: line)
+        if message?["id"] == nil, message?["method"]?.stringValue == PluginHostProtocol.closing {
+            closingAnnounced.withLock { $0 = true }
+            return
+        }
+        guard let message, let id = message["id"],
             let method = message["method"]?.stringValue
         else {
             logger.error("plugin host: agentws sent a line that is not a request; ignored")
@@ -158,6 +181,11 @@ package final class PluginHostServer: Sendable {
         guard instance.withLock({ $0 == nil }) else {
             return .failure(ProviderError(.invalidRequest, "plugin host: an instance exists already"))
         }
+        if let log = params["stderrLog"], let path = log["path"]?.stringValue,
+            let name = log["name"]?.stringValue
+        {
+            stderrLog.withLock { $0 = (path, name) }
+        }
         let plugin: LoadedPlugin
         do {
             plugin = try PluginLoader.load(path: path, directory: directory, logger: logger)
@@ -169,6 +197,11 @@ package final class PluginHostServer: Sendable {
         let target = CallbackTarget(
             event: { [self] json, length in relayEvent(json, length, plugin: plugin, router: router) },
             log: { [self] level, message, length in
+                // With agentws gone the line goes where the host's own logging goes: its log file.
+                if agentwsGone.withLock({ $0 }) {
+                    router.log(level: level, message: message, length: length)
+                    return
+                }
                 let text = message.map {
                     String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self)
                 }
@@ -237,7 +270,9 @@ package final class PluginHostServer: Sendable {
     }
 
     /// Writes one message as one line; a message is never interleaved with another. When agentws
-    /// is gone there is nobody to serve: the host exits.
+    /// is gone there is nobody to serve: nothing more is written, and the input is shut so that the
+    /// host destroys its instance and exits as when agentws has closed it (or, when the input is not
+    /// a socket, the host exits at once).
     private func write(_ message: JSONValue) {
         writeLine(JSONWriter.compact(message) + [UInt8(ascii: "\n")])
     }
@@ -245,11 +280,14 @@ package final class PluginHostServer: Sendable {
     /// Writes `bytes`, one whole line ending in a newline.
     private func writeLine(_ bytes: [UInt8]) {
         output.withLock { descriptor in
+            guard descriptor >= 0 else { return }
             do {
                 try FileIO.writeAll(descriptor, bytes, path: "agentws (plugin host output)")
             } catch {
-                logger.error("plugin host: \(error); exiting")
-                _exit(0)
+                descriptor = -1
+                agentwsGone.withLock { $0 = true }
+                logger.warning("plugin host: \(error); destroying the instance and exiting")
+                if shutdown(input, Int32(SHUT_RD)) != 0 { _exit(0) }
             }
         }
     }

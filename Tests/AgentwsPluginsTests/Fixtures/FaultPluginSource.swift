@@ -8,7 +8,8 @@
 /// - `never-complete`: `describe` returns without ever completing;
 /// - `complete-twice`: every call is completed twice;
 /// - `events-after-destroy`: `destroy` leaves a thread that emits events afterwards;
-/// - `huge-event`: `send` emits a 50 MB text event before it completes.
+/// - `huge-event`: `send` emits a 50 MB text event before it completes;
+/// - `talks-in-destroy`: `destroy` writes a line to standard error and logs one through the host.
 /// `-DFAULT_CONSTRUCTOR_SEGV` adds a constructor that dereferences NULL when the file is loaded.
 let faultPluginSource = #"""
     #define _GNU_SOURCE
@@ -134,6 +135,11 @@ let faultPluginSource = #"""
     static void fault_destroy(void *handle) {
         fault_instance *instance = handle;
         if (instance == NULL) return;
+        if (strcmp(instance->fault, "talks-in-destroy") == 0) {
+            fprintf(stderr, "fault plugin: last words on stderr in destroy\n");
+            static const char line[] = "fault plugin: a warning logged in destroy";
+            instance->host->log(instance->host->context, AGENTWS_LOG_WARNING, line, sizeof line - 1);
+        }
         if (strcmp(instance->fault, "events-after-destroy") == 0) {
             /* Deliberately leaked and left running: the plugin breaks the ABI's promise. */
             pthread_t thread;

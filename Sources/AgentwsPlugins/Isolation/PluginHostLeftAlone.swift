@@ -1,0 +1,81 @@
+import AgentProcess
+import AgentwsSystem
+import Dispatch
+
+/// The log of a plugin host's standard error once agentws has gone, kept by the host itself.
+///
+/// agentws reads a host's standard error and logs it (`StderrLog`, in the instance's
+/// `plugin-host.log`). A one-shot command exits without waiting for its host, which then destroys
+/// its instance with nobody reading: what the plugin wrote during `destroy`, often its last words
+/// about the processes it ends, was lost. So a host whose input ends without agentws's `closing`
+/// (`PluginHostProtocol`) points its standard error and output at a socket of its own and logs what
+/// comes through into the same file, in the same form, until it exits.
+final class PluginHostLeftAlone: Sendable {
+    private let log: StderrLog
+    private let readerEnded = DispatchSemaphore(value: 0)
+
+    private init(log: StderrLog) { self.log = log }
+
+    /// How long `finish` waits for the last writer of the socket: a process the plugin started may
+    /// hold it open after the host has nothing more to say.
+    static let drainLimit: DispatchTimeInterval = .seconds(2)
+
+    /// Starts logging this process's standard error and output in the log at `path`, each line
+    /// prefixed `name[pid] ` as agentws does; nil (standard error left as it is) when no socket or
+    /// thread can be made.
+    static func begin(path: String, name: String) -> PluginHostLeftAlone? {
+        // A socket pair, as agentws gives its children for standard error (Glibc's module has no pipe2).
+        var ends: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0
+        else { return nil }
+        let log = StderrLog(
+            path: path, name: name, pid: getpid(),
+            header: "agentws has gone; the host destroys its instance and logs its standard error itself")
+        let alone = PluginHostLeftAlone(log: log)
+        let reading = ends[0]
+        do {
+            try DetachedThread.start { alone.readUntilEnd(reading) }
+        } catch {
+            close(ends[0])
+            close(ends[1])
+            log.finish(footer: "cannot log the rest: \(error)")
+            return nil
+        }
+        // The C library's buffered standard error is flushed into the old one first.
+        fflush(nil)
+        dup2(ends[1], 1)
+        dup2(ends[1], 2)
+        close(ends[1])
+        return alone
+    }
+
+    /// Ends the log once the instance is destroyed: closes this process's ends of the socket, waits
+    /// (at most `drainLimit`) for the rest of what was written, and closes the log with a footer.
+    func finish() {
+        fflush(nil)
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        if null >= 0 {
+            dup2(null, 1)
+            dup2(null, 2)
+            close(null)
+        }
+        let drained = readerEnded.wait(timeout: .now() + Self.drainLimit) == .success
+        log.finish(
+            footer: drained
+                ? "destroyed its instance; exiting"
+                : "destroyed its instance; exiting while another process (one the plugin started?) still "
+                    + "holds its standard error, which is not logged further")
+    }
+
+    private func readUntilEnd(_ descriptor: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 1 << 14)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            buffer.withUnsafeBytes { log.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        }
+        close(descriptor)
+        readerEnded.signal()
+    }
+}
