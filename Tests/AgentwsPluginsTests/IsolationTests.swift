@@ -232,6 +232,23 @@ struct IsolationTests {
         #expect(logText().contains("] fault plugin: a warning logged in destroy"), "\(logText())")
     }
 
+    /// A host left alone whose plugin never returns from `destroy` does not linger: after the grace
+    /// agentws would give it, it ends itself, and its log says why.
+    @Test func aHostLeftAloneEndsItselfWhenDestroyHangs() throws {
+        let workspace = try Workspace(fault: "hangs-in-destroy")
+        let log = workspace.root + "/.agentws/state/providers/bad/plugin-host.log"
+        func logText() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        let send = try workspace.run("send", "--provider", "bad", "--thread", "b1", "hello")
+        #expect(send.status == 0 && send.stdout.contains("fault plugin reply"), "\(send)")
+        try waitUntil("the host has ended: \(workspace.hosts()), \(logText())", limit: .seconds(30)) {
+            workspace.hosts().isEmpty
+        }
+        let text = logText()
+        #expect(text.contains("] fault plugin: hanging in destroy"), "\(text)")
+        #expect(
+            text.contains("] === the plugin's destroy did not return within 3 s; ending the host"), "\(text)")
+    }
+
     /// A host killed between turns: the live session of its instance is stopped with the reason
     /// (binding and cursor kept), and the next send starts a new host that resumes the conversation.
     @Test func aHostThatDiesStopsItsSessionsAndTheNextSendResumes() throws {

@@ -10,15 +10,23 @@ import Dispatch
 /// about the processes it ends, was lost. So a host whose input ends without agentws's `closing`
 /// (`PluginHostProtocol`) points its standard error and output at a socket of its own and logs what
 /// comes through into the same file, in the same form, until it exits.
+///
+/// Nobody would end a host whose plugin hangs in `destroy` either, so the host does what agentws
+/// does to a host it ends (`PluginHost.terminate`): after `destroyLimit`, SIGTERM to its process
+/// group (the host and what the plugin started in it), then SIGKILL.
 final class PluginHostLeftAlone: Sendable {
     private let log: StderrLog
     private let readerEnded = DispatchSemaphore(value: 0)
+    private let destroyed = DispatchSemaphore(value: 0)
 
     private init(log: StderrLog) { self.log = log }
 
     /// How long `finish` waits for the last writer of the socket: a process the plugin started may
     /// hold it open after the host has nothing more to say.
     static let drainLimit: DispatchTimeInterval = .seconds(2)
+    /// How long the plugin's `destroy` may take, and then how long SIGTERM has before SIGKILL: the
+    /// grace agentws gives a host it ends.
+    static let destroyLimit = 3
 
     /// Starts logging this process's standard error and output in the log at `path`, each line
     /// prefixed `name[pid] ` as agentws does; nil (standard error left as it is) when no socket or
@@ -35,6 +43,7 @@ final class PluginHostLeftAlone: Sendable {
         let reading = ends[0]
         do {
             try DetachedThread.start { alone.readUntilEnd(reading) }
+            try DetachedThread.start { alone.endIfDestroyHangs() }
         } catch {
             close(ends[0])
             close(ends[1])
@@ -52,6 +61,7 @@ final class PluginHostLeftAlone: Sendable {
     /// Ends the log once the instance is destroyed: closes this process's ends of the socket, waits
     /// (at most `drainLimit`) for the rest of what was written, and closes the log with a footer.
     func finish() {
+        destroyed.signal()
         fflush(nil)
         let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
         if null >= 0 {
@@ -65,6 +75,19 @@ final class PluginHostLeftAlone: Sendable {
                 ? "destroyed its instance; exiting"
                 : "destroyed its instance; exiting while another process (one the plugin started?) still "
                     + "holds its standard error, which is not logged further")
+    }
+
+    private func endIfDestroyHangs() {
+        let limit = DispatchTimeInterval.seconds(Self.destroyLimit)
+        guard destroyed.wait(timeout: .now() + limit) == .timedOut else { return }
+        log.finish(
+            footer: "the plugin's destroy did not return within \(Self.destroyLimit) s; ending the host "
+                + "(SIGTERM, then SIGKILL)")
+        // Only a host that leads its own process group (as agentws starts it) signals the group.
+        let group: pid_t = getpgrp() == getpid() ? 0 : getpid()
+        kill(group, SIGTERM)
+        guard destroyed.wait(timeout: .now() + limit) == .timedOut else { return }
+        kill(group, SIGKILL)
     }
 
     private func readUntilEnd(_ descriptor: Int32) {

@@ -9,7 +9,8 @@
 /// - `complete-twice`: every call is completed twice;
 /// - `events-after-destroy`: `destroy` leaves a thread that emits events afterwards;
 /// - `huge-event`: `send` emits a 50 MB text event before it completes;
-/// - `talks-in-destroy`: `destroy` writes a line to standard error and logs one through the host.
+/// - `talks-in-destroy`: `destroy` writes a line to standard error and logs one through the host;
+/// - `hangs-in-destroy`: `destroy` says so on standard error and never returns.
 /// `-DFAULT_CONSTRUCTOR_SEGV` adds a constructor that dereferences NULL when the file is loaded.
 let faultPluginSource = #"""
     #define _GNU_SOURCE
@@ -135,6 +136,10 @@ let faultPluginSource = #"""
     static void fault_destroy(void *handle) {
         fault_instance *instance = handle;
         if (instance == NULL) return;
+        if (strcmp(instance->fault, "hangs-in-destroy") == 0) {
+            fprintf(stderr, "fault plugin: hanging in destroy\n");
+            for (;;) pause();
+        }
         if (strcmp(instance->fault, "talks-in-destroy") == 0) {
             fprintf(stderr, "fault plugin: last words on stderr in destroy\n");
             static const char line[] = "fault plugin: a warning logged in destroy";
