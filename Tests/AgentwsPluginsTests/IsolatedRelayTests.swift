@@ -173,6 +173,41 @@ import Testing
             "\(logs.recorded)")
     }
 
+    /// A host whose input ends without `closing` takes agentws for gone and logs its own stderr
+    /// while its instance is destroyed (`PluginHostLeftAlone`): here its input is closed while this
+    /// process still reads, as a one-shot command's exit would close it. Under scripts/tsan the
+    /// host is instrumented, and what Thread Sanitizer would report lands in the same log.
+    @Test func aHostLeftAloneLogsItsLastWordsItself() async throws {
+        let log = workspace.file("left-alone.log")
+        let host = try PluginHost.launch(
+            label: "plugin host of provider alone (plugin fault)", purpose: "provider alone", logPath: log,
+            settings: try Self.hostSettings(), logger: logs.logger())
+        let configuration = PluginProviderConfiguration(
+            instanceName: "alone", options: ["fault": "talks-in-destroy"], workspace: workspace.path)
+        let created = host.send(
+            PluginHostProtocol.create,
+            [
+                "path": .string(directory.file("fault.so")), "directory": .string(directory.path),
+                "configuration": PluginHostProtocol.configuration(configuration),
+                "stderrLog": ["path": .string(log), "name": "plugin host of provider alone (plugin fault)"],
+            ])
+        #expect(PluginHostProtocol.plugin(from: try await created.answer())?.name == "fault")
+        host.release()
+        try await waitUntil(
+            "the host has logged its end: \(logLines(log, containing: ""))", limit: .seconds(20)
+        ) {
+            logLines(log, containing: "] === destroyed its instance; exiting") == 1
+        }
+        let prefix = "plugin host of provider alone (plugin fault)["
+        for line in [
+            "=== agentws has gone", "fault plugin: last words on stderr in destroy",
+            "fault plugin: a warning logged in destroy",
+        ] {
+            #expect(logLines(log, containing: prefix) > 0 && logLines(log, containing: line) == 1, "\(line)")
+        }
+        #expect(logLines(log, containing: "ThreadSanitizer") == 0)
+    }
+
     /// How many hosts instance `name` started: each writes one `=== started` line to its log.
     private func hostStarts(_ name: String) -> Int {
         logLines(
