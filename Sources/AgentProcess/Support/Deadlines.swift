@@ -158,16 +158,14 @@ package final class Deadlines: Sendable {
         }
     }
 
-    /// The `poll` timeout until `deadline`: rounded up, so that the thread never wakes just before
-    /// it and spins; -1 (no limit) without one; at most what an Int32 holds (the loop goes on).
+    /// The `poll` timeout until `deadline` (`Duration.pollTimeout`); -1 (no limit) without one. At
+    /// most what an Int32 holds: the loop goes on.
     private static func milliseconds(
         until deadline: ContinuousClock.Instant?, from now: ContinuousClock.Instant
     )
         -> Int32
     {
         guard let deadline else { return -1 }
-        let (seconds, attoseconds) = (deadline - now).components
-        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(clamping: max(milliseconds, 1))
+        return (deadline - now).pollTimeout
     }
 }
