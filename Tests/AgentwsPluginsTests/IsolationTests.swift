@@ -232,6 +232,26 @@ struct IsolationTests {
         #expect(logText().contains("] fault plugin: a warning logged in destroy"), "\(logText())")
     }
 
+    /// A daemon killed during a turn: the host finds it gone when it writes the turn's next event,
+    /// writes nothing more, and destroys its instance once the call returns, logging what the
+    /// plugin says then (at that failed write it used to exit without destroying anything).
+    @Test func aHostWhoseDaemonIsKilledMidTurnStillDestroysItsInstance() throws {
+        let workspace = try Workspace(fault: "slow-send talks-in-destroy")
+        let log = workspace.root + "/.agentws/state/providers/bad/plugin-host.log"
+        func logText() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        let daemon = try workspace.startDaemon()
+        let send = try workspace.start(["send", "--provider", "bad", "--thread", "b1", "hello"])
+        try send.waitForOutput("tick", limit: .seconds(20))
+        daemon.signal(SIGKILL)
+        _ = daemon.finish()
+        _ = send.finish()
+        try waitUntil("the host destroyed its instance: \(logText())", limit: .seconds(20)) {
+            logText().contains("] === destroyed its instance; exiting")
+        }
+        #expect(logText().contains("] fault plugin: last words on stderr in destroy"), "\(logText())")
+        #expect(workspace.hosts().isEmpty)
+    }
+
     /// A host left alone whose plugin never returns from `destroy` does not linger: after the grace
     /// agentws would give it, it ends itself, and its log says why.
     @Test func aHostLeftAloneEndsItselfWhenDestroyHangs() throws {

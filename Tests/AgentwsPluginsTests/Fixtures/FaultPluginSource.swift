@@ -2,7 +2,7 @@
 /// "Isolation"). Well-behaved it answers the method protocol like a tiny echo provider: `start`
 /// gives session "s<n>" (resumed when given a cursor), `send` emits one text event and ends the turn.
 ///
-/// `options.fault` picks a fault made at run time:
+/// `options.fault` picks faults made at run time (several, separated by spaces, where they combine):
 /// - `exit-in-create`: `create` calls `exit(3)`;
 /// - `abort-in-send`: `send` calls `abort()`;
 /// - `never-complete`: `describe` returns without ever completing;
@@ -10,7 +10,9 @@
 /// - `events-after-destroy`: `destroy` leaves a thread that emits events afterwards;
 /// - `huge-event`: `send` emits a 50 MB text event before it completes;
 /// - `talks-in-destroy`: `destroy` writes a line to standard error and logs one through the host;
-/// - `hangs-in-destroy`: `destroy` says so on standard error and never returns.
+/// - `hangs-in-destroy`: `destroy` says so on standard error and never returns;
+/// - `slow-send`: `send` emits a text event every 10 ms for a second, from the calling thread, before
+///   it completes.
 /// `-DFAULT_CONSTRUCTOR_SEGV` adds a constructor that dereferences NULL when the file is loaded.
 let faultPluginSource = #"""
     #define _GNU_SOURCE
@@ -67,6 +69,10 @@ let faultPluginSource = #"""
         return memmem(request, length, text, strlen(text)) != NULL;
     }
 
+    static int faulty(const fault_instance *instance, const char *fault) {
+        return has(instance->fault, strlen(instance->fault), fault);
+    }
+
     static void emit_text(const fault_instance *instance, const char *session, const char *text) {
         size_t length = strlen(text) + strlen(session) + 64;
         char *event = malloc(length);
@@ -102,6 +108,12 @@ let faultPluginSource = #"""
                 while (session[length] != '"' && length < 31) length++;
                 memcpy(name, session, length);
                 name[length] = 0;
+            }
+            if (faulty(instance, "slow-send")) {
+                for (int tick = 0; tick < 100; tick++) {
+                    usleep(10000);
+                    emit_text(instance, name, "tick");
+                }
             }
             if (strcmp(instance->fault, "huge-event") == 0) {
                 size_t size = 50u << 20;
@@ -140,7 +152,7 @@ let faultPluginSource = #"""
             fprintf(stderr, "fault plugin: hanging in destroy\n");
             for (;;) pause();
         }
-        if (strcmp(instance->fault, "talks-in-destroy") == 0) {
+        if (faulty(instance, "talks-in-destroy")) {
             fprintf(stderr, "fault plugin: last words on stderr in destroy\n");
             static const char line[] = "fault plugin: a warning logged in destroy";
             instance->host->log(instance->host->context, AGENTWS_LOG_WARNING, line, sizeof line - 1);
