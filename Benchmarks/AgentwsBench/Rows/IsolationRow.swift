@@ -104,6 +104,15 @@ enum IsolationRow {
         let programs = Programs(
             alone: alone, besideShipped: shipped.isEmpty ? nil : agentws, staticCLI: staticCLI)
         let onDisk = try sends(programs, workspace: settings.scratch + "/row9/workspace", rounds: rounds)
+        // CPU per send with the plugin host it leaves running, in rounds of their own: each command
+        // is reaped with that host before the next starts, which the wall rounds must not wait for.
+        var cpu: [[Double]]?
+        if !ChildSubreaper.hasChildren, ChildSubreaper.set(true) {
+            defer { _ = ChildSubreaper.set(false) }
+            cpu = try sends(
+                programs, workspace: settings.scratch + "/row13/cpu", rounds: max(5, rounds / 3),
+                measure: .cpuWithOrphans)
+        }
         var onTmpfs: [[Double]]?
         if Files.fileSystemName("/dev/shm") == "tmpfs" {
             let workspace = "/dev/shm/agentws-bench-row9-sends-\(getpid())"
@@ -132,6 +141,28 @@ enum IsolationRow {
                     baseline: "in process", value: Summary.ratios(loadTimes[1], loadTimes[0]), target: nil)),
         ]
         report.lines += sendLines(onDisk, programs, suffix: "", target: .atMost(1.15))
+        if let cpu {
+            report.lines += [
+                ResultLine(
+                    label: "agentws send (echo), in process, CPU", value: Summary(cpu[Programs.inProcess]),
+                    unit: .milliseconds),
+                ResultLine(
+                    label: "agentws send (echo), plugin host, CPU with the host",
+                    value: Summary(cpu[Programs.isolated]), unit: .milliseconds,
+                    ratio: Ratio(
+                        baseline: "in process",
+                        value: Summary.ratios(cpu[Programs.isolated], cpu[Programs.inProcess]), target: nil)),
+            ]
+            report.notes.append(
+                "CPU: user + system time of agentws and of the plugin host it leaves running (reaped by "
+                    + "this process as a child subreaper), echo alone on the scratch file system, "
+                    + "\(cpu[Programs.inProcess].count) rounds after the wall ones, each send reaped before "
+                    + "the next starts")
+        } else {
+            report.notes.append(
+                "CPU per send not measured: this process has children of its own, or cannot be a child "
+                    + "subreaper")
+        }
         if let onTmpfs { report.lines += sendLines(onTmpfs, programs, suffix: ", tmpfs", target: nil) }
         for (wall, place) in [(onDisk, "the scratch file system"), (onTmpfs, "tmpfs")] {
             guard let wall else { continue }
@@ -287,9 +318,19 @@ enum IsolationRow {
         return directory + "/agentws"
     }
 
-    /// Wall times in milliseconds of `agentws send` in process and isolated, and of `agentws
-    /// --version` (what starting agentws at all costs, which no send goes below), interleaved in
-    /// `rounds` rounds, in new workspaces under `workspace`, in the order of `Programs`' indices.
+    /// What `sends` takes of each command.
+    enum Measure {
+        /// Wall time, spawn to reaping, in milliseconds.
+        case wall
+        /// User plus system CPU time in milliseconds of the command and of what it leaves running
+        /// (its plugin host, with this process a `ChildSubreaper`); only the sends in process and
+        /// isolated, each reaped whole before the next starts.
+        case cpuWithOrphans
+    }
+
+    /// What `measure` takes (wall times in milliseconds, unless told) of `agentws send` in process
+    /// and isolated, and of `agentws --version` (what starting agentws at all costs, which no send
+    /// goes below), interleaved in `rounds` rounds, in new workspaces under `workspace`, in the order of `Programs`' indices.
     /// The first send of each side runs before, uncounted: it starts the thread, and the isolated
     /// one examines the plugin files (and remembers them).
     ///
@@ -297,7 +338,9 @@ enum IsolationRow {
     /// runs has: an instance created in process removes the hint that it runs in a plugin host
     /// (`SparePluginHost.markerPath`), so sharing one workspace would make every isolated send start
     /// as if the instance had never run in a host (no plugin mapped ahead, the hint written again).
-    private static func sends(_ programs: Programs, workspace: String, rounds: Int) throws -> [[Double]] {
+    private static func sends(
+        _ programs: Programs, workspace: String, rounds: Int, measure: Measure = .wall
+    ) throws -> [[Double]] {
         var environment = Spawn.currentEnvironment()
         environment["AGENTWS_PLUGIN_PATH"] = nil
         environment["AGENTWS_BENCH_STATIC_CLI"] = nil
@@ -333,7 +376,11 @@ enum IsolationRow {
                 (staticCLI, ["--version"], environment),
             ]
         }
-        var wall = [[Double]](repeating: [], count: commands.count)
+        if measure == .cpuWithOrphans {
+            commands = Array(commands[...Programs.isolated])
+            _ = ChildSubreaper.reapRemaining()
+        }
+        var figures = [[Double]](repeating: [], count: commands.count)
         for round in 0..<rounds {
             for offset in 0..<commands.count {
                 let which = (round + offset) % commands.count
@@ -342,9 +389,15 @@ enum IsolationRow {
                 guard outcome.succeeded else {
                     throw BenchError("\(program) \(arguments[0]) exited with \(outcome.status)")
                 }
-                wall[which].append(Double(outcome.wallNanoseconds) / 1e6)
+                switch measure {
+                case .wall:
+                    figures[which].append(Double(outcome.wallNanoseconds) / 1e6)
+                case .cpuWithOrphans:
+                    let orphans = ChildSubreaper.reapRemaining()
+                    figures[which].append(Double(outcome.cpuNanoseconds + orphans) / 1e6)
+                }
             }
         }
-        return wall
+        return figures
     }
 }

@@ -70,7 +70,7 @@ enum Spawn {
         return Outcome(status: exitStatus, wallNanoseconds: wall, cpuNanoseconds: cpu, output: output)
     }
 
-    private static func nanoseconds(_ time: timeval) -> UInt64 {
+    static func nanoseconds(_ time: timeval) -> UInt64 {
         UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_usec) * 1_000
     }
 
