@@ -330,7 +330,8 @@ enum IsolationRow {
 
     /// What `measure` takes (wall times in milliseconds, unless told) of `agentws send` in process
     /// and isolated, and of `agentws --version` (what starting agentws at all costs, which no send
-    /// goes below), interleaved in `rounds` rounds, in new workspaces under `workspace`, in the order of `Programs`' indices.
+    /// goes below), interleaved in `rounds` rounds, in new workspaces under `workspace`, in the
+    /// order of `Programs`' indices.
     /// The first send of each side runs before, uncounted: it starts the thread, and the isolated
     /// one examines the plugin files (and remembers them).
     ///
