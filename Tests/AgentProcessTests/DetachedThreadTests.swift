@@ -49,12 +49,10 @@ import Testing
         // The set given to the new thread: all of the process's CPUs but the caller's.
         typealias GetAttributeSet =
             @convention(c) (UnsafePointer<pthread_attr_t>?, Int, UnsafeMutablePointer<cpu_set_t>?) -> Int32
-        let symbol = try #require(
-            dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_attr_getaffinity_np"))
+        let getAttributeSet = try #require(
+            CLibrary.function("pthread_attr_getaffinity_np", as: GetAttributeSet.self))
         var given = cpu_set_t()
-        #expect(
-            unsafeBitCast(symbol, to: GetAttributeSet.self)(&attributes, MemoryLayout<cpu_set_t>.size, &given)
-                == 0)
+        #expect(getAttributeSet(&attributes, MemoryLayout<cpu_set_t>.size, &given) == 0)
         let bits = withUnsafeBytes(of: given) { bytes in
             (0..<(bytes.count * 8)).filter { bytes[$0 / 8] & (UInt8(1) << UInt8($0 % 8)) != 0 }
         }
@@ -65,12 +63,12 @@ import Testing
     private static func pinCallingThreadToItsCPU() throws -> Int {
         typealias CurrentCPU = @convention(c) () -> Int32
         typealias SetSet = @convention(c) (pid_t, Int, UnsafePointer<cpu_set_t>?) -> Int32
-        let current = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getcpu"))
-        let setSet = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_setaffinity"))
-        let cpu = Int(unsafeBitCast(current, to: CurrentCPU.self)())
+        let current = try #require(CLibrary.function("sched_getcpu", as: CurrentCPU.self))
+        let setSet = try #require(CLibrary.function("sched_setaffinity", as: SetSet.self))
+        let cpu = Int(current())
         var set = cpu_set_t()
         withUnsafeMutableBytes(of: &set) { $0[cpu / 8] |= UInt8(1) << UInt8(cpu % 8) }
-        try #require(unsafeBitCast(setSet, to: SetSet.self)(0, MemoryLayout<cpu_set_t>.size, &set) == 0)
+        try #require(setSet(0, MemoryLayout<cpu_set_t>.size, &set) == 0)
         return cpu
     }
 }
