@@ -2,7 +2,7 @@
 /// "Isolation"). Well-behaved it answers the method protocol like a tiny echo provider: `start`
 /// gives session "s<n>" (resumed when given a cursor), `send` emits one text event and ends the turn.
 ///
-/// `options.fault` picks faults made at run time (several, separated by spaces, where they combine):
+/// `options.fault` picks faults made at run time, one or more separated by spaces:
 /// - `exit-in-create`: `create` calls `exit(3)`;
 /// - `abort-in-send`: `send` calls `abort()`;
 /// - `never-complete`: `describe` returns without ever completing;
@@ -42,6 +42,14 @@ let faultPluginSource = #"""
         atomic_int sessions;
     } fault_instance;
 
+    static int has(const char *request, size_t length, const char *text) {
+        return memmem(request, length, text, strlen(text)) != NULL;
+    }
+
+    static int faulty(const fault_instance *instance, const char *fault) {
+        return has(instance->fault, strlen(instance->fault), fault);
+    }
+
     static int32_t fault_create(const char *config, size_t config_len, const agentws_host_callbacks *host,
                                 void **instance_out, char **error_json_out, size_t *error_len_out) {
         (void)error_json_out;
@@ -57,20 +65,12 @@ let faultPluginSource = #"""
             while (found + length < config + config_len && found[length] != '"' && length < 63) length++;
             memcpy(instance->fault, found, length);
         }
-        if (strcmp(instance->fault, "exit-in-create") == 0) {
+        if (faulty(instance, "exit-in-create")) {
             fprintf(stderr, "fault plugin: exiting in create\n");
             exit(3);
         }
         *instance_out = instance;
         return 0;
-    }
-
-    static int has(const char *request, size_t length, const char *text) {
-        return memmem(request, length, text, strlen(text)) != NULL;
-    }
-
-    static int faulty(const fault_instance *instance, const char *fault) {
-        return has(instance->fault, strlen(instance->fault), fault);
     }
 
     static void emit_text(const fault_instance *instance, const char *session, const char *text) {
@@ -86,9 +86,9 @@ let faultPluginSource = #"""
                            void *call_context) {
         fault_instance *instance = handle;
         char reply[256];
-        int twice = strcmp(instance->fault, "complete-twice") == 0;
+        int twice = faulty(instance, "complete-twice");
         if (has(request, request_len, "\"method\":\"describe\"")) {
-            if (strcmp(instance->fault, "never-complete") == 0) return;
+            if (faulty(instance, "never-complete")) return;
             snprintf(reply, sizeof reply, "{\"modelSwitch\":\"restart\",\"models\":null,\"canResume\":true}");
         } else if (has(request, request_len, "\"method\":\"start\"")) {
             int number = atomic_fetch_add(&instance->sessions, 1) + 1;
@@ -96,7 +96,7 @@ let faultPluginSource = #"""
             snprintf(reply, sizeof reply, "{\"session\":\"s%d\",\"cursor\":{\"conversation\":\"c1\"},\"resumed\":%s}",
                      number, resumed ? "true" : "false");
         } else if (has(request, request_len, "\"method\":\"send\"")) {
-            if (strcmp(instance->fault, "abort-in-send") == 0) {
+            if (faulty(instance, "abort-in-send")) {
                 fprintf(stderr, "fault plugin: aborting in send\n");
                 abort();
             }
@@ -115,7 +115,7 @@ let faultPluginSource = #"""
                     emit_text(instance, name, "tick");
                 }
             }
-            if (strcmp(instance->fault, "huge-event") == 0) {
+            if (faulty(instance, "huge-event")) {
                 size_t size = 50u << 20;
                 char *text = malloc(size + 1);
                 if (text != NULL) {
@@ -148,7 +148,7 @@ let faultPluginSource = #"""
     static void fault_destroy(void *handle) {
         fault_instance *instance = handle;
         if (instance == NULL) return;
-        if (strcmp(instance->fault, "hangs-in-destroy") == 0) {
+        if (faulty(instance, "hangs-in-destroy")) {
             fprintf(stderr, "fault plugin: hanging in destroy\n");
             for (;;) pause();
         }
@@ -157,7 +157,7 @@ let faultPluginSource = #"""
             static const char line[] = "fault plugin: a warning logged in destroy";
             instance->host->log(instance->host->context, AGENTWS_LOG_WARNING, line, sizeof line - 1);
         }
-        if (strcmp(instance->fault, "events-after-destroy") == 0) {
+        if (faulty(instance, "events-after-destroy")) {
             /* Deliberately leaked and left running: the plugin breaks the ABI's promise. */
             pthread_t thread;
             if (pthread_create(&thread, NULL, emit_after_destroy, instance) == 0) pthread_detach(thread);
