@@ -69,6 +69,16 @@ struct IsolationTests {
             return daemon
         }
 
+        /// The `plugin-host.log` of provider instance `provider`.
+        func hostLog(_ provider: String) -> String {
+            root + "/.agentws/state/providers/\(provider)/plugin-host.log"
+        }
+
+        /// What that log holds now; empty when there is none.
+        func hostLogText(_ provider: String) -> String {
+            (try? String(contentsOfFile: hostLog(provider), encoding: .utf8)) ?? ""
+        }
+
         /// The plugin hosts of this workspace (children `agentws plugin-host` with its marker).
         func hosts() -> [pid_t] {
             ProcessScan.processes(withEnvironment: marker).filter { pid in
@@ -201,8 +211,7 @@ struct IsolationTests {
     /// daemon exited.
     @Test func aPluginsLastWordsInDestroyAreLoggedAfterTheCommandExits() throws {
         let workspace = try Workspace(fault: "talks-in-destroy")
-        let log = workspace.root + "/.agentws/state/providers/bad/plugin-host.log"
-        func logText() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        func logText() -> String { workspace.hostLogText("bad") }
         let prefix = "plugin host of provider bad (plugin fault)["
 
         let send = try workspace.run("send", "--provider", "bad", "--thread", "b1", "hello")
@@ -220,7 +229,7 @@ struct IsolationTests {
         #expect(!logText().contains("Broken pipe"), "\(lines)")
 
         // A daemon that exits leaves its hosts in the same way.
-        try Data().write(to: URL(fileURLWithPath: log))
+        try Data().write(to: URL(fileURLWithPath: workspace.hostLog("bad")))
         let daemon = try workspace.startDaemon()
         let served = try workspace.run("send", "--provider", "bad", "--thread", "b1", "again")
         #expect(served.status == 0 && served.stdout.contains("fault plugin reply"), "\(served)")
@@ -237,8 +246,7 @@ struct IsolationTests {
     /// plugin says then (at that failed write it used to exit without destroying anything).
     @Test func aHostWhoseDaemonIsKilledMidTurnStillDestroysItsInstance() throws {
         let workspace = try Workspace(fault: "slow-send talks-in-destroy")
-        let log = workspace.root + "/.agentws/state/providers/bad/plugin-host.log"
-        func logText() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        func logText() -> String { workspace.hostLogText("bad") }
         let daemon = try workspace.startDaemon()
         let send = try workspace.start(["send", "--provider", "bad", "--thread", "b1", "hello"])
         try send.waitForOutput("tick", limit: .seconds(20))
@@ -256,8 +264,7 @@ struct IsolationTests {
     /// agentws would give it, it ends itself, and its log says why.
     @Test func aHostLeftAloneEndsItselfWhenDestroyHangs() throws {
         let workspace = try Workspace(fault: "hangs-in-destroy")
-        let log = workspace.root + "/.agentws/state/providers/bad/plugin-host.log"
-        func logText() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        func logText() -> String { workspace.hostLogText("bad") }
         let send = try workspace.run("send", "--provider", "bad", "--thread", "b1", "hello")
         #expect(send.status == 0 && send.stdout.contains("fault plugin reply"), "\(send)")
         try waitUntil("the host has ended: \(workspace.hosts()), \(logText())", limit: .seconds(30)) {
