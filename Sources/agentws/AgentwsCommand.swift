@@ -32,9 +32,11 @@ struct AgentwsCommand: AsyncParsableCommand {
 
     /// Sets up logging before any command runs, then parses and runs as usual.
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // First, while this process has one thread: it may fork.
+        EarlyProviders.forkSpareIfLikely(arguments: arguments)
         LoggingSetup.bootstrap()
         // `--version --json` is answered here: the parser's built-in --version prints text only.
-        let arguments = Array(CommandLine.arguments.dropFirst())
         EarlyProviders.begin(arguments: arguments)
         if Set(arguments) == ["--version", "--json"] {
             Terminal.json(AgentwsVersion.json)

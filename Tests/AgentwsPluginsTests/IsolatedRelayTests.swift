@@ -234,39 +234,6 @@ import Testing
         await fresh.shutdown()
     }
 
-    /// A spare host, started before anyone knew its instance (`SparePluginHost`), serves the next
-    /// launch started the same way: no host of its own, events relayed, the call limit of the
-    /// instance's settings, and its log continued in the instance's file. Taken, it is spare no more.
-    @Test func aSpareHostServesTheNextLaunch() async throws {
-        var settings = try Self.hostSettings()
-        // Only this test's instances match it (other suites launch hosts meanwhile).
-        settings.environment["AGENTWS_SPARE_TEST"] = UUID().uuidString
-        SparePluginHost.start(settings: settings, logDirectory: workspace.path, logger: logs.logger())
-        let adopted = try await provider("spare", plugin: "threaded", settings: settings)
-        let events = EventRecorder()
-        let session = try await start(adopted, events, thread: "t1")
-        #expect(events.recorded == [.notice("starting t1")])
-        #expect(session.cursor == ["n": 1])
-        let instanceLog = workspace.path.appendingPathComponent(
-            ".agentws/state/providers/spare/plugin-host.log")
-        let text = (try? String(contentsOfFile: instanceLog, encoding: .utf8)) ?? ""
-        #expect(hostStarts("spare") == 0, "\(text)")
-        // Named as any host of the instance from then on, in its log lines and its messages.
-        let label = "plugin host of provider spare (plugin threaded)"
-        let lines = text.split(separator: "\n").filter { !$0.isEmpty }
-        #expect(lines.first?.hasSuffix("=== serving as the \(label)") == true, "\(text)")
-        #expect(lines.allSatisfy { $0.hasPrefix(label + "[") }, "\(text)")
-        let spareLog = (try? String(contentsOfFile: workspace.file("plugin-host.log"), encoding: .utf8)) ?? ""
-        #expect(spareLog.contains("=== started"), "\(spareLog)")
-        #expect(spareLog.contains("=== continued in \(instanceLog)"), "\(spareLog)")
-        await adopted.shutdown()
-
-        let next = try await provider("next", plugin: "threaded", settings: settings)
-        #expect(try await next.describe().canResume)
-        #expect(hostStarts("next") == 1)
-        await next.shutdown()
-    }
-
     /// A prepared launch whose host dies while creating the instance: the first call hears that
     /// death as its own, in the same words as without preparation (not as a backoff); the call
     /// after it is backed off as usual.

@@ -307,7 +307,8 @@ struct IsolationTests {
     }
 
     /// The early thread of a send starts on the other CPU; with one CPU to run on (`taskset`) there
-    /// is none, and a send still prepares its provider, or starts its spare plugin host, early.
+    /// is none, and a send still prepares its provider early, in the forked spare host when it runs
+    /// in one.
     @Test func aSendAllowedOneCPUStillGetsItsProviderReadyEarly() throws {
         let workspace = try Workspace(fault: "none")
         var environment = workspace.environment
@@ -327,22 +328,21 @@ struct IsolationTests {
         for text in ["one", "two"] {
             let good = try send(["--provider", "good", "--thread", "g1", text])
             #expect(good.status == 0 && good.stdout.contains("fault plugin reply"), "\(good)")
+            #expect(good.stderr.contains("provider 'good' was prepared"), "\(good)")
         }
-        let spare = try send(["--thread", "g1", "three"])
-        #expect(spare.status == 0 && spare.stdout.contains("fault plugin reply"), "\(spare)")
-        #expect(spare.stderr.contains("started a spare plugin host for provider 'good'"), "\(spare)")
+        #expect(logLines(workspace.hostLog("good"), containing: "=== started agentws-plugin-host") == 1)
+        #expect(logLines(workspace.hostLog("good"), containing: "=== started as a copy of agentws") == 1)
     }
 
     /// A one-shot send prepares its provider while its command line is parsed and starts exactly
-    /// one plugin host: the first one for instance `good` after reading the configuration, the next
-    /// ones before it (a spare, since `good` ran in a host last time), which the instance adopts,
-    /// its log going on in the instance's file (the early thread then leaves the rest to the send). A send to an instance in process leaves a spare it
-    /// was wrong about; help, and a send the daemon serves, prepare nothing.
+    /// one plugin host: the first one for instance `good` by starting `agentws-plugin-host`, the
+    /// next ones as copies of the send forked first thing in `main` (`good` ran in a host last time).
+    /// A copy the send does not need (its instance runs in process) is ended unused; help, a send
+    /// whose workspace has no instance that ran in a host, and a send the daemon serves fork none.
     @Test func aSendStartsItsPluginHostWhileItsCommandLineIsRead() throws {
         let workspace = try Workspace(fault: "none")
         let state = workspace.root + "/.agentws/state"
-        let instanceLog = state + "/providers/good/plugin-host.log"
-        let spareLog = state + "/plugin-host.log"
+        let instanceLog = workspace.hostLog("good")
         var environment = workspace.environment
         environment["AGENTWS_LOG_LEVEL"] = "debug"
         func send(_ arguments: [String]) throws -> ProcessOutcome {
@@ -357,54 +357,39 @@ struct IsolationTests {
         for (index, arguments) in sends.enumerated() {
             let outcome = try send(arguments)
             #expect(outcome.status == 0 && outcome.stdout.contains("fault plugin reply"), "\(outcome)")
-            // Prepared on the early thread the first time; then a spare is started there instead.
-            #expect(outcome.stderr.contains(prepared) == (index == 0), "\(outcome)")
+            #expect(outcome.stderr.contains(prepared), "\(outcome)")
+            // One host per send: started for the instance the first time, then a forked copy.
+            #expect(logLines(instanceLog, containing: "=== started") == index + 1, "\(arguments)")
             #expect(
-                outcome.stderr.contains("started a spare plugin host for provider 'good'") == (index > 0),
-                "\(outcome)")
-            // One host per send: started for the instance the first time, then a spare adopted.
-            #expect(logLines(instanceLog, containing: "=== started") == 1, "\(arguments)")
-            #expect(
-                logLines(instanceLog, containing: "=== serving as the plugin host of provider good") == index,
+                logLines(instanceLog, containing: "=== started as a copy of agentws (forked)") == index,
                 "\(arguments)")
-            #expect(logLines(spareLog, containing: "=== started") == index, "\(arguments)")
-            #expect(logLines(spareLog, containing: "=== continued in \(instanceLog)") == index)
         }
         // `providers` creates every instance in a host to check it; that says nothing of how they
-        // run, so it leaves no marker (the next send to echo, in process, starts no spare).
+        // run, so it leaves no marker.
         _ = try workspace.run("providers", "--json")
         #expect(!FileManager.default.fileExists(atPath: state + "/providers/echo/runs-in-plugin-host"))
-        let echo = try send(["--provider", "echo", "--thread", "e1", "hello"])
-        #expect(echo.stderr.contains("provider 'echo' was prepared"), "\(echo)")
-        #expect(
-            logLines(spareLog, containing: "=== started") == sends.count - 1, "no marker for echo: no spare")
         let help = try send(["--help"])
         #expect(help.status == 0 && !(help.stdout + help.stderr).contains("was prepared"), "\(help)")
-        // The spares mapped good's plugin ahead, named by the marker its launches left.
-        let plugin = workspace.root + "/.agentws/plugins/libfault.so"
-        #expect(logLines(spareLog, containing: "--preload \(plugin) --preload-directory") == sends.count - 1)
-        // A marker naming a file outside the plugin directories (it is a file in the workspace) only
-        // decides the spare: nothing is mapped ahead from it.
-        let marker = state + "/providers/good/runs-in-plugin-host"
-        try Data("/tmp/elsewhere/evil.so\n/tmp/elsewhere\n".utf8).write(to: URL(fileURLWithPath: marker))
-        let tampered = try send(["--thread", "g1", "three and a half"])
-        #expect(tampered.status == 0 && tampered.stdout.contains("fault plugin reply"), "\(tampered)")
-        #expect(logLines(spareLog, containing: "=== started") == sends.count)
-        #expect(logLines(spareLog, containing: "--preload") == sends.count - 1)
-        #expect(logLines(spareLog, containing: "evil") == 0)
 
-        // An instance that ran in a host last time but runs in process now: the spare started on
-        // that guess is ended unused, and the next send starts none.
-        let forcedInProcess = try RunningCommand(
-            ["send", "--set", "providers.good.isolation=in-process", "--thread", "g1", "four"],
-            directory: workspace.root, environment: environment
-        ).finish()
+        // A send to echo, in process, in a workspace where `good` ran in a host: a copy is forked on
+        // that guess and ended unused, and it does not outlive the send.
+        let echo = try send(["--provider", "echo", "--thread", "e1", "hello"])
+        #expect(echo.status == 0 && echo.stdout.contains("hello"), "\(echo)")
+        #expect(echo.stderr.contains("provider 'echo' was prepared"), "\(echo)")
+        #expect(
+            ProcessScan.gone(withEnvironment: workspace.marker, within: .seconds(10)), "the unused copy ended"
+        )
+        #expect(logLines(instanceLog, containing: "=== started") == sends.count + 1, "providers' check only")
+
+        // An instance that ran in a host last time but runs in process now: the copy forked on that
+        // guess is ended unused, and the marker goes.
+        let marker = state + "/providers/good/runs-in-plugin-host"
+        let forcedInProcess = try send([
+            "--set", "providers.good.isolation=in-process", "--thread", "g1", "four",
+        ])
         #expect(forcedInProcess.status == 0, "\(forcedInProcess)")
-        #expect(logLines(spareLog, containing: "=== started") == sends.count + 1, "\(forcedInProcess)")
-        #expect(logLines(spareLog, containing: "=== continued in") == sends.count)
+        #expect(logLines(instanceLog, containing: "=== started") == sends.count + 1, "\(forcedInProcess)")
         #expect(!FileManager.default.fileExists(atPath: marker))
-        _ = try send(["--set", "providers.good.isolation=in-process", "--thread", "g1", "five"])
-        #expect(logLines(spareLog, containing: "=== started") == sends.count + 1)
 
         let daemon = try workspace.startDaemon()
         defer {
@@ -413,9 +398,46 @@ struct IsolationTests {
         }
         let routed = try send(["--thread", "g1", "six"])
         #expect(routed.status == 0 && !routed.stderr.contains("was prepared"), "\(routed)")
+        #expect(logLines(instanceLog, containing: "=== started") == sends.count + 2, "then the daemon's host")
+        #expect(logLines(instanceLog, containing: "=== started agentws-plugin-host") == 3)
+    }
+
+    /// A forked copy is set up as a started `agentws-plugin-host` is, as its plugin sees it: a process
+    /// group of its own, no signal blocked, SIGSEGV and SIGINT at their defaults (the Swift runtime's
+    /// crash handler of agentws is gone, so a plugin's crash kills it with the signal), working
+    /// directory `/`, `SWIFT_BACKTRACE=enable=no`, and the same open descriptors (none of agentws's).
+    /// It shows in `ps` as `agentws-plugin-host`.
+    @Test func aForkedCopyIsSetUpAsAStartedHost() throws {
+        let workspace = try Workspace(fault: "tells-its-process")
+        for text in ["one", "two"] {
+            let outcome = try workspace.run("send", "--provider", "bad", "--thread", "b1", text)
+            #expect(outcome.status == 0 && outcome.stdout.contains("fault plugin reply"), "\(outcome)")
+        }
+        let log = workspace.hostLogText("bad")
+        let told = log.split(separator: "\n").compactMap { line -> Substring? in
+            line.range(of: "fault plugin: process ").map { line[$0.upperBound...] }
+        }
         #expect(
-            logLines(instanceLog, containing: "=== started") == 3, "providers' check, then the daemon's host")
-        #expect(logLines(spareLog, containing: "=== started") == sends.count + 1)
+            log.contains("=== started agentws-plugin-host") && log.contains("=== started as a copy"), "\(log)"
+        )
+        #expect(told.count == 2 && told[0] == told[1], "\(log)")
+        #expect(
+            told.first?.hasPrefix("own-group=1 descriptors=") == true
+                && told.first?.hasSuffix("blocked=0 segv-default=1 int-default=1 cwd=/ backtrace=enable=no")
+                    == true,
+            "\(log)")
+        // A slow turn, to see the copy while it serves.
+        let config = workspace.root + "/.agentws/config.yaml"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "{fault: tells-its-process}", with: "{fault: slow-send}").utf8)
+            .write(to: URL(fileURLWithPath: config))
+        let slow = try workspace.start(["send", "--thread", "b1", "three"])
+        try waitUntil("the copy serving the send shows as agentws-plugin-host") {
+            workspace.hosts().count == 1
+        }
+        let outcome = slow.finish()
+        #expect(outcome.status == 0 && outcome.stdout.contains("fault plugin reply"), "\(outcome)")
+        #expect(workspace.hostLogText("bad").contains("=== started as a copy"))
     }
 }
 

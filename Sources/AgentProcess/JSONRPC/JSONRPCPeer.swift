@@ -107,6 +107,14 @@ package final class JSONRPCPeer: Sendable {
         let connection = try LineConnection.spawn(
             command, name: name, purpose: purpose, logPath: logPath, log: log,
             lineLimit: configuration.lineLimit)
+        return try start(connection, configuration: configuration, log: log, handlers: handlers)
+    }
+
+    /// Starts reading `connection`, a process started already (`LineConnection.connect`).
+    package static func start(
+        _ connection: LineConnection, configuration: Configuration, log: @escaping ProcessLog,
+        handlers: Handlers
+    ) throws(SystemError) -> JSONRPCPeer {
         let peer = JSONRPCPeer(
             connection: connection, configuration: configuration, handlers: handlers, log: log)
         // Not strict: the connection logs dropped lines itself when the process ends.

@@ -57,9 +57,18 @@ package final class LineConnection: Sendable {
         lineLimit: Int = LineSplitter.lineLimit
     ) throws(SystemError) -> LineConnection {
         let process = try ChildProcess.spawn(command, name: name)
+        return connect(
+            process, started: command.arguments.joined(separator: " "), purpose: purpose, logPath: logPath,
+            log: log, lineLimit: lineLimit)
+    }
+
+    /// A connection to `process`, started already (`started` says how, in the log's first line).
+    package static func connect(
+        _ process: ChildProcess, started: String, purpose: String, logPath: String,
+        log: @escaping ProcessLog, lineLimit: Int = LineSplitter.lineLimit
+    ) -> LineConnection {
         let stderrLog = StderrLog(
-            path: logPath, name: name, pid: process.pid,
-            header: "started \(command.arguments.joined(separator: " ")) for \(purpose)")
+            path: logPath, name: process.name, pid: process.pid, header: "started \(started) for \(purpose)")
         return LineConnection(process: process, stderrLog: stderrLog, log: log, lineLimit: lineLimit)
     }
 
@@ -83,13 +92,6 @@ package final class LineConnection: Sendable {
             endedLatch.open()
             throw error
         }
-    }
-
-    /// Goes on logging the child's stderr in the file at `path` (`StderrLog.move`), and calls the
-    /// child `name` in messages and log lines from now on.
-    package func moveStderrLog(to path: String, renamingTo name: String, header: String) {
-        process.rename(name)
-        stderrLog.move(to: path, name: name, header: header)
     }
 
     // MARK: writing

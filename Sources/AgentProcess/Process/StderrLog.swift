@@ -49,21 +49,6 @@ package final class StderrLog: Sendable {
         return Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
     }
 
-    /// Goes on in the log file at `path` from now, saying so at the end of this one and starting the
-    /// new one with `header`, its lines prefixed with `name` from then on: for a process that learns
-    /// only after it started whose log it writes (a plugin host started ahead of its instance).
-    package func move(to path: String, name: String, header: String) {
-        writeLine(Array("=== continued in \(path)".utf8))
-        prefix.withLock { $0 = Self.prefix(name, pid) }
-        let descriptor = Self.open(path)
-        state.withLock { state in
-            if state.descriptor >= 0 { close(state.descriptor) }
-            state.descriptor = descriptor
-        }
-        location.withLock { $0 = descriptor >= 0 ? path : nil }
-        writeLine(Array("=== \(header)".utf8))
-    }
-
     /// Takes the next bytes read from the child's stderr.
     package func append(_ bytes: UnsafeRawBufferPointer) {
         let lines = state.withLock { $0.splitter.append(bytes) }

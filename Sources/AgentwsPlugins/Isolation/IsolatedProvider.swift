@@ -120,16 +120,9 @@ package final class IsolatedProvider: Provider {
                 logger.info("\(reason)")
                 router.endAll(reason: reason + "; the session was stopped (its binding and cursor are kept)")
             })
-        let host: PluginHost
-        if let spare = SparePluginHost.take(matching: settings),
-            spare.adopt(label: hostLabel, logPath: logPath, settings: settings, handlers: handlers)
-        {
-            host = spare
-        } else {
-            host = try PluginHost.launch(
-                label: hostLabel, purpose: "provider \(name)", logPath: logPath, settings: settings,
-                logger: logger, handlers: handlers)
-        }
+        let host = try PluginHost.launch(
+            label: hostLabel, purpose: "provider \(name)", logPath: logPath, settings: settings,
+            logger: logger, handlers: handlers, forked: SparePluginHost.take(matching: settings))
         let create = host.send(
             PluginHostProtocol.create,
             [
@@ -163,7 +156,7 @@ package final class IsolatedProvider: Provider {
         // For the next one-shot send, which decides before reading the configuration whether a
         // spare host is worth starting (SparePluginHost).
         if marksItsRuns {
-            SparePluginHost.mark(stateDirectory: configuration.stateDirectory, plugin: created)
+            SparePluginHost.mark(stateDirectory: configuration.stateDirectory)
         }
         let channel = IsolatedChannel(
             plugin: created, name: name, router: router, host: host, firstDescribe: describe)

@@ -93,22 +93,24 @@ final class PluginHost: Sendable {
         self.attached = attached
     }
 
-    /// Starts a host. Its standard error goes to `logPath` (the last lines are quoted when it dies);
-    /// its events, logs and death go to `handlers`.
+    /// Starts a host, or makes `forked` (a copy of this process waiting to be one, `SparePluginHost`)
+    /// the host. Its standard error goes to `logPath` (the last lines are quoted when it dies); its
+    /// events, logs and death go to `handlers`.
     static func launch(
         label: String, purpose: String, logPath: String, settings: PluginHostSettings, logger: Logger,
-        handlers: Handlers = Handlers()
+        handlers: Handlers = Handlers(), forked: ChildProcess? = nil
     ) throws(ProviderError) -> PluginHost {
         let host = try spawn(
-            label: label, purpose: purpose, logPath: logPath, settings: settings, logger: logger)
+            label: label, purpose: purpose, logPath: logPath, settings: settings, logger: logger,
+            forked: forked)
         host.attach(handlers)
         return host
     }
 
-    /// Starts a host that serves nobody yet (a spare, `SparePluginHost`); `adopt` gives it its
-    /// instance's name, log and handlers.
-    static func spawn(
-        label: String, purpose: String, logPath: String, settings: PluginHostSettings, logger: Logger
+    /// Starts a host, or connects to `forked`, without handlers yet (`attach`).
+    private static func spawn(
+        label: String, purpose: String, logPath: String, settings: PluginHostSettings, logger: Logger,
+        forked: ChildProcess? = nil
     ) throws(ProviderError) -> PluginHost {
         // A crash of the host is the plugin's: Swift's backtrace of the host would bury the plugin's
         // own last words in the quoted stderr tail. Whoever sets SWIFT_BACKTRACE keeps it.
@@ -150,14 +152,24 @@ final class PluginHost: Sendable {
             })
         let peer: JSONRPCPeer
         do {
-            peer = try JSONRPCPeer.launch(
-                command, name: label, purpose: purpose, logPath: logPath, configuration: configuration,
-                log: { level, message in
-                    switch level {
-                    case .error: logger.error("\(message)")
-                    default: logger.warning("\(message)")
-                    }
-                }, handlers: handlers)
+            let log: ProcessLog = { level, message in
+                switch level {
+                case .error: logger.error("\(message)")
+                default: logger.warning("\(message)")
+                }
+            }
+            if let forked {
+                forked.rename(label)
+                let connection = LineConnection.connect(
+                    forked, started: "as a copy of agentws (forked)", purpose: purpose, logPath: logPath,
+                    log: log, lineLimit: configuration.lineLimit)
+                peer = try JSONRPCPeer.start(
+                    connection, configuration: configuration, log: log, handlers: handlers)
+            } else {
+                peer = try JSONRPCPeer.launch(
+                    command, name: label, purpose: purpose, logPath: logPath, configuration: configuration,
+                    log: log, handlers: handlers)
+            }
         } catch {
             throw ProviderError(.providerFailed, "cannot start the \(label): \(error)")
         }
@@ -187,17 +199,6 @@ final class PluginHost: Sendable {
             return attached.handlers
         }
         handlers?.ended(text)
-    }
-
-    /// Makes a spare host (`spawn`) the host of an instance: its label (in messages and in its log
-    /// lines) and call limit, its standard error logged at `logPath` from now on, and its handlers.
-    /// False when it is not running any more (then it must not be used).
-    func adopt(label: String, logPath: String, settings: PluginHostSettings, handlers: Handlers) -> Bool {
-        guard isRunning else { return false }
-        identity.withLock { $0 = (label, settings.callTimeout) }
-        peer.connection.moveStderrLog(to: logPath, renamingTo: label, header: "serving as the \(label)")
-        attach(handlers)
-        return isRunning
     }
 
     /// How the host died, or nil while it runs.

@@ -36,6 +36,19 @@ package final class PluginHostServer: Sendable {
     /// The whole `agentws-plugin-host` program: logs to standard error at `AGENTWS_LOG_LEVEL`
     /// (`warning` unless set), as the agentws command line does, then `run`.
     package static func main() -> Int32 {
+        bootstrapLogging()
+        return run()
+    }
+
+    /// What a copy of agentws forked to be a plugin host runs (`SparePluginHost`): what `main` does,
+    /// in the environment a started host gets (`PluginHost.spawn`), shown in `ps` as the host.
+    package static func mainOfForkedCopy() -> Int32 {
+        ProcessTitle.set(PluginHostSettings.hostProgramName)
+        if getenv("SWIFT_BACKTRACE") == nil { setenv("SWIFT_BACKTRACE", "enable=no", 1) }
+        return main()
+    }
+
+    private static func bootstrapLogging() {
         let requested = getenv("AGENTWS_LOG_LEVEL").flatMap {
             Logger.Level(rawValue: String(cString: $0).lowercased())
         }
@@ -44,39 +57,11 @@ package final class PluginHostServer: Sendable {
             handler.logLevel = requested ?? .warning
             return handler
         }
-        return run(preload: Preload(arguments: Array(CommandLine.arguments.dropFirst())))
-    }
-
-    /// A plugin file to map before the first request comes: what a spare host (`SparePluginHost`)
-    /// is started with when it can guess its instance's plugin, so that the `dlopen` is done by the
-    /// time `create` arrives. `create` loads the file again with every check; this only warms it.
-    package struct Preload: Equatable, Sendable {
-        package var path: String
-        package var directory: String
-
-        package init(path: String, directory: String) {
-            self.path = path
-            self.directory = directory
-        }
-
-        /// The arguments that ask for it: `--preload PATH --preload-directory DIRECTORY`.
-        package var arguments: [String] { ["--preload", path, "--preload-directory", directory] }
-
-        /// The preload `arguments` ask for, if they do.
-        package init?(arguments: [String]) {
-            guard let at = arguments.firstIndex(of: "--preload"), at + 1 < arguments.count,
-                let directoryAt = arguments.firstIndex(of: "--preload-directory"),
-                directoryAt + 1 < arguments.count
-            else { return nil }
-            self.init(path: arguments[at + 1], directory: arguments[directoryAt + 1])
-        }
     }
 
     /// Serves the process's standard input and output until agentws closes the input; returns the
     /// exit status for the process.
-    package static func run(preload: Preload? = nil, logger: Logger = Logger(label: "agentws.plugin-host"))
-        -> Int32
-    {
+    package static func run(logger: Logger = Logger(label: "agentws.plugin-host")) -> Int32 {
         // Ignored: a write to a closed pipe is an error here, never a silent death.
         signal(SIGPIPE, SIG_IGN)
         let input = fcntl(0, F_DUPFD_CLOEXEC, 3)
@@ -91,10 +76,6 @@ package final class PluginHostServer: Sendable {
             close(null)
         }
         dup2(2, 1)
-        if let preload {
-            // A refusal or a crash here is create's to report: it loads the file again.
-            _ = try? PluginLoader.load(path: preload.path, directory: preload.directory, logger: logger)
-        }
         let server = PluginHostServer(input: input, output: output, logger: logger)
         server.serve()
         let alone = server.goOnAloneIfLeft()

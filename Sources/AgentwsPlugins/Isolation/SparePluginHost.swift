@@ -1,85 +1,85 @@
+import AgentProcess
 import AgentwsSystem
 import Logging
 
-/// A plugin host started before anyone knows which instance it will serve, so that its start (the
-/// better part of a one-shot send's extra time under isolation) overlaps the command's own start.
+/// A plugin host made before anyone knows which instance it will serve: a copy of the one-shot
+/// `agentws send` itself, forked first thing in `main`, so that the send does not wait for a new
+/// program to start (the better part of an isolated send's extra time).
 ///
-/// A one-shot `agentws send` starts one (`start`) before it has read its configuration when the
-/// send will most likely need one: plugin isolation forced by `AGENTWS_PLUGINS_ISOLATION=process`,
-/// or the instance the send uses ran in a plugin host the last time it was created on this machine
-/// (`markerPath`). The instance's launch takes it (`take`, `PluginHost.adopt`) instead of starting
-/// a host of its own; a spare nobody takes is ended (`discard`), and one left at the command's exit
-/// ends with it (its input closes). Chromium keeps a spare renderer process for the same reason.
+/// `main` forks one (`forkEarly`) when the send will likely need a host: plugin isolation forced by
+/// `AGENTWS_PLUGINS_ISOLATION=process`, or an instance of the workspace ran in a plugin host the last
+/// time it was created on this machine (`markerPath`, `anyInstanceMarked`). The copy waits for its
+/// instance; the instance's launch takes it (`take`) instead of starting `agentws-plugin-host`, and
+/// a copy nobody takes is ended (`discard`): its input closes and it exits without having loaded
+/// anything. Android starts its apps from a forked "zygote" for the same reason.
 package enum SparePluginHost {
-    private static let slot = Locked<(settings: PluginHostSettings, host: PluginHost)?>(nil)
+    /// The copy, until it is taken or discarded.
+    private static let copy = Locked<ChildProcess?>(nil)
 
     /// The file whose presence in an instance's state directory says that the instance last ran in
     /// a plugin host: made when an isolated instance is created, removed when an instance of that
-    /// name is created in process. It holds the plugin file and its directory, one per line, which
-    /// a spare maps ahead (`PluginHostServer.Preload`).
+    /// name is created in process.
     package static func markerPath(stateDirectory: String) -> String {
         stateDirectory.appendingPathComponent("runs-in-plugin-host")
     }
 
-    /// Records in instance's state directory that it runs in a plugin host, serving `plugin`.
-    static func mark(stateDirectory: String, plugin: LoadedPlugin) {
+    /// Records in an instance's state directory that it runs in a plugin host.
+    static func mark(stateDirectory: String) {
         let path = markerPath(stateDirectory: stateDirectory)
-        let bytes = Array((plugin.path + "\n" + plugin.directory + "\n").utf8)
-        // A hint: rewritten only when it changes, and not made durable (a lost one only guesses wrong).
-        guard (try? FileIO.readIfPresent(path)) != bytes else { return }
-        try? AtomicFile.replace(bytes, path: path, durable: false, mode: 0o600)
+        // A hint: made only when missing, and not made durable (a lost one only guesses wrong).
+        guard !FileIO.exists(path) else { return }
+        try? AtomicFile.replace([], path: path, durable: false, mode: 0o600)
     }
 
-    /// The plugin the marker at `path` names, if it names one.
-    package static func markedPlugin(_ path: String) -> PluginHostServer.Preload? {
-        guard let bytes = try? FileIO.readIfPresent(path) else { return nil }
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
-        guard lines.count == 2, lines.allSatisfy({ $0.hasPrefix("/") }) else { return nil }
-        return PluginHostServer.Preload(path: lines[0], directory: lines[1])
+    /// Whether any instance whose state is under `providersDirectory` (one directory per instance)
+    /// last ran in a plugin host: a directory listing and a `stat` per instance.
+    package static func anyInstanceMarked(providersDirectory: String) -> Bool {
+        guard let directory = opendir(providersDirectory) else { return false }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name != ".", name != ".." else { continue }
+            if FileIO.exists(markerPath(stateDirectory: providersDirectory + "/" + name)) { return true }
+        }
+        return false
     }
 
-    /// Starts a spare host unless there is one, mapping `preload` ahead when given. Until it serves
-    /// an instance its standard error is logged in `logDirectory/plugin-host.log`.
-    package static func start(
-        settings: PluginHostSettings, preload: PluginHostServer.Preload? = nil, logDirectory: String,
-        logger: Logger
-    ) {
-        guard slot.withLock({ $0 == nil }) else { return }
-        var started = settings
-        started.arguments += preload?.arguments ?? []
+    /// Forks the copy (`ChildProcess.fork`), which runs `PluginHostServer.mainOfForkedCopy`. Only
+    /// sound while this process has one thread: call it first thing in `main`.
+    package static func forkEarly() {
         guard
-            let host = try? PluginHost.spawn(
-                label: "spare plugin host", purpose: "a send that will likely need one",
-                logPath: logDirectory.appendingPathComponent("plugin-host.log"), settings: started,
-                logger: logger)
+            let forked = try? ChildProcess.fork(
+                name: "spare plugin host", directory: "/", body: PluginHostServer.mainOfForkedCopy)
         else { return }
-        let kept = slot.withLock { slot -> Bool in
-            guard slot == nil else { return false }
-            slot = (settings, host)
-            return true
-        }
-        if !kept { host.release() }
+        copy.withLock { $0 = forked }
     }
 
-    /// The spare, when one runs that was started as `settings` would start it; it is no longer spare.
-    static func take(matching settings: PluginHostSettings) -> PluginHost? {
-        slot.withLock { slot in
-            guard let spare = slot, spare.settings.executable == settings.executable,
-                spare.settings.arguments == settings.arguments,
-                spare.settings.environment == settings.environment
-            else { return nil }
-            slot = nil
-            return spare.host
+    /// The copy, when there is one and a host started with `settings` would be the same: this
+    /// program's own host (`PluginHostSettings.forThisProgram`) with this process's environment. It
+    /// is no longer spare.
+    static func take(matching settings: PluginHostSettings) -> ChildProcess? {
+        guard copy.withLock({ $0 != nil }),
+            let own = PluginHostSettings.forThisProgram(callTimeout: settings.callTimeout),
+            own.executable == settings.executable, own.arguments == settings.arguments,
+            own.environment == settings.environment
+        else { return nil }
+        return copy.withLock { copy in
+            defer { copy = nil }; return copy
         }
     }
 
-    /// Whether a spare waits to be taken.
-    package static var isWaiting: Bool { slot.withLock { $0 != nil } }
-
-    /// Ends the spare nobody took, if any.
+    /// Ends the copy nobody took, if any: it sees its input end before any request and exits. It
+    /// is not waited for; the init process reaps it once this command has exited.
     package static func discard() {
-        slot.withLock { slot in
-            defer { slot = nil }; return slot?.host
-        }?.release()
+        guard
+            let discarded = copy.withLock({ copy in
+                defer { copy = nil }; return copy
+            })
+        else { return }
+        discarded.closeInput()
+        close(discarded.standardOutput)
+        close(discarded.standardError)
     }
 }

@@ -61,9 +61,12 @@ package final class ConfiguredProviders: ProviderResolver {
     /// Gets instance `name` ready ahead of its first call: discovers the plugins, creates the
     /// instance, and for an instance in a plugin host starts the host and creates the instance there
     /// without waiting for it. Nothing is reported: the first call reports what went wrong.
-    package func prepare(named name: String) async {
-        guard let provider = try? await provider(named: name) else { return }
-        if let isolated = provider as? IsolatedProvider { await isolated.prepare() }
+    /// Returns whether the instance is being created in a plugin host.
+    @discardableResult
+    package func prepare(named name: String) async -> Bool {
+        guard let isolated = try? await provider(named: name) as? IsolatedProvider else { return false }
+        await isolated.prepare()
+        return true
     }
 
     /// Ends the plugin hosts of the instances created so far (those in this process stay: a plugin

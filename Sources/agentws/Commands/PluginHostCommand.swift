@@ -10,17 +10,8 @@ struct PluginHostCommand: ParsableCommand {
         abstract: "Serve a plugin for agentws over standard input and output (started by agentws).",
         shouldDisplay: false)
 
-    @Option(help: "A plugin file to map before the first request (a spare host's guess).")
-    var preload: String?
-
-    @Option(name: .customLong("preload-directory"), help: "The plugin directory of --preload.")
-    var preloadDirectory: String?
-
     func run() throws {
-        let status = PluginHostServer.run(
-            preload: preload.flatMap { path in
-                preloadDirectory.map { PluginHostServer.Preload(path: path, directory: $0) }
-            })
+        let status = PluginHostServer.run()
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -9,16 +9,16 @@ import Logging
 
 /// Gets the provider instance of an `agentws send` ready while the command line is still being
 /// parsed: the argument parser, the workspace, the configuration and the thread's binding take a few
-/// milliseconds before the send first calls its provider, and a plugin host takes about five to
-/// start. So `main` looks at the arguments itself (`SendArguments`), and when they are a send, a
-/// thread of its own does one of two things on the other core:
+/// milliseconds before the send first calls its provider. So `main` looks at the arguments itself
+/// (`SendArguments`), and when they are a send, a thread of its own, on the other core, finds the
+/// provider the send will use exactly as the send does (the thread's binding, else the model policy)
+/// and prepares it (`ConfiguredProviders.prepare`: discovery, the instance created). The send takes
+/// these providers over (`adopt`) when it runs in this process with the same workspace and
+/// configuration.
 ///
-/// - when the send will most likely need a plugin host (`spareWorthStarting`), it starts a spare
-///   one (`SparePluginHost`) and leaves the rest to the send, whose launch adopts it;
-/// - otherwise it finds the provider the send will use exactly as the send does (the thread's
-///   binding, else the model policy) and prepares it (`ConfiguredProviders.prepare`: discovery, the
-///   instance created), and the send takes these providers over (`adopt`) when it runs in this
-///   process with the same workspace and configuration.
+/// An instance that runs in a plugin host is created in the copy of agentws that `main` forked
+/// before anything else when the send would likely need one (`forkSpareIfLikely`,
+/// `SparePluginHost`), so that no new program has to start.
 ///
 /// A daemon-routed send finds nothing prepared. A guess that turns out wrong costs work, never a
 /// result: the send resolves its provider again, and what goes wrong is reported by the send
@@ -31,15 +31,42 @@ enum EarlyProviders {
         let providers: ConfiguredProviders
     }
 
-    /// One preparation: `decided` opens once the send's provider is known, or its spare plugin host
-    /// is started, or it is known that nothing will be prepared; `task` then holds the preparation,
-    /// if any.
+    /// One preparation: `decided` opens once the send's provider is known, or it is known that
+    /// nothing will be prepared; `task` then holds the preparation, if any.
     private final class Pending: Sendable {
         let decided = Latch()
         let task = Locked<Task<Prepared?, Never>?>(nil)
     }
 
     private static let pending = Locked<Pending?>(nil)
+
+    /// Forks the spare plugin host (`SparePluginHost.forkEarly`) when `arguments` are a send that
+    /// will likely need one: isolation forced by `AGENTWS_PLUGINS_ISOLATION=process`, or an instance
+    /// of its workspace ran in a plugin host the last time it was created here, and no daemon serves
+    /// the workspace. Finding out takes a directory walk and a listing, not the configuration; the
+    /// preparation then finds out exactly, and a copy its send does not take is discarded.
+    ///
+    /// Must come first in `main`, while this process has one thread (`ChildProcess.fork`).
+    static func forkSpareIfLikely(arguments: [String]) {
+        guard let send = SendArguments(arguments) else { return }
+        let forced = getenv("AGENTWS_PLUGINS_ISOLATION").map { String(cString: $0) }
+        guard forced != "in-process" else { return }
+        if forced != "process" {
+            var environment: [String: String] = [:]
+            environment["AGENTWS_WORKSPACE"] = getenv("AGENTWS_WORKSPACE").map { String(cString: $0) }
+            guard let directory = getcwd(nil, 0) else { return }
+            let currentDirectory = String(cString: directory)
+            free(directory)
+            guard
+                let workspace = try? Workspace.locate(
+                    explicit: send.workspace, environment: environment, currentDirectory: currentDirectory),
+                DaemonClient.holder(workspace) == nil,
+                SparePluginHost.anyInstanceMarked(
+                    providersDirectory: workspace.stateDirectory.appendingPathComponent("providers"))
+            else { return }
+        }
+        SparePluginHost.forkEarly()
+    }
 
     /// Starts preparing when `arguments` (without the program name) are a send.
     ///
@@ -53,24 +80,17 @@ enum EarlyProviders {
         pending.withLock { $0 = preparation }
         do {
             try DetachedThread.start(onAnotherCPU: true) {
-                let environment = CommandContext.environment
-                guard let site = SendSite(send, environment) else {
-                    preparation.decided.open()
-                    return
-                }
-                // With a spare to start, the other core is the spare's: the send finds its provider
-                // itself (as fast as this thread would). It waits for the spare to be there, though:
-                // a launch that came first would start a second host beside it.
-                if let spare = spareWorthStarting(send, site, environment) {
-                    spare()
-                    preparation.decided.open()
-                    return
-                }
                 defer { preparation.decided.open() }
-                guard let (context, provider) = resolve(send, site) else { return }
+                let environment = CommandContext.environment
+                guard let site = SendSite(send, environment), let (context, provider) = resolve(send, site)
+                else {
+                    SparePluginHost.discard()
+                    return
+                }
                 let providers = context.makeProviders()
                 let task = Task.detached { () -> Prepared? in
-                    await providers.prepare(named: provider)
+                    // An instance in process leaves the copy untaken; one in a host takes it.
+                    if await !providers.prepare(named: provider) { SparePluginHost.discard() }
                     return Prepared(
                         workspaceRoot: context.workspace.root, configuration: context.configuration,
                         provider: provider, providers: providers)
@@ -78,43 +98,8 @@ enum EarlyProviders {
                 preparation.task.withLock { $0 = task }
             }
         } catch {
+            SparePluginHost.discard()
             preparation.decided.open()
-        }
-    }
-
-    /// How to start a spare plugin host (`SparePluginHost`), when the send will most likely need
-    /// one: isolation forced by `AGENTWS_PLUGINS_ISOLATION=process`, or the instance the send's
-    /// thread is bound to (or that `--provider` names) ran in a plugin host the last time it was
-    /// created here. Finding out takes a directory walk and one small file, not the configuration;
-    /// a wrong guess costs the spare's start, on the other core, and the spare ends with the send.
-    private static func spareWorthStarting(
-        _ send: SendArguments, _ site: SendSite, _ environment: [String: String]
-    ) -> (@Sendable () -> Void)? {
-        let forced = environment["AGENTWS_PLUGINS_ISOLATION"]
-        guard forced != "in-process" else { return nil }
-        let workspace = site.workspace
-        let instance = (try? site.bound.get())?.provider
-        let name = instance ?? send.provider
-        let marker = name.map {
-            SparePluginHost.markerPath(stateDirectory: workspace.providerStateDirectory($0))
-        }
-        guard forced == "process" || marker.map(FileIO.exists) == true,
-            let settings = PluginHostSettings.forThisProgram()
-        else { return nil }
-        // Mapped ahead only from a directory plugins are searched in by default: the marker is a
-        // file in the workspace, and a guess must never load what discovery would not.
-        let searched = PluginSearchPath.current(
-            configuration: Configuration.defaults.plugins, workspaceRoot: workspace.root
-        ).directories
-        let preload = marker.flatMap(SparePluginHost.markedPlugin).flatMap {
-            searched.contains($0.directory) ? $0 : nil
-        }
-        return {
-            SparePluginHost.start(
-                settings: settings, preload: preload, logDirectory: workspace.stateDirectory,
-                logger: Logger(label: "agentws.plugins"))
-            guard SparePluginHost.isWaiting else { return }
-            Logger(label: "agentws.send").debug("started a spare plugin host for provider '\(name ?? "?")'")
         }
     }
 
@@ -134,8 +119,7 @@ enum EarlyProviders {
     }
 
     /// The providers prepared for this send, when they were prepared for `context`'s workspace and
-    /// configuration; else nil (and their plugin hosts are ended). When a spare plugin host is being
-    /// started, returns once it runs, so that the send's launch takes it.
+    /// configuration; else nil (and their plugin hosts are ended).
     static func adopt(_ context: CommandContext) async -> ConfiguredProviders? {
         guard
             let preparation = pending.withLock({ pending in

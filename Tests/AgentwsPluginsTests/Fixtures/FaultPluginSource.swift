@@ -12,11 +12,15 @@
 /// - `talks-in-destroy`: `destroy` writes a line to standard error and logs one through the host;
 /// - `hangs-in-destroy`: `destroy` says so on standard error and never returns;
 /// - `slow-send`: `send` emits a text event every 10 ms for a second, from the calling thread, before
-///   it completes.
+///   it completes;
+/// - `tells-its-process`: `create` writes to standard error how its process is set up (process
+///   group, descriptors, blocked and default signals, working directory, `SWIFT_BACKTRACE`).
 /// `-DFAULT_CONSTRUCTOR_SEGV` adds a constructor that dereferences NULL when the file is loaded.
 let faultPluginSource = #"""
     #define _GNU_SOURCE
+    #include <dirent.h>
     #include <pthread.h>
+    #include <signal.h>
     #include <stdatomic.h>
     #include <stdio.h>
     #include <stdlib.h>
@@ -50,6 +54,31 @@ let faultPluginSource = #"""
         return has(instance->fault, strlen(instance->fault), fault);
     }
 
+    static void tell_process(void) {
+        int descriptors = 0;
+        DIR *directory = opendir("/proc/self/fd");
+        if (directory != NULL) {
+            for (struct dirent *entry; (entry = readdir(directory)) != NULL;) {
+                if (entry->d_name[0] != '.') descriptors++;
+            }
+            closedir(directory);
+        }
+        sigset_t blocked;
+        sigprocmask(SIG_BLOCK, NULL, &blocked);
+        int anyBlocked = 0;
+        for (int signal = 1; signal < 32; signal++) anyBlocked |= sigismember(&blocked, signal) == 1;
+        struct sigaction segv, interrupt;
+        sigaction(SIGSEGV, NULL, &segv);
+        sigaction(SIGINT, NULL, &interrupt);
+        char cwd[256] = "";
+        if (getcwd(cwd, sizeof cwd) == NULL) cwd[0] = 0;
+        const char *backtrace = getenv("SWIFT_BACKTRACE");
+        fprintf(stderr, "fault plugin: process own-group=%d descriptors=%d blocked=%d segv-default=%d int-default=%d cwd=%s backtrace=%s\n",
+                getpgid(0) == getpid(), descriptors - 1, anyBlocked, segv.sa_handler == SIG_DFL,
+                interrupt.sa_handler == SIG_DFL, cwd, backtrace ? backtrace : "(unset)");
+        fflush(stderr);
+    }
+
     static int32_t fault_create(const char *config, size_t config_len, const agentws_host_callbacks *host,
                                 void **instance_out, char **error_json_out, size_t *error_len_out) {
         (void)error_json_out;
@@ -65,6 +94,7 @@ let faultPluginSource = #"""
             while (found + length < config + config_len && found[length] != '"' && length < 63) length++;
             memcpy(instance->fault, found, length);
         }
+        if (faulty(instance, "tells-its-process")) tell_process();
         if (faulty(instance, "exit-in-create")) {
             fprintf(stderr, "fault plugin: exiting in create\n");
             exit(3);
