@@ -11,7 +11,7 @@ enum ConfigValueText {
                     || "._/-*+@".unicodeScalars.contains(scalar))
         }
         let startsSafely = text.first.map { !"-*@".contains($0) } ?? false
-        if plainSafe, startsSafely, Node(text).tagName == .str {
+        if plainSafe, startsSafely, PlainScalarTag.of(text) == .str {
             return text
         }
         return JSONWriter.compactString(.string(text))

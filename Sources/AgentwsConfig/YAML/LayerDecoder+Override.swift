@@ -6,7 +6,9 @@ extension LayerDecoder {
     mutating func decodeOverride(_ override: ConfigOverride) {
         let value: Node
         do {
-            value = try YAMLDocument.compose(override.value) ?? Node("")
+            value =
+                try YAMLDocument.compose(override.value)
+                ?? Node.scalar(.init("", Tag(.null, .basic, .default)))
         } catch {
             report(nil, "the value is not valid YAML: \(error.message)")
             return

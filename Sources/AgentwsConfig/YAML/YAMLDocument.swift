@@ -17,7 +17,14 @@ enum YAMLDocument {
         if holdsOnlyComments(text) { return nil }
         do {
             // The encoding is given so Yams does not consult (and print about) YAMS_DEFAULT_ENCODING.
-            return try Yams.compose(yaml: text, .default, .default, .utf8)
+            // Composed without Yams' tag resolver (PlainScalarTag says why), then tagged as it would.
+            do {
+                return try Yams.compose(yaml: text, .basic, .default, .utf8).map(PlainScalarTag.resolving)
+            } catch YamlError.duplicatedKeysInMapping {
+                // Keys that only the YAML types tell apart (`1` and `"1"`) are alike without the
+                // resolver: compose as before, so that what is reported stays the same.
+                return try Yams.compose(yaml: text, .default, .default, .utf8)
+            }
         } catch let error as YamlError {
             throw problem(for: error)
         } catch {
