@@ -201,12 +201,20 @@ enum IsolationRow {
                 + (shipped.isEmpty
                     ? ""
                     : "; the sends beside the shipped plugins also have \(shipped.joined(separator: ", "))"))
+        let hostLog = Files.read(
+            settings.scratch + "/row9/workspace/process/.agentws/state/providers/echo/plugin-host.log")
+        let starts = String(decoding: hostLog ?? [], as: UTF8.self).split(separator: "\n").filter {
+            $0.contains("=== started")
+        }
         report.notes.append(
-            "echo state on \(base.hasPrefix("/dev/shm") ? "tmpfs" : "the scratch file system"); the isolated "
-                + "one-shot send starts one \(PluginHostSettings.hostProgramName): the plugin files were "
-                + "examined by the first send and are remembered in state/plugin-probes.json; each side "
-                + "sends in a workspace of its own, so the isolated one maps its plugin ahead as a user's does"
-        )
+            "echo state on \(base.hasPrefix("/dev/shm") ? "tmpfs" : "the scratch file system"); "
+                + "plugins.isolation set in each side's configuration; the isolated one-shot send runs one "
+                + "plugin host, a copy of agentws forked first thing in main (the instance ran in a host "
+                + "before): \(starts.filter { $0.contains("as a copy of agentws") }.count) of the "
+                + "\(starts.count) hosts of the isolated sends on the scratch file system were forked "
+                + "copies (the first, the side's setup, started \(PluginHostSettings.hostProgramName)); "
+                + "the plugin files were examined by the first send and are remembered in "
+                + "state/plugin-probes.json")
         return report
     }
 
@@ -338,7 +346,7 @@ enum IsolationRow {
     /// Each side has a workspace of its own, as a user whose configuration says how the instance
     /// runs has: an instance created in process removes the hint that it runs in a plugin host
     /// (`SparePluginHost.markerPath`), so sharing one workspace would make every isolated send start
-    /// as if the instance had never run in a host (no plugin mapped ahead, the hint written again).
+    /// as if the instance had never run in a host (no spare host forked, the hint written again).
     private static func sends(
         _ programs: Programs, workspace: String, rounds: Int, measure: Measure = .wall
     ) throws -> [[Double]] {
@@ -347,16 +355,24 @@ enum IsolationRow {
         environment["AGENTWS_BENCH_STATIC_CLI"] = nil
         environment["XDG_CONFIG_HOME"] = workspace + "/no-user-config"
         let send = ["send", "--thread", "bench", "hello from the benchmark"]
-        /// A workspace of its own for `program` with `isolation`, its thread started.
+        environment["AGENTWS_PLUGINS_ISOLATION"] = nil
+        /// A workspace of its own for `program` with `isolation` in its configuration (as a user
+        /// sets it: a send reads it, not an override, to decide on a spare plugin host), its thread
+        /// started.
         func side(_ program: String, _ isolation: String, _ name: String) throws -> [String: String] {
             let root = workspace + "/" + name
             try Files.makeDirectories(root)
             var side = environment
             side["AGENTWS_WORKSPACE"] = root
-            side["AGENTWS_PLUGINS_ISOLATION"] = isolation
-            guard try Spawn.run(program, ["init", root], environment: side).succeeded,
-                try Spawn.run(program, send, environment: side).succeeded
-            else { throw BenchError("\(program) init or send in \(root) failed") }
+            guard try Spawn.run(program, ["init", root], environment: side).succeeded else {
+                throw BenchError("\(program) init \(root) failed")
+            }
+            let config = root + "/.agentws/config.yaml"
+            try Files.write(
+                (Files.read(config) ?? []) + Array("plugins:\n  isolation: \(isolation)\n".utf8), to: config)
+            guard try Spawn.run(program, send, environment: side).succeeded else {
+                throw BenchError("\(program) send in \(root) failed")
+            }
             return side
         }
         environment["AGENTWS_WORKSPACE"] = workspace + "/in-process"
