@@ -65,19 +65,29 @@ package enum SparePluginHost {
             own.executable == settings.executable, own.arguments == settings.arguments,
             own.environment == settings.environment
         else { return nil }
-        return copy.withLock { copy in
+        let taken = copy.withLock { copy in
             defer { copy = nil }; return copy
         }
+        // A copy that died waiting (killed from outside) would fail the send's `create`: the send
+        // starts a host of its own instead.
+        guard let taken, !taken.hasExited else {
+            discard(taken)
+            return nil
+        }
+        return taken
     }
 
     /// Ends the copy nobody took, if any: it sees its input end before any request and exits. It
     /// is not waited for; the init process reaps it once this command has exited.
     package static func discard() {
-        guard
-            let discarded = copy.withLock({ copy in
+        discard(
+            copy.withLock { copy in
                 defer { copy = nil }; return copy
             })
-        else { return }
+    }
+
+    private static func discard(_ discarded: ChildProcess?) {
+        guard let discarded else { return }
         discarded.closeInput()
         close(discarded.standardOutput)
         close(discarded.standardError)
