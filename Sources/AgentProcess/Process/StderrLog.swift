@@ -15,10 +15,9 @@ package final class StderrLog: Sendable {
     package static let rotationSize = 4 << 20
 
     /// The log file, or nil when it could not be opened.
-    package var path: String? { location.withLock { $0 } }
-    private let location: Locked<String?>
-    private let prefix: Locked<[UInt8]>
-    private let pid: pid_t
+    package let path: String?
+    /// What each line starts with: `name[pid] `.
+    private let prefix: [UInt8]
 
     private struct State {
         var descriptor: Int32
@@ -30,15 +29,11 @@ package final class StderrLog: Sendable {
     /// Opens (creating or rotating) the log at `path` for the process `pid` of the program `name`.
     package init(path: String, name: String, pid: pid_t, header: String) {
         let descriptor = Self.open(path)
-        self.location = Locked(descriptor >= 0 ? path : nil)
-        self.prefix = Locked(Self.prefix(name, pid))
-        self.pid = pid
+        self.path = descriptor >= 0 ? path : nil
+        self.prefix = Array("\(name)[\(pid)] ".utf8)
         self.state = Locked(State(descriptor: descriptor))
         writeLine(Array("=== \(header)".utf8))
     }
-
-    /// What each line of the process `pid` of the program `name` starts with: `name[pid] `.
-    private static func prefix(_ name: String, _ pid: pid_t) -> [UInt8] { Array("\(name)[\(pid)] ".utf8) }
 
     /// Opens the log at `path` for appending, rotating it first when it has grown too large.
     private static func open(_ path: String) -> Int32 {
@@ -82,7 +77,7 @@ package final class StderrLog: Sendable {
     /// Appends one line with the process prefix in a single write, so that the lines of processes
     /// sharing the file never mix within a line.
     private func writeLine(_ line: [UInt8]) {
-        let bytes = prefix.withLock { $0 } + line + [UInt8(ascii: "\n")]
+        let bytes = prefix + line + [UInt8(ascii: "\n")]
         state.withLock { state in
             guard state.descriptor >= 0 else { return }
             var offset = 0

@@ -72,11 +72,10 @@ final class PluginHost: Sendable {
     }
 
     /// "plugin host of provider codex (plugin codex, /path)", for messages.
-    var label: String { identity.withLock { $0.label } }
+    let label: String
     private let peer: JSONRPCPeer
-    /// Who the host is for messages, and how long a call may take (`plugins.call_timeout`): set at
-    /// the start, or when a spare host is given its instance.
-    private let identity: Locked<(label: String, callTimeout: Duration)>
+    /// How long a call other than a turn may take (`plugins.call_timeout`).
+    private let callTimeout: Duration
     /// The handlers, once set, or how the host died before they were.
     private let attached: Locked<(handlers: Handlers?, endedBefore: String?)>
     /// Why agentws ended the host itself (it hung), so that its death is told as such.
@@ -88,7 +87,8 @@ final class PluginHost: Sendable {
         label: String, peer: JSONRPCPeer, callTimeout: Duration,
         attached: Locked<(handlers: Handlers?, endedBefore: String?)>
     ) {
-        self.identity = Locked((label, callTimeout))
+        self.label = label
+        self.callTimeout = callTimeout
         self.peer = peer
         self.attached = attached
     }
@@ -262,7 +262,7 @@ final class PluginHost: Sendable {
     /// The time limit of a request, and the setting that chose it.
     private func limit(untimed: Bool) -> (Duration, String?) {
         untimed
-            ? (.seconds(86_400 * 366), nil) : (identity.withLock { $0.callTimeout }, "plugins.call_timeout")
+            ? (.seconds(86_400 * 366), nil) : (callTimeout, "plugins.call_timeout")
     }
 
     /// A request written to the host, whose answer is waited for later (`answer`).
