@@ -31,7 +31,9 @@ package struct Workspace: Sendable, Equatable {
     package var bindingIndexPath: String { stateDirectory + "/bindings.index" }
 
     /// Where provider instance `name` keeps its own state.
-    package func providerStateDirectory(_ name: String) -> String { stateDirectory + "/providers/" + name }
+    package func providerStateDirectory(_ name: String) -> String { providersStateDirectory + "/" + name }
+    /// Where the provider instances' state directories are, one per instance.
+    package var providersStateDirectory: String { stateDirectory + "/providers" }
 
     /// The path of thread `thread`'s binding file. Only a validated `ThreadID` can build it.
     package func bindingPath(_ thread: ThreadID) -> String {

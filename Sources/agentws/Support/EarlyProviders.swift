@@ -50,21 +50,17 @@ enum EarlyProviders {
     static func forkSpareIfLikely(arguments: [String]) {
         guard let send = SendArguments(arguments) else { return }
         let forced = getenv("AGENTWS_PLUGINS_ISOLATION").map { String(cString: $0) }
-        guard forced != "in-process" else { return }
-        if forced != "process" {
-            var environment: [String: String] = [:]
-            environment["AGENTWS_WORKSPACE"] = getenv("AGENTWS_WORKSPACE").map { String(cString: $0) }
-            guard let directory = getcwd(nil, 0) else { return }
-            let currentDirectory = String(cString: directory)
-            free(directory)
-            guard
-                let workspace = try? Workspace.locate(
-                    explicit: send.workspace, environment: environment, currentDirectory: currentDirectory),
-                DaemonClient.holder(workspace) == nil,
-                SparePluginHost.anyInstanceMarked(
-                    providersDirectory: workspace.stateDirectory.appendingPathComponent("providers"))
-            else { return }
-        }
+        guard forced != "in-process", let directory = getcwd(nil, 0) else { return }
+        let currentDirectory = String(cString: directory)
+        free(directory)
+        var environment: [String: String] = [:]
+        environment["AGENTWS_WORKSPACE"] = getenv("AGENTWS_WORKSPACE").map { String(cString: $0) }
+        guard
+            let workspace = SendSite.workspace(
+                send, environment: environment, currentDirectory: currentDirectory),
+            forced == "process"
+                || SparePluginHost.anyInstanceMarked(providersDirectory: workspace.providersStateDirectory)
+        else { return }
         SparePluginHost.forkEarly()
     }
 
@@ -144,9 +140,20 @@ enum EarlyProviders {
     }
 }
 
-/// Where a send will run, read once for both of `EarlyProviders`' paths: its workspace, and its
-/// thread's binding as the model policy sees it.
+/// Where a send will run: its workspace, and its thread's binding as the model policy sees it.
 private struct SendSite {
+    /// The send's workspace, unless there is none or a daemon serves it.
+    static func workspace(_ send: SendArguments, environment: [String: String], currentDirectory: String)
+        -> Workspace?
+    {
+        guard
+            let workspace = try? Workspace.locate(
+                explicit: send.workspace, environment: environment, currentDirectory: currentDirectory),
+            DaemonClient.holder(workspace) == nil
+        else { return nil }
+        return workspace
+    }
+
     let workspace: Workspace
     /// The thread's provider and model (nil: no thread given, or not bound yet); a failure when the
     /// thread id or its binding cannot be read, which the send reports itself.
@@ -156,10 +163,8 @@ private struct SendSite {
     /// runs here).
     init?(_ send: SendArguments, _ environment: [String: String]) {
         guard
-            let workspace = try? Workspace.locate(
-                explicit: send.workspace, environment: environment,
-                currentDirectory: CommandContext.currentDirectory),
-            DaemonClient.holder(workspace) == nil
+            let workspace = Self.workspace(
+                send, environment: environment, currentDirectory: CommandContext.currentDirectory)
         else { return nil }
         self.workspace = workspace
         bound = Result {
