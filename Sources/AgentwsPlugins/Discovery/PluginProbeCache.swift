@@ -51,7 +51,7 @@ struct PluginProbeCache {
             let plugins = value["plugins"]?.arrayValue
         else { return }
         for item in plugins {
-            guard let stampValue = item["stamp"], let stamp = Self.stamp(from: stampValue),
+            guard let stampValue = item["stamp"], let stamp = FileStamp(json: stampValue),
                 let identity = item["plugin"], let plugin = PluginHostProtocol.plugin(from: identity)
             else {
                 entries = [:]
@@ -67,33 +67,12 @@ struct PluginProbeCache {
     func encoded() -> [UInt8] {
         let plugins = entries.keys.sorted().compactMap { path -> JSONValue? in
             guard let entry = entries[path] else { return nil }
-            return ["stamp": Self.json(entry.stamp), "plugin": PluginHostProtocol.identity(entry.plugin)]
+            return ["stamp": entry.stamp.json, "plugin": PluginHostProtocol.identity(entry.plugin)]
         }
         let value: JSONValue = [
             "format": .integer(Self.format), "abi": .string(PluginHostVersion.abi),
             "toolchain": .string(PluginHostVersion.toolchain), "plugins": .array(plugins),
         ]
         return JSONWriter.compact(value) + [UInt8(ascii: "\n")]
-    }
-
-    private static func json(_ stamp: FileStamp) -> JSONValue {
-        [
-            "inode": .integer(Int64(bitPattern: stamp.inode)), "size": .integer(stamp.size),
-            "mtime": .integer(stamp.modifiedSeconds), "mtimeNanoseconds": .integer(stamp.modifiedNanoseconds),
-            "ctime": .integer(stamp.changedSeconds), "ctimeNanoseconds": .integer(stamp.changedNanoseconds),
-        ]
-    }
-
-    private static func stamp(from value: JSONValue) -> FileStamp? {
-        guard let inode = value["inode"]?.integerValue, let size = value["size"]?.integerValue,
-            let modified = value["mtime"]?.integerValue,
-            let modifiedNanoseconds = value["mtimeNanoseconds"]?.integerValue,
-            let changed = value["ctime"]?.integerValue,
-            let changedNanoseconds = value["ctimeNanoseconds"]?.integerValue
-        else { return nil }
-        return FileStamp(
-            inode: UInt64(bitPattern: inode), size: size, modifiedSeconds: modified,
-            modifiedNanoseconds: modifiedNanoseconds, changedSeconds: changed,
-            changedNanoseconds: changedNanoseconds)
     }
 }
