@@ -402,6 +402,86 @@ struct IsolationTests {
         #expect(logLines(instanceLog, containing: "=== started agentws-plugin-host") == 3)
     }
 
+    /// The copy maps ahead the plugin its instance's marker names, the file its host loaded last
+    /// time, while the send reads its configuration; only while the file is unchanged (a marker is
+    /// trusted for the stamp it holds), and a copy that mapped another plugin than its send needs
+    /// does not serve it: here it maps the plugin that segfaults in its constructor, and the send
+    /// starts a host of its own.
+    @Test func aForkedCopyMapsItsInstancesPluginAheadAndServesNoOther() throws {
+        let workspace = try Workspace(fault: "none")
+        let plugins = workspace.root + "/.agentws/plugins"
+        let markerPath = workspace.root + "/.agentws/state/providers/good/runs-in-plugin-host"
+        let instanceLog = workspace.hostLog("good")
+        var environment = workspace.environment
+        environment["AGENTWS_LOG_LEVEL"] = "debug"
+        func send(_ text: String) throws {
+            let outcome = try RunningCommand(
+                ["send", "--provider", "good", "--thread", "g1", text], directory: workspace.root,
+                environment: environment
+            ).finish()
+            #expect(outcome.status == 0 && outcome.stdout.contains("fault plugin reply"), "\(outcome)")
+        }
+        func marker() throws -> JSONValue {
+            try JSONParser.parse(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: markerPath))))
+        }
+        func counts() -> [Int] {
+            [
+                "=== started agentws-plugin-host", "=== started as a copy",
+                "libfault.so mapped ahead of create",
+            ].map { logLines(instanceLog, containing: $0) }
+        }
+        try send("one")
+        #expect(try marker()["path"]?.stringValue == plugins + "/libfault.so")
+        #expect(try marker()["directory"]?.stringValue == plugins)
+        try send("two")
+        #expect(counts() == [1, 1, 1], "\(workspace.hostLogText("good"))")
+
+        // A changed file (a chmod moves its change time) is not mapped ahead; the marker then
+        // takes the new stamp, and the next copy maps it again.
+        let before = try marker()
+        usleep(10_000)
+        #expect(chmod(plugins + "/libfault.so", 0o750) == 0)
+        try send("three")
+        #expect(counts() == [1, 2, 1])
+        #expect(try marker() != before && marker()["path"] == before["path"])
+        try send("four")
+        #expect(counts() == [1, 3, 2])
+
+        // A marker naming another plugin file with its true stamp: the copy maps it, and the send
+        // to `good` starts a host of its own. Whether that file loads (a copy of the fault plugin
+        // outside the search path) or segfaults in its constructor (the copy dies).
+        let elsewhere = workspace.root + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: false)
+        try #require(chmod(elsewhere, 0o700) == 0)
+        try FileManager.default.copyItem(atPath: plugins + "/libfault.so", toPath: elsewhere + "/libother.so")
+        func mark(_ path: String, directory: String, offBy nanoseconds: Int = 0) throws {
+            var info = stat()
+            try #require(stat(path, &info) == 0)
+            let stamp: JSONValue = [
+                "inode": .integer(Int64(info.st_ino)), "size": .integer(Int64(info.st_size)),
+                "mtime": .integer(Int64(info.st_mtim.tv_sec)),
+                "mtimeNanoseconds": .integer(Int64(info.st_mtim.tv_nsec)),
+                "ctime": .integer(Int64(info.st_ctim.tv_sec)),
+                "ctimeNanoseconds": .integer(Int64(info.st_ctim.tv_nsec + nanoseconds)),
+            ]
+            let marker: JSONValue = ["path": .string(path), "directory": .string(directory), "stamp": stamp]
+            try Data(JSONWriter.compact(marker)).write(to: URL(fileURLWithPath: markerPath))
+        }
+        try mark(elsewhere + "/libother.so", directory: elsewhere)
+        try send("five")
+        #expect(counts() == [2, 3, 2], "\(workspace.hostLogText("good"))")
+        try mark(plugins + "/libsegv.so", directory: plugins)
+        try send("six")
+        #expect(counts() == [3, 3, 2], "\(workspace.hostLogText("good"))")
+
+        // The same marker with a stamp one nanosecond off is not trusted: nothing is mapped, and
+        // the copy serves the send.
+        try mark(plugins + "/libsegv.so", directory: plugins, offBy: 1)
+        try send("seven")
+        #expect(counts() == [3, 4, 2], "\(workspace.hostLogText("good"))")
+        #expect(ProcessScan.gone(withEnvironment: workspace.marker, within: .seconds(10)))
+    }
+
     /// A forked copy is set up as a started `agentws-plugin-host` is, as its plugin sees it: a process
     /// group of its own, no signal blocked, SIGSEGV and SIGINT at their defaults (the Swift runtime's
     /// crash handler of agentws is gone, so a plugin's crash kills it with the signal), working

@@ -122,7 +122,8 @@ package final class IsolatedProvider: Provider {
             })
         let host = try PluginHost.launch(
             label: hostLabel, purpose: "provider \(name)", logPath: logPath, settings: settings,
-            logger: logger, handlers: handlers, forked: SparePluginHost.take(matching: settings))
+            logger: logger, handlers: handlers,
+            forked: SparePluginHost.take(matching: settings, pluginPath: plugin.path))
         let create = host.send(
             PluginHostProtocol.create,
             [
@@ -156,7 +157,7 @@ package final class IsolatedProvider: Provider {
         // For the next one-shot send, which decides before reading the configuration whether a
         // spare host is worth starting (SparePluginHost).
         if marksItsRuns {
-            SparePluginHost.mark(stateDirectory: configuration.stateDirectory)
+            SparePluginHost.mark(stateDirectory: configuration.stateDirectory, plugin: plugin)
         }
         let channel = IsolatedChannel(
             plugin: created, name: name, router: router, host: host, firstDescribe: describe)

@@ -41,11 +41,13 @@ package final class PluginHostServer: Sendable {
     }
 
     /// What a copy of agentws forked to be a plugin host runs (`SparePluginHost`): what `main` does,
-    /// in the environment a started host gets (`PluginHost.spawn`), shown in `ps` as the host.
-    package static func mainOfForkedCopy() -> Int32 {
+    /// in the environment a started host gets (`PluginHost.spawn`), shown in `ps` as the host, with
+    /// `plugin` mapped ahead of the first request.
+    package static func mainOfForkedCopy(mappingAhead plugin: MarkedPlugin?) -> Int32 {
         ProcessTitle.set(PluginHostSettings.hostProgramName)
         if getenv("SWIFT_BACKTRACE") == nil { setenv("SWIFT_BACKTRACE", "enable=no", 1) }
-        return main()
+        bootstrapLogging()
+        return run(mappingAhead: plugin)
     }
 
     private static func bootstrapLogging() {
@@ -61,7 +63,9 @@ package final class PluginHostServer: Sendable {
 
     /// Serves the process's standard input and output until agentws closes the input; returns the
     /// exit status for the process.
-    package static func run(logger: Logger = Logger(label: "agentws.plugin-host")) -> Int32 {
+    package static func run(
+        mappingAhead plugin: MarkedPlugin? = nil, logger: Logger = Logger(label: "agentws.plugin-host")
+    ) -> Int32 {
         // Ignored: a write to a closed pipe is an error here, never a silent death.
         signal(SIGPIPE, SIG_IGN)
         let input = fcntl(0, F_DUPFD_CLOEXEC, 3)
@@ -76,6 +80,8 @@ package final class PluginHostServer: Sendable {
             close(null)
         }
         dup2(2, 1)
+        // After the streams: what the plugin's constructors write goes to standard error.
+        plugin?.mapAhead(logger: logger)
         let server = PluginHostServer(input: input, output: output, logger: logger)
         server.serve()
         let alone = server.goOnAloneIfLeft()

@@ -8,73 +8,100 @@ import Logging
 ///
 /// `main` forks one (`forkEarly`) when the send will likely need a host: plugin isolation forced by
 /// `AGENTWS_PLUGINS_ISOLATION=process`, or an instance of the workspace ran in a plugin host the last
-/// time it was created on this machine (`markerPath`, `anyInstanceMarked`). The copy waits for its
-/// instance; the instance's launch takes it (`take`) instead of starting `agentws-plugin-host`, and
-/// a copy nobody takes is ended (`discard`): its input closes and it exits without having loaded
-/// anything. Android starts its apps from a forked "zygote" for the same reason.
+/// time it was created on this machine (`markerPath`, `markers`). The copy maps the plugin the
+/// markers name ahead (`MarkedPlugin`) and waits for its instance; the instance's launch takes it
+/// (`take`) instead of starting `agentws-plugin-host`, and a copy nobody takes is ended (`discard`):
+/// its input closes and it exits. Android starts its apps from a forked "zygote" for the same reason.
 package enum SparePluginHost {
-    /// The copy, until it is taken or discarded.
-    private static let copy = Locked<ChildProcess?>(nil)
+    /// The copy, until it is taken or discarded, and the plugin file it mapped ahead.
+    private static let copy = Locked<(process: ChildProcess, mappedAhead: String?)?>(nil)
 
     /// The file whose presence in an instance's state directory says that the instance last ran in
     /// a plugin host: made when an isolated instance is created, removed when an instance of that
-    /// name is created in process.
+    /// name is created in process. It names the plugin file its host loaded (`MarkedPlugin`).
     package static func markerPath(stateDirectory: String) -> String {
         stateDirectory.appendingPathComponent("runs-in-plugin-host")
     }
 
-    /// Records in an instance's state directory that it runs in a plugin host.
-    static func mark(stateDirectory: String) {
+    /// Records in an instance's state directory that it runs in a plugin host, serving `plugin`.
+    static func mark(stateDirectory: String, plugin: LoadedPlugin) {
         let path = markerPath(stateDirectory: stateDirectory)
-        // A hint: made only when missing, and not made durable (a lost one only guesses wrong).
-        guard !FileIO.exists(path) else { return }
-        try? AtomicFile.replace([], path: path, durable: false, mode: 0o600)
+        let bytes =
+            (try? FileStamp.of(plugin.path)).flatMap { stamp in
+                MarkedPlugin(path: plugin.path, directory: plugin.directory, stamp: stamp).encoded
+            } ?? []
+        // A hint: rewritten only when it changes, and not made durable (a lost one only guesses wrong).
+        guard (try? FileIO.readIfPresent(path)) != bytes else { return }
+        try? AtomicFile.replace(bytes, path: path, durable: false, mode: 0o600)
     }
 
-    /// Whether any instance whose state is under `providersDirectory` (one directory per instance)
-    /// last ran in a plugin host: a directory listing and a `stat` per instance.
-    package static func anyInstanceMarked(providersDirectory: String) -> Bool {
-        guard let directory = opendir(providersDirectory) else { return false }
+    /// What the markers of a workspace's instances say (`markers(providersDirectory:)`).
+    package struct Markers: Equatable {
+        /// Whether any instance last ran in a plugin host.
+        package var any = false
+        /// The plugin file the marked instances name, when they all name the same one and it has
+        /// the stamp they give it: the one a copy maps ahead. (With two, the copy cannot know which
+        /// its send will need.)
+        package var plugin: MarkedPlugin?
+    }
+
+    /// The markers of the instances whose state is under `providersDirectory` (one directory per
+    /// instance): a directory listing and a read per instance.
+    package static func markers(providersDirectory: String) -> Markers {
+        guard let directory = opendir(providersDirectory) else { return Markers() }
         defer { closedir(directory) }
+        var named: [MarkedPlugin?] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
                 String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            guard name != ".", name != ".." else { continue }
-            if FileIO.exists(markerPath(stateDirectory: providersDirectory + "/" + name)) { return true }
+            guard name != ".", name != "..",
+                let bytes = try? FileIO.readIfPresent(
+                    markerPath(stateDirectory: providersDirectory + "/" + name))
+            else { continue }
+            named.append(MarkedPlugin(marker: bytes))
         }
-        return false
+        guard let first = named.first else { return Markers() }
+        guard let plugin = first, named.allSatisfy({ $0 == plugin }),
+            (try? FileStamp.of(plugin.path)) == plugin.stamp
+        else { return Markers(any: true, plugin: nil) }
+        return Markers(any: true, plugin: plugin)
     }
 
-    /// Forks the copy (`ChildProcess.fork`), which runs `PluginHostServer.mainOfForkedCopy`. Only
-    /// sound while this process has one thread: call it first thing in `main`.
-    package static func forkEarly() {
+    /// Forks the copy (`ChildProcess.fork`), which runs `PluginHostServer.mainOfForkedCopy`, mapping
+    /// `plugin` ahead when given. Only sound while this process has one thread: call it first thing
+    /// in `main`.
+    package static func forkEarly(mappingAhead plugin: MarkedPlugin?) {
         guard
             let forked = try? ChildProcess.fork(
-                name: "spare plugin host", directory: "/", body: PluginHostServer.mainOfForkedCopy)
+                name: "spare plugin host", directory: "/",
+                body: { PluginHostServer.mainOfForkedCopy(mappingAhead: plugin) })
         else { return }
-        copy.withLock { $0 = forked }
+        copy.withLock { $0 = (forked, plugin?.path) }
     }
 
-    /// The copy, when there is one and a host started with `settings` would be the same: this
-    /// program's own host (`PluginHostSettings.forThisProgram`) with this process's environment. It
-    /// is no longer spare.
-    static func take(matching settings: PluginHostSettings) -> ChildProcess? {
+    /// The copy, when there is one, a host started with `settings` would be the same (this
+    /// program's own host, `PluginHostSettings.forThisProgram`, with this process's environment),
+    /// and it mapped no plugin ahead but the one at `pluginPath`. It is no longer spare.
+    static func take(matching settings: PluginHostSettings, pluginPath: String) -> ChildProcess? {
         guard copy.withLock({ $0 != nil }),
             let own = PluginHostSettings.forThisProgram(callTimeout: settings.callTimeout),
             own.executable == settings.executable, own.arguments == settings.arguments,
             own.environment == settings.environment
         else { return nil }
-        let taken = copy.withLock { copy in
-            defer { copy = nil }; return copy
-        }
-        // A copy that died waiting (killed from outside) would fail the send's `create`: the send
-        // starts a host of its own instead.
-        guard let taken, !taken.hasExited else {
-            discard(taken)
+        guard
+            let taken = copy.withLock({ copy in
+                defer { copy = nil }; return copy
+            })
+        else { return nil }
+        // A copy that died waiting (killed from outside, or by the plugin it mapped) would fail the
+        // send's `create`, and one that mapped another plugin would serve it with that plugin's code
+        // loaded (whose misdeeds would be reported as this one's): the send starts a host of its own.
+        guard taken.mappedAhead ?? pluginPath == pluginPath, !taken.process.hasExited else {
+            discard(taken.process)
             return nil
         }
-        return taken
+        return taken.process
     }
 
     /// Ends the copy nobody took, if any: it sees its input end before any request and exits. It
@@ -83,7 +110,7 @@ package enum SparePluginHost {
         discard(
             copy.withLock { copy in
                 defer { copy = nil }; return copy
-            })
+            }?.process)
     }
 
     private static func discard(_ discarded: ChildProcess?) {

@@ -44,7 +44,8 @@ enum EarlyProviders {
     /// will likely need one: isolation forced by `AGENTWS_PLUGINS_ISOLATION=process`, or an instance
     /// of its workspace ran in a plugin host the last time it was created here, and no daemon serves
     /// the workspace. Finding out takes a directory walk and a listing, not the configuration; the
-    /// preparation then finds out exactly, and a copy its send does not take is discarded.
+    /// preparation then finds out exactly, and a copy its send does not take is discarded. The copy
+    /// maps ahead the plugin the markers name, when they name one.
     ///
     /// Must come first in `main`, while this process has one thread (`ChildProcess.fork`).
     static func forkSpareIfLikely(arguments: [String]) {
@@ -57,11 +58,11 @@ enum EarlyProviders {
         environment["AGENTWS_WORKSPACE"] = getenv("AGENTWS_WORKSPACE").map { String(cString: $0) }
         guard
             let workspace = SendSite.workspace(
-                send, environment: environment, currentDirectory: currentDirectory),
-            forced == "process"
-                || SparePluginHost.anyInstanceMarked(providersDirectory: workspace.providersStateDirectory)
+                send, environment: environment, currentDirectory: currentDirectory)
         else { return }
-        SparePluginHost.forkEarly()
+        let markers = SparePluginHost.markers(providersDirectory: workspace.providersStateDirectory)
+        guard forced == "process" || markers.any else { return }
+        SparePluginHost.forkEarly(mappingAhead: markers.plugin)
     }
 
     /// Starts preparing when `arguments` (without the program name) are a send.
