@@ -18,28 +18,12 @@ package struct MarkedPlugin: Sendable, Equatable {
     package var directory: String
     package var stamp: FileStamp
 
-    package init(path: String, directory: String, stamp: FileStamp) {
-        self.path = path
-        self.directory = directory
-        self.stamp = stamp
-    }
-
     /// The marker's bytes: one line of compact JSON.
     var encoded: [UInt8] {
         let value: JSONValue = [
             "path": .string(path), "directory": .string(directory), "stamp": stamp.json,
         ]
         return JSONWriter.compact(value) + [UInt8(ascii: "\n")]
-    }
-
-    /// The plugin a marker's bytes name; nil when they name none (a marker written before markers
-    /// named their plugin is empty) or cannot be read as one.
-    init?(marker bytes: [UInt8]) {
-        guard let value = try? JSONParser.parse(bytes: bytes), let path = value["path"]?.stringValue,
-            let directory = value["directory"]?.stringValue, path.hasPrefix("/"), directory.hasPrefix("/"),
-            let stampValue = value["stamp"], let stamp = FileStamp(json: stampValue)
-        else { return nil }
-        self.init(path: path, directory: directory, stamp: stamp)
     }
 
     /// Loads the file ahead of `create` (whoever asks has checked its stamp). A refusal here is
@@ -51,5 +35,18 @@ package struct MarkedPlugin: Sendable, Equatable {
         if (try? PluginLoader.load(path: path, directory: directory, logger: quiet)) != nil {
             logger.debug("plugin file \(path) mapped ahead of create")
         }
+    }
+}
+
+// In an extension, so that the memberwise initializer stays.
+extension MarkedPlugin {
+    /// The plugin a marker's bytes name; nil when they name none (a marker written before markers
+    /// named their plugin is empty) or cannot be read as one.
+    init?(marker bytes: [UInt8]) {
+        guard let value = try? JSONParser.parse(bytes: bytes), let path = value["path"]?.stringValue,
+            let directory = value["directory"]?.stringValue, path.hasPrefix("/"), directory.hasPrefix("/"),
+            let stampValue = value["stamp"], let stamp = FileStamp(json: stampValue)
+        else { return nil }
+        self.init(path: path, directory: directory, stamp: stamp)
     }
 }
