@@ -48,6 +48,10 @@ import Testing
         #expect(MarkedPlugin(marker: relative.encoded) == nil)
         #expect(MarkedPlugin(marker: Array(#"{"path":"/x","directory":"/"}"#.utf8)) == nil)
         #expect(MarkedPlugin(marker: Array("/x\n/\n".utf8)) == nil)
+        // A marker is read up to 16 KiB: a larger one, valid or not, names no plugin.
+        let padded =
+            [UInt8](repeating: UInt8(ascii: " "), count: MarkedPlugin.maximumMarkerSize) + plugin.encoded
+        #expect(MarkedPlugin(marker: padded) == nil)
     }
 
     @Test func noMarkerMeansNoSpareHost() throws {
@@ -70,6 +74,10 @@ import Testing
         try write(try marked("two.so").encoded, forInstance: "b")
         #expect(markers == .init(any: true, plugin: nil))
         try write([], forInstance: "b")
+        #expect(markers == .init(any: true, plugin: nil))
+        let one = try marked("one.so")
+        try write(one.encoded, forInstance: "b")
+        try write([UInt8](repeating: UInt8(ascii: " "), count: 1 << 20) + one.encoded, forInstance: "a")
         #expect(markers == .init(any: true, plugin: nil))
     }
 

@@ -18,6 +18,9 @@ package struct MarkedPlugin: Sendable, Equatable {
     package var directory: String
     package var stamp: FileStamp
 
+    /// The longest marker read: two paths of `PATH_MAX` and a stamp fit in it several times.
+    static let maximumMarkerSize = 16 * 1024
+
     /// The marker's bytes: one line of compact JSON.
     var encoded: [UInt8] {
         let value: JSONValue = [
@@ -43,7 +46,8 @@ extension MarkedPlugin {
     /// The plugin a marker's bytes name; nil when they name none (a marker written before markers
     /// named their plugin is empty) or cannot be read as one.
     init?(marker bytes: [UInt8]) {
-        guard let value = try? JSONParser.parse(bytes: bytes), let path = value["path"]?.stringValue,
+        guard bytes.count <= Self.maximumMarkerSize, let value = try? JSONParser.parse(bytes: bytes),
+            let path = value["path"]?.stringValue,
             let directory = value["directory"]?.stringValue, path.hasPrefix("/"), directory.hasPrefix("/"),
             let stampValue = value["stamp"], let stamp = FileStamp(json: stampValue)
         else { return nil }

@@ -31,7 +31,7 @@ package enum SparePluginHost {
                 MarkedPlugin(path: plugin.path, directory: plugin.directory, stamp: stamp).encoded
             } ?? []
         // A hint: rewritten only when it changes, and not made durable (a lost one only guesses wrong).
-        guard (try? FileIO.readIfPresent(path)) != bytes else { return }
+        guard readMarker(path) != bytes else { return }
         try? AtomicFile.replace(bytes, path: path, durable: false, mode: 0o600)
     }
 
@@ -56,8 +56,7 @@ package enum SparePluginHost {
                 String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
             guard name != ".", name != "..",
-                let bytes = try? FileIO.readIfPresent(
-                    markerPath(stateDirectory: providersDirectory + "/" + name))
+                let bytes = readMarker(markerPath(stateDirectory: providersDirectory + "/" + name))
             else { continue }
             named.append(MarkedPlugin(marker: bytes))
         }
@@ -66,6 +65,13 @@ package enum SparePluginHost {
             (try? FileStamp.of(plugin.path)) == plugin.stamp
         else { return Markers(any: true, plugin: nil) }
         return Markers(any: true, plugin: plugin)
+    }
+
+    /// The first bytes of the marker at `path`, or nil when there is none. Every send of the
+    /// workspace reads its markers, so a marker is never read past `MarkedPlugin.maximumMarkerSize`
+    /// (a larger one names no plugin).
+    private static func readMarker(_ path: String) -> [UInt8]? {
+        try? SystemCalls.readPrefix(of: path, count: MarkedPlugin.maximumMarkerSize + 1).get()
     }
 
     /// Forks the copy (`ChildProcess.fork`), which runs `PluginHostServer.mainOfForkedCopy`, mapping
