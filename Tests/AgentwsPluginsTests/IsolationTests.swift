@@ -482,6 +482,29 @@ struct IsolationTests {
         #expect(ProcessScan.gone(withEnvironment: workspace.marker, within: .seconds(10)))
     }
 
+    /// An instance taken out of the configuration loses its marker at the next send that forked a
+    /// copy on it, so that sends stop forking copies nobody takes; the other instances keep theirs.
+    @Test func aRemovedInstanceLosesItsMarker() throws {
+        let workspace = try Workspace(fault: "none")
+        let providers = workspace.root + "/.agentws/state/providers"
+        for provider in ["good", "bad"] {
+            let outcome = try workspace.run("send", "--provider", provider, "--thread", provider, "one")
+            #expect(outcome.status == 0, "\(outcome)")
+        }
+        for provider in ["good", "bad"] {
+            #expect(FileManager.default.fileExists(atPath: providers + "/\(provider)/runs-in-plugin-host"))
+        }
+        let config = workspace.root + "/.agentws/config.yaml"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "  good:\n    plugin: fault\n", with: "").utf8)
+            .write(to: URL(fileURLWithPath: config))
+        let echo = try workspace.run("send", "--provider", "echo", "--thread", "e1", "hello")
+        #expect(echo.status == 0 && echo.stdout.contains("hello"), "\(echo)")
+        #expect(!FileManager.default.fileExists(atPath: providers + "/good/runs-in-plugin-host"))
+        #expect(FileManager.default.fileExists(atPath: providers + "/bad/runs-in-plugin-host"))
+        #expect(FileManager.default.fileExists(atPath: providers + "/good"), "its state stays")
+    }
+
     /// A forked copy is set up as a started `agentws-plugin-host` is, as its plugin sees it: a process
     /// group of its own, no signal blocked, SIGSEGV and SIGINT at their defaults (the Swift runtime's
     /// crash handler of agentws is gone, so a plugin's crash kills it with the signal), working

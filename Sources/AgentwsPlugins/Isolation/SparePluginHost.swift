@@ -48,23 +48,26 @@ package enum SparePluginHost {
     /// The markers of the instances whose state is under `providersDirectory` (one directory per
     /// instance): a directory listing and a read per instance.
     package static func markers(providersDirectory: String) -> Markers {
-        guard let directory = opendir(providersDirectory) else { return Markers() }
-        defer { closedir(directory) }
-        var named: [MarkedPlugin?] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            guard name != ".", name != "..",
-                let bytes = readMarker(markerPath(stateDirectory: providersDirectory + "/" + name))
-            else { continue }
-            named.append(MarkedPlugin(marker: bytes))
+        let named = ((try? SystemCalls.directoryEntries(providersDirectory).get()) ?? []).compactMap { name in
+            readMarker(markerPath(stateDirectory: providersDirectory + "/" + name)).map(
+                MarkedPlugin.init(marker:))
         }
         guard let first = named.first else { return Markers() }
         guard let plugin = first, named.allSatisfy({ $0 == plugin }),
             (try? FileStamp.of(plugin.path)) == plugin.stamp
         else { return Markers(any: true, plugin: nil) }
         return Markers(any: true, plugin: plugin)
+    }
+
+    /// Removes the markers of the instances under `providersDirectory` that `configured` does not
+    /// name, when a copy was forked: an instance taken out of the configuration would otherwise make
+    /// every send of the workspace fork a copy, mapping that instance's plugin, that no send takes.
+    package static func forgetRemovedInstances(providersDirectory: String, configured: Set<String>) {
+        guard copy.withLock({ $0 != nil }) else { return }
+        for name in (try? SystemCalls.directoryEntries(providersDirectory).get()) ?? []
+        where !configured.contains(name) {
+            try? FileIO.removeIfPresent(markerPath(stateDirectory: providersDirectory + "/" + name))
+        }
     }
 
     /// The first bytes of the marker at `path`, or nil when there is none. Every send of the

@@ -84,6 +84,9 @@ enum EarlyProviders {
                     SparePluginHost.discard()
                     return
                 }
+                SparePluginHost.forgetRemovedInstances(
+                    providersDirectory: context.workspace.providersStateDirectory,
+                    configured: Set(context.configuration.providers.keys))
                 let providers = context.makeProviders()
                 let task = Task.detached { () -> Prepared? in
                     // An instance in process leaves the copy untaken; one in a host takes it.
