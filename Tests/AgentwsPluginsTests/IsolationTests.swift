@@ -404,9 +404,9 @@ struct IsolationTests {
 
     /// The copy maps ahead the plugin its instance's marker names, the file its host loaded last
     /// time, while the send reads its configuration; only while the file is unchanged (a marker is
-    /// trusted for the stamp it holds), and a copy that mapped another plugin than its send needs
-    /// does not serve it: here it maps the plugin that segfaults in its constructor, and the send
-    /// starts a host of its own.
+    /// trusted for the stamp it holds) and from a directory searched whatever the configuration says,
+    /// and a copy that mapped another plugin than its send needs does not serve it: here it maps the
+    /// plugin that segfaults in its constructor, and the send starts a host of its own.
     @Test func aForkedCopyMapsItsInstancesPluginAheadAndServesNoOther() throws {
         let workspace = try Workspace(fault: "none")
         let plugins = workspace.root + "/.agentws/plugins"
@@ -447,9 +447,11 @@ struct IsolationTests {
         try send("four")
         #expect(counts() == [1, 3, 2])
 
-        // A marker naming another plugin file with its true stamp: the copy maps it, and the send
-        // to `good` starts a host of its own. Whether that file loads (a copy of the fault plugin
-        // outside the search path) or segfaults in its constructor (the copy dies).
+        // A marker naming a file outside the directories searched whatever the configuration says
+        // (a copy of the fault plugin), with its true stamp: a guess never maps it, and the copy
+        // serves the send. One naming another plugin file in them with its true stamp (the plugin
+        // that segfaults in its constructor): the copy maps it and dies, and the send to `good`
+        // starts a host of its own.
         let elsewhere = workspace.root + "/elsewhere"
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: false)
         try #require(chmod(elsewhere, 0o700) == 0)
@@ -469,16 +471,16 @@ struct IsolationTests {
         }
         try mark(elsewhere + "/libother.so", directory: elsewhere)
         try send("five")
-        #expect(counts() == [2, 3, 2], "\(workspace.hostLogText("good"))")
+        #expect(counts() == [1, 4, 2], "\(workspace.hostLogText("good"))")
         try mark(plugins + "/libsegv.so", directory: plugins)
         try send("six")
-        #expect(counts() == [3, 3, 2], "\(workspace.hostLogText("good"))")
+        #expect(counts() == [2, 4, 2], "\(workspace.hostLogText("good"))")
 
         // The same marker with a stamp one nanosecond off is not trusted: nothing is mapped, and
         // the copy serves the send.
         try mark(plugins + "/libsegv.so", directory: plugins, offBy: 1)
         try send("seven")
-        #expect(counts() == [3, 4, 2], "\(workspace.hostLogText("good"))")
+        #expect(counts() == [2, 5, 2], "\(workspace.hostLogText("good"))")
         #expect(ProcessScan.gone(withEnvironment: workspace.marker, within: .seconds(10)))
     }
 

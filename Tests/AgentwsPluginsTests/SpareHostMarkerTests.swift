@@ -34,7 +34,7 @@ import Testing
     }
 
     private var markers: SparePluginHost.Markers {
-        SparePluginHost.markers(providersDirectory: providers.path)
+        SparePluginHost.markers(providersDirectory: providers.path) { [plugins.path] }
     }
 
     @Test func aMarkerReadsBackAsThePluginItNames() throws {
@@ -55,7 +55,9 @@ import Testing
     }
 
     @Test func noMarkerMeansNoSpareHost() throws {
-        #expect(SparePluginHost.markers(providersDirectory: providers.file("missing")) == .init())
+        #expect(
+            SparePluginHost.markers(providersDirectory: providers.file("missing")) { [plugins.path] }
+                == .init())
         _ = try providers.makeDirectory("echo")
         #expect(markers == .init())
     }
@@ -79,6 +81,16 @@ import Testing
         try write(one.encoded, forInstance: "b")
         try write([UInt8](repeating: UInt8(ascii: " "), count: 1 << 20) + one.encoded, forInstance: "a")
         #expect(markers == .init(any: true, plugin: nil))
+    }
+
+    /// A guess made before the configuration is read maps only from a directory discovery searches
+    /// whatever the configuration says.
+    @Test func aFileOutsideTheMappableDirectoriesIsNotMapped() throws {
+        let one = try marked("one.so")
+        try write(one.encoded, forInstance: "a")
+        #expect(markers.plugin == one)
+        let elsewhere = SparePluginHost.markers(providersDirectory: providers.path) { [providers.path] }
+        #expect(elsewhere == .init(any: true, plugin: nil))
     }
 
     /// The stamp is what makes a marker trusted: a file changed since (its change time moves with a

@@ -39,21 +39,24 @@ package enum SparePluginHost {
     package struct Markers: Equatable {
         /// Whether any instance last ran in a plugin host.
         package var any = false
-        /// The plugin file the marked instances name, when they all name the same one and it has
-        /// the stamp they give it: the one a copy maps ahead. (With two, the copy cannot know which
-        /// its send will need.)
+        /// The plugin file the marked instances name, when they all name the same one, it lies in
+        /// one of the directories asked for, and it has the stamp they give it: the one a copy maps
+        /// ahead. (With two, the copy cannot know which its send will need.)
         package var plugin: MarkedPlugin?
     }
 
     /// The markers of the instances whose state is under `providersDirectory` (one directory per
-    /// instance): a directory listing and a read per instance.
-    package static func markers(providersDirectory: String) -> Markers {
+    /// instance): a directory listing and a read per instance. A plugin file is named only from one
+    /// of `mappable` (asked for only then): the directories discovery searches whatever the
+    /// configuration says, since the guess is made before it is read and must never load a file
+    /// discovery would not find.
+    package static func markers(providersDirectory: String, mappable: () -> [String]) -> Markers {
         let named = ((try? SystemCalls.directoryEntries(providersDirectory).get()) ?? []).compactMap { name in
             readMarker(markerPath(stateDirectory: providersDirectory + "/" + name)).map(
                 MarkedPlugin.init(marker:))
         }
         guard let first = named.first else { return Markers() }
-        guard let plugin = first, named.allSatisfy({ $0 == plugin }),
+        guard let plugin = first, named.allSatisfy({ $0 == plugin }), mappable().contains(plugin.directory),
             (try? FileStamp.of(plugin.path)) == plugin.stamp
         else { return Markers(any: true, plugin: nil) }
         return Markers(any: true, plugin: plugin)

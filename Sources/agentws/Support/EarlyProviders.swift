@@ -60,7 +60,12 @@ enum EarlyProviders {
             let workspace = SendSite.workspace(
                 send, environment: environment, currentDirectory: currentDirectory)
         else { return }
-        let markers = SparePluginHost.markers(providersDirectory: workspace.providersStateDirectory)
+        let markers = SparePluginHost.markers(providersDirectory: workspace.providersStateDirectory) {
+            PluginSearchPath.current(
+                configuration: Configuration.defaults.plugins, workspaceRoot: workspace.root
+            )
+            .directories
+        }
         guard forced == "process" || markers.any else { return }
         SparePluginHost.forkEarly(mappingAhead: markers.plugin)
     }
