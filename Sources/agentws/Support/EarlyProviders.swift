@@ -40,6 +40,10 @@ enum EarlyProviders {
 
     private static let pending = Locked<Pending?>(nil)
 
+    /// The send's workspace as `forkSpareIfLikely` found it (nil inside: none, or a daemon serves
+    /// it), so that the preparation does not walk up to it again; nil when it did not look.
+    private static let workspaceFoundFirst = Locked<Workspace??>(nil)
+
     /// Forks the spare plugin host (`SparePluginHost.forkEarly`) when `arguments` are a send that
     /// will likely need one: isolation forced by `AGENTWS_PLUGINS_ISOLATION=process`, or an instance
     /// of its workspace ran in a plugin host the last time it was created here, and no daemon serves
@@ -56,10 +60,9 @@ enum EarlyProviders {
         free(directory)
         var environment: [String: String] = [:]
         environment["AGENTWS_WORKSPACE"] = getenv("AGENTWS_WORKSPACE").map { String(cString: $0) }
-        guard
-            let workspace = SendSite.workspace(
-                send, environment: environment, currentDirectory: currentDirectory)
-        else { return }
+        let found = SendSite.workspace(send, environment: environment, currentDirectory: currentDirectory)
+        workspaceFoundFirst.withLock { $0 = .some(found) }
+        guard let workspace = found else { return }
         let markers = SparePluginHost.markers(providersDirectory: workspace.providersStateDirectory) {
             PluginSearchPath.current(
                 configuration: Configuration.defaults.plugins, workspaceRoot: workspace.root
@@ -84,7 +87,8 @@ enum EarlyProviders {
             try DetachedThread.start(onAnotherCPU: true) {
                 defer { preparation.decided.open() }
                 let environment = CommandContext.environment
-                guard let site = SendSite(send, environment), let (context, provider) = resolve(send, site)
+                guard let site = SendSite(send, environment, workspace: workspaceFoundFirst.withLock { $0 }),
+                    let (context, provider) = resolve(send, site)
                 else {
                     SparePluginHost.discard()
                     return
@@ -169,11 +173,13 @@ private struct SendSite {
     let bound: Result<ModelPolicy.Choice?, any Error>
 
     /// Nil when the send has no workspace, or a daemon serves it (the send goes there, and nothing
-    /// runs here).
-    init?(_ send: SendArguments, _ environment: [String: String]) {
+    /// runs here). `found`: what `workspace(_:environment:currentDirectory:)` returned for this send
+    /// already, if it was asked.
+    init?(_ send: SendArguments, _ environment: [String: String], workspace found: Workspace??) {
         guard
-            let workspace = Self.workspace(
-                send, environment: environment, currentDirectory: CommandContext.currentDirectory)
+            let workspace = found
+                ?? Self.workspace(
+                    send, environment: environment, currentDirectory: CommandContext.currentDirectory)
         else { return nil }
         self.workspace = workspace
         bound = Result {
