@@ -270,8 +270,8 @@ final class PluginHost: Sendable {
         fileprivate enum State: Sendable {
             /// Not written: the host had died.
             case refused(ProviderError)
-            /// Written; the reply comes through the stream, once.
-            case written(AsyncStream<Result<JSONValue, JSONRPCFailure>>)
+            /// Written; the reply comes through the slot, once.
+            case written(ReplySlot)
         }
         fileprivate let host: PluginHost
         fileprivate let method: String
@@ -283,9 +283,8 @@ final class PluginHost: Sendable {
             switch state {
             case .refused(let error):
                 throw error
-            case .written(let replies):
-                for await reply in replies { return try await host.interpret(reply, method, params).get() }
-                throw ProviderError(.providerFailed, "the \(host.label) never answered \(method)")
+            case .written(let slot):
+                return try await host.interpret(await slot.reply(), method, params).get()
             }
         }
     }
@@ -299,13 +298,10 @@ final class PluginHost: Sendable {
                 host: self, method: method, params: params,
                 state: .refused(ProviderError(.providerFailed, death)))
         }
-        let (replies, continuation) = AsyncStream.makeStream(of: Result<JSONValue, JSONRPCFailure>.self)
+        let slot = ReplySlot()
         let (timeout, setting) = limit(untimed: untimed)
-        peer.send(method, params, timeout: timeout, timeoutSetting: setting) { reply in
-            continuation.yield(reply)
-            continuation.finish()
-        }
-        return Sent(host: self, method: method, params: params, state: .written(replies))
+        peer.send(method, params, timeout: timeout, timeoutSetting: setting) { slot.give($0) }
+        return Sent(host: self, method: method, params: params, state: .written(slot))
     }
 
     /// What a reply means to the caller; a request that timed out kills the host.
