@@ -484,6 +484,50 @@ struct IsolationTests {
         #expect(ProcessScan.gone(withEnvironment: workspace.marker, within: .seconds(10)))
     }
 
+    /// A copy that died before its send took it (killed from outside between the fork and the
+    /// instance's launch) is not taken: the send starts a host of its own, and nothing of the dead
+    /// copy reaches the user. A configuration that takes a while to read (an instance nobody uses,
+    /// with many options) holds the launch back long enough to kill the copy first.
+    @Test func aCopyThatDiedBeforeItWasTakenIsNotTaken() throws {
+        let workspace = try Workspace(fault: "none")
+        let first = try workspace.run("send", "--provider", "good", "--thread", "k1", "one")
+        try #require(first.status == 0, "\(first)")
+        #expect(ProcessScan.gone(withEnvironment: workspace.marker, within: .seconds(10)))
+        let padding = (0..<60_000).map { "      k\($0): \"padding value \($0)\"\n" }.joined()
+        let config = workspace.root + "/.agentws/config.yaml"
+        var text = try String(contentsOfFile: config, encoding: .utf8)
+        text += "  unused:\n    plugin: fault\n    options:\n" + padding
+        try Data(text.utf8).write(to: URL(fileURLWithPath: config))
+
+        let send = try workspace.start(["send", "--provider", "good", "--thread", "k1", "two"])
+        let deadline = ContinuousClock.now + .seconds(10)
+        var copy: pid_t?
+        while copy == nil, ContinuousClock.now < deadline {
+            copy = workspace.hosts().first { Self.parent(of: $0) == send.pid }
+            if copy == nil { usleep(200) }
+        }
+        let found = try #require(copy, "no copy of the send was seen")
+        #expect(kill(found, SIGKILL) == 0)
+        let outcome = send.finish()
+        #expect(outcome.status == 0 && outcome.stdout.contains("fault plugin reply"), "\(outcome)")
+        #expect(!outcome.stderr.contains("died") && !outcome.stderr.contains("SIGKILL"), "\(outcome)")
+        let log = workspace.hostLog("good")
+        #expect(
+            logLines(log, containing: "=== started agentws-plugin-host") == 2,
+            "\(workspace.hostLogText("good"))")
+        #expect(logLines(log, containing: "=== started as a copy") == 0, "\(workspace.hostLogText("good"))")
+        #expect(ProcessScan.gone(withEnvironment: workspace.marker, within: .seconds(10)))
+    }
+
+    /// The parent process id of `pid` (`/proc/<pid>/stat`), or nil when it cannot be read.
+    private static func parent(of pid: pid_t) -> pid_t? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 1 ? pid_t(fields[1]) : nil
+    }
+
     /// An instance taken out of the configuration loses its marker at the next send that forked a
     /// copy on it, so that sends stop forking copies nobody takes; the other instances keep theirs.
     @Test func aRemovedInstanceLosesItsMarker() throws {
