@@ -503,7 +503,7 @@ struct IsolationTests {
         let deadline = ContinuousClock.now + .seconds(10)
         var copy: pid_t?
         while copy == nil, ContinuousClock.now < deadline {
-            copy = workspace.hosts().first { Self.parent(of: $0) == send.pid }
+            copy = workspace.hosts().first { ProcessScan.parent(of: $0) == send.pid }
             if copy == nil { usleep(200) }
         }
         let found = try #require(copy, "no copy of the send was seen")
@@ -517,15 +517,6 @@ struct IsolationTests {
             "\(workspace.hostLogText("good"))")
         #expect(logLines(log, containing: "=== started as a copy") == 0, "\(workspace.hostLogText("good"))")
         #expect(ProcessScan.gone(withEnvironment: workspace.marker, within: .seconds(10)))
-    }
-
-    /// The parent process id of `pid` (`/proc/<pid>/stat`), or nil when it cannot be read.
-    private static func parent(of pid: pid_t) -> pid_t? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 1 ? pid_t(fields[1]) : nil
     }
 
     /// An instance taken out of the configuration loses its marker at the next send that forked a
