@@ -9,10 +9,10 @@ import Logging
 ///
 /// The marker is only a hint in the workspace's state, so the stamp is what makes it trusted: a
 /// file is mapped ahead only from a directory discovery searches by default, and only while its
-/// inode, size and times are those agentws saw when its host loaded it (`SparePluginHost.markers`). Nobody can forge a marker that passes without having
-/// looked at the file on this machine (the change time, to the nanosecond, cannot be set), and a
-/// file changed since is not mapped ahead. A copy that mapped one file never serves another
-/// (`SparePluginHost.take`).
+/// inode, size and times are those agentws saw when its host loaded it (`SparePluginHost.markers`).
+/// Nobody can forge a marker that passes without having looked at the file on this machine (the
+/// change time, to the nanosecond, cannot be set), and a file changed since is not mapped ahead. A
+/// copy that mapped one file never serves another (`SparePluginHost.take`).
 package struct MarkedPlugin: Sendable, Equatable {
     package var path: String
     package var directory: String
