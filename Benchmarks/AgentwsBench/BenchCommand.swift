@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure agentws against its baselines, side by side in the same run.",
         subcommands: [
             RunBenchmarks.self, LoadPluginCommand.self, MakeWorkspaceCommand.self, ListWorkspaceCommand.self,
-            BareCodexCommand.self,
+            BareCodexCommand.self, PoolCommand.self,
         ],
         defaultSubcommand: RunBenchmarks.self)
 }

@@ -26,7 +26,21 @@ enum Table {
                 cells.append(cell)
             }
         }
-        var widths = [Int](repeating: 0, count: cells[0].count)
+        var output = grid(cells)
+        for row in rows where !row.checks.isEmpty || !row.notes.isEmpty || row.pending != nil {
+            output += "\nrow \(row.number) (\(row.title)):\n"
+            if let pending = row.pending { output += "  pending: \(pending)\n" }
+            for check in row.checks { output += "  checked: \(check)\n" }
+            for note in row.notes { output += "  note: \(note)\n" }
+        }
+        return output
+    }
+
+    static func verdict(_ met: Bool) -> String { met ? "yes" : "NO" }
+
+    /// `cells` in aligned columns, the first line a header underlined with dashes.
+    static func grid(_ cells: [[String]]) -> String {
+        var widths = [Int](repeating: 0, count: cells.map(\.count).max() ?? 0)
         for cell in cells {
             for (index, text) in cell.enumerated() { widths[index] = max(widths[index], text.count) }
         }
@@ -40,14 +54,6 @@ enum Table {
                 output += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
             }
         }
-        for row in rows where !row.checks.isEmpty || !row.notes.isEmpty || row.pending != nil {
-            output += "\nrow \(row.number) (\(row.title)):\n"
-            if let pending = row.pending { output += "  pending: \(pending)\n" }
-            for check in row.checks { output += "  checked: \(check)\n" }
-            for note in row.notes { output += "  note: \(note)\n" }
-        }
         return output
     }
-
-    private static func verdict(_ met: Bool) -> String { met ? "yes" : "NO" }
 }
