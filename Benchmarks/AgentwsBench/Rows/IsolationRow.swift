@@ -103,6 +103,7 @@ enum IsolationRow {
         }.sorted()
         let programs = Programs(
             alone: alone, besideShipped: shipped.isEmpty ? nil : agentws, staticCLI: staticCLI)
+        try waitUntilSettled(programs, shipped: shipped.map { settings.buildDirectory + "/" + $0 })
         let onDisk = try sends(programs, workspace: settings.scratch + "/row9/workspace", rounds: rounds)
         // CPU per send with the plugin host it leaves running, in rounds of their own: each command
         // is reaped with that host before the next starts, which the wall rounds must not wait for.
@@ -324,6 +325,25 @@ enum IsolationRow {
             if chmod(target, 0o755) != 0 { throw BenchError.system("chmod", target) }
         }
         return directory + "/agentws"
+    }
+
+    /// Waits until no plugin file the sends discover changed within `FileStamp.racyWindowNanoseconds`
+    /// (the links `echoAlone` just made, a fresh build). Discovery does not remember a file that
+    /// recent (its stamp could repeat), so an isolated send examines it again in a plugin host, every
+    /// time, until the file is older: an installed plugin is, and the rows measure that. Until this
+    /// wait, the first 2–4 s of rounds of every run timed those examinations (an isolated send
+    /// 1.3–1.5× in process instead of 1.1–1.15×) and raised the row's medians.
+    private static func waitUntilSettled(_ programs: Programs, shipped: [String]) throws {
+        var files = shipped
+        for program in [programs.alone, programs.besideShipped, programs.staticCLI].compactMap({ $0 }) {
+            let directory = program.lastIndex(of: "/").map { program[..<$0] } ?? "."
+            files.append(directory + "/libAgentwsEcho.so")
+        }
+        for file in files {
+            while let stamp = try FileStamp.of(file), stamp.isRacy(now: FileStamp.wallClockNow()) {
+                usleep(50_000)
+            }
+        }
     }
 
     /// What `sends` takes of each command.
