@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `agentws-bench pool FILE…`: the ratio figures of several runs taken together (`PooledRuns`).
+/// `agentws-bench pool FILE…`: the figures of several runs taken together (`PooledRuns`).
 ///
 /// One run of a row whose figure sits near its target says "yes" or "NO" by the machine's mood of
 /// the moment; `scripts/bench-repeat` runs the rows several times and pools them here, so that a
@@ -8,7 +8,9 @@ import ArgumentParser
 struct PoolCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool",
-        abstract: "Take the ratio figures of several result files together (see scripts/bench-repeat).")
+        abstract:
+            "Take the ratios and targeted figures of several result files together (see scripts/bench-repeat)."
+    )
 
     @Argument(help: "benchmark-results.json files of separate runs (agentws-bench --json).")
     var files: [String]
@@ -25,16 +27,16 @@ struct PoolCommand: ParsableCommand {
         print(Self.render(results, figure: figure), terminator: "")
     }
 
-    /// The pooled table: one line per ratio figure (row and label), in the order of the first file
-    /// that has it.
+    /// The pooled table: one line per figure (row and label), in the order of the first file that
+    /// has it.
     static func render(_ results: [ResultsFile], figure: String? = nil) -> String {
         var order: [String] = []
-        var lines: [String: [ResultsFile.RatioLine]] = [:]
+        var runsOf: [String: [ResultsFile.Figure]] = [:]
         for result in results {
-            for line in result.ratios where figure.map({ line.label.contains($0) }) ?? true {
+            for line in result.figures where figure.map({ line.label.contains($0) }) ?? true {
                 let key = "\(line.row)\u{0}\(line.label)"
-                if lines[key] == nil { order.append(key) }
-                lines[key, default: []].append(line)
+                if runsOf[key] == nil { order.append(key) }
+                runsOf[key, default: []].append(line)
             }
         }
         var cells: [[String]] = [
@@ -44,22 +46,23 @@ struct PoolCommand: ParsableCommand {
             ]
         ]
         for key in order {
-            guard let runs = lines[key], let first = runs.first else { continue }
+            guard let runs = runsOf[key], let first = runs.first else { continue }
             let pooled = PooledRuns(runs.map(\.samples))
             let medians = pooled.runMedians
             let interval = pooled.interval95()
+            let value = { (number: Double) in
+                first.baseline == nil
+                    ? Format.number(number) + " " + first.unit : Format.fixed(number, digits: 3) + "×"
+            }
             var cell = [
-                "\(first.row)", first.label, first.baseline, "\(runs.count)",
-                Format.fixed(pooled.all.median, digits: 3) + "×",
-                interval.map {
-                    Format.fixed($0.lower, digits: 3) + "–" + Format.fixed($0.upper, digits: 3) + "×"
-                }
+                "\(first.row)", first.label, first.baseline ?? "", "\(runs.count)", value(pooled.all.median),
+                interval.map { value($0.lower) + " – " + value($0.upper) }
                     ?? "n/a (< \(PooledRuns.fewestRuns) runs)",
-                Format.summary(Summary(medians), unit: "×"),
+                Format.summary(Summary(medians), unit: first.unit),
             ]
             if let target = first.target {
                 cell.append("\(medians.filter(target.isMet(by:)).count) of \(medians.count)")
-                cell.append(target.text + "×")
+                cell.append(target.text + (first.baseline == nil ? " " : "") + first.unit)
                 cell.append(verdict(target, interval))
             } else {
                 cell.append(contentsOf: ["", "report", ""])

@@ -1,11 +1,11 @@
-/// One ratio figure from several runs of the benchmark, taken together.
+/// One figure (a ratio, or a figure with a target) from several runs of the benchmark, taken together.
 ///
 /// A single run's interval (`Summary.medianInterval95`) treats its rounds as independent, but on a
 /// shared machine they are not: the whole row reads higher or lower for tens of seconds at a time,
 /// so the medians of separate runs scatter more than each run's interval says. Pooling resamples
 /// whole runs (a cluster bootstrap), so the interval it gives includes that run-to-run drift.
 struct PooledRuns: Sendable {
-    /// Each run's per-round ratios, in run order.
+    /// Each run's per-round values, in run order.
     let runs: [[Double]]
 
     init(_ runs: [[Double]]) { self.runs = runs.filter { !$0.isEmpty } }
@@ -22,7 +22,7 @@ struct PooledRuns: Sendable {
 
     /// A 95 % interval of the pooled median: the median of `resamples` pools, each made of as many
     /// runs as there are, drawn with replacement; nil with fewer than `fewestRuns` runs. The draws
-    /// come from a fixed seed, so the same files always give the same interval.
+    /// come from a fixed seed, so the same files in the same order always give the same interval.
     func interval95(resamples: Int = 2000) -> (lower: Double, upper: Double)? {
         guard runs.count >= Self.fewestRuns, resamples >= 40 else { return nil }
         var generator = SplitMix64(seed: 0x5EED)

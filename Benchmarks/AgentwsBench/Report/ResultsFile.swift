@@ -1,20 +1,24 @@
 import AgentwsJSON
 
-/// The ratio figures of a `benchmark-results.json` written by an earlier run, read back for `pool`.
+/// The figures of a `benchmark-results.json` written by an earlier run that `pool` takes together:
+/// every ratio to a baseline, and every other figure with a target.
 struct ResultsFile: Sendable {
-    /// One line of the table that has a ratio to a baseline.
-    struct RatioLine: Sendable {
+    /// One such figure of one run.
+    struct Figure: Sendable {
         let row: Int
         let label: String
-        let baseline: String
-        /// The per-round ratios of the run.
+        /// What a ratio is to ("in process"); nil for a figure in its own unit.
+        let baseline: String?
+        /// "×" for a ratio, else the figure's unit.
+        let unit: String
+        /// The run's per-round values (ratios, for a ratio).
         let samples: [Double]
         let target: Target?
     }
 
     let path: String
     let quick: Bool
-    let ratios: [RatioLine]
+    let figures: [Figure]
 
     /// Reads `path`; a file that is not such a document is refused naming the file and what is wrong.
     init(path: String) throws(BenchError) {
@@ -30,25 +34,29 @@ struct ResultsFile: Sendable {
         }
         self.path = path
         quick = document["quick"]?.boolValue ?? false
-        var ratios: [RatioLine] = []
+        var figures: [Figure] = []
         for row in rows {
             guard let number = row["row"]?.integerValue.flatMap({ Int(exactly: $0) }) else {
                 throw BenchError("\(path): a row without its number")
             }
             for line in row["lines"]?.arrayValue ?? [] {
-                guard let ratio = line["ratio"], let label = line["label"]?.stringValue else { continue }
-                let samples = ratio["value"]?["samples"]?.arrayValue ?? []
+                guard let label = line["label"]?.stringValue else { continue }
+                let ratio = line["ratio"]
+                let target = (ratio ?? line)["target"].flatMap(Target.init(json:))
+                guard ratio != nil || target != nil else { continue }
+                let samples = (ratio ?? line)["value"]?["samples"]?.arrayValue ?? []
                 let values = samples.compactMap(\.doubleValue)
                 guard !values.isEmpty, values.count == samples.count else {
-                    throw BenchError("\(path): row \(number), \"\(label)\": no ratio samples")
+                    throw BenchError("\(path): row \(number), \"\(label)\": no samples")
                 }
-                ratios.append(
-                    RatioLine(
-                        row: number, label: label, baseline: ratio["baseline"]?.stringValue ?? "",
-                        samples: values, target: ratio["target"].flatMap(Target.init(json:))))
+                figures.append(
+                    Figure(
+                        row: number, label: label, baseline: ratio.map { $0["baseline"]?.stringValue ?? "" },
+                        unit: ratio == nil ? line["unit"]?.stringValue ?? "" : "×", samples: values,
+                        target: target))
             }
         }
-        self.ratios = ratios
+        self.figures = figures
     }
 }
 
