@@ -25,7 +25,7 @@ struct PooledRuns: Sendable {
     /// come from a fixed seed, so the same files in the same order always give the same interval.
     func interval95(resamples: Int = 2000) -> (lower: Double, upper: Double)? {
         guard runs.count >= Self.fewestRuns, resamples >= 40 else { return nil }
-        var generator = SplitMix64(seed: 0x5EED)
+        var generator = SplitMix(seed: 0x5EED)
         var medians: [Double] = []
         medians.reserveCapacity(resamples)
         for _ in 0..<resamples {
@@ -38,21 +38,5 @@ struct PooledRuns: Sendable {
         medians.sort()
         let cut = resamples / 40  // 2.5 % from either end
         return (medians[cut], medians[resamples - 1 - cut])
-    }
-}
-
-/// A small seeded generator (SplitMix64), so that a pooled interval is reproducible: the system's
-/// generator cannot be seeded.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }
