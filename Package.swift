@@ -206,7 +206,8 @@ let package = Package(
             name: "agentws-bench",
             dependencies: [
                 system,
-                "AgentwsCore", json, "AgentwsStorage", "AgentwsPlugins", "CSQLite", "EchoProvider", "AgentProcess",
+                "AgentwsCore", json, "AgentwsStorage", "AgentwsPlugins", "CSQLite", "EchoProvider",
+                "AgentProcess",
                 providerKit, .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -226,6 +227,9 @@ let package = Package(
             name: "AgentwsSystemTests", dependencies: [system, "AgentwsTestSupport"],
             swiftSettings: strictSwift),
         .testTarget(name: "AgentwsJSONTests", dependencies: [json], swiftSettings: strictSwift),
+        // Runs the built agentws-bench (its pool command) as a process; links none of its code.
+        .testTarget(
+            name: "AgentwsBenchTests", dependencies: [json, "AgentwsTestSupport"], swiftSettings: strictSwift),
         // Real `/bin/sh` children: spawning, lines, stderr, ends, and the JSON-RPC peer against a
         // shell script on the other end of the pipes.
         .testTarget(
