@@ -103,7 +103,9 @@ enum IsolationRow {
         }.sorted()
         let programs = Programs(
             alone: alone, besideShipped: shipped.isEmpty ? nil : agentws, staticCLI: staticCLI)
-        try waitUntilSettled(programs, shipped: shipped.map { settings.buildDirectory + "/" + $0 })
+        // Before the sides' first sends, which examine the plugin files and remember them.
+        let programPaths = [programs.alone, programs.besideShipped, programs.staticCLI].compactMap { $0 }
+        try SettledPlugins.wait(in: programPaths.map(directory(of:)))
         let onDisk = try sends(programs, workspace: settings.scratch + "/row9/workspace", rounds: rounds)
         // CPU per send with the plugin host it leaves running, in rounds of their own: each command
         // is reaped with that host before the next starts, which the wall rounds must not wait for.
@@ -327,23 +329,9 @@ enum IsolationRow {
         return directory + "/agentws"
     }
 
-    /// Waits until no plugin file the sends discover changed within `FileStamp.racyWindowNanoseconds`
-    /// (the links `echoAlone` just made, a fresh build). Discovery does not remember a file that
-    /// recent (its stamp could repeat), so an isolated send examines it again in a plugin host, every
-    /// time, until the file is older: an installed plugin is, and the rows measure that. Until this
-    /// wait, the first 2–4 s of rounds of every run timed those examinations (an isolated send
-    /// 1.3–1.5× in process instead of 1.1–1.15×) and raised the row's medians.
-    private static func waitUntilSettled(_ programs: Programs, shipped: [String]) throws {
-        var files = shipped
-        for program in [programs.alone, programs.besideShipped, programs.staticCLI].compactMap({ $0 }) {
-            let directory = program.lastIndex(of: "/").map { program[..<$0] } ?? "."
-            files.append(directory + "/libAgentwsEcho.so")
-        }
-        for file in files {
-            while let stamp = try FileStamp.of(file), stamp.isRacy(now: FileStamp.wallClockNow()) {
-                usleep(50_000)
-            }
-        }
+    /// The directory of a program's path.
+    private static func directory(of program: String) -> String {
+        String(program[..<(program.lastIndex(of: "/") ?? program.endIndex)])
     }
 
     /// What `sends` takes of each command.

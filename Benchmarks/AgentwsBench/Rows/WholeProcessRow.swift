@@ -12,6 +12,8 @@ enum WholeProcessRow {
         environment["AGENTWS_PLUGIN_PATH"] = nil
         environment["XDG_CONFIG_HOME"] = workspace + "/no-user-config"
 
+        // A build just before (scripts/bench) leaves plugin files that every send would map.
+        try SettledPlugins.wait(in: [settings.buildDirectory])
         let initialised = try Spawn.run(agentws, ["init", workspace], environment: environment)
         guard initialised.succeeded else { throw BenchError("agentws init \(workspace) failed") }
         let send = [agentws, "send", "--thread", "bench", "hello from the benchmark"]
