@@ -105,7 +105,7 @@ enum IsolationRow {
             alone: alone, besideShipped: shipped.isEmpty ? nil : agentws, staticCLI: staticCLI)
         // Before the sides' first sends, which examine the plugin files and remember them.
         let programPaths = [programs.alone, programs.besideShipped, programs.staticCLI].compactMap { $0 }
-        try SettledPlugins.wait(in: programPaths.map(directory(of:)))
+        try SettledPlugins.wait(in: programPaths.map(Files.directory(of:)))
         let onDisk = try sends(programs, workspace: settings.scratch + "/row9/workspace", rounds: rounds)
         // CPU per send with the plugin host it leaves running, in rounds of their own: each command
         // is reaped with that host before the next starts, which the wall rounds must not wait for.
@@ -200,7 +200,7 @@ enum IsolationRow {
         report.notes.append(
             "agentws, \(PluginHostSettings.hostProgramName) and the echo plugin from \(settings.buildDirectory) "
                 + "(where this agentws-bench is); the target's sends run them from "
-                + "\(alone.dropLast("/agentws".count)), linked there with no other plugin beside them"
+                + "\(Files.directory(of: alone)), linked there with no other plugin beside them"
                 + (shipped.isEmpty
                     ? ""
                     : "; the sends beside the shipped plugins also have \(shipped.joined(separator: ", "))"))
@@ -275,7 +275,7 @@ enum IsolationRow {
         guard let path = Spawn.currentEnvironment()["AGENTWS_BENCH_STATIC_CLI"], !path.isEmpty else {
             return nil
         }
-        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let directory = Files.directory(of: path)
         for needed in [
             path, directory + "/" + PluginHostSettings.hostProgramName, directory + "/libAgentwsEcho.so",
         ]
@@ -327,11 +327,6 @@ enum IsolationRow {
             if chmod(target, 0o755) != 0 { throw BenchError.system("chmod", target) }
         }
         return directory + "/agentws"
-    }
-
-    /// The directory of a program's path.
-    private static func directory(of program: String) -> String {
-        String(program[..<(program.lastIndex(of: "/") ?? program.endIndex)])
     }
 
     /// What `sends` takes of each command.

@@ -11,8 +11,6 @@ enum BenchExecutable {
     }
 
     static func directory() throws(BenchError) -> String {
-        let executable = try path()
-        guard let slash = executable.lastIndex(of: "/") else { return "." }
-        return String(executable[..<slash])
+        Files.directory(of: try path())
     }
 }

@@ -44,6 +44,11 @@ enum Files {
         }
     }
 
+    /// The directory part of `path` ("." when it has none).
+    static func directory(of path: String) -> String {
+        path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+    }
+
     /// Names in `path` other than `.` and `..`.
     static func list(_ path: String) throws(BenchError) -> [String] {
         guard let directory = opendir(path) else { throw .system("list", path) }
